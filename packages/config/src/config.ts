@@ -1,0 +1,73 @@
+/**
+ * Builds the frozen `Config` every other package receives.
+ * - Pure: reads only the object it is given (normally `process.env`), never the file system.
+ * - Embedded mode (no DATABASE_URL): secrets may be absent here; the server generates them once
+ *   and keeps them in DATA_DIR. Production mode: secrets are required (see env.schema.ts).
+ */
+import path from 'node:path';
+import { envSchema } from './env.schema.js';
+import { ConfigError } from './config.error.js';
+
+export type Mode = 'embedded' | 'production';
+
+export interface Secrets {
+  /** Cookie signing keys, newest first. */
+  cookieKeys: string[];
+  /** 32-byte AES-256-GCM key for secrets at rest. */
+  encryptionKey: Buffer;
+  /** Bearer token for the admin API. */
+  adminToken: string;
+}
+
+export interface Config {
+  mode: Mode;
+  nodeEnv: 'development' | 'production' | 'test';
+  http: { port: number; host: string; trustProxy: boolean };
+  issuer: string;
+  admin: { port: number; host: string };
+  dataDir: string;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+  database: { url?: string; readUrl?: string };
+  redisUrl?: string;
+  /** Whatever secrets the environment supplied; in embedded mode the server completes them. */
+  secrets: Partial<Secrets>;
+  /** Whether the built-in demo client and /demo page exist (embedded mode only). */
+  demo: boolean;
+  passwordMinLength: number;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = envSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), message: issue.message })),
+    );
+  }
+  const e = parsed.data;
+  const mode: Mode = e.DATABASE_URL ? 'production' : 'embedded';
+  if (mode === 'production' && e.DEMO === true) {
+    throw new ConfigError([{ variable: 'DEMO', message: 'the demo exists only in embedded mode' }]);
+  }
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    mode,
+    nodeEnv: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
+    issuer,
+    admin: { port: e.ADMIN_PORT, host: e.ADMIN_HOST },
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, readUrl: e.DATABASE_READ_URL ?? e.DATABASE_URL },
+    redisUrl: e.REDIS_URL,
+    secrets: { cookieKeys: e.COOKIE_KEYS, encryptionKey: e.ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN },
+    demo: mode === 'embedded' && e.DEMO !== false,
+    passwordMinLength: e.PASSWORD_MIN_LENGTH,
+  });
+}
+
+/** An empty variable (`PORT=`) means "not set", as most shells and .env files intend. */
+function stripEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The environment variables Portcullis reads, validated in one pass.
+ * - Every variable is parsed here and nowhere else; the rest of the code receives a typed `Config`.
+ * - A bad start names every bad variable at once, so an operator fixes them in one go.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** Cookie signing keys: newest first; older keys still verify cookies during a rotation. */
+const cookieKeys = z
+  .string()
+  .transform((value) => value.split(',').map((key) => key.trim()).filter(Boolean))
+  .pipe(z.array(z.string().min(32, 'each cookie key needs at least 32 characters')).min(1));
+
+/** The key that encrypts secrets at rest (client secrets, private signing keys): 32 bytes, base64. */
+const encryptionKey = z
+  .string()
+  .transform((value) => Buffer.from(value.trim(), 'base64'))
+  .refine((key) => key.length === 32, 'must be 32 bytes encoded as base64');
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().trim().min(1).default('localhost'),
+    ISSUER: httpUrl.optional(),
+    ADMIN_PORT: port.default(9464),
+    ADMIN_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().trim().min(1).default('./.data'),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+    TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+    DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+    COOKIE_KEYS: cookieKeys.optional(),
+    ENCRYPTION_KEY: encryptionKey.optional(),
+    ADMIN_TOKEN: z.string().min(32, 'needs at least 32 characters').optional(),
+    DEMO: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_READ_URL'], message: 'needs DATABASE_URL as well' });
+    }
+    if (env.REDIS_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'needs DATABASE_URL as well (production mode)' });
+    }
+    if (env.DATABASE_URL) {
+      for (const name of ['COOKIE_KEYS', 'ENCRYPTION_KEY', 'ADMIN_TOKEN'] as const) {
+        if (env[name] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production mode (DATABASE_URL is set)' });
+        }
+      }
+    }
+  });
+
+export type RawEnv = z.input<typeof envSchema>;
+export type ParsedEnv = z.output<typeof envSchema>;
+

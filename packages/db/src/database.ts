@@ -1,0 +1,26 @@
+/**
+ * The database object every repository receives.
+ * - `primary` takes writes, transactions, and every read that must see its own write.
+ * - `reader` is read-only by type (only `selectFrom`), for reads that tolerate replica lag. Until
+ *   replicas are configured it is the primary itself.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+export type PrimaryDb = Kysely<DB>;
+export type ReaderDb = Pick<Kysely<DB>, 'selectFrom'>;
+
+export interface Database {
+  primary: PrimaryDb;
+  reader: ReaderDb;
+  /** Which engine backs this database; embedded PGlite serialises all access. */
+  engine: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** PostgreSQL's SQLSTATE for a unique violation, raised by both pg and PGlite. */
+export const UNIQUE_VIOLATION = '23505';
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
+}

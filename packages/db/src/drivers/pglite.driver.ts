@@ -1,0 +1,60 @@
+/**
+ * Embedded PostgreSQL (PGlite, PostgreSQL compiled to WASM) behind Kysely's PostgreSQL dialect.
+ * - PGlite is a single connection, so the pool below hands it to one caller at a time: a Kysely
+ *   transaction holds it until it commits, and no other query can interleave with it.
+ * - The same migrations run here and on a real server, so embedded mode is not a second schema.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import type { Database } from '../database.js';
+import type { DB } from '../schema.js';
+
+interface PoolClient {
+  query(sql: string, parameters: readonly unknown[]): Promise<{ command: string; rowCount: number; rows: unknown[] }>;
+  release(): void;
+}
+
+function createSerialPool(pg: PGlite) {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    async connect(): Promise<PoolClient> {
+      let release!: () => void;
+      const previous = tail;
+      tail = new Promise<void>((resolve) => (release = resolve));
+      await previous;
+      let released = false;
+      return {
+        async query(sql, parameters) {
+          const result = await pg.query(sql, parameters as unknown[]);
+          const affected = result.affectedRows ?? 0;
+          return { command: (result as { command?: string }).command ?? 'SELECT', rowCount: affected || result.rows.length, rows: result.rows };
+        },
+        release() {
+          if (!released) {
+            released = true;
+            release();
+          }
+        },
+      };
+    },
+    async end() {
+      await tail;
+    },
+  };
+}
+
+/** Opens PGlite in `dataDir` (or in memory when `dataDir` is undefined). */
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pg.waitReady;
+  const primary = new Kysely<DB>({ dialect: new PostgresDialect({ pool: createSerialPool(pg) as never }) });
+  return {
+    primary,
+    reader: primary,
+    engine: 'pglite',
+    async close() {
+      await primary.destroy();
+      await pg.close();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+export type { Database, PrimaryDb, ReaderDb } from './database.js';
+export { isUniqueViolation } from './database.js';
+export type * from './schema.js';
+export { openPglite } from './drivers/pglite.driver.js';
+export { openPostgres } from './drivers/pg.driver.js';
+export type { PgOptions } from './drivers/pg.driver.js';
+export { migrateToLatest, migrationStatus, MigrationError } from './migrator.js';
+export * from './repositories/account.repository.js';
+export * from './repositories/client.repository.js';
+export * from './repositories/signing-key.repository.js';
+export * from './repositories/oidc-payload.repository.js';
+export * from './repositories/consent.repository.js';
+export { openDatabase } from './open-database.js';

@@ -1,0 +1,102 @@
+/**
+ * Accounts. Credentials and anything read right after a write come from the primary; profile
+ * reads for claims tolerate lag and go to the reader, falling back to the primary on a miss (an
+ * account registered a moment ago may not have reached a replica yet).
+ */
+import type { Database } from '../database.js';
+import { isUniqueViolation } from '../database.js';
+import type { AccountRow } from '../schema.js';
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string | null;
+  emailVerified: boolean;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface AccountCredentials extends Account {
+  passwordHash: string;
+}
+
+export class DuplicateEmailError extends Error {
+  constructor() {
+    super('an account with this email already exists');
+    this.name = 'DuplicateEmailError';
+  }
+}
+
+function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    emailVerified: row.email_verified,
+    disabled: row.disabled_at !== null,
+    createdAt: row.created_at,
+  };
+}
+
+export function createAccountRepository(db: Database) {
+  return {
+    /** Inserts an account; the unique index on email decides races between two registrations. */
+    async insert(input: { id: string; email: string; passwordHash: string; name: string | null }): Promise<Account> {
+      try {
+        const row = await db.primary
+          .insertInto('accounts')
+          .values({ id: input.id, email: input.email, password_hash: input.passwordHash, name: input.name })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toAccount(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new DuplicateEmailError();
+        throw error;
+      }
+    },
+
+    /** Credentials: primary, so a password just changed is the one checked. */
+    async findCredentialsByEmail(email: string): Promise<AccountCredentials | undefined> {
+      const row = await db.primary.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+      return row && { ...toAccount(row), passwordHash: row.password_hash };
+    },
+
+    /** Profile for claims: reader first, primary when the replica has not caught up. */
+    async findById(id: string): Promise<Account | undefined> {
+      const fromReader = await db.reader.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      if (fromReader) return toAccount(fromReader);
+      const fromPrimary = await db.primary.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      return fromPrimary && toAccount(fromPrimary);
+    },
+
+    /** Admin look-up; primary so an admin sees the effect of the command they just ran. */
+    async findByEmail(email: string): Promise<Account | undefined> {
+      const row = await db.primary.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+      return row && toAccount(row);
+    },
+
+    async list(options: { limit: number; offset: number }): Promise<Account[]> {
+      const rows = await db.reader
+        .selectFrom('accounts')
+        .selectAll()
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(options.limit)
+        .offset(options.offset)
+        .execute();
+      return rows.map(toAccount);
+    },
+
+    async setDisabled(id: string, disabled: boolean): Promise<Account | undefined> {
+      const row = await db.primary
+        .updateTable('accounts')
+        .set({ disabled_at: disabled ? new Date() : null, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toAccount(row);
+    },
+  };
+}
+
+export type AccountRepository = ReturnType<typeof createAccountRepository>;

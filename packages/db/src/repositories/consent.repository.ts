@@ -1,0 +1,51 @@
+/**
+ * Consents remembered per account and client across sessions. Read on the primary: the consent
+ * page writes one and the very next authorization request must see it.
+ */
+import type { Database } from '../database.js';
+
+export interface Consent {
+  accountId: string;
+  clientId: string;
+  scopes: string[];
+  updatedAt: Date;
+}
+
+export function createConsentRepository(db: Database) {
+  return {
+    async find(accountId: string, clientId: string): Promise<Consent | undefined> {
+      const row = await db.primary
+        .selectFrom('consents')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return row && { accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), updatedAt: row.updated_at };
+    },
+
+    /** Stores the union of what was granted before and what was granted now. */
+    async grant(accountId: string, clientId: string, scopes: string[]): Promise<void> {
+      const previous = await this.find(accountId, clientId);
+      const scope = [...new Set([...(previous?.scopes ?? []), ...scopes])].join(' ');
+      await db.primary
+        .insertInto('consents')
+        .values({ account_id: accountId, client_id: clientId, scope })
+        .onConflict((oc) => oc.columns(['account_id', 'client_id']).doUpdateSet({ scope, updated_at: new Date() }))
+        .execute();
+    },
+
+    async listForAccount(accountId: string): Promise<Consent[]> {
+      const rows = await db.primary.selectFrom('consents').selectAll().where('account_id', '=', accountId).orderBy('client_id').execute();
+      return rows.map((row) => ({ accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), updatedAt: row.updated_at }));
+    },
+
+    async revoke(accountId: string, clientId?: string): Promise<number> {
+      let query = db.primary.deleteFrom('consents').where('account_id', '=', accountId);
+      if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export type ConsentRepository = ReturnType<typeof createConsentRepository>;

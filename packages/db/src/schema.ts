@@ -1,0 +1,77 @@
+/**
+ * Row types of every table, as Kysely sees them. They never leave the repositories: each
+ * repository maps rows to the plain records it exports.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  name: string | null;
+  email_verified: Generated<boolean>;
+  disabled_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ClientsTable {
+  client_id: string;
+  name: string;
+  first_party: boolean;
+  /** Client metadata as node-oidc-provider expects it, without the secret. */
+  metadata: ColumnType<Record<string, unknown>, string, string>;
+  /** AES-256-GCM ciphertext of client_secret; null for public clients. */
+  secret_ciphertext: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  /** AES-256-GCM ciphertext of the private JWK. */
+  private_jwk_ciphertext: string;
+  status: 'active' | 'retired';
+  created_at: CreatedAt;
+  retired_at: Date | null;
+  /** When a retired key may leave the JWKS: every token it signed has expired by then. */
+  publish_until: Date | null;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: Date | null;
+  consumed_at: Date | null;
+}
+
+export interface ConsentsTable {
+  account_id: string;
+  client_id: string;
+  /** Space-separated scopes the account granted to the client. */
+  scope: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface DB {
+  accounts: AccountsTable;
+  clients: ClientsTable;
+  signing_keys: SigningKeysTable;
+  oidc_payloads: OidcPayloadsTable;
+  consents: ConsentsTable;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type NewAccountRow = Insertable<AccountsTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type OidcPayloadRow = Selectable<OidcPayloadsTable>;
