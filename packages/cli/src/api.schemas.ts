@@ -1,0 +1,55 @@
+/**
+ * The admin API's response bodies, parsed with zod where they enter the CLI.
+ * - Loose objects: a field the server adds later passes through to `--json` output untouched.
+ * - Timestamps and optional text are `nullish` where the contract leaves "not yet"/"none" open
+ *   (a key that is still active has no `retired_at`; a user may have no name).
+ */
+import { z } from 'zod';
+
+export const apiErrorSchema = z.looseObject({ error: z.string(), message: z.string().min(1) });
+
+export const clientSchema = z.looseObject({
+  client_id: z.string(),
+  client_name: z.string(),
+  /** Present once: in the answer to create (confidential clients) and to rotate-secret. */
+  client_secret: z.string().optional(),
+  redirect_uris: z.array(z.string()),
+  post_logout_redirect_uris: z.array(z.string()),
+  grant_types: z.array(z.string()),
+  response_types: z.array(z.string()),
+  token_endpoint_auth_method: z.string(),
+  scope: z.string().nullish(),
+  first_party: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Client = z.output<typeof clientSchema>;
+export const clientListSchema = z.looseObject({ clients: z.array(clientSchema) });
+
+export const userSchema = z.looseObject({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullish(),
+  email_verified: z.boolean(),
+  disabled: z.boolean(),
+  created_at: z.string(),
+});
+export type User = z.output<typeof userSchema>;
+export const userListSchema = z.looseObject({ users: z.array(userSchema) });
+
+export const signingKeySchema = z.looseObject({
+  kid: z.string(),
+  alg: z.string(),
+  status: z.enum(['active', 'retired']),
+  created_at: z.string(),
+  retired_at: z.string().nullish(),
+  publish_until: z.string().nullish(),
+});
+export type SigningKey = z.output<typeof signingKeySchema>;
+export const signingKeyListSchema = z.looseObject({ keys: z.array(signingKeySchema) });
+
+export const migrateResultSchema = z.looseObject({
+  applied: z.array(z.string()),
+  migrations: z.array(z.looseObject({ name: z.string(), executed_at: z.string().nullable() })),
+});
+export type MigrateResult = z.output<typeof migrateResultSchema>;

@@ -1,0 +1,33 @@
+/**
+ * The flags `clients create` and `clients update` share. Commander only collects strings here;
+ * validate.ts decides what they mean.
+ */
+import type { Command } from 'commander';
+import { AUTH_METHODS, GRANT_TYPES } from '../validate.js';
+
+/** Repeatable flag: each occurrence appends to the list. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function addClientOptions(command: Command, mode: 'create' | 'update'): Command {
+  const replaces = mode === 'update' ? ' (replaces the stored list)' : '';
+  if (mode === 'create') command.requiredOption('--name <name>', 'client name shown on the consent page');
+  else command.option('--name <name>', 'new client name');
+  command
+    .option('--redirect-uri <uri>', `redirect URI, repeatable${replaces}`, collect)
+    .option('--post-logout-redirect-uri <uri>', `post-logout redirect URI, repeatable${replaces}`, collect)
+    .option('--grant-type <grant>', `grant type, repeatable: ${GRANT_TYPES.join(', ')}${replaces}`, collect)
+    .option('--scope <scopes>', 'space-separated scopes the client may request')
+    .option('--auth-method <method>', `token endpoint auth method: ${AUTH_METHODS.join(', ')}`);
+  if (mode === 'create') {
+    command
+      .option('--public', 'public client (no secret, e.g. a SPA or native app); auth method none')
+      .option('--first-party', 'first-party client: consent is skipped');
+  } else {
+    command
+      .option('--first-party', 'mark as first-party: consent is skipped')
+      .option('--no-first-party', 'mark as third-party: consent is asked');
+  }
+  return command;
+}

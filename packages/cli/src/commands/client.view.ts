@@ -1,0 +1,46 @@
+/** Human output for clients: one block per client, one table for the list. */
+import type { Client } from '../api.schemas.js';
+import type { Writer } from '../io.js';
+import { printBlock, printLine, printTable, safe } from '../output.js';
+
+function kind(client: Client): string {
+  return client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential';
+}
+
+export function printClient(out: Writer, client: Client): void {
+  printBlock(out, [
+    ['Client ID', client.client_id],
+    ['Name', client.client_name],
+    ['Type', kind(client)],
+    ['First party', client.first_party],
+    ['Auth method', client.token_endpoint_auth_method],
+    ['Grant types', client.grant_types],
+    ['Response types', client.response_types],
+    ['Redirect URIs', client.redirect_uris],
+    ['Post-logout URIs', client.post_logout_redirect_uris],
+    ['Scope', client.scope],
+    ['Created', client.created_at],
+    ['Updated', client.updated_at],
+    ...(client.client_secret === undefined ? [] : [['Client secret', client.client_secret] as const]),
+  ]);
+  if (client.client_secret !== undefined) {
+    printLine(out, '');
+    printLine(out, 'The client secret is shown only once: store it now.');
+    printLine(out, `If it is lost, \`portcullis clients rotate-secret ${safe(client.client_id)}\` issues a new one.`);
+  }
+}
+
+export function printClientList(out: Writer, clients: readonly Client[]): void {
+  if (clients.length === 0) {
+    printLine(out, 'No clients.');
+    return;
+  }
+  printTable(out, clients, [
+    { header: 'CLIENT ID', value: (c) => c.client_id },
+    { header: 'NAME', value: (c) => c.client_name },
+    { header: 'TYPE', value: kind },
+    { header: 'FIRST PARTY', value: (c) => c.first_party },
+    { header: 'GRANT TYPES', value: (c) => c.grant_types },
+    { header: 'CREATED', value: (c) => c.created_at },
+  ]);
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.js';
+import { clientBody } from '../testing/fixtures.js';
+import { envFor, run } from '../testing/run.js';
+
+describe('portcullis clients', () => {
+  let api: FakeAdminApi;
+  before(async () => {
+    api = await startFakeAdminApi();
+  });
+  after(() => api.close());
+  beforeEach(() => {
+    api.requests.length = 0;
+  });
+
+  describe('create', () => {
+    it('sends the defaults, the bearer token and JSON, and prints the secret with a shown-once warning', async () => {
+      api.reply = () => ({ status: 201, body: clientBody({ client_secret: 's3cr3t-value' }) });
+      const result = await run(['clients', 'create', '--name', 'Demo App', '--redirect-uri', 'https://app.example/cb'], envFor(api));
+
+      assert.equal(result.stderr, '');
+      assert.equal(result.code, 0);
+      assert.equal(api.requests.length, 1);
+      const [request] = api.requests;
+      assert.equal(request?.method, 'POST');
+      assert.equal(request?.url, '/admin/clients');
+      assert.equal(request?.headers.authorization, 'Bearer test-admin-token');
+      assert.equal(request?.headers['content-type'], 'application/json');
+      assert.deepEqual(request?.body, {
+        client_name: 'Demo App',
+        redirect_uris: ['https://app.example/cb'],
+        post_logout_redirect_uris: [],
+        public: false,
+        first_party: false,
+        grant_types: ['authorization_code', 'refresh_token'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      });
+      assert.match(result.stdout, /^Client ID +cl_123$/m);
+      assert.match(result.stdout, /^Client secret +s3cr3t-value$/m);
+      assert.match(result.stdout, /shown only once/);
+    });
+
+    it('collects repeated flags and sends public clients with auth method none', async () => {
+      api.reply = () => ({ status: 201, body: clientBody({ token_endpoint_auth_method: 'none' }) });
+      const result = await run(
+        ['clients', 'create', '--name', 'SPA', '--public', '--first-party', '--scope', 'openid email',
+          '--redirect-uri', 'https://spa.example/cb', '--redirect-uri', 'http://localhost:5173/cb',
+          '--post-logout-redirect-uri', 'https://spa.example/'],
+        envFor(api),
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(api.requests[0]?.body, {
+        client_name: 'SPA',
+        redirect_uris: ['https://spa.example/cb', 'http://localhost:5173/cb'],
+        post_logout_redirect_uris: ['https://spa.example/'],
+        public: true,
+        first_party: true,
+        grant_types: ['authorization_code', 'refresh_token'],
+        scope: 'openid email',
+        token_endpoint_auth_method: 'none',
+      });
+      assert.doesNotMatch(result.stdout, /shown only once/, 'a public client has no secret to warn about');
+    });
+
+    it('with --json prints exactly one JSON document, the API response', async () => {
+      const body = clientBody({ client_secret: 's3cr3t-value' });
+      api.reply = () => ({ status: 201, body });
+      const result = await run(['clients', 'create', '--name', 'Demo App', '--redirect-uri', 'https://app.example/cb', '--json'], envFor(api));
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+      assert.deepEqual(JSON.parse(result.stdout), body);
+    });
+
+    const badInputs: Array<[string, string[], RegExp]> = [
+      ['a redirect URI that is not a URL', ['--redirect-uri', 'not a url'], /--redirect-uri "not a url": not an absolute URL/],
+      ['plain http to a non-loopback host', ['--redirect-uri', 'http://app.example/cb'], /--redirect-uri "http:\/\/app\.example\/cb": http is only allowed for loopback hosts/],
+      ['a redirect URI with a fragment', ['--redirect-uri', 'https://app.example/cb#x'], /fragment/],
+      ['an unknown grant type', ['--redirect-uri', 'https://app.example/cb', '--grant-type', 'password'], /--grant-type "password"/],
+      ['authorization_code without --redirect-uri', [], /--redirect-uri is required/],
+      ['--public with client_credentials', ['--public', '--grant-type', 'client_credentials'], /client_credentials/],
+      ['--public with a secret-based auth method', ['--public', '--redirect-uri', 'https://a.example/cb', '--auth-method', 'client_secret_basic'], /--auth-method none/],
+      ['an unknown auth method', ['--redirect-uri', 'https://a.example/cb', '--auth-method', 'magic'], /--auth-method "magic"/],
+    ];
+    for (const [what, flags, reason] of badInputs) {
+      it(`rejects ${what} with exit 2, one stderr line, and no request`, async () => {
+        const result = await run(['clients', 'create', '--name', 'X', ...flags], envFor(api));
+        assert.equal(result.code, 2);
+        assert.equal(result.stdout, '');
+        assert.match(result.stderr, /^portcullis: [^\n]+\n$/);
+        assert.match(result.stderr, reason);
+        assert.equal(api.requests.length, 0);
+      });
+    }
+
+    it('rejects a missing --name through commander, with exit 2 and no request', async () => {
+      const result = await run(['clients', 'create', '--redirect-uri', 'https://app.example/cb'], envFor(api));
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /^portcullis: required option '--name <name>' not specified\n$/);
+      assert.equal(api.requests.length, 0);
+    });
+  });
+
+  it('surfaces the API error message as "portcullis: <message>" and exits 1', async () => {
+    api.reply = () => ({ status: 404, body: { error: 'client.not_found', message: 'client "nope" does not exist' } });
+    const result = await run(['clients', 'show', 'nope', '--json'], envFor(api));
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '', 'errors never reach stdout, even with --json');
+    assert.equal(result.stderr, 'portcullis: client "nope" does not exist\n');
+  });
+
+  it('list prints an aligned table, and --json the API document', async () => {
+    const body = { clients: [clientBody(), clientBody({ client_id: 'cl_long_identifier', client_name: 'Batch', token_endpoint_auth_method: 'none' })] };
+    api.reply = () => ({ status: 200, body });
+    const human = await run(['clients', 'list'], envFor(api));
+    assert.equal(human.code, 0);
+    const lines = human.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 3);
+    assert.match(lines[0] ?? '', /^CLIENT ID +NAME +TYPE +FIRST PARTY +GRANT TYPES +CREATED$/);
+    assert.equal(lines[1]?.indexOf('Demo App'), lines[0]?.indexOf('NAME'), 'columns line up');
+    assert.match(lines[2] ?? '', /cl_long_identifier +Batch +public/);
+
+    const json = await run(['clients', 'list', '--json'], envFor(api));
+    assert.deepEqual(JSON.parse(json.stdout), body);
+  });
+
+  it('update sends PATCH with only the flags given, and --no-first-party as false', async () => {
+    api.reply = () => ({ status: 200, body: clientBody() });
+    const result = await run(['clients', 'update', 'cl_123', '--no-first-party', '--grant-type', 'client_credentials'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.method, 'PATCH');
+    assert.equal(api.requests[0]?.url, '/admin/clients/cl_123');
+    assert.deepEqual(api.requests[0]?.body, { first_party: false, grant_types: ['client_credentials'] });
+  });
+
+  it('update refuses --public, which cannot change after creation', async () => {
+    const result = await run(['clients', 'update', 'cl_123', '--public'], envFor(api));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^portcullis: unknown option '--public'/);
+    assert.equal(api.requests.length, 0);
+  });
+
+  it('delete URL-encodes the id and prints {"deleted": id} under --json', async () => {
+    api.reply = () => ({ status: 204 });
+    const result = await run(['clients', 'delete', 'a/b?c', '--json'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.method, 'DELETE');
+    assert.equal(api.requests[0]?.url, '/admin/clients/a%2Fb%3Fc');
+    assert.deepEqual(JSON.parse(result.stdout), { deleted: 'a/b?c' });
+  });
+
+  it('rotate-secret POSTs without a body and shows the new secret once', async () => {
+    api.reply = () => ({ status: 200, body: clientBody({ client_secret: 'n3w-secret' }) });
+    const result = await run(['clients', 'rotate-secret', 'cl_123'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.method, 'POST');
+    assert.equal(api.requests[0]?.url, '/admin/clients/cl_123/rotate-secret');
+    assert.equal(api.requests[0]?.body, undefined);
+    assert.match(result.stdout, /^Client secret +n3w-secret$/m);
+    assert.match(result.stdout, /shown only once/);
+  });
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.js';
+import { keyBody } from '../testing/fixtures.js';
+import { envFor, run } from '../testing/run.js';
+
+describe('portcullis keys', () => {
+  let api: FakeAdminApi;
+  before(async () => {
+    api = await startFakeAdminApi();
+  });
+  after(() => api.close());
+  beforeEach(() => {
+    api.requests.length = 0;
+  });
+
+  const afterRotation = {
+    keys: [
+      keyBody({ kid: 'key-2' }),
+      keyBody({ status: 'retired', retired_at: '2026-11-29T00:00:00.000Z', publish_until: '2026-12-06T00:00:00.000Z' }),
+    ],
+  };
+
+  it('list prints one row per key, with "-" for dates that are not set', async () => {
+    api.reply = () => ({ status: 200, body: { keys: [keyBody()] } });
+    const result = await run(['keys', 'list'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.url, '/admin/keys');
+    assert.match(result.stdout, /^KID +ALG +STATUS +CREATED +RETIRED +PUBLISHED UNTIL$/m);
+    assert.match(result.stdout, /^key-1 +RS256 +active +2026-11-28T12:00:00\.000Z +- +-$/m);
+  });
+
+  it('rotate POSTs and prints the full list the API returns', async () => {
+    api.reply = () => ({ status: 200, body: afterRotation });
+    const result = await run(['keys', 'rotate', '--json'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.method, 'POST');
+    assert.equal(api.requests[0]?.url, '/admin/keys/rotate');
+    assert.deepEqual(JSON.parse(result.stdout), afterRotation);
+  });
+
+  it('reports a response outside the contract instead of printing half of it', async () => {
+    api.reply = () => ({ status: 200, body: { keys: [keyBody({ status: 'compromised' })] } });
+    const result = await run(['keys', 'list'], envFor(api));
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^portcullis: unexpected response from GET \/admin\/keys at keys\.0\.status: [^\n]+\n$/);
+  });
+});

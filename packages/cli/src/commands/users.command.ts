@@ -1,0 +1,90 @@
+/**
+ * `portcullis users ...`: look accounts up and switch them off or on.
+ * A user is addressed by id or e-mail; the server tells them apart, the CLI only URL-encodes.
+ */
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { userListSchema, userSchema, type User } from '../api.schemas.js';
+import { usageError } from '../cli.error.js';
+import type { Writer } from '../io.js';
+import { printBlock, printLine, printTable, safe } from '../output.js';
+import { emit, segment, withJsonOption, type CommandContext } from './command-context.js';
+
+const pageFlagsSchema = z.object({
+  limit: z.coerce.number({ error: '--limit must be a whole number' }).int('--limit must be a whole number').min(1, '--limit must be at least 1').optional(),
+  offset: z.coerce.number({ error: '--offset must be a whole number' }).int('--offset must be a whole number').min(0, '--offset must not be negative').optional(),
+});
+
+function parsePageFlags(flags: Record<string, unknown>): z.output<typeof pageFlagsSchema> {
+  const parsed = pageFlagsSchema.safeParse({ limit: flags.limit, offset: flags.offset });
+  if (!parsed.success) throw usageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
+function printUser(out: Writer, user: User): void {
+  printBlock(out, [
+    ['ID', user.id],
+    ['E-mail', user.email],
+    ['Name', user.name],
+    ['E-mail verified', user.email_verified],
+    ['Disabled', user.disabled],
+    ['Created', user.created_at],
+  ]);
+}
+
+function printUserList(out: Writer, users: readonly User[]): void {
+  if (users.length === 0) {
+    printLine(out, 'No users.');
+    return;
+  }
+  printTable(out, users, [
+    { header: 'ID', value: (u) => u.id },
+    { header: 'E-MAIL', value: (u) => u.email },
+    { header: 'NAME', value: (u) => u.name },
+    { header: 'VERIFIED', value: (u) => u.email_verified },
+    { header: 'DISABLED', value: (u) => u.disabled },
+    { header: 'CREATED', value: (u) => u.created_at },
+  ]);
+}
+
+/** Adds `users` and its subcommands to `program`, inheriting its output and exit settings. */
+export function addUsersCommand(program: Command, ctx: CommandContext): void {
+  const users = program.command('users').description('look up, disable and enable user accounts');
+  const out = ctx.io.stdout;
+
+  withJsonOption(users.command('list'))
+    .description('list users, a page at a time')
+    .option('--limit <n>', 'how many users to return')
+    .option('--offset <m>', 'how many users to skip')
+    .action(async (flags: Record<string, unknown>, cmd: Command) => {
+      const query = parsePageFlags(flags);
+      const admin = await ctx.connect(cmd);
+      const list = await admin.request({ method: 'GET', path: '/admin/users', query, schema: userListSchema });
+      emit(ctx, cmd, list, () => printUserList(out, list.users));
+    });
+
+  withJsonOption(users.command('show'))
+    .description('show one user')
+    .argument('<email-or-id>', 'e-mail address or user id')
+    .action(async (who: string, _flags: unknown, cmd: Command) => {
+      const admin = await ctx.connect(cmd);
+      const user = await admin.request({ method: 'GET', path: `/admin/users/${segment(who)}`, schema: userSchema });
+      emit(ctx, cmd, user, () => printUser(out, user));
+    });
+
+  for (const action of ['disable', 'enable'] as const) {
+    withJsonOption(users.command(action))
+      .description(action === 'disable' ? 'stop a user from signing in' : 'let a disabled user sign in again')
+      .argument('<email-or-id>', 'e-mail address or user id')
+      .action(async (who: string, _flags: unknown, cmd: Command) => {
+        const admin = await ctx.connect(cmd);
+        const path = `/admin/users/${segment(who)}/${action}`;
+        const user = await admin.request({ method: 'POST', path, schema: userSchema });
+        emit(ctx, cmd, user, () => {
+          printLine(out, `User ${safe(user.email)} is now ${user.disabled ? 'disabled' : 'enabled'}.`);
+          printUser(out, user);
+        });
+      });
+  }
+
+}

@@ -1,0 +1,15 @@
+/**
+ * What the CLI needs from the outside world, passed in so tests can run it in-process.
+ * - `env` is read once, at the edge (see env.ts); nothing else looks at `process.env`.
+ * - `cwd` resolves a relative DATA_DIR; it defaults to the process's working directory.
+ */
+export interface Writer {
+  write(chunk: string): unknown;
+}
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdout: Writer;
+  stderr: Writer;
+  cwd?: string;
+}

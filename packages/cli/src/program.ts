@@ -1,0 +1,46 @@
+/**
+ * Builds the `portcullis` commander program for one run.
+ * - Output goes to the io it is given, never to process.stdout/stderr directly.
+ * - exitOverride: commander throws instead of calling process.exit, so runCli owns the exit code.
+ *   Both settings are set before any subcommand exists, because commander copies them to
+ *   subcommands only when they are created with `.command()`.
+ */
+import { Command } from 'commander';
+import { createAdminClient, DEFAULT_TIMEOUT_MS } from './admin-client.js';
+import { addClientsCommand } from './commands/clients.command.js';
+import type { CommandContext } from './commands/command-context.js';
+import { addDbCommand } from './commands/db.command.js';
+import { addKeysCommand } from './commands/keys.command.js';
+import { addUsersCommand } from './commands/users.command.js';
+import { resolveConnection } from './connection.js';
+import type { CliIo } from './io.js';
+
+export interface ProgramOptions {
+  /** Per-request timeout for the admin API; tests shorten it. */
+  timeoutMs?: number;
+}
+
+export function buildProgram(io: CliIo, options: ProgramOptions = {}): Command {
+  const program = new Command('portcullis')
+    .description('Administer a Portcullis authorization server through its admin API.')
+    .option('--admin-url <url>', 'admin API base URL (default: http://$ADMIN_HOST:$ADMIN_PORT)')
+    .option('--token <token>', 'admin API token (default: $ADMIN_TOKEN, then $DATA_DIR/secrets.json); prefer the variable, flags show up in `ps`')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      // Commander's errors may carry a second "(Did you mean ...?)" line; keep every error to one line.
+      outputError: (text, write) => write(`portcullis: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    });
+
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const ctx: CommandContext = {
+    io,
+    connect: async (command) => createAdminClient(await resolveConnection(io, command.optsWithGlobals()), timeoutMs),
+  };
+  addClientsCommand(program, ctx);
+  addUsersCommand(program, ctx);
+  addKeysCommand(program, ctx);
+  addDbCommand(program, ctx);
+  return program;
+}

@@ -1,0 +1,41 @@
+/** API bodies shaped exactly as the admin API contract describes them. */
+export function clientBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    client_id: 'cl_123',
+    client_name: 'Demo App',
+    redirect_uris: ['https://app.example/cb'],
+    post_logout_redirect_uris: [],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    scope: 'openid profile',
+    first_party: false,
+    created_at: '2026-11-28T12:00:00.000Z',
+    updated_at: '2026-11-28T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function userBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'usr_1',
+    email: 'ada@example.com',
+    name: 'Ada Lovelace',
+    email_verified: true,
+    disabled: false,
+    created_at: '2026-11-28T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function keyBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kid: 'key-1',
+    alg: 'RS256',
+    status: 'active',
+    created_at: '2026-11-28T12:00:00.000Z',
+    retired_at: null,
+    publish_until: null,
+    ...overrides,
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Email normalisation: trimmed, NFC, lower-cased. Lower-casing the local part is a deliberate
+ * choice: almost every provider treats it case-insensitively, and two accounts that differ only
+ * by case would surprise users and help attackers.
+ */
+import { z } from 'zod';
+
+export const emailSchema = z
+  .string()
+  .transform((value) => value.normalize('NFC').trim().toLowerCase())
+  .pipe(z.email({ error: 'Enter a valid email address.' }).max(254, 'The email address is too long.'));
+
+export function normalizeEmail(value: string): string {
+  return value.normalize('NFC').trim().toLowerCase();
+}

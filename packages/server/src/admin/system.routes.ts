@@ -1,0 +1,27 @@
+/**
+ * Admin API: signing keys and migrations. A key rotation is applied to this instance at once;
+ * other instances pick it up on their next key poll.
+ */
+import Router from '@koa/router';
+import type { Database } from '@portcullis/db';
+import { migrateToLatest, migrationStatus } from '@portcullis/db';
+import type { SigningKeysService } from '../keys/signing-keys.service.js';
+import type { ProviderHolder } from '../oidc/provider.factory.js';
+
+export function systemAdminRoutes(deps: { keys: SigningKeysService; holder: ProviderHolder; db: Database }): Router {
+  const router = new Router({ prefix: '/admin' });
+  router.get('/keys', async (ctx) => {
+    ctx.body = { keys: await deps.keys.list() };
+  });
+  router.post('/keys/rotate', async (ctx) => {
+    await deps.keys.rotate();
+    await deps.holder.refreshKeys();
+    ctx.body = { keys: await deps.keys.list() };
+  });
+  router.post('/db/migrate', async (ctx) => {
+    const report = await migrateToLatest(deps.db);
+    const status = await migrationStatus(deps.db);
+    ctx.body = { applied: report.applied, migrations: status.map((m) => ({ name: m.name, executed_at: m.executedAt?.toISOString() ?? null })) };
+  });
+  return router;
+}

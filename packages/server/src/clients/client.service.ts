@@ -1,0 +1,142 @@
+/**
+ * Client registration for the admin API (and so the CLI): validates once, generates the id and
+ * secret, seals the secret, stores the client, and shows the secret exactly once.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { ClientRepository, StoredClient } from '@portcullis/db';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { AppError } from '../http/app-error.js';
+import { FIRST_PARTY } from '../oidc/client-flags.js';
+import { clientProblems, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
+
+export interface ClientView {
+  client_id: string;
+  client_name: string;
+  client_secret?: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  response_types: string[];
+  token_endpoint_auth_method: string;
+  scope: string;
+  first_party: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ClientService {
+  create(body: unknown): Promise<ClientView>;
+  update(clientId: string, body: unknown): Promise<ClientView>;
+  rotateSecret(clientId: string): Promise<ClientView>;
+  get(clientId: string): Promise<ClientView>;
+  list(): Promise<ClientView[]>;
+  delete(clientId: string): Promise<void>;
+  /** Creates or refreshes a client with a fixed id (the embedded demo client). */
+  ensure(clientId: string, body: unknown): Promise<void>;
+}
+
+const newSecret = () => randomBytes(32).toString('base64url');
+
+export function toClientView(client: StoredClient, secret?: string): ClientView {
+  const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
+    Partial<Record<'token_endpoint_auth_method' | 'scope', string>>;
+  return {
+    client_id: client.clientId,
+    client_name: client.name,
+    ...(secret !== undefined && { client_secret: secret }),
+    redirect_uris: m.redirect_uris ?? [],
+    post_logout_redirect_uris: m.post_logout_redirect_uris ?? [],
+    grant_types: m.grant_types ?? [],
+    response_types: m.response_types ?? [],
+    token_endpoint_auth_method: m.token_endpoint_auth_method ?? 'client_secret_basic',
+    scope: m.scope ?? '',
+    first_party: client.firstParty,
+    created_at: client.createdAt.toISOString(),
+    updated_at: client.updatedAt.toISOString(),
+  };
+}
+
+function metadataOf(input: { client_name: string; redirect_uris: string[]; post_logout_redirect_uris: string[]; grant_types: string[]; token_endpoint_auth_method: string; scope: string; first_party: boolean }) {
+  return {
+    client_name: input.client_name,
+    redirect_uris: input.redirect_uris,
+    post_logout_redirect_uris: input.post_logout_redirect_uris,
+    grant_types: input.grant_types,
+    response_types: input.grant_types.includes('authorization_code') ? ['code'] : [],
+    token_endpoint_auth_method: input.token_endpoint_auth_method,
+    scope: input.scope,
+    [FIRST_PARTY]: input.first_party,
+  };
+}
+
+export function createClientService(deps: { clients: ClientRepository; box: SecretBox }): ClientService {
+  const { clients, box } = deps;
+  const seal = (clientId: string, secret: string) => box.seal(secret, `client:${clientId}`);
+  const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new AppError('client.invalid', formatIssues(parsed.error));
+    return parsed.data;
+  };
+  const mustFind = async (clientId: string) => {
+    const found = await clients.findByIdOnPrimary(clientId);
+    if (!found) throw new AppError('client.not_found');
+    return found;
+  };
+
+  async function insert(clientId: string, body: unknown): Promise<ClientView> {
+    const input = parse(createClientSchema, body);
+    const secret = input.public ? undefined : newSecret();
+    const stored = await clients.insert({
+      clientId,
+      name: input.client_name,
+      firstParty: input.first_party,
+      metadata: metadataOf(input),
+      secretCiphertext: secret === undefined ? null : seal(clientId, secret),
+    });
+    return toClientView(stored, secret);
+  }
+
+  return {
+    create: (body) => insert(randomBytes(16).toString('base64url'), body),
+
+    async update(clientId, body) {
+      const changes = parse(updateClientSchema, body);
+      const current = toClientView(await mustFind(clientId));
+      const merged = { ...current, ...changes, public: current.token_endpoint_auth_method === 'none' };
+      if (changes.token_endpoint_auth_method !== undefined && (changes.token_endpoint_auth_method === 'none') !== merged.public) {
+        throw new AppError('client.invalid', 'a client cannot switch between public and confidential; create a new client');
+      }
+      const problems = clientProblems(merged);
+      if (problems.length > 0) throw new AppError('client.invalid', problems.join('; '));
+      const updated = await clients.update(clientId, { name: merged.client_name, firstParty: merged.first_party, metadata: metadataOf(merged) });
+      if (!updated) throw new AppError('client.not_found');
+      return toClientView(updated);
+    },
+
+    async rotateSecret(clientId) {
+      const current = await mustFind(clientId);
+      if (current.secretCiphertext === null) throw new AppError('client.no_secret');
+      const secret = newSecret();
+      const updated = await clients.update(clientId, { secretCiphertext: seal(clientId, secret) });
+      if (!updated) throw new AppError('client.not_found');
+      return toClientView(updated, secret);
+    },
+
+    get: async (clientId) => toClientView(await mustFind(clientId)),
+    list: async () => (await clients.list()).map((c) => toClientView(c)),
+    async delete(clientId) {
+      if (!(await clients.delete(clientId))) throw new AppError('client.not_found');
+    },
+
+    async ensure(clientId, body) {
+      const existing = await clients.findByIdOnPrimary(clientId);
+      if (!existing) {
+        await insert(clientId, body);
+        return;
+      }
+      const input = parse(createClientSchema, body);
+      await clients.update(clientId, { name: input.client_name, firstParty: input.first_party, metadata: metadataOf(input) });
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * `/demo` (embedded mode only): press "Sign in", register or sign in, and see the ID token claims
+ * and userinfo come back. The PKCE verifier, state and nonce live in a signed, HttpOnly cookie
+ * for the few minutes the round trip takes. Tokens are shown to the person, never logged.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import * as oidc from 'openid-client';
+import { z } from 'zod';
+import { sendPage } from '../http/render.js';
+import { demoHomeView } from '../views/demo.view.js';
+import type { Logger } from '../observability/logger.js';
+import { DEMO_SCOPE, type createDemoRelyingParty } from './demo-client.js';
+
+const COOKIE = 'portcullis.demo';
+const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
+
+export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createDemoRelyingParty>; logger: Logger }): Router {
+  const router = new Router();
+  const secure = deps.issuer.startsWith('https://');
+  const home = (ctx: Context, status: number, extra: Partial<Parameters<typeof demoHomeView>[0]> = {}) =>
+    sendPage(ctx, status, demoHomeView({ nonce: ctx.state.nonce as string, signInHref: '/demo/login', ...extra }));
+
+  router.get('/', (ctx) => {
+    ctx.redirect('/demo');
+  });
+  router.get('/demo', (ctx) => home(ctx, 200));
+
+  router.get('/demo/login', async (ctx) => {
+    const config = await deps.rp.configuration();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    ctx.cookies.set(COOKIE, JSON.stringify({ verifier, state, nonce }), { signed: true, httpOnly: true, sameSite: 'lax', secure, maxAge: 10 * 60 * 1000, path: '/demo' });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${deps.issuer}/demo/callback`,
+      scope: DEMO_SCOPE,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    ctx.status = 303;
+    ctx.redirect(url.href);
+  });
+
+  router.get('/demo/callback', async (ctx) => {
+    const raw = ctx.cookies.get(COOKIE, { signed: true });
+    ctx.cookies.set(COOKIE, null, { path: '/demo' });
+    const saved = raw ? pending.safeParse(JSON.parse(raw)) : undefined;
+    if (!saved?.success) return home(ctx, 400, { error: 'This sign-in started elsewhere or took too long. Press "Sign in" to start again.' });
+    try {
+      const config = await deps.rp.configuration();
+      const callbackUrl = new URL(`${deps.issuer}/demo/callback${ctx.search}`);
+      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: saved.data.verifier,
+        expectedState: saved.data.state,
+        expectedNonce: saved.data.nonce,
+      });
+      const claims = tokens.claims()!;
+      const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+      const signOut = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${deps.issuer}/demo` });
+      home(ctx, 200, { signedIn: { claims, userinfo, idToken: tokens.id_token! }, signOutHref: signOut.href });
+    } catch (error) {
+      const reason = error instanceof oidc.AuthorizationResponseError ? error.error_description ?? error.error : 'The sign-in could not be completed.';
+      deps.logger.info('demo sign-in failed', { requestId: ctx.state.requestId, reason: error instanceof Error ? error.name : 'unknown' });
+      home(ctx, 400, { error: reason });
+    }
+  });
+  return router;
+}

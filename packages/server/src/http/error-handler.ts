@@ -1,0 +1,47 @@
+/**
+ * Turns anything thrown by our own routes into a clear response: an AppError keeps its status
+ * and message; anything else is logged with the request id and shown as a plain 500 page,
+ * never with a stack trace. JSON callers (the admin API) get `{error, message}`.
+ */
+import type { Middleware } from 'koa';
+import type { Logger } from '../observability/logger.js';
+import { AppError } from './app-error.js';
+import { sendPage } from './render.js';
+import { errorView } from '../views/error.view.js';
+
+export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new AppError('request.not_found');
+    } catch (caught) {
+      const error = toAppError(caught);
+      if (error.status >= 500) logger.error('request failed', { requestId: ctx.state.requestId, path: ctx.routerPath ?? ctx.path, error: describe(caught) });
+      if (error.code === 'service.unavailable') ctx.set('Retry-After', '5');
+      if (style === 'json') {
+        ctx.status = error.status;
+        ctx.body = { error: error.code, message: error.publicMessage };
+        return;
+      }
+      sendPage(ctx, error.status, errorView({
+        nonce: (ctx.state.nonce as string | undefined) ?? '',
+        title: error.status >= 500 ? 'Something went wrong' : 'This request could not be completed',
+        message: error.publicMessage,
+        requestId: ctx.state.requestId as string | undefined,
+      }));
+    }
+  };
+}
+
+function toAppError(caught: unknown): AppError {
+  if (caught instanceof AppError) return caught;
+  const status = (caught as { status?: unknown }).status;
+  const expose = (caught as { expose?: unknown }).expose === true;
+  if (typeof status === 'number' && status === 413) return new AppError('request.too_large');
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose) return new AppError('request.invalid');
+  return new AppError('internal', undefined, { cause: caught });
+}
+
+function describe(caught: unknown): string {
+  return caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+}

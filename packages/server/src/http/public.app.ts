@@ -1,0 +1,50 @@
+/**
+ * The public listener: our pages (interactions, demo, assets) in front of the provider's routes.
+ * Order matters: request id → security headers → our routes (with their error handler) →
+ * provider. The provider renders its own errors (through our views); ours go through AppError.
+ */
+import Koa from 'koa';
+import type { Middleware } from 'koa';
+import compose from 'koa-compose';
+import mount from 'koa-mount';
+import type Router from '@koa/router';
+import type { Logger } from '../observability/logger.js';
+import type { ProviderHolder } from '../oidc/provider.factory.js';
+import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
+import { assets } from './assets.js';
+import { errorHandler } from './error-handler.js';
+import { requestId } from './request-id.js';
+import { securityHeaders } from './security-headers.js';
+
+export interface PublicAppDeps {
+  issuer: string;
+  trustProxy: boolean;
+  cookieKeys: string[];
+  logger: Logger;
+  holder: ProviderHolder;
+  routers: Router[];
+  /** Paths (prefixes) our own routers answer; everything else belongs to the provider. */
+  ownPrefixes: string[];
+}
+
+export function createPublicApp(deps: PublicAppDeps): Koa {
+  const app = new Koa();
+  app.proxy = deps.trustProxy;
+  app.keys = deps.cookieKeys;
+  const ours = compose([errorHandler(deps.logger, 'html'), assets(), ...deps.routers.map((r) => r.routes() as unknown as Middleware)]);
+  const isOurs = (path: string) => path === '/' || deps.ownPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+
+  // A provider rebuilt after a key rotation gets its own mount; cache it per instance.
+  let mounted: { provider: unknown; middleware: Middleware } | undefined;
+  const provider: Middleware = (ctx, next) => {
+    const current = deps.holder.current();
+    if (mounted?.provider !== current) mounted = { provider: current, middleware: mount(current as never) };
+    return mounted.middleware(ctx, next);
+  };
+
+  app.use(requestId());
+  app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
+  app.use(offlineAccessImpliesConsent('/auth'));
+  app.use((ctx, next) => (isOurs(ctx.path) ? ours(ctx, next) : provider(ctx, next)));
+  return app;
+}

@@ -1,0 +1,41 @@
+/**
+ * Security headers on every response of the public listener (SECURITY.md R10, R12, A11):
+ * - CSP with a per-request nonce, `frame-ancestors 'none'`, `object-src 'none'`, `base-uri 'none'`;
+ * - `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer`, `X-Content-Type-Options: nosniff`.
+ * HSTS belongs at the TLS edge (Nginx), but is also sent here when the issuer is https.
+* Headers are set before the handlers run, so the provider's own pages (form_post) can extend the
+ * CSP with their script hash.
+ * `form-action` is left unset: after a login POST the browser follows a redirect to the
+ * client's redirect_uri, which a strict `form-action 'self'` would block in some browsers.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Middleware } from 'koa';
+
+export interface SecurityState {
+  nonce: string;
+}
+
+export function securityHeaders(options: { https: boolean }): Middleware<SecurityState> {
+  return async (ctx, next) => {
+    const nonce = randomBytes(16).toString('base64');
+    ctx.state.nonce = nonce;
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    if (options.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    const csp = [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src 'self' 'nonce-${nonce}'`,
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "object-src 'none'",
+    ].join('; ');
+    // Set before the handlers run: the provider's form_post page appends its script hash to it.
+    ctx.set('Content-Security-Policy', csp);
+    await next();
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The interaction forms, parsed with zod at the edge. Length caps stop oversized input before
+ * any expensive work (argon2 runs only on a password that passed these checks).
+ */
+import { z } from 'zod';
+
+const csrf = z.string().max(200);
+/** Long enough for any real password (the policy allows 256 code points, up to 4 bytes each). */
+const password = z.string().min(1, 'Enter your password.').max(1024, 'The password is too long.');
+
+export const loginForm = z.object({
+  csrf,
+  email: z.string().max(320),
+  password,
+});
+
+export const registerForm = z.object({
+  csrf,
+  email: z.string().max(320),
+  name: z.string().trim().max(200, 'The name is too long.').optional().transform((v) => (v ? v : null)),
+  password,
+});
+
+export const csrfOnlyForm = z.object({ csrf });

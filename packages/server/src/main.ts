@@ -1,0 +1,54 @@
+/**
+ * Process entry point: read the environment, build, listen, and shut down cleanly on SIGTERM or
+ * SIGINT. A bad configuration prints every problem and exits 1 before anything starts.
+ */
+import { ConfigError, loadConfig } from '@portcullis/config';
+import { createPortcullis } from './composition-root.js';
+import { closeAll, listen } from './listen.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createPortcullis(config);
+  const publicServers = await listen(app.publicApp, config.http.host, config.http.port);
+  const adminServers = await listen(app.adminApp, config.admin.host, config.admin.port);
+  const adminHost = config.admin.host.includes(':') ? `[${config.admin.host}]` : config.admin.host;
+  app.logger.info('portcullis started', { mode: config.mode, issuer: config.issuer, admin: `http://${adminHost}:${config.admin.port}` });
+  if (process.stdout.isTTY || config.mode === 'embedded') {
+    const lines = [
+      '',
+      `  Portcullis is running (${config.mode} mode)`,
+      `  Issuer:    ${config.issuer}   (discovery: ${config.issuer}/.well-known/openid-configuration)`,
+      `  Admin API: http://${adminHost}:${config.admin.port}   (use: pnpm portcullis --help)`,
+      ...(config.demo ? [`  Demo:      open ${config.issuer}/demo and press "Sign in"`] : []),
+      ...(config.mode === 'embedded' ? [`  Data:      ${config.dataDir}`] : []),
+      '',
+    ];
+    process.stderr.write(`${lines.join('\n')}\n`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info('shutting down', { signal });
+    await closeAll([...publicServers, ...adminServers]);
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`portcullis: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

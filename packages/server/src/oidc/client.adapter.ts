@@ -1,0 +1,27 @@
+/**
+ * The provider's Client model, read from the clients table. The provider needs the plaintext
+ * secret to authenticate `client_secret_basic/post`, so it is decrypted here, per lookup, and
+ * never stored in clear (docs/README.md "adapter": the Client adapter returns the secret).
+ * Clients are managed through the admin API, never through the provider, so writes are refused.
+ */
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { ClientRepository } from '@portcullis/db';
+import type { SecretBox } from '../crypto/secret-box.js';
+
+export function createClientAdapter(clients: ClientRepository, box: SecretBox): Adapter {
+  const readOnly = () => Promise.reject(new Error('clients are managed through the admin API'));
+  return {
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      const client = await clients.findById(id);
+      if (!client) return undefined;
+      const secret = client.secretCiphertext ? box.open(client.secretCiphertext, `client:${client.clientId}`) : undefined;
+      return { ...client.metadata, client_id: client.clientId, ...(secret !== undefined && { client_secret: secret }) } as AdapterPayload;
+    },
+    upsert: readOnly,
+    findByUid: () => Promise.resolve(undefined),
+    findByUserCode: () => Promise.resolve(undefined),
+    consume: readOnly,
+    destroy: readOnly,
+    revokeByGrantId: () => Promise.resolve(),
+  };
+}

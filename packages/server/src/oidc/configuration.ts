@@ -1,0 +1,113 @@
+/**
+ * node-oidc-provider configuration: every choice the library leaves to a deployment, made once.
+ * See docs/README.md of node-oidc-provider for each key; SECURITY.md rules are cited inline.
+ */
+import type { Configuration, JWKS, KoaContextWithOIDC } from 'oidc-provider';
+import type { AccountRepository, ConsentRepository } from '@portcullis/db';
+import { clientBasedCORS } from './cors.js';
+import { createFindAccount } from './find-account.js';
+import { createLoadExistingGrant } from './load-existing-grant.js';
+import { LIFETIMES, refreshTokenTtl } from './lifetimes.js';
+import { FIRST_PARTY } from './client-flags.js';
+import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
+
+export interface ProviderConfigDeps {
+  issuer: string;
+  cookieKeys: string[];
+  jwks: JWKS;
+  adapter: NonNullable<Configuration['adapter']>;
+  accounts: AccountRepository;
+  consents: ConsentRepository;
+}
+
+export const SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+
+export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
+  const https = deps.issuer.startsWith('https://');
+  // SECURITY.md A10: `__Host-` needs Secure and Path=/ (the session cookie); the interaction
+  // cookies are scoped to a path, so they take `__Secure-`.
+  const cookieNames = https
+    ? { session: '__Host-portcullis.session', interaction: '__Secure-portcullis.interaction', resume: '__Secure-portcullis.resume' }
+    : { session: 'portcullis.session', interaction: 'portcullis.interaction', resume: 'portcullis.resume' };
+
+  return {
+    adapter: deps.adapter,
+    jwks: deps.jwks,
+    findAccount: createFindAccount(deps.accounts),
+    loadExistingGrant: createLoadExistingGrant(deps.consents),
+    clients: [],
+    extraClientMetadata: {
+      properties: [FIRST_PARTY],
+      validator(_ctx, key, value) {
+        if (key === FIRST_PARTY && value !== undefined && typeof value !== 'boolean') throw new TypeError('first_party must be a boolean');
+      },
+    },
+    scopes: SCOPES,
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+    },
+    // ID tokens carry the scope's claims even when an access token is issued too.
+    conformIdTokenClaims: false,
+    // SECURITY.md R6: authorization code only; no implicit, no hybrid.
+    responseTypes: ['code'],
+    // SECURITY.md R4: PKCE for every client. The library accepts only S256.
+    pkce: { required: () => true },
+    clientBasedCORS,
+    cookies: {
+      names: cookieNames,
+      keys: deps.cookieKeys,
+      long: { httpOnly: true, sameSite: 'lax', secure: https },
+      short: { httpOnly: true, sameSite: 'lax', secure: https },
+    },
+    ttl: {
+      AuthorizationCode: LIFETIMES.authorizationCode,
+      AccessToken: LIFETIMES.accessToken,
+      ClientCredentials: LIFETIMES.clientCredentials,
+      IdToken: LIFETIMES.idToken,
+      Interaction: LIFETIMES.interaction,
+      Session: LIFETIMES.session,
+      Grant: LIFETIMES.grant,
+      RefreshToken: (_ctx, token) => refreshTokenTtl((token as { iiat?: number }).iiat, Math.floor(Date.now() / 1000)),
+    },
+    // SECURITY.md R7: every refresh rotates; a replayed one revokes the whole grant.
+    rotateRefreshToken: true,
+    issueRefreshToken: (_ctx, client, code) =>
+      Promise.resolve(client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access')),
+    clockTolerance: LIFETIMES.clockTolerance,
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      userinfoSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      introspectionSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      authorizationSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      requestObjectSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      clientAuthSigningAlgValues: ['RS256', 'ES256', 'EdDSA', 'HS256'],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: {
+        enabled: true,
+        // A public client may only introspect its own tokens; confidential clients (resource
+        // servers) may introspect any.
+        allowedPolicy: (ctx, client, token) =>
+          Promise.resolve(!(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId)),
+      },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      clientCredentials: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => Promise.resolve(logoutSource(ctx as never, form)),
+        postLogoutSuccessSource: (ctx) => Promise.resolve(postLogoutSuccessSource(ctx as never)),
+      },
+    },
+    interactions: {
+      url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}`,
+    },
+    renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),
+    discovery: {
+      service_documentation: 'https://github.com/portcullis-auth/portcullis',
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Decides when an authorization request needs no consent page (docs/README.md
+ * "loadExistingGrant"):
+ * - a grant already in this session for this client, as the provider does by default;
+ * - a first-party client: the grant is created here, for everything it asked for;
+ * - a third-party client the account already consented to, with every requested scope inside
+ *   the remembered consent: the grant is rebuilt from that consent, across sessions.
+ * Anything else returns the session's grant (possibly none) and the consent prompt runs.
+ */
+import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
+import type { ConsentRepository } from '@portcullis/db';
+import { isFirstParty } from './client-flags.js';
+
+export function createLoadExistingGrant(consents: ConsentRepository) {
+  return async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+    const { oidc } = ctx;
+    const client = oidc.client!;
+    const session = oidc.session!;
+    const grantId = oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+    const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+    if (existing) return existing;
+    if (!session.accountId) return undefined;
+
+    const requested = String(oidc.params?.scope ?? '').split(' ').filter(Boolean);
+    let scopes: string[] | undefined;
+    if (isFirstParty(client)) {
+      scopes = requested;
+    } else {
+      const consent = await consents.find(session.accountId, client.clientId);
+      if (consent && requested.every((s) => consent.scopes.includes(s))) scopes = requested;
+    }
+    if (!scopes) return undefined;
+
+    const grant = new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+    grant.addOIDCScope(scopes.join(' '));
+    await grant.save();
+    return grant;
+  };
+}

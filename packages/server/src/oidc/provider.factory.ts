@@ -1,0 +1,45 @@
+/**
+ * Builds the Provider and keeps the current one in a holder. A key rotation builds a new
+ * Provider with the new JWKS and swaps it in; requests already running finish on the old one.
+ * Every instance polls the key fingerprint, so a rotation made on one instance reaches all.
+ */
+import Provider from 'oidc-provider';
+import type { Configuration } from 'oidc-provider';
+import type { Logger } from '../observability/logger.js';
+import type { SigningKeysService } from '../keys/signing-keys.service.js';
+import { attachProviderEvents } from './provider-events.js';
+
+export interface ProviderHolder {
+  current(): Provider;
+  /** Reloads keys and rebuilds the provider when the published key set changed. */
+  refreshKeys(): Promise<boolean>;
+}
+
+export async function createProviderHolder(deps: {
+  issuer: string;
+  trustProxy: boolean;
+  keys: SigningKeysService;
+  logger: Logger;
+  configure(jwks: Awaited<ReturnType<SigningKeysService['load']>>): Configuration;
+}): Promise<ProviderHolder> {
+  const build = async () => {
+    const jwks = await deps.keys.load();
+    const provider = new Provider(deps.issuer, deps.configure(jwks as never));
+    provider.proxy = deps.trustProxy;
+    attachProviderEvents(provider, deps.logger);
+    return provider;
+  };
+  let provider = await build();
+  let fingerprint = await deps.keys.fingerprint();
+  return {
+    current: () => provider,
+    async refreshKeys() {
+      const next = await deps.keys.fingerprint();
+      if (next === fingerprint) return false;
+      provider = await build();
+      fingerprint = next;
+      deps.logger.info('signing keys reloaded', { fingerprint: next });
+      return true;
+    },
+  };
+}

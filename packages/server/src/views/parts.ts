@@ -1,0 +1,50 @@
+// Building blocks shared by the page views.
+// - Every value goes through `html`, so it is escaped; URLs also go through `safeUrl`.
+// - `textField` always pairs `<label for>` with the input's id, and links a hint by aria-describedby.
+// - `postForm` always carries the CSRF hidden input (SECURITY.md A12): no POST form can be built without it.
+import { html, safeUrl } from '../http/html.js';
+import type { HtmlValue, SafeHtml } from '../http/html.js';
+
+/** The hidden input every state-changing form carries; the server checks it on POST. */
+export function csrfInput(token: string): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${token}">`;
+}
+
+/** A POST form to `action` with the CSRF input first. */
+export function postForm(action: string, csrfToken: string, content: HtmlValue, className?: string): SafeHtml {
+  const cls = className === undefined ? null : html` class="${className}"`;
+  return html`<form method="post" action="${safeUrl(action)}"${cls}>
+  ${csrfInput(csrfToken)}
+  ${content}
+</form>`;
+}
+
+/** An error message announced by screen readers; nothing when there is no message. */
+export function alertBox(message: string | undefined): SafeHtml | null {
+  return message ? html`<p role="alert" class="alert">${message}</p>` : null;
+}
+
+export interface TextFieldOptions {
+  id: string;
+  name: string;
+  label: string;
+  type: 'email' | 'text' | 'password';
+  autocomplete: string;
+  value?: string | undefined;
+  required?: boolean;
+  minLength?: number;
+  hint?: string;
+}
+
+/** A labelled input. The hint sits between label and input, where it is read before typing. */
+export function textField(o: TextFieldOptions): SafeHtml {
+  const hintId = `${o.id}-hint`;
+  const hint = o.hint === undefined ? null : html`<p id="${hintId}" class="hint">${o.hint}</p>`;
+  const attrs = html`${o.value === undefined ? null : html` value="${o.value}"`}${
+    o.minLength === undefined ? null : html` minlength="${o.minLength}"`
+  }${hint ? html` aria-describedby="${hintId}"` : null}${o.required ? html` required` : null}`;
+  return html`<div class="field">
+  <label for="${o.id}">${o.label}</label>${hint}
+  <input id="${o.id}" name="${o.name}" type="${o.type}" autocomplete="${o.autocomplete}"${attrs}>
+</div>`;
+}
