@@ -31,8 +31,8 @@ async function failure(promise: Promise<unknown>): Promise<CliError> {
 
 const get = { method: 'GET', path: '/admin/keys', schema: z.unknown() } as const;
 
-describe('admin client', () => {
-  it('gives up after the timeout with a message naming the URL', async () => {
+void describe('admin client', () => {
+  void it('gives up after the timeout with a message naming the URL', async () => {
     const server = await rawServer(() => {
       // Never answers.
     });
@@ -45,7 +45,7 @@ describe('admin client', () => {
     }
   });
 
-  it('describes an error status whose body is not the API error shape', async () => {
+  void it('describes an error status whose body is not the API error shape', async () => {
     const server = await rawServer((_req, res) => {
       res.writeHead(502, 'Bad Gateway', { 'content-type': 'text/html' }).end('<html>upstream down</html>');
     });
@@ -58,7 +58,7 @@ describe('admin client', () => {
     }
   });
 
-  it('keeps the API error code and status beside the message', async () => {
+  void it('keeps the API error code and status beside the message', async () => {
     const server = await rawServer((_req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'admin.unauthorized', message: 'bad admin token' }));
     });
@@ -70,7 +70,7 @@ describe('admin client', () => {
     }
   });
 
-  it('refuses a success body that is not JSON', async () => {
+  void it('refuses a success body that is not JSON', async () => {
     const server = await rawServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     });

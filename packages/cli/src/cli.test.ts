@@ -15,8 +15,8 @@ async function freePort(): Promise<number> {
 
 const env = { ADMIN_TOKEN: 't' };
 
-describe('portcullis (program level)', () => {
-  it('exits 1 with one line when nothing listens on the admin port', async () => {
+void describe('portcullis (program level)', () => {
+  void it('exits 1 with one line when nothing listens on the admin port', async () => {
     const port = await freePort();
     const result = await run(['keys', 'list'], { ADMIN_HOST: '127.0.0.1', ADMIN_PORT: String(port), ADMIN_TOKEN: 't' });
     assert.equal(result.code, 1);
@@ -24,26 +24,26 @@ describe('portcullis (program level)', () => {
     assert.equal(result.stderr, `portcullis: cannot reach the admin API at http://127.0.0.1:${port} (is the server running?)\n`);
   });
 
-  it('rejects an unknown command with exit 2 and one stderr line', async () => {
+  void it('rejects an unknown command with exit 2 and one stderr line', async () => {
     const result = await run(['frobnicate'], env);
     assert.equal(result.code, 2);
     assert.equal(result.stderr, "portcullis: unknown command 'frobnicate'\n");
   });
 
-  it('keeps commander\'s suggestion on the same line as an unknown option', async () => {
+  void it('keeps commander\'s suggestion on the same line as an unknown option', async () => {
     const result = await run(['clients', 'list', '--jsn'], env);
     assert.equal(result.code, 2);
     assert.equal(result.stderr, "portcullis: unknown option '--jsn' (Did you mean --json?)\n");
   });
 
-  it('rejects a missing or extra argument with exit 2', async () => {
+  void it('rejects a missing or extra argument with exit 2', async () => {
     assert.equal((await run(['users', 'show'], env)).code, 2);
     const extra = await run(['keys', 'list', 'extra'], env);
     assert.equal(extra.code, 2);
     assert.match(extra.stderr, /^portcullis: too many arguments[^\n]*\n$/);
   });
 
-  it('prints help on stdout and exits 0 for --help at every level', async () => {
+  void it('prints help on stdout and exits 0 for --help at every level', async () => {
     for (const argv of [['--help'], ['clients', '--help'], ['clients', 'create', '--help'], ['help', 'users']]) {
       const result = await run(argv, env);
       assert.equal(result.code, 0, argv.join(' '));
@@ -53,7 +53,7 @@ describe('portcullis (program level)', () => {
     assert.match((await run(['clients', 'create', '--help'], env)).stdout, /--redirect-uri <uri>/);
   });
 
-  it('treats a command group without a subcommand as a usage error, with help on stderr', async () => {
+  void it('treats a command group without a subcommand as a usage error, with help on stderr', async () => {
     const result = await run(['keys'], env);
     assert.equal(result.code, 2);
     assert.equal(result.stdout, '');

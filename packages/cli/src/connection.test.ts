@@ -7,7 +7,7 @@ import { resolveConnection } from './connection.js';
 import { startFakeAdminApi, type FakeAdminApi } from './testing/fake-admin-api.js';
 import { run } from './testing/run.js';
 
-describe('connection settings', () => {
+void describe('connection settings', () => {
   let api: FakeAdminApi;
   let dir: string;
   before(async () => {
@@ -25,7 +25,7 @@ describe('connection settings', () => {
 
   const envWithoutToken = () => ({ ADMIN_HOST: '127.0.0.1', ADMIN_PORT: String(api.port) });
 
-  it('reads the token from DATA_DIR/secrets.json, resolving a relative DATA_DIR from cwd, when ADMIN_TOKEN is unset', async () => {
+  void it('reads the token from DATA_DIR/secrets.json, resolving a relative DATA_DIR from cwd, when ADMIN_TOKEN is unset', async () => {
     await mkdir(path.join(dir, 'data'), { recursive: true });
     const secrets = { cookieKeys: ['k'.repeat(32)], encryptionKey: 'AAAA', adminToken: 'token-from-file' };
     await writeFile(path.join(dir, 'data', 'secrets.json'), JSON.stringify(secrets));
@@ -35,7 +35,7 @@ describe('connection settings', () => {
     assert.equal(api.requests[0]?.headers.authorization, 'Bearer token-from-file');
   });
 
-  it('prefers ADMIN_TOKEN to the file, and --token to both', async () => {
+  void it('prefers ADMIN_TOKEN to the file, and --token to both', async () => {
     await mkdir(path.join(dir, 'data'), { recursive: true });
     await writeFile(path.join(dir, 'data', 'secrets.json'), JSON.stringify({ adminToken: 'token-from-file' }));
     const env = { ...envWithoutToken(), DATA_DIR: path.join(dir, 'data'), ADMIN_TOKEN: 'token-from-env' };
@@ -48,14 +48,14 @@ describe('connection settings', () => {
     );
   });
 
-  it('without any token exits 1 with one line naming npm start and ADMIN_TOKEN, and sends nothing', async () => {
+  void it('without any token exits 1 with one line naming npm start and ADMIN_TOKEN, and sends nothing', async () => {
     const result = await run(['clients', 'list'], { ...envWithoutToken(), DATA_DIR: path.join(dir, 'missing') });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^portcullis: [^\n]*npm start[^\n]*ADMIN_TOKEN\n$/);
     assert.equal(api.requests.length, 0);
   });
 
-  it('explains a secrets.json that is not JSON instead of treating it as missing', async () => {
+  void it('explains a secrets.json that is not JSON instead of treating it as missing', async () => {
     await mkdir(path.join(dir, 'broken'), { recursive: true });
     await writeFile(path.join(dir, 'broken', 'secrets.json'), '{ not json');
     const result = await run(['clients', 'list'], { ...envWithoutToken(), DATA_DIR: path.join(dir, 'broken') });
@@ -63,7 +63,7 @@ describe('connection settings', () => {
     assert.match(result.stderr, /secrets\.json is not valid JSON\n$/);
   });
 
-  it('--admin-url overrides ADMIN_HOST/ADMIN_PORT and keeps a path prefix', async () => {
+  void it('--admin-url overrides ADMIN_HOST/ADMIN_PORT and keeps a path prefix', async () => {
     const env = { ADMIN_PORT: '1', ADMIN_TOKEN: 't' };
     const result = await run(['clients', 'list', '--admin-url', `http://127.0.0.1:${api.port}/`], env);
     assert.equal(result.code, 0, result.stderr);
@@ -73,7 +73,7 @@ describe('connection settings', () => {
     assert.equal(connection.baseUrl, 'https://ops.example/portcullis');
   });
 
-  it('builds the URL from the environment, bracketing IPv6 and dialling loopback for wildcard binds', async () => {
+  void it('builds the URL from the environment, bracketing IPv6 and dialling loopback for wildcard binds', async () => {
     const io = (env: Record<string, string>) => ({ env: { ADMIN_TOKEN: 't', ...env }, stdout: process.stdout, stderr: process.stderr });
     assert.equal((await resolveConnection(io({}), {})).baseUrl, 'http://127.0.0.1:9464');
     assert.equal((await resolveConnection(io({ ADMIN_HOST: '::1', ADMIN_PORT: '9000' }), {})).baseUrl, 'http://[::1]:9000');
@@ -81,13 +81,13 @@ describe('connection settings', () => {
     assert.equal((await resolveConnection(io({ ADMIN_HOST: '::' }), {})).baseUrl, 'http://[::1]:9464');
   });
 
-  it('rejects a bad ADMIN_PORT with exit 1 and names the variable', async () => {
+  void it('rejects a bad ADMIN_PORT with exit 1 and names the variable', async () => {
     const result = await run(['clients', 'list'], { ADMIN_PORT: 'http', ADMIN_TOKEN: 't' });
     assert.equal(result.code, 1);
     assert.equal(result.stderr, 'portcullis: invalid environment: ADMIN_PORT: must be a port number (1-65535)\n');
   });
 
-  it('rejects a non-http --admin-url as a usage error', async () => {
+  void it('rejects a non-http --admin-url as a usage error', async () => {
     const result = await run(['clients', 'list', '--admin-url', 'ftp://x'], { ADMIN_TOKEN: 't' });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /^portcullis: --admin-url "ftp:\/\/x": must be an http\(s\) URL\n$/);

@@ -15,14 +15,14 @@ function usageMessage(parse: () => unknown): string {
   assert.fail('expected the input to be rejected');
 }
 
-describe('redirectUriProblem', () => {
-  it('accepts https and http on the three loopback hosts', () => {
+void describe('redirectUriProblem', () => {
+  void it('accepts https and http on the three loopback hosts', () => {
     for (const uri of ['https://app.example/cb', 'http://127.0.0.1:8080/cb', 'http://[::1]/cb', 'http://localhost:3000/cb']) {
       assert.equal(redirectUriProblem(uri), undefined, uri);
     }
   });
 
-  it('rejects relative URLs, other schemes, fragments and plain http elsewhere', () => {
+  void it('rejects relative URLs, other schemes, fragments and plain http elsewhere', () => {
     assert.equal(redirectUriProblem('/cb'), 'not an absolute URL');
     assert.equal(redirectUriProblem('not a url'), 'not an absolute URL');
     assert.match(redirectUriProblem('ftp://app.example/cb') ?? '', /https/);
@@ -30,11 +30,12 @@ describe('redirectUriProblem', () => {
     assert.equal(redirectUriProblem('https://app.example/cb#'), 'must not contain a fragment');
     assert.equal(redirectUriProblem('http://app.example/cb'), 'http is only allowed for loopback hosts');
     assert.equal(redirectUriProblem('http://127.0.0.2/cb'), 'http is only allowed for loopback hosts');
+    assert.equal(redirectUriProblem('https://user:pw@app.example/cb'), 'must not contain user information');
   });
 });
 
-describe('parseCreateFlags', () => {
-  it('fills in the documented defaults for a confidential client', () => {
+void describe('parseCreateFlags', () => {
+  void it('fills in the documented defaults for a confidential client', () => {
     assert.deepEqual(parseCreateFlags({ name: ' Demo ', redirectUri: ['https://app.example/cb'] }), {
       client_name: 'Demo',
       redirect_uris: ['https://app.example/cb'],
@@ -46,20 +47,20 @@ describe('parseCreateFlags', () => {
     });
   });
 
-  it('defaults a public client to auth method none', () => {
+  void it('defaults a public client to auth method none', () => {
     const body = parseCreateFlags({ name: 'SPA', public: true, redirectUri: ['https://spa.example/cb'] });
     assert.equal(body.token_endpoint_auth_method, 'none');
     assert.equal(body.public, true);
   });
 
-  it('needs no redirect URI for a client_credentials-only client, and normalises scope', () => {
+  void it('needs no redirect URI for a client_credentials-only client, and normalises scope', () => {
     const body = parseCreateFlags({ name: 'Batch', grantType: ['client_credentials'], scope: '  api:read api:write  api:read' });
     assert.deepEqual(body.grant_types, ['client_credentials']);
     assert.deepEqual(body.redirect_uris, []);
     assert.equal(body.scope, 'api:read api:write');
   });
 
-  it('names the flag and the value in each rejection', () => {
+  void it('names the flag and the value in each rejection', () => {
     assert.equal(
       usageMessage(() => parseCreateFlags({ name: 'x', redirectUri: ['http://app.example/cb'] })),
       '--redirect-uri "http://app.example/cb": http is only allowed for loopback hosts',
@@ -70,31 +71,33 @@ describe('parseCreateFlags', () => {
     assert.match(usageMessage(() => parseCreateFlags({ name: 'x', scope: 'a"b', grantType: ['client_credentials'] })), /--scope "a\\"b"/);
   });
 
-  it('rejects combinations a public or confidential client cannot have', () => {
+  void it('rejects combinations a public or confidential client cannot have', () => {
     assert.match(usageMessage(() => parseCreateFlags({ name: 'x', public: true, grantType: ['client_credentials'] })), /client_credentials/);
     const withUri = { name: 'x', redirectUri: ['https://a.example/cb'] };
     assert.match(usageMessage(() => parseCreateFlags({ ...withUri, public: true, authMethod: 'client_secret_post' })), /--auth-method none/);
     assert.match(usageMessage(() => parseCreateFlags({ ...withUri, authMethod: 'none' })), /--public/);
     assert.match(usageMessage(() => parseCreateFlags({ name: 'x' })), /--redirect-uri is required/);
+    assert.match(usageMessage(() => parseCreateFlags({ name: 'x', grantType: ['refresh_token', 'client_credentials'] })), /refresh_token needs/);
   });
 
-  it('reports every bad flag at once, on one line', () => {
+  void it('reports every bad flag at once, on one line', () => {
     const message = usageMessage(() => parseCreateFlags({ name: 'x', redirectUri: ['cb'], grantType: ['implicit'] }));
     assert.match(message, /--redirect-uri "cb".*; --grant-type "implicit"/);
     assert.doesNotMatch(message, /\n/);
   });
 });
 
-describe('parseUpdateFlags', () => {
-  it('sends only the fields given, including an explicit first_party: false', () => {
+void describe('parseUpdateFlags', () => {
+  void it('sends only the fields given, including an explicit first_party: false', () => {
     assert.deepEqual(parseUpdateFlags({ firstParty: false, scope: 'openid' }), { first_party: false, scope: 'openid' });
   });
 
-  it('validates the fields it is given', () => {
+  void it('validates the fields it is given', () => {
     assert.match(usageMessage(() => parseUpdateFlags({ redirectUri: ['http://app.example/cb'] })), /loopback/);
+    assert.match(usageMessage(() => parseUpdateFlags({ grantType: ['refresh_token'] })), /refresh_token needs/);
   });
 
-  it('refuses an update with nothing to change', () => {
+  void it('refuses an update with nothing to change', () => {
     assert.match(usageMessage(() => parseUpdateFlags({})), /nothing to update/);
   });
 });

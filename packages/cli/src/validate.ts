@@ -1,9 +1,10 @@
 /**
  * Local validation of `clients create|update` input, so a typo fails fast (exit 2) and nothing
  * reaches the API. The server validates again; these rules must stay no looser than its own.
- * - Redirect URIs: absolute http(s), no fragment (@see RFC 6749 §3.1.2); plain http only for
- *   loopback hosts, where native apps listen (@see RFC 8252 §7.3, RFC 9700 §2.1).
- * - Grant types and auth methods: the closed sets the server supports.
+ * - Redirect URIs: absolute http(s), no fragment (@see RFC 6749 §3.1.2), no userinfo; plain http
+ *   only for loopback hosts, where native apps listen (@see RFC 8252 §7.3, RFC 9700 §2.1).
+ * - Grant types and auth methods: the closed sets the server supports. A refresh token is only
+ *   ever issued alongside an authorization code here, so refresh_token needs authorization_code.
  * - Public clients have no secret, so they cannot use client_credentials or authenticate with one.
  */
 import { z } from 'zod';
@@ -26,6 +27,7 @@ export function redirectUriProblem(value: string): string | undefined {
   // Checked on the raw text: `new URL('https://a/cb#').hash` is '' although the fragment marker is there.
   if (value.includes('#')) return 'must not contain a fragment';
   if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) return 'http is only allowed for loopback hosts';
+  if (url.username !== '' || url.password !== '') return 'must not contain user information';
   return undefined;
 }
 
@@ -110,6 +112,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateBo
   if (!f.public && token_endpoint_auth_method === 'none') {
     throw usageError('--auth-method none makes a public client: pass --public instead');
   }
+  refreshNeedsCode(grant_types);
   if (grant_types.includes('authorization_code') && f.redirectUri.length === 0) {
     throw usageError('--redirect-uri is required when the grant types include authorization_code');
   }
@@ -131,6 +134,8 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateBo
  */
 export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateBody {
   const f = parseOrThrow(updateFlagsSchema, flags);
+  // --grant-type replaces the stored list, so the list given must make sense on its own.
+  if (f.grantType !== undefined) refreshNeedsCode(f.grantType);
   const body: ClientUpdateBody = {
     client_name: f.name,
     redirect_uris: f.redirectUri,
@@ -143,6 +148,12 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateBo
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as ClientUpdateBody;
   if (Object.keys(given).length === 0) throw usageError('nothing to update: pass at least one flag (see --help)');
   return given;
+}
+
+function refreshNeedsCode(grantTypes: readonly GrantType[]): void {
+  if (grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code')) {
+    throw usageError('--grant-type refresh_token needs --grant-type authorization_code as well');
+  }
 }
 
 /** All problems on one line, so a script's log stays one line per failure. */

@@ -86,7 +86,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
 
-    const routers = [interactionRoutes({ getProvider: holder.current, accountService, csrf, consents, accounts, passwordMinLength: config.passwordMinLength })];
+    const routers = [interactionRoutes({ getProvider: () => holder.current(), accountService, csrf, consents, accounts, passwordMinLength: config.passwordMinLength })];
     const ownPrefixes = ['/interaction', '/assets'];
     if (config.demo) {
       await registerDemoClient(clientService, config.issuer);
@@ -100,7 +100,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Housekeeping: drop expired OIDC rows; notice key rotations made by other instances.
     const sweep = () => payloads.deleteExpired(new Date()).catch((error: Error) => logger.warn('expired sweep failed', { error: error.message }));
     const poll = () => holder.refreshKeys().catch((error: Error) => logger.warn('key reload failed', { error: error.message }));
-    timers.push(setInterval(sweep, 10 * 60 * 1000).unref(), setInterval(poll, 30 * 1000).unref());
+    timers.push(setInterval(() => void sweep(), 10 * 60 * 1000).unref(), setInterval(() => void poll(), 30 * 1000).unref());
 
     return {
       config,

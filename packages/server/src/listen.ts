@@ -9,7 +9,8 @@ export async function listen(app: Koa, host: string, port: number): Promise<http
   const hosts = host === 'localhost' ? ['127.0.0.1', '::1'] : [host];
   const servers: http.Server[] = [];
   for (const address of hosts) {
-    const server = http.createServer(app.callback());
+    const handler = app.callback();
+    const server = http.createServer((req, res) => void handler(req, res));
     // Bound slow clients: headers within 10 s, whole request within 30 s.
     server.headersTimeout = 10_000;
     server.requestTimeout = 30_000;

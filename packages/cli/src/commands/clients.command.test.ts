@@ -4,7 +4,7 @@ import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.
 import { clientBody } from '../testing/fixtures.js';
 import { envFor, run } from '../testing/run.js';
 
-describe('portcullis clients', () => {
+void describe('portcullis clients', () => {
   let api: FakeAdminApi;
   before(async () => {
     api = await startFakeAdminApi();
@@ -14,8 +14,8 @@ describe('portcullis clients', () => {
     api.requests.length = 0;
   });
 
-  describe('create', () => {
-    it('sends the defaults, the bearer token and JSON, and prints the secret with a shown-once warning', async () => {
+  void describe('create', () => {
+    void it('sends the defaults, the bearer token and JSON, and prints the secret with a shown-once warning', async () => {
       api.reply = () => ({ status: 201, body: clientBody({ client_secret: 's3cr3t-value' }) });
       const result = await run(['clients', 'create', '--name', 'Demo App', '--redirect-uri', 'https://app.example/cb'], envFor(api));
 
@@ -41,7 +41,7 @@ describe('portcullis clients', () => {
       assert.match(result.stdout, /shown only once/);
     });
 
-    it('collects repeated flags and sends public clients with auth method none', async () => {
+    void it('collects repeated flags and sends public clients with auth method none', async () => {
       api.reply = () => ({ status: 201, body: clientBody({ token_endpoint_auth_method: 'none' }) });
       const result = await run(
         ['clients', 'create', '--name', 'SPA', '--public', '--first-party', '--scope', 'openid email',
@@ -63,7 +63,7 @@ describe('portcullis clients', () => {
       assert.doesNotMatch(result.stdout, /shown only once/, 'a public client has no secret to warn about');
     });
 
-    it('with --json prints exactly one JSON document, the API response', async () => {
+    void it('with --json prints exactly one JSON document, the API response', async () => {
       const body = clientBody({ client_secret: 's3cr3t-value' });
       api.reply = () => ({ status: 201, body });
       const result = await run(['clients', 'create', '--name', 'Demo App', '--redirect-uri', 'https://app.example/cb', '--json'], envFor(api));
@@ -83,7 +83,7 @@ describe('portcullis clients', () => {
       ['an unknown auth method', ['--redirect-uri', 'https://a.example/cb', '--auth-method', 'magic'], /--auth-method "magic"/],
     ];
     for (const [what, flags, reason] of badInputs) {
-      it(`rejects ${what} with exit 2, one stderr line, and no request`, async () => {
+      void it(`rejects ${what} with exit 2, one stderr line, and no request`, async () => {
         const result = await run(['clients', 'create', '--name', 'X', ...flags], envFor(api));
         assert.equal(result.code, 2);
         assert.equal(result.stdout, '');
@@ -93,7 +93,7 @@ describe('portcullis clients', () => {
       });
     }
 
-    it('rejects a missing --name through commander, with exit 2 and no request', async () => {
+    void it('rejects a missing --name through commander, with exit 2 and no request', async () => {
       const result = await run(['clients', 'create', '--redirect-uri', 'https://app.example/cb'], envFor(api));
       assert.equal(result.code, 2);
       assert.match(result.stderr, /^portcullis: required option '--name <name>' not specified\n$/);
@@ -101,7 +101,7 @@ describe('portcullis clients', () => {
     });
   });
 
-  it('surfaces the API error message as "portcullis: <message>" and exits 1', async () => {
+  void it('surfaces the API error message as "portcullis: <message>" and exits 1', async () => {
     api.reply = () => ({ status: 404, body: { error: 'client.not_found', message: 'client "nope" does not exist' } });
     const result = await run(['clients', 'show', 'nope', '--json'], envFor(api));
     assert.equal(result.code, 1);
@@ -109,7 +109,7 @@ describe('portcullis clients', () => {
     assert.equal(result.stderr, 'portcullis: client "nope" does not exist\n');
   });
 
-  it('list prints an aligned table, and --json the API document', async () => {
+  void it('list prints an aligned table, and --json the API document', async () => {
     const body = { clients: [clientBody(), clientBody({ client_id: 'cl_long_identifier', client_name: 'Batch', token_endpoint_auth_method: 'none' })] };
     api.reply = () => ({ status: 200, body });
     const human = await run(['clients', 'list'], envFor(api));
@@ -124,7 +124,7 @@ describe('portcullis clients', () => {
     assert.deepEqual(JSON.parse(json.stdout), body);
   });
 
-  it('update sends PATCH with only the flags given, and --no-first-party as false', async () => {
+  void it('update sends PATCH with only the flags given, and --no-first-party as false', async () => {
     api.reply = () => ({ status: 200, body: clientBody() });
     const result = await run(['clients', 'update', 'cl_123', '--no-first-party', '--grant-type', 'client_credentials'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
@@ -133,14 +133,14 @@ describe('portcullis clients', () => {
     assert.deepEqual(api.requests[0]?.body, { first_party: false, grant_types: ['client_credentials'] });
   });
 
-  it('update refuses --public, which cannot change after creation', async () => {
+  void it('update refuses --public, which cannot change after creation', async () => {
     const result = await run(['clients', 'update', 'cl_123', '--public'], envFor(api));
     assert.equal(result.code, 2);
     assert.match(result.stderr, /^portcullis: unknown option '--public'/);
     assert.equal(api.requests.length, 0);
   });
 
-  it('delete URL-encodes the id and prints {"deleted": id} under --json', async () => {
+  void it('delete URL-encodes the id and prints {"deleted": id} under --json', async () => {
     api.reply = () => ({ status: 204 });
     const result = await run(['clients', 'delete', 'a/b?c', '--json'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
@@ -149,7 +149,7 @@ describe('portcullis clients', () => {
     assert.deepEqual(JSON.parse(result.stdout), { deleted: 'a/b?c' });
   });
 
-  it('rotate-secret POSTs without a body and shows the new secret once', async () => {
+  void it('rotate-secret POSTs without a body and shows the new secret once', async () => {
     api.reply = () => ({ status: 200, body: clientBody({ client_secret: 'n3w-secret' }) });
     const result = await run(['clients', 'rotate-secret', 'cl_123'], envFor(api));
     assert.equal(result.code, 0, result.stderr);

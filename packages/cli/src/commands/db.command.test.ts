@@ -3,14 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.js';
 import { envFor, run } from '../testing/run.js';
 
-describe('portcullis db migrate', () => {
+void describe('portcullis db migrate', () => {
   let api: FakeAdminApi;
   before(async () => {
     api = await startFakeAdminApi();
   });
   after(() => api.close());
 
-  it('POSTs to /admin/db/migrate and lists what was applied', async () => {
+  void it('POSTs to /admin/db/migrate and lists what was applied', async () => {
     api.reply = () => ({
       status: 200,
       body: {
@@ -29,7 +29,7 @@ describe('portcullis db migrate', () => {
     assert.match(result.stdout, /^2026-11-28T0001-initial +2026-11-28T12:00:00\.000Z$/m);
   });
 
-  it('says so when nothing was pending', async () => {
+  void it('says so when nothing was pending', async () => {
     api.reply = () => ({ status: 200, body: { applied: [], migrations: [{ name: 'm1', executed_at: '2026-11-28T12:00:00.000Z' }] } });
     const result = await run(['db', 'migrate'], envFor(api));
     assert.match(result.stdout, /up to date/);

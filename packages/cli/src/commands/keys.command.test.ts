@@ -4,7 +4,7 @@ import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.
 import { keyBody } from '../testing/fixtures.js';
 import { envFor, run } from '../testing/run.js';
 
-describe('portcullis keys', () => {
+void describe('portcullis keys', () => {
   let api: FakeAdminApi;
   before(async () => {
     api = await startFakeAdminApi();
@@ -21,7 +21,7 @@ describe('portcullis keys', () => {
     ],
   };
 
-  it('list prints one row per key, with "-" for dates that are not set', async () => {
+  void it('list prints one row per key, with "-" for dates that are not set', async () => {
     api.reply = () => ({ status: 200, body: { keys: [keyBody()] } });
     const result = await run(['keys', 'list'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
@@ -30,7 +30,7 @@ describe('portcullis keys', () => {
     assert.match(result.stdout, /^key-1 +RS256 +active +2026-11-28T12:00:00\.000Z +- +-$/m);
   });
 
-  it('rotate POSTs and prints the full list the API returns', async () => {
+  void it('rotate POSTs and prints the full list the API returns', async () => {
     api.reply = () => ({ status: 200, body: afterRotation });
     const result = await run(['keys', 'rotate', '--json'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
@@ -39,7 +39,7 @@ describe('portcullis keys', () => {
     assert.deepEqual(JSON.parse(result.stdout), afterRotation);
   });
 
-  it('reports a response outside the contract instead of printing half of it', async () => {
+  void it('reports a response outside the contract instead of printing half of it', async () => {
     api.reply = () => ({ status: 200, body: { keys: [keyBody({ status: 'compromised' })] } });
     const result = await run(['keys', 'list'], envFor(api));
     assert.equal(result.code, 1);

@@ -4,7 +4,7 @@ import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.
 import { userBody } from '../testing/fixtures.js';
 import { envFor, run } from '../testing/run.js';
 
-describe('portcullis users', () => {
+void describe('portcullis users', () => {
   let api: FakeAdminApi;
   before(async () => {
     api = await startFakeAdminApi();
@@ -14,7 +14,7 @@ describe('portcullis users', () => {
     api.requests.length = 0;
   });
 
-  it('list passes --limit and --offset as query parameters and prints a table', async () => {
+  void it('list passes --limit and --offset as query parameters and prints a table', async () => {
     api.reply = () => ({ status: 200, body: { users: [userBody(), userBody({ id: 'usr_2', email: 'bob@example.com', name: null, disabled: true })] } });
     const result = await run(['users', 'list', '--limit', '2', '--offset', '10'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
@@ -23,30 +23,30 @@ describe('portcullis users', () => {
     assert.match(result.stdout, /^usr_2 +bob@example\.com +- +yes +yes/m);
   });
 
-  it('list sends no paging parameters unless asked', async () => {
+  void it('list sends no paging parameters unless asked', async () => {
     api.reply = () => ({ status: 200, body: { users: [] } });
     const result = await run(['users', 'list'], envFor(api));
     assert.equal(api.requests[0]?.url, '/admin/users');
     assert.equal(result.stdout, 'No users.\n');
   });
 
-  it('rejects a non-numeric --limit with exit 2 and no request', async () => {
+  void it('rejects a non-numeric --limit with exit 2 and no request', async () => {
     const result = await run(['users', 'list', '--limit', 'ten'], envFor(api));
     assert.equal(result.code, 2);
     assert.equal(result.stderr, 'portcullis: --limit must be a whole number\n');
     assert.equal(api.requests.length, 0);
   });
 
-  it('show URL-encodes an e-mail address', async () => {
+  void it('show URL-encodes an e-mail address', async () => {
     api.reply = () => ({ status: 200, body: userBody({ email: 'a+b@example.com' }) });
     const result = await run(['users', 'show', 'a+b@example.com', '--json'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(api.requests[0]?.url, '/admin/users/a%2Bb%40example.com');
-    assert.equal(JSON.parse(result.stdout).email, 'a+b@example.com');
+    assert.equal((JSON.parse(result.stdout) as { email: string }).email, 'a+b@example.com');
   });
 
   for (const action of ['disable', 'enable'] as const) {
-    it(`${action} POSTs to /${action} and reports the new state`, async () => {
+    void it(`${action} POSTs to /${action} and reports the new state`, async () => {
       api.reply = () => ({ status: 200, body: userBody({ disabled: action === 'disable' }) });
       const result = await run(['users', action, 'ada@example.com'], envFor(api));
       assert.equal(result.code, 0, result.stderr);

@@ -40,7 +40,7 @@ export function openPostgres(options: PgOptions): Database {
     engine: 'postgres',
     async close() {
       await primary.destroy();
-      if (separateReader) await (reader as Kysely<DB>).destroy();
+      if (separateReader) await (reader).destroy();
     },
   };
 }

@@ -3,7 +3,7 @@
  * secret, seals the secret, stores the client, and shows the secret exactly once.
  */
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ClientRepository, StoredClient } from '@portcullis/db';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';

@@ -11,6 +11,7 @@ import { sendPage } from '../http/render.js';
 import { demoHomeView } from '../views/demo.view.js';
 import type { Logger } from '../observability/logger.js';
 import { DEMO_SCOPE, type createDemoRelyingParty } from './demo-client.js';
+import { nonceOf, requestIdOf } from '../http/request-state.js';
 
 const COOKIE = 'portcullis.demo';
 const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
@@ -19,7 +20,7 @@ export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createD
   const router = new Router();
   const secure = deps.issuer.startsWith('https://');
   const home = (ctx: Context, status: number, extra: Partial<Parameters<typeof demoHomeView>[0]> = {}) =>
-    sendPage(ctx, status, demoHomeView({ nonce: ctx.state.nonce as string, signInHref: '/demo/login', ...extra }));
+    sendPage(ctx, status, demoHomeView({ nonce: nonceOf(ctx), signInHref: '/demo/login', ...extra }));
 
   router.get('/', (ctx) => {
     ctx.redirect('/demo');
@@ -63,7 +64,7 @@ export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createD
       home(ctx, 200, { signedIn: { claims, userinfo, idToken: tokens.id_token! }, signOutHref: signOut.href });
     } catch (error) {
       const reason = error instanceof oidc.AuthorizationResponseError ? error.error_description ?? error.error : 'The sign-in could not be completed.';
-      deps.logger.info('demo sign-in failed', { requestId: ctx.state.requestId, reason: error instanceof Error ? error.name : 'unknown' });
+      deps.logger.info('demo sign-in failed', { requestId: requestIdOf(ctx), reason: error instanceof Error ? error.name : 'unknown' });
       home(ctx, 400, { error: reason });
     }
   });

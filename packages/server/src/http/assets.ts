@@ -10,7 +10,10 @@ export function assets(): Middleware {
   const css = readFileSync(new URL('../views/assets/portcullis.css', import.meta.url));
   const etag = `"${createHash('sha256').update(css).digest('base64url').slice(0, 16)}"`;
   return async (ctx, next) => {
-    if (ctx.path !== '/assets/portcullis.css' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+    if (ctx.path !== '/assets/portcullis.css' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) {
+      await next();
+      return;
+    }
     ctx.set('ETag', etag);
     ctx.set('Cache-Control', 'public, max-age=86400');
     if (ctx.get('If-None-Match') === etag) {

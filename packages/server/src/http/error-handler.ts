@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 import { AppError } from './app-error.js';
 import { sendPage } from './render.js';
 import { errorView } from '../views/error.view.js';
+import { nonceOf, requestIdOf } from './request-state.js';
 
 export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware {
   return async (ctx, next) => {
@@ -16,7 +17,7 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
       if (ctx.status === 404 && ctx.body === undefined) throw new AppError('request.not_found');
     } catch (caught) {
       const error = toAppError(caught);
-      if (error.status >= 500) logger.error('request failed', { requestId: ctx.state.requestId, path: ctx.routerPath ?? ctx.path, error: describe(caught) });
+      if (error.status >= 500) logger.error('request failed', { requestId: requestIdOf(ctx), path: ctx.path, error: describe(caught) });
       if (error.code === 'service.unavailable') ctx.set('Retry-After', '5');
       if (style === 'json') {
         ctx.status = error.status;
@@ -24,10 +25,10 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
         return;
       }
       sendPage(ctx, error.status, errorView({
-        nonce: (ctx.state.nonce as string | undefined) ?? '',
+        nonce: nonceOf(ctx),
         title: error.status >= 500 ? 'Something went wrong' : 'This request could not be completed',
         message: error.publicMessage,
-        requestId: ctx.state.requestId as string | undefined,
+        requestId: requestIdOf(ctx),
       }));
     }
   };

@@ -38,13 +38,13 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   let mounted: { provider: unknown; middleware: Middleware } | undefined;
   const provider: Middleware = (ctx, next) => {
     const current = deps.holder.current();
-    if (mounted?.provider !== current) mounted = { provider: current, middleware: mount(current as never) };
-    return mounted.middleware(ctx, next);
+    if (mounted?.provider !== current) mounted = { provider: current, middleware: mount(current as never) as Middleware };
+    return mounted.middleware(ctx, next) as Promise<void>;
   };
 
   app.use(requestId());
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
   app.use(offlineAccessImpliesConsent('/auth'));
-  app.use((ctx, next) => (isOurs(ctx.path) ? ours(ctx, next) : provider(ctx, next)));
+  app.use((ctx, next) => (isOurs(ctx.path) ? ours(ctx, next) : provider(ctx, next)) as Promise<void>);
   return app;
 }

@@ -14,6 +14,7 @@ import { consentView } from '../views/consent.view.js';
 import { isFirstParty } from '../oidc/client-flags.js';
 import type { Csrf } from './csrf.js';
 import { describeScopes } from './scope-descriptions.js';
+import { nonceOf } from '../http/request-state.js';
 
 export interface ConsentDeps {
   getProvider(): Provider;
@@ -23,7 +24,7 @@ export interface ConsentDeps {
 }
 
 export function createConsentHandlers(deps: ConsentDeps) {
-  const requestedScopes = (details: Interaction) => String(details.params.scope ?? '').split(' ').filter(Boolean);
+  const requestedScopes = (details: Interaction) => (typeof details.params.scope === 'string' ? details.params.scope : '').split(' ').filter(Boolean);
 
   async function grantAndFinish(ctx: Context, details: Interaction, remember: boolean): Promise<void> {
     const provider = deps.getProvider();
@@ -58,7 +59,7 @@ export function createConsentHandlers(deps: ConsentDeps) {
       if (await alreadyConsented(details, accountId, clientId)) return grantAndFinish(ctx, details, false);
       const [client, account] = await Promise.all([deps.getProvider().Client.find(clientId), deps.accounts.findById(accountId)]);
       sendPage(ctx, 200, consentView({
-        nonce: ctx.state.nonce as string,
+        nonce: nonceOf(ctx),
         csrfToken: deps.csrf.tokenFor(details.uid),
         allowAction: `/interaction/${details.uid}/consent`,
         denyAction: `/interaction/${details.uid}/deny`,

@@ -14,6 +14,6 @@ export async function loadInteraction(ctx: Context, provider: Provider): Promise
   } catch (error) {
     throw new AppError('interaction.expired', undefined, { cause: error });
   }
-  if (details.uid !== ctx.params.uid) throw new AppError('interaction.expired');
+  if (details.uid !== (ctx.params as Record<string, string | undefined>).uid) throw new AppError('interaction.expired');
   return details;
 }

@@ -19,6 +19,7 @@ import type { Csrf } from './csrf.js';
 import { loadInteraction } from './interaction.context.js';
 import { loginForm, registerForm } from './forms.js';
 import { createConsentHandlers, type ConsentDeps } from './consent.handlers.js';
+import { nonceOf } from '../http/request-state.js';
 
 export interface InteractionDeps extends ConsentDeps {
   getProvider(): Provider;
@@ -34,7 +35,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
 
   const renderLogin = (ctx: Context, status: number, uid: string, extra: { email?: string; error?: string; clientName?: string }) =>
     sendPage(ctx, status, loginView({
-      nonce: ctx.state.nonce as string,
+      nonce: nonceOf(ctx),
       csrfToken: deps.csrf.tokenFor(uid),
       action: paths(uid).login,
       registerHref: paths(uid).register,
@@ -43,7 +44,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
 
   const renderRegister = (ctx: Context, status: number, uid: string, extra: { email?: string; name?: string; error?: string }) =>
     sendPage(ctx, status, registerView({
-      nonce: ctx.state.nonce as string,
+      nonce: nonceOf(ctx),
       csrfToken: deps.csrf.tokenFor(uid),
       action: paths(uid).register,
       loginHref: paths(uid).start,

@@ -15,7 +15,7 @@ export function createClientAdapter(clients: ClientRepository, box: SecretBox): 
       const client = await clients.findById(id);
       if (!client) return undefined;
       const secret = client.secretCiphertext ? box.open(client.secretCiphertext, `client:${client.clientId}`) : undefined;
-      return { ...client.metadata, client_id: client.clientId, ...(secret !== undefined && { client_secret: secret }) } as AdapterPayload;
+      return { ...client.metadata, client_id: client.clientId, ...(secret !== undefined && { client_secret: secret }) };
     },
     upsert: readOnly,
     findByUid: () => Promise.resolve(undefined),

@@ -21,7 +21,8 @@ export function createLoadExistingGrant(consents: ConsentRepository) {
     if (existing) return existing;
     if (!session.accountId) return undefined;
 
-    const requested = String(oidc.params?.scope ?? '').split(' ').filter(Boolean);
+    const scope = oidc.params?.scope;
+    const requested = (typeof scope === 'string' ? scope : '').split(' ').filter(Boolean);
     let scopes: string[] | undefined;
     if (isFirstParty(client)) {
       scopes = requested;

@@ -8,6 +8,7 @@ import { raw, renderDocument } from '../http/html.js';
 import { errorView } from '../views/error.view.js';
 import { logoutView } from '../views/logout.view.js';
 import { logoutSuccessView } from '../views/logout-success.view.js';
+import { nonceOf, requestIdOf } from '../http/request-state.js';
 
 type Ctx = KoaContextWithOIDC & { state: { nonce?: string; requestId?: string } };
 
@@ -27,10 +28,10 @@ export function renderError(ctx: Ctx, out: { error: string; error_description?: 
   ctx.type = 'html';
   ctx.body = renderDocument(
     errorView({
-      nonce: ctx.state.nonce ?? '',
+      nonce: nonceOf(ctx),
       title: ERROR_TITLES[out.error] ?? 'The request could not be completed',
       message: out.error === 'server_error' ? 'Please try again later.' : (out.error_description ?? out.error),
-      requestId: ctx.state.requestId,
+      requestId: requestIdOf(ctx),
     }),
   );
 }
@@ -38,11 +39,11 @@ export function renderError(ctx: Ctx, out: { error: string; error_description?: 
 export function logoutSource(ctx: Ctx, form: string): void {
   ctx.type = 'html';
   const clientName = ctx.oidc.client?.clientName;
-  ctx.body = renderDocument(logoutView({ nonce: ctx.state.nonce ?? '', form: raw(form), ...(clientName && { clientName }) }));
+  ctx.body = renderDocument(logoutView({ nonce: nonceOf(ctx), form: raw(form), ...(clientName && { clientName }) }));
 }
 
 export function postLogoutSuccessSource(ctx: Ctx): void {
   ctx.type = 'html';
   const clientName = ctx.oidc.client?.clientName;
-  ctx.body = renderDocument(logoutSuccessView({ nonce: ctx.state.nonce ?? '', ...(clientName && { clientName }) }));
+  ctx.body = renderDocument(logoutSuccessView({ nonce: nonceOf(ctx), ...(clientName && { clientName }) }));
 }

@@ -21,7 +21,7 @@ export function createPayloadAdapterClass(repository: OidcPayloadRepository, clo
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
       const expiresAt = expiresIn ? new Date(clock().getTime() + expiresIn * 1000) : null;
-      await repository.upsert(this.model, id, payload as Record<string, unknown>, expiresAt);
+      await repository.upsert(this.model, id, payload, expiresAt);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {

@@ -24,7 +24,7 @@ export async function createProviderHolder(deps: {
 }): Promise<ProviderHolder> {
   const build = async () => {
     const jwks = await deps.keys.load();
-    const provider = new Provider(deps.issuer, deps.configure(jwks as never));
+    const provider = new Provider(deps.issuer, deps.configure(jwks));
     provider.proxy = deps.trustProxy;
     attachProviderEvents(provider, deps.logger);
     return provider;

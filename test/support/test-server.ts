@@ -1,0 +1,65 @@
+/**
+ * Starts a real Portcullis (embedded mode, PGlite in memory, real HTTP listeners on free
+ * loopback ports) for integration tests. Each call is an isolated server with its own database
+ * and secrets; `close()` stops everything.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '@portcullis/config';
+import { createPortcullis, type Portcullis } from '@portcullis/server';
+import { closeAll, createLogger, listen } from '@portcullis/server';
+
+export interface TestServer {
+  issuer: string;
+  adminUrl: string;
+  adminToken: string;
+  dataDir: string;
+  app: Portcullis;
+  /** Calls the admin API with the admin token; returns status and parsed JSON. */
+  admin(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-'));
+  const config = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env });
+  const logger = createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' });
+  const app = await createPortcullis(config, { inMemoryDatabase: true, logger });
+  const servers = [...(await listen(app.publicApp, 'localhost', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  return {
+    issuer: config.issuer,
+    adminUrl,
+    adminToken: app.adminToken,
+    dataDir,
+    app,
+    async admin(method, pathname, body) {
+      const response = await fetch(`${adminUrl}${pathname}`, {
+        method,
+        headers: { authorization: `Bearer ${app.adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await closeAll(servers);
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
