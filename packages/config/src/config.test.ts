@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './index.js';
+
+const secrets = {
+  COOKIE_KEYS: 'a'.repeat(32),
+  ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  ADMIN_TOKEN: 't'.repeat(32),
+};
+
+describe('loadConfig', () => {
+  it('defaults to embedded mode on localhost:3000 with the admin API on loopback', () => {
+    const config = loadConfig({});
+    assert.equal(config.mode, 'embedded');
+    assert.equal(config.issuer, 'http://localhost:3000');
+    assert.deepEqual(config.admin, { port: 9464, host: '127.0.0.1' });
+    assert.equal(config.demo, true);
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('derives the issuer from PORT and strips a trailing slash from ISSUER', () => {
+    assert.equal(loadConfig({ PORT: '4000' }).issuer, 'http://localhost:4000');
+    assert.equal(loadConfig({ ISSUER: 'https://id.example.com/' }).issuer, 'https://id.example.com');
+  });
+
+  it('lists every bad variable at once', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', ADMIN_PORT: '70000', ISSUER: 'ftp://x', LOG_LEVEL: 'loud' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems.map((p) => p.variable).sort(), ['ADMIN_PORT', 'ISSUER', 'LOG_LEVEL', 'PORT']);
+        assert.match(error.message, /PORT/);
+        return true;
+      },
+    );
+  });
+
+  it('requires every secret in production mode', () => {
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://db/portcullis' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems.map((p) => p.variable).sort(), ['ADMIN_TOKEN', 'COOKIE_KEYS', 'ENCRYPTION_KEY']);
+      return true;
+    });
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/portcullis', ...secrets });
+    assert.equal(config.mode, 'production');
+    assert.equal(config.demo, false);
+    assert.equal(config.secrets.encryptionKey?.length, 32);
+  });
+
+  it('refuses short cookie keys, a wrong-size encryption key and a short admin token', () => {
+    assert.throws(() => loadConfig({ COOKIE_KEYS: 'short', ENCRYPTION_KEY: 'AAAA', ADMIN_TOKEN: 'x' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 3);
+      return true;
+    });
+  });
+
+  it('refuses the demo in production mode and a read URL without a primary', () => {
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://db/x', DEMO: 'true', ...secrets }), ConfigError);
+    assert.throws(() => loadConfig({ DATABASE_READ_URL: 'postgres://replica/x' }), ConfigError);
+  });
+
+  it('treats empty variables as unset', () => {
+    assert.equal(loadConfig({ PORT: '', ISSUER: '' }).issuer, 'http://localhost:3000');
+  });
+});
