@@ -18,6 +18,7 @@ export const clientSchema = z.looseObject({
   grant_types: z.array(z.string()),
   response_types: z.array(z.string()),
   token_endpoint_auth_method: z.string(),
+  id_token_signed_response_alg: z.string().optional(),
   scope: z.string().nullish(),
   first_party: z.boolean(),
   created_at: z.string(),

@@ -45,6 +45,11 @@ const grantTypes = z
   .array(z.enum(GRANT_TYPES, { error: (issue) => `--grant-type ${JSON.stringify(issue.input)}: must be one of ${GRANT_TYPES.join(', ')}` }))
   .transform((types) => [...new Set(types)]);
 
+export const ID_TOKEN_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
+const idTokenAlg = z.enum(ID_TOKEN_ALGS, {
+  error: (issue) => `--id-token-alg ${JSON.stringify(issue.input)}: must be one of ${ID_TOKEN_ALGS.join(', ')}`,
+});
+
 const authMethod = z.enum(AUTH_METHODS, {
   error: (issue) => `--auth-method ${JSON.stringify(issue.input)}: must be one of ${AUTH_METHODS.join(', ')}`,
 });
@@ -72,6 +77,7 @@ const createFlagsSchema = z.object({
   grantType: grantTypes.optional(),
   scope: scope.optional(),
   authMethod: authMethod.optional(),
+  idTokenAlg: idTokenAlg.optional(),
 });
 
 /** Spelled out rather than derived: create's defaults must not leak into an update as "set to empty". */
@@ -83,6 +89,7 @@ const updateFlagsSchema = z.object({
   grantType: grantTypes.optional(),
   scope: scope.optional(),
   authMethod: authMethod.optional(),
+  idTokenAlg: idTokenAlg.optional(),
 });
 
 export interface ClientCreateBody {
@@ -94,6 +101,7 @@ export interface ClientCreateBody {
   grant_types: GrantType[];
   scope?: string;
   token_endpoint_auth_method: AuthMethod;
+  id_token_signed_response_alg?: (typeof ID_TOKEN_ALGS)[number];
 }
 
 export type ClientUpdateBody = Partial<Omit<ClientCreateBody, 'public'>>;
@@ -125,6 +133,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateBo
     grant_types,
     ...(f.scope === undefined ? {} : { scope: f.scope }),
     token_endpoint_auth_method,
+    ...(f.idTokenAlg === undefined ? {} : { id_token_signed_response_alg: f.idTokenAlg }),
   };
 }
 
@@ -144,6 +153,7 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateBo
     grant_types: f.grantType,
     scope: f.scope,
     token_endpoint_auth_method: f.authMethod,
+    id_token_signed_response_alg: f.idTokenAlg,
   };
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as ClientUpdateBody;
   if (Object.keys(given).length === 0) throw usageError('nothing to update: pass at least one flag (see --help)');

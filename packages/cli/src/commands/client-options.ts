@@ -3,7 +3,7 @@
  * validate.ts decides what they mean.
  */
 import type { Command } from 'commander';
-import { AUTH_METHODS, GRANT_TYPES } from '../validate.js';
+import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS } from '../validate.js';
 
 /** Repeatable flag: each occurrence appends to the list. */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -19,7 +19,8 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
     .option('--post-logout-redirect-uri <uri>', `post-logout redirect URI, repeatable${replaces}`, collect)
     .option('--grant-type <grant>', `grant type, repeatable: ${GRANT_TYPES.join(', ')}${replaces}`, collect)
     .option('--scope <scopes>', 'space-separated scopes the client may request')
-    .option('--auth-method <method>', `token endpoint auth method: ${AUTH_METHODS.join(', ')}`);
+    .option('--auth-method <method>', `token endpoint auth method: ${AUTH_METHODS.join(', ')}`)
+    .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default RS256)`);
   if (mode === 'create') {
     command
       .option('--public', 'public client (no secret, e.g. a SPA or native app); auth method none')

@@ -14,6 +14,7 @@ export function printClient(out: Writer, client: Client): void {
     ['Type', kind(client)],
     ['First party', client.first_party],
     ['Auth method', client.token_endpoint_auth_method],
+    ['ID token alg', client.id_token_signed_response_alg ?? 'RS256'],
     ['Grant types', client.grant_types],
     ['Response types', client.response_types],
     ['Redirect URIs', client.redirect_uris],

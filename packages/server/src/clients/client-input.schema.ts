@@ -8,6 +8,8 @@ import { redirectUriProblem } from './redirect-uri.js';
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+/** RS256 is the default (OIDC Discovery requires it); ES256 and EdDSA are per-client choices. */
+export const ID_TOKEN_ALGS = ['RS256', 'ES256', 'EdDSA'] as const;
 
 const redirectUri = z
   .string()
@@ -36,6 +38,7 @@ const fields = {
   grant_types: z.array(z.enum(GRANT_TYPES, { error: (i) => `unknown grant type "${String(i.input)}"` })).min(1).max(3),
   scope,
   token_endpoint_auth_method: z.enum(AUTH_METHODS, { error: (i) => `unknown auth method "${String(i.input)}"` }),
+  id_token_signed_response_alg: z.enum(ID_TOKEN_ALGS, { error: (i) => `unknown ID token algorithm "${String(i.input)}" (use RS256, ES256 or EdDSA)` }),
 };
 
 export const createClientSchema = z
@@ -48,6 +51,7 @@ export const createClientSchema = z
     grant_types: fields.grant_types.default(['authorization_code', 'refresh_token']),
     scope: fields.scope.optional(),
     token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
+    id_token_signed_response_alg: fields.id_token_signed_response_alg.default('RS256'),
   })
   .transform((input) => ({
     ...input,
@@ -67,6 +71,7 @@ export const updateClientSchema = z.strictObject({
   grant_types: fields.grant_types.optional(),
   scope: fields.scope.optional(),
   token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
+  id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
 });
 
 export type CreateClientInput = z.output<typeof createClientSchema>;

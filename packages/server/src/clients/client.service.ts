@@ -19,6 +19,7 @@ export interface ClientView {
   grant_types: string[];
   response_types: string[];
   token_endpoint_auth_method: string;
+  id_token_signed_response_alg: string;
   scope: string;
   first_party: boolean;
   created_at: string;
@@ -40,7 +41,7 @@ const newSecret = () => randomBytes(32).toString('base64url');
 
 export function toClientView(client: StoredClient, secret?: string): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
-    Partial<Record<'token_endpoint_auth_method' | 'scope', string>>;
+    Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg', string>>;
   return {
     client_id: client.clientId,
     client_name: client.name,
@@ -50,6 +51,7 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
     grant_types: m.grant_types ?? [],
     response_types: m.response_types ?? [],
     token_endpoint_auth_method: m.token_endpoint_auth_method ?? 'client_secret_basic',
+    id_token_signed_response_alg: m.id_token_signed_response_alg ?? 'RS256',
     scope: m.scope ?? '',
     first_party: client.firstParty,
     created_at: client.createdAt.toISOString(),
@@ -57,7 +59,18 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
   };
 }
 
-function metadataOf(input: { client_name: string; redirect_uris: string[]; post_logout_redirect_uris: string[]; grant_types: string[]; token_endpoint_auth_method: string; scope: string; first_party: boolean }) {
+interface MetadataInput {
+  client_name: string;
+  redirect_uris: string[];
+  post_logout_redirect_uris: string[];
+  grant_types: string[];
+  token_endpoint_auth_method: string;
+  id_token_signed_response_alg: string;
+  scope: string;
+  first_party: boolean;
+}
+
+function metadataOf(input: MetadataInput) {
   return {
     client_name: input.client_name,
     redirect_uris: input.redirect_uris,
@@ -65,6 +78,7 @@ function metadataOf(input: { client_name: string; redirect_uris: string[]; post_
     grant_types: input.grant_types,
     response_types: input.grant_types.includes('authorization_code') ? ['code'] : [],
     token_endpoint_auth_method: input.token_endpoint_auth_method,
+    id_token_signed_response_alg: input.id_token_signed_response_alg,
     scope: input.scope,
     [FIRST_PARTY]: input.first_party,
   };
