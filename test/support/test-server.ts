@@ -33,12 +33,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const [port, adminPort] = [await freePort(), await freePort()];
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-'));
+export interface TestServerOptions {
+  /** Keep PGlite in DATA_DIR on disk instead of memory (restart tests). */
+  dataDir?: string;
+  /** Reuse these ports (a restart keeps the issuer). */
+  ports?: { port: number; adminPort: number };
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const { port, adminPort } = options.ports ?? { port: await freePort(), adminPort: await freePort() };
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-')));
   const config = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env });
   const logger = createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' });
-  const app = await createPortcullis(config, { inMemoryDatabase: true, logger });
+  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger });
   const servers = [...(await listen(app.publicApp, 'localhost', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   return {
@@ -59,7 +66,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async close() {
       await closeAll(servers);
       await app.close();
-      await rm(dataDir, { recursive: true, force: true });
+      // A caller that chose the data directory owns it (and may start again on it).
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -11,7 +11,11 @@ import type Router from '@koa/router';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
+import { errorView } from '../views/error.view.js';
+import { errorTable } from './app-error.js';
 import { assets } from './assets.js';
+import { sendPage } from './render.js';
+import { nonceOf, requestIdOf } from './request-state.js';
 import { errorHandler } from './error-handler.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
@@ -45,6 +49,16 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   app.use(requestId());
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
   app.use(offlineAccessImpliesConsent('/auth'));
-  app.use((ctx, next) => (isOurs(ctx.path) ? ours(ctx, next) : provider(ctx, next)) as Promise<void>);
+  app.use(async (ctx, next) => {
+    if (isOurs(ctx.path)) {
+      await ours(ctx, next);
+      return;
+    }
+    await provider(ctx, next);
+    // Paths neither we nor the provider know get our 404 page, not a bare "Not Found".
+    if (ctx.status === 404 && ctx.body == null) {
+      sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: 'Page not found', message: errorTable['request.not_found'].message, requestId: requestIdOf(ctx) }));
+    }
+  });
   return app;
 }
