@@ -51,6 +51,11 @@ describe('apps in-process (supertest)', () => {
     await request(adminServer).get('/admin/clients').set('Authorization', bearer()).expect(200);
   });
 
+  it('answers an unsupported method with a JSON 405', async () => {
+    const response = await request(adminServer).put('/admin/clients').set('Authorization', bearer()).send({}).expect(405);
+    assert.equal(response.body.error, 'request.method_not_allowed');
+  });
+
   it('answers hostile admin bodies with a 4xx and stores nothing', async () => {
     const count = async () => (await request(adminServer).get('/admin/clients').set('Authorization', bearer())).body.clients.length;
     const before = await count();

@@ -8,6 +8,7 @@ import type { AccountRepository, Database } from '@portcullis/db';
 import type { Logger } from '../observability/logger.js';
 import { errorHandler } from '../http/error-handler.js';
 import { requestId } from '../http/request-id.js';
+import { logAppErrors } from '../http/app-errors-logged.js';
 import type { ClientService } from '../clients/client.service.js';
 import type { SigningKeysService } from '../keys/signing-keys.service.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
@@ -29,6 +30,7 @@ export interface AdminDeps {
 
 export function createAdminApp(deps: AdminDeps): Koa {
   const app = new Koa();
+  logAppErrors(app, deps.logger, 'admin');
   const open = new Router();
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -39,6 +41,6 @@ export function createAdminApp(deps: AdminDeps): Koa {
   app.use(open.routes());
   app.use(requireAdminToken(deps.adminToken));
   app.use(jsonBody());
-  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));
   return app;
 }

@@ -27,6 +27,8 @@ export function toUserView(account: Account) {
 export function userAdminRoutes(accounts: AccountRepository): Router {
   const router = new Router({ prefix: '/admin/users' });
   const find = async (idOrEmail: string): Promise<Account> => {
+    // No id or email holds U+0000, and PostgreSQL cannot even compare one: not found, not a 500.
+    if (idOrEmail.includes('\u0000')) throw new AppError('user.not_found');
     const found = idOrEmail.includes('@') ? await accounts.findByEmail(normalizeEmail(idOrEmail)) : await accounts.findById(idOrEmail);
     if (!found) throw new AppError('user.not_found');
     return found;

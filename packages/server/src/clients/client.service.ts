@@ -92,8 +92,10 @@ export function createClientService(deps: { clients: ClientRepository; box: Secr
     if (!parsed.success) throw new AppError('client.invalid', formatIssues(parsed.error));
     return parsed.data;
   };
+  // No client id holds U+0000, and PostgreSQL cannot even compare one: not found, not a 500.
+  const impossibleId = (clientId: string) => clientId.includes('\u0000');
   const mustFind = async (clientId: string) => {
-    const found = await clients.findByIdOnPrimary(clientId);
+    const found = impossibleId(clientId) ? undefined : await clients.findByIdOnPrimary(clientId);
     if (!found) throw new AppError('client.not_found');
     return found;
   };
@@ -140,7 +142,7 @@ export function createClientService(deps: { clients: ClientRepository; box: Secr
     get: async (clientId) => toClientView(await mustFind(clientId)),
     list: async () => (await clients.list()).map((c) => toClientView(c)),
     async delete(clientId) {
-      if (!(await clients.delete(clientId))) throw new AppError('client.not_found');
+      if (impossibleId(clientId) || !(await clients.delete(clientId))) throw new AppError('client.not_found');
     },
 
     async ensure(clientId, body) {

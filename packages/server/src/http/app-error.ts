@@ -6,7 +6,8 @@
 export const errorTable = {
   'request.invalid': { status: 400, message: 'The request is not valid.' },
   'request.too_large': { status: 413, message: 'The request is too large.' },
-  'request.unsupported_media_type': { status: 415, message: 'Send the form as application/x-www-form-urlencoded or JSON.' },
+  'request.unsupported_media_type': { status: 415, message: 'This content type is not accepted here.' },
+  'request.method_not_allowed': { status: 405, message: 'This method is not allowed here.' },
   'request.csrf': { status: 403, message: 'This form has expired or was not sent from this site. Go back and try again.' },
   'request.not_found': { status: 404, message: 'This page does not exist.' },
   'interaction.expired': { status: 400, message: 'This sign-in attempt has expired. Go back to the application and start again.' },

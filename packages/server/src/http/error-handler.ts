@@ -39,6 +39,7 @@ function toAppError(caught: unknown): AppError {
   const status = (caught as { status?: unknown }).status;
   const expose = (caught as { expose?: unknown }).expose === true;
   if (typeof status === 'number' && status === 413) return new AppError('request.too_large');
+  if (typeof status === 'number' && (status === 405 || status === 501)) return new AppError('request.method_not_allowed');
   if (typeof status === 'number' && status >= 400 && status < 500 && expose) return new AppError('request.invalid');
   return new AppError('internal', undefined, { cause: caught });
 }

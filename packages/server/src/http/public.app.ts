@@ -14,6 +14,7 @@ import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
 import { errorView } from '../views/error.view.js';
 import { errorTable } from './app-error.js';
 import { assets } from './assets.js';
+import { logAppErrors } from './app-errors-logged.js';
 import { sendPage } from './render.js';
 import { nonceOf, requestIdOf } from './request-state.js';
 import { errorHandler } from './error-handler.js';
@@ -35,6 +36,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   const app = new Koa();
   app.proxy = deps.trustProxy;
   app.keys = deps.cookieKeys;
+  logAppErrors(app, deps.logger, 'public');
   const ours = compose([errorHandler(deps.logger, 'html'), assets(), ...deps.routers.map((r) => r.routes() as unknown as Middleware)]);
   const isOurs = (path: string) => path === '/' || deps.ownPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
@@ -56,7 +58,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
     }
     await provider(ctx, next);
     // Paths neither we nor the provider know get our 404 page, not a bare "Not Found".
-    if (ctx.status === 404 && ctx.body == null) {
+    if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
       sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: 'Page not found', message: errorTable['request.not_found'].message, requestId: requestIdOf(ctx) }));
     }
   });

@@ -10,13 +10,13 @@ const password = z.string().min(1, 'Enter your password.').max(1024, 'The passwo
 
 export const loginForm = z.object({
   csrf,
-  email: z.string().max(320),
+  email: z.string().max(320, 'The email address is too long.'),
   password,
 });
 
 export const registerForm = z.object({
   csrf,
-  email: z.string().max(320),
+  email: z.string().max(320, 'The email address is too long.'),
   name: z.string().trim().max(200, 'The name is too long.').optional().transform((v) => (v ? v : null)),
   password,
 });
