@@ -3,6 +3,8 @@
  * secret to authenticate `client_secret_basic/post`, so it is decrypted here, per lookup, and
  * never stored in clear (docs/README.md "adapter": the Client adapter returns the secret).
  * Clients are managed through the admin API, never through the provider, so writes are refused.
+ * A client_id holding U+0000 is unknown without asking: PostgreSQL text cannot hold it, and the
+ * driver would fail the lookup (a 500) instead of finding nothing.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ClientRepository } from '@portcullis/db';
@@ -12,6 +14,7 @@ export function createClientAdapter(clients: ClientRepository, box: SecretBox): 
   const readOnly = () => Promise.reject(new Error('clients are managed through the admin API'));
   return {
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (id.includes('\u0000')) return undefined;
       const client = await clients.findById(id);
       if (!client) return undefined;
       const secret = client.secretCiphertext ? box.open(client.secretCiphertext, `client:${client.clientId}`) : undefined;

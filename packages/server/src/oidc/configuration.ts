@@ -2,6 +2,7 @@
  * node-oidc-provider configuration: every choice the library leaves to a deployment, made once.
  * See docs/README.md of node-oidc-provider for each key; SECURITY.md rules are cited inline.
  */
+import { errors } from 'oidc-provider';
 import type { Configuration, JWKS, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountRepository, ConsentRepository } from '@portcullis/db';
 import { clientBasedCORS } from './cors.js';
@@ -93,7 +94,17 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
         allowedPolicy: (ctx, client, token) =>
           Promise.resolve(!(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId)),
       },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        // RFC 7009 §2.1: a client may revoke only its own tokens. A confidential client asking
+        // for another's is told so; a public one gets the answer an unknown token gets, so it
+        // cannot probe for valid tokens.
+        allowedPolicy: (_ctx, client, token) => {
+          if (token.clientId === client.clientId) return Promise.resolve(true);
+          if (client.clientAuthMethod === 'none') return Promise.resolve(false);
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: {
