@@ -131,6 +131,8 @@ describe('token endpoint rules', () => {
       assert.ok(stored, 'the refresh token is stored');
       const results = await Promise.allSettled(Array.from({ length: 50 }, () => stored.consume()));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      // The losers are replays: the whole grant is revoked, the winner's tokens included.
+      assert.equal((await introspect(endpoints, tokens.access_token, web)).active, false);
     });
 
     it('rejects a refresh token presented by another client', async () => {
