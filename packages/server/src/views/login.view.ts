@@ -6,7 +6,7 @@
 import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
-import { alertBox, postForm, textField } from './parts.js';
+import { alertBox, emailField, postForm, textField } from './parts.js';
 
 export interface LoginViewProps {
   nonce: string;
@@ -19,15 +19,7 @@ export interface LoginViewProps {
 }
 
 export function loginView(p: LoginViewProps): SafeHtml {
-  const fields = html`${textField({
-    id: 'email',
-    name: 'email',
-    label: 'Email',
-    type: 'email',
-    autocomplete: 'username',
-    value: p.email,
-    required: true,
-  })}
+  const fields = html`${emailField(p.email)}
   ${textField({
     id: 'password',
     name: 'password',

@@ -48,3 +48,8 @@ export function textField(o: TextFieldOptions): SafeHtml {
   <input id="${o.id}" name="${o.name}" type="${o.type}" autocomplete="${o.autocomplete}"${attrs}>
 </div>`;
 }
+
+/** The "Email" field of the sign-in and registration forms; the browser fills it as the username. */
+export function emailField(value: string | undefined): SafeHtml {
+  return textField({ id: 'email', name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value, required: true });
+}

@@ -7,7 +7,7 @@
 import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
-import { alertBox, postForm, textField } from './parts.js';
+import { alertBox, emailField, postForm, textField } from './parts.js';
 
 export interface RegisterViewProps {
   nonce: string;
@@ -28,15 +28,7 @@ export function passwordHint(minLength: number): string {
 }
 
 export function registerView(p: RegisterViewProps): SafeHtml {
-  const fields = html`${textField({
-    id: 'email',
-    name: 'email',
-    label: 'Email',
-    type: 'email',
-    autocomplete: 'username',
-    value: p.email,
-    required: true,
-  })}
+  const fields = html`${emailField(p.email)}
   ${textField({
     id: 'name',
     name: 'name',
