@@ -21,7 +21,8 @@ const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCo
 
 export async function startRelyingParty(server: TestServer, options: { firstParty?: boolean } = {}): Promise<RelyingParty> {
   const pending = new Map<string, { verifier: string; nonce: string }>();
-  let config: client.Configuration | undefined;
+  // Discovered after the server is listening (its origin is the redirect URI's).
+  const rp: { config?: client.Configuration } = {};
   let origin = '';
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -33,7 +34,7 @@ export async function startRelyingParty(server: TestServer, options: { firstPart
       const state = client.randomState();
       const nonce = client.randomNonce();
       pending.set(state, { verifier, nonce });
-      const target = client.buildAuthorizationUrl(config!, {
+      const target = client.buildAuthorizationUrl(rp.config!, {
         redirect_uri: `${origin}/callback`,
         scope: 'openid email profile',
         code_challenge: await client.calculatePKCECodeChallenge(verifier),
@@ -50,9 +51,9 @@ export async function startRelyingParty(server: TestServer, options: { firstPart
         res.writeHead(400, { 'content-type': 'text/html' }).end(page('Error', '<p role="alert">Unknown state</p>'));
         return;
       }
-      const tokens = await client.authorizationCodeGrant(config!, url, { pkceCodeVerifier: saved.verifier, expectedState: state, expectedNonce: saved.nonce });
+      const tokens = await client.authorizationCodeGrant(rp.config!, url, { pkceCodeVerifier: saved.verifier, expectedState: state, expectedNonce: saved.nonce });
       const claims = tokens.claims()!;
-      const userinfo = await client.fetchUserInfo(config!, tokens.access_token, claims.sub);
+      const userinfo = await client.fetchUserInfo(rp.config!, tokens.access_token, claims.sub);
       res.writeHead(200, { 'content-type': 'text/html' }).end(
         page('Signed in', `<h1>Signed in</h1><pre id="claims">${escape(JSON.stringify(claims))}</pre><pre id="userinfo">${escape(JSON.stringify(userinfo))}</pre>`),
       );
@@ -76,7 +77,7 @@ export async function startRelyingParty(server: TestServer, options: { firstPart
   });
   if (registered.status !== 201) throw new Error(`cannot register the test app: ${JSON.stringify(registered.body)}`);
   const { client_id: clientId, client_secret: secret } = registered.body as { client_id: string; client_secret: string };
-  config = await client.discovery(new URL(server.issuer), clientId, undefined, client.ClientSecretBasic(secret), {
+  rp.config = await client.discovery(new URL(server.issuer), clientId, undefined, client.ClientSecretBasic(secret), {
     execute: server.issuer.startsWith('http://') ? [client.allowInsecureRequests] : [],
   });
 
