@@ -40,7 +40,63 @@ export interface TestServerOptions {
   ports?: { port: number; adminPort: number };
 }
 
+/** Set by `npm test` when the suites run a second time, against the local production stack. */
+export const STACK_MODE = process.env.PORTCULLIS_TEST_TARGET === 'stack';
+
+export function stackEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the stack suites through npm test (it exports infra/local/stack.sh env)`);
+  return value;
+}
+
+/**
+ * The production stack as a TestServer: the issuer is Nginx in front of the app instances, the
+ * admin API is instance 1's. `app` is an in-process Portcullis built on the same PostgreSQL,
+ * replicas and Redis (it does not listen), so tests can inspect the stores the instances share.
+ */
+async function useStack(): Promise<TestServer> {
+  const adminToken = stackEnv('STACK_ADMIN_TOKEN');
+  const config = loadConfig({
+    DATABASE_URL: stackEnv('STACK_PGBOUNCER_URL'),
+    DATABASE_READ_URL: stackEnv('STACK_READ_URL'),
+    REDIS_URL: stackEnv('STACK_REDIS_URL'),
+    ISSUER: stackEnv('STACK_ISSUER'),
+    COOKIE_KEYS: stackEnv('STACK_COOKIE_KEYS'),
+    ENCRYPTION_KEY: stackEnv('STACK_ENCRYPTION_KEY'),
+    ADMIN_TOKEN: adminToken,
+    TRUST_PROXY: 'true',
+    LOG_LEVEL: 'error',
+  });
+  const app = await createPortcullis(config, { logger: createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' }) });
+  const adminUrl = stackEnv('STACK_ADMIN_URLS').split(',')[0]!;
+  return {
+    issuer: config.issuer,
+    adminUrl,
+    adminToken,
+    dataDir: stackEnv('STACK_DIR'),
+    app,
+    admin: (method, pathname, body) => callAdmin(adminUrl, adminToken, method, pathname, body),
+    close: () => app.close(),
+  };
+}
+
+async function callAdmin(adminUrl: string, token: string, method: string, pathname: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${adminUrl}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * A running Portcullis for a test file: embedded (fresh, in memory) by default; the shared
+ * production stack when `npm test` runs the suites against it. `env` and `options` apply to
+ * embedded servers only.
+ */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined) return useStack();
   const { port, adminPort } = options.ports ?? { port: await freePort(), adminPort: await freePort() };
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-')));
   const config = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env });
@@ -54,15 +110,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     adminToken: app.adminToken,
     dataDir,
     app,
-    async admin(method, pathname, body) {
-      const response = await fetch(`${adminUrl}${pathname}`, {
-        method,
-        headers: { authorization: `Bearer ${app.adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    },
+    admin: (method, pathname, body) => callAdmin(adminUrl, app.adminToken, method, pathname, body),
     async close() {
       await closeAll(servers);
       await app.close();
