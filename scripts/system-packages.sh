@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages the test suite drives for real. Uses apt-get directly as
-# root, sudo otherwise; without either, prints the exact command to run and fails.
+# Installs the Debian/Ubuntu packages the test suite and the local production stack
+# (infra/local, `npm run stack:up`) drive for real. Uses apt-get directly as root, sudo otherwise;
+# without either, prints the exact command to run and fails.
+#
+# The server packages (postgresql, pgbouncer, haproxy, nginx, redis-server) may start their own
+# system services on install, on their standard ports (5432, 6432, 80, 6379). The local stack
+# never uses those: it runs its own processes from .stack/ on ports 55432 and up, so the two
+# never clash (docs/production.md, "Local stack").
 set -euo pipefail
 
-# command-or-file that proves each package is present
+# package → a path (glob allowed) that proves it is present. PostgreSQL paths carry the major
+# version, which differs between Debian (15) and Ubuntu (14, 16), hence the globs.
 declare -A NEEDED=(
   [chromium]=/usr/bin/chromium
+  [postgresql]='/usr/lib/postgresql/*/bin/postgres'
+  [postgresql-client]='/usr/lib/postgresql/*/bin/pg_basebackup'
+  # pg_stat_statements: in the server package since PostgreSQL 10; a transitional package here
+  [postgresql-contrib]='/usr/lib/postgresql/*/lib/pg_stat_statements.so'
+  [pgbouncer]=/usr/sbin/pgbouncer
+  [haproxy]=/usr/sbin/haproxy
+  [nginx]=/usr/sbin/nginx
+  [redis-server]=/usr/bin/redis-server
+  [redis-tools]=/usr/bin/redis-cli
+  # the stack's health checks
+  [curl]=/usr/bin/curl
+  [iproute2]=/usr/bin/ss
 )
 
 missing=()
 for pkg in "${!NEEDED[@]}"; do
-  [ -e "${NEEDED[$pkg]}" ] || missing+=("$pkg")
+  compgen -G "${NEEDED[$pkg]}" >/dev/null || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

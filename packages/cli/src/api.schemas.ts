@@ -54,3 +54,18 @@ export const migrateResultSchema = z.looseObject({
   migrations: z.array(z.looseObject({ name: z.string(), executed_at: z.string().nullable() })),
 });
 export type MigrateResult = z.output<typeof migrateResultSchema>;
+
+export const auditEventSchema = z.looseObject({
+  id: z.string(),
+  time: z.string(),
+  type: z.string(),
+  outcome: z.enum(['success', 'failure']),
+  account_id: z.string().nullish(),
+  email: z.string().nullish(),
+  client_id: z.string().nullish(),
+  ip: z.string().nullish(),
+  user_agent: z.string().nullish(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditEvent = z.output<typeof auditEventSchema>;
+export const auditListSchema = z.looseObject({ events: z.array(auditEventSchema) });

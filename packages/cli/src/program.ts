@@ -7,6 +7,7 @@
  */
 import { Command } from 'commander';
 import { createAdminClient, DEFAULT_TIMEOUT_MS } from './admin-client.js';
+import { addAuditCommand } from './commands/audit.command.js';
 import { addClientsCommand } from './commands/clients.command.js';
 import type { CommandContext } from './commands/command-context.js';
 import { addDbCommand } from './commands/db.command.js';
@@ -42,5 +43,6 @@ export function buildProgram(io: CliIo, options: ProgramOptions = {}): Command {
   addUsersCommand(program, ctx);
   addKeysCommand(program, ctx);
   addDbCommand(program, ctx);
+  addAuditCommand(program, ctx);
   return program;
 }

@@ -60,6 +60,42 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ DATABASE_READ_URL: 'postgres://replica/x' }), ConfigError);
   });
 
+  it('defaults pool sizes and timeouts, and reads them from the environment', () => {
+    const defaults = loadConfig({ DATABASE_URL: 'postgres://db/x', ...secrets });
+    assert.deepEqual(
+      { ...defaults.database, redisTimeoutMs: defaults.redisTimeoutMs },
+      { url: 'postgres://db/x', readUrl: 'postgres://db/x', poolSize: 10, readPoolSize: 10, timeoutMs: 5000, connectTimeoutMs: 3000, redisTimeoutMs: 2000 },
+    );
+    const tuned = loadConfig({
+      DATABASE_URL: 'postgres://db/x',
+      REDIS_URL: 'redis://cache:6379',
+      DATABASE_POOL_SIZE: '20',
+      DATABASE_READ_POOL_SIZE: '40',
+      DATABASE_TIMEOUT_MS: '2500',
+      DATABASE_CONNECT_TIMEOUT_MS: '1000',
+      REDIS_TIMEOUT_MS: '500',
+      ...secrets,
+    });
+    assert.equal(tuned.redisUrl, 'redis://cache:6379');
+    assert.deepEqual(
+      [tuned.database.poolSize, tuned.database.readPoolSize, tuned.database.timeoutMs, tuned.database.connectTimeoutMs, tuned.redisTimeoutMs],
+      [20, 40, 2500, 1000, 500],
+    );
+  });
+
+  it('refuses pool sizes and timeouts out of range', () => {
+    assert.throws(
+      () => loadConfig({ DATABASE_POOL_SIZE: '0', DATABASE_READ_POOL_SIZE: 'many', DATABASE_TIMEOUT_MS: '5', DATABASE_CONNECT_TIMEOUT_MS: '-1', REDIS_TIMEOUT_MS: '600000' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems.map((p) => p.variable).sort(), [
+          'DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_POOL_SIZE', 'DATABASE_READ_POOL_SIZE', 'DATABASE_TIMEOUT_MS', 'REDIS_TIMEOUT_MS',
+        ]);
+        return true;
+      },
+    );
+  });
+
   it('treats empty variables as unset', () => {
     assert.equal(loadConfig({ PORT: '', ISSUER: '' }).issuer, 'http://localhost:3000');
   });

@@ -27,8 +27,20 @@ export interface Config {
   admin: { port: number; host: string };
   dataDir: string;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
-  database: { url?: string; readUrl?: string };
+  database: {
+    url?: string;
+    readUrl?: string;
+    /** Connections in the primary pool and in the reader pool. */
+    poolSize: number;
+    readPoolSize: number;
+    /** Client-side limit on one query, and on getting a connection (new or from the pool). */
+    timeoutMs: number;
+    connectTimeoutMs: number;
+  };
+  /** Where OIDC artefacts live when set (production mode); otherwise they stay in PostgreSQL. */
   redisUrl?: string;
+  /** Connect and per-command timeout for Redis. */
+  redisTimeoutMs: number;
   /** Whatever secrets the environment supplied; in embedded mode the server completes them. */
   secrets: Partial<Secrets>;
   /** Whether the built-in demo client and /demo page exist (embedded mode only). */
@@ -57,8 +69,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     admin: { port: e.ADMIN_PORT, host: e.ADMIN_HOST },
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
-    database: { url: e.DATABASE_URL, readUrl: e.DATABASE_READ_URL ?? e.DATABASE_URL },
+    database: {
+      url: e.DATABASE_URL,
+      readUrl: e.DATABASE_READ_URL ?? e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      readPoolSize: e.DATABASE_READ_POOL_SIZE,
+      timeoutMs: e.DATABASE_TIMEOUT_MS,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+    },
     redisUrl: e.REDIS_URL,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     secrets: { cookieKeys: e.COOKIE_KEYS, encryptionKey: e.ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN },
     demo: mode === 'embedded' && e.DEMO !== false,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,

@@ -6,6 +6,10 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
+/** A connection-pool size: at least one connection, and a sanity cap well above any sane value. */
+const poolSize = z.coerce.number().int().min(1).max(1000);
+/** A timeout in milliseconds: long enough to do anything at all, short enough to fail a request. */
+const timeoutMs = z.coerce.number().int().min(100).max(60_000);
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 /** Cookie signing keys: newest first; older keys still verify cookies during a rotation. */
@@ -34,6 +38,13 @@ export const envSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
     DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+    // Fail-fast limits (production mode): a dependency that is down fails a request with 503
+    // within these bounds instead of hanging it. Documented in README and docs/configuration.md.
+    DATABASE_POOL_SIZE: poolSize.default(10),
+    DATABASE_READ_POOL_SIZE: poolSize.default(10),
+    DATABASE_TIMEOUT_MS: timeoutMs.default(5000),
+    DATABASE_CONNECT_TIMEOUT_MS: timeoutMs.default(3000),
+    REDIS_TIMEOUT_MS: timeoutMs.default(2000),
     COOKIE_KEYS: cookieKeys.optional(),
     ENCRYPTION_KEY: encryptionKey.optional(),
     ADMIN_TOKEN: z.string().min(32, 'needs at least 32 characters').optional(),

@@ -15,6 +15,11 @@ export interface Database {
   reader: ReaderDb;
   /** Which engine backs this database; embedded PGlite serialises all access. */
   engine: 'pglite' | 'postgres';
+  /**
+   * Runs `select 1` on the primary or on the reader itself, never through the reader's
+   * fallback to the primary: readiness uses it to tell "reader down" from "all fine".
+   */
+  probe(target: 'primary' | 'reader'): Promise<void>;
   close(): Promise<void>;
 }
 

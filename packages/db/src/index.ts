@@ -10,4 +10,6 @@ export * from './repositories/client.repository.js';
 export * from './repositories/signing-key.repository.js';
 export * from './repositories/oidc-payload.repository.js';
 export * from './repositories/consent.repository.js';
+export * from './repositories/mfa.repository.js';
+export * from './repositories/audit.repository.js';
 export { openDatabase } from './open-database.js';

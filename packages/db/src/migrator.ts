@@ -1,6 +1,8 @@
 /**
  * Applies pending migrations on the primary. Safe to call at every start: already-applied
- * migrations are skipped, and Kysely takes a lock so two instances never migrate at once.
+ * migrations are skipped. Everything runs in ONE transaction holding a transaction-scoped
+ * advisory lock (see drivers/postgres-dialect.ts), so two instances never migrate at once and
+ * the lock cannot leak through PgBouncer's transaction pooling.
  */
 import { Migrator, type MigrationResult } from 'kysely/migration';
 import type { Database } from './database.js';
@@ -19,11 +21,14 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Database): Promise<MigrationReport> {
-  const migrator = new Migrator({ db: db.primary, provider: { getMigrations: () => Promise.resolve(migrations) } });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r: MigrationResult) => r.status === 'Error');
-  if (error) throw new MigrationError(failed?.migrationName ?? 'unknown', error);
-  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), pending: [] };
+  return db.primary.transaction().execute(async (trx) => {
+    const migrator = new Migrator({ db: trx, provider: { getMigrations: () => Promise.resolve(migrations) } });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error');
+    // Throwing rolls the whole transaction back: no half-applied migration set.
+    if (error) throw new MigrationError(failed?.migrationName ?? 'unknown', error);
+    return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), pending: [] };
+  });
 }
 
 export async function migrationStatus(db: Database): Promise<{ name: string; executedAt: Date | null }[]> {

@@ -5,9 +5,25 @@ import type { Database } from './database.js';
 import { openPglite } from './drivers/pglite.driver.js';
 import { openPostgres } from './drivers/pg.driver.js';
 
-export async function openDatabase(config: Pick<Config, 'mode' | 'database' | 'dataDir'>, options: { inMemory?: boolean } = {}): Promise<Database> {
-  if (config.mode === 'production' && config.database.url) {
-    return openPostgres({ url: config.database.url, readUrl: config.database.readUrl });
+export interface OpenOptions {
+  /** Embedded mode: keep PGlite in memory instead of DATA_DIR (tests). */
+  inMemory?: boolean;
+  /** Production mode: told when reads move to the primary because the reader is unreachable. */
+  onReaderFallback?: (error: unknown) => void;
+}
+
+export async function openDatabase(config: Pick<Config, 'mode' | 'database' | 'dataDir'>, options: OpenOptions = {}): Promise<Database> {
+  const { url, readUrl, poolSize, readPoolSize, timeoutMs, connectTimeoutMs } = config.database;
+  if (config.mode === 'production' && url) {
+    return openPostgres({
+      url,
+      readUrl,
+      poolSize,
+      readPoolSize,
+      queryTimeoutMs: timeoutMs,
+      connectTimeoutMs,
+      onReaderFallback: options.onReaderFallback,
+    });
   }
   return openPglite(options.inMemory ? undefined : path.join(config.dataDir, 'pglite'));
 }

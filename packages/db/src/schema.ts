@@ -62,12 +62,47 @@ export interface ConsentsTable {
   updated_at: UpdatedAt;
 }
 
+export interface AccountTotpTable {
+  account_id: string;
+  /** AES-256-GCM ciphertext of the base32 TOTP seed, bound to the account id. */
+  secret_ciphertext: string;
+  /** The last RFC 6238 time step accepted; a code for this step or an earlier one is refused. */
+  last_step: Generated<number>;
+  /** Null while the enrolment waits for its first code. */
+  enabled_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface RecoveryCodesTable {
+  account_id: string;
+  /** SHA-256 of the account id and the normalised code (hex). */
+  code_hash: string;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  time: ColumnType<Date, Date | undefined, never>;
+  type: string;
+  account_id: string | null;
+  client_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  outcome: 'success' | 'failure';
+  detail: ColumnType<Record<string, unknown>, string, never>;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
   signing_keys: SigningKeysTable;
   oidc_payloads: OidcPayloadsTable;
   consents: ConsentsTable;
+  account_totp: AccountTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  audit_events: AuditEventsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -75,3 +110,4 @@ export type NewAccountRow = Insertable<AccountsTable>;
 export type ClientRow = Selectable<ClientsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type OidcPayloadRow = Selectable<OidcPayloadsTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

@@ -1,6 +1,12 @@
 /**
  * The one place that builds everything: config in, a running set of apps out. Every dependency
  * is created here and passed down explicitly; nothing below reads globals or the environment.
+ *
+ * Where the provider's artefacts (sessions, interactions, codes, tokens, grants) live follows
+ * `config.redisUrl` alone: Redis when it is set, the `oidc_payloads` table otherwise. Clients
+ * always stay in SQL. The SQL engine is a separate choice (PGlite embedded, PostgreSQL in
+ * production), so a test can pair embedded PGlite with a real Redis by setting `redisUrl` on
+ * the Config it builds; the environment schema still allows REDIS_URL only in production mode.
  */
 import type Koa from 'koa';
 import type { Config } from '@portcullis/config';
@@ -10,6 +16,8 @@ import {
   createConsentRepository,
   createOidcPayloadRepository,
   createSigningKeyRepository,
+  createMfaRepository,
+  createAuditRepository,
   migrateToLatest,
   openDatabase,
   type Database,
@@ -19,7 +27,10 @@ import { resolveSecrets } from './secrets/embedded-secrets.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { createSigningKeysService } from './keys/signing-keys.service.js';
 import { createPayloadAdapterClass } from './oidc/payload.adapter.js';
+import { createRedisAdapterClass, listIdsByAccount } from './oidc/redis.adapter.js';
+import { guardAdapter } from './oidc/guarded.adapter.js';
 import { createClientAdapter } from './oidc/client.adapter.js';
+import { connectRedis, type RedisConnection } from './redis/redis.client.js';
 import { buildProviderConfiguration } from './oidc/configuration.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider.factory.js';
 import { RETIRED_KEY_PUBLISH_SECONDS } from './oidc/lifetimes.js';
@@ -33,11 +44,17 @@ import { createDemoRelyingParty, registerDemoClient } from './demo/demo-client.j
 import { demoRoutes } from './demo/demo.routes.js';
 import { createPublicApp } from './http/public.app.js';
 import { createAdminApp } from './admin/admin.app.js';
+import { createMfaService } from './mfa/mfa.service.js';
+import { createAuditService } from './audit/audit.service.js';
+import { createSealedCookies } from './http/sealed-cookie.js';
+import { createAccountModule } from './account/account.module.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
   logger: Logger;
   db: Database;
+  /** The Redis connection holding the provider's artefacts, when `config.redisUrl` is set. */
+  redis?: RedisConnection;
   holder: ProviderHolder;
   publicApp: Koa;
   adminApp: Koa;
@@ -54,40 +71,55 @@ export interface BuildOptions {
 export async function createPortcullis(config: Readonly<Config>, options: BuildOptions = {}): Promise<Portcullis> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const secrets = await resolveSecrets(config);
-  const db = await openDatabase(config, { inMemory: options.inMemoryDatabase ?? false });
+  const db = await openDatabase(config, {
+    inMemory: options.inMemoryDatabase ?? false,
+    onReaderFallback: (error) => logger.warn('reader unreachable; reading from the primary', { error: error instanceof Error ? error.message : String(error) }),
+  });
   const timers: NodeJS.Timeout[] = [];
+  let redis: RedisConnection | undefined;
   try {
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, { timeoutMs: config.redisTimeoutMs, logger });
     await migrateToLatest(db);
     const accounts = createAccountRepository(db);
     const clients = createClientRepository(db);
     const consents = createConsentRepository(db);
     const payloads = createOidcPayloadRepository(db);
     const box = createSecretBox(secrets.encryptionKey);
+    const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
+    const audit = createAuditService({ repository: createAuditRepository(db), logger });
 
     const keys = createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS });
     await keys.ensureInitial();
 
-    const PayloadAdapter = createPayloadAdapterClass(payloads);
-    const clientAdapter = createClientAdapter(clients, box);
-    const adapter = (name: string) => (name === 'Client' ? clientAdapter : new PayloadAdapter(name));
+    // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
+    const PayloadAdapter = redis ? createRedisAdapterClass(redis.client) : createPayloadAdapterClass(payloads);
+    const clientAdapter = guardAdapter(createClientAdapter(clients, box));
+    const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(new PayloadAdapter(name)));
     const holder = await createProviderHolder({
       issuer: config.issuer,
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
     });
 
-    const accountService = createAccountService({
-      accounts,
-      hasher: await createPasswordHasher(),
-      policy: createPasswordPolicy(config.passwordMinLength, loadCommonPasswords()),
-    });
+    const hasher = await createPasswordHasher();
+    const policy = createPasswordPolicy(config.passwordMinLength, loadCommonPasswords());
+    const accountService = createAccountService({ accounts, hasher, policy });
     const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
+    const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
+    const getProvider = () => holder.current();
 
-    const routers = [interactionRoutes({ getProvider: () => holder.current(), accountService, csrf, consents, accounts, passwordMinLength: config.passwordMinLength })];
+    const routers = [interactionRoutes({ getProvider, accountService, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
+    // The account page, in every mode; its session index follows where sessions are stored.
+    const account = await createAccountModule({
+      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, hasher, policy, mfa, audit, sealed, csrf,
+      listIdsByAccount: (model, accountId) => (redis ? listIdsByAccount(redis.client, model, accountId) : payloads.listIdsByAccount(model, accountId, new Date())),
+    });
+    routers.push(...account.routers);
+    ownPrefixes.push(account.prefix);
     if (config.demo) {
       await registerDemoClient(clientService, config.issuer);
       routers.push(demoRoutes({ issuer: config.issuer, rp: createDemoRelyingParty(config.issuer), logger }));
@@ -95,28 +127,33 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     }
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db });
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, pingRedis: redis?.ping });
 
-    // Housekeeping: drop expired OIDC rows; notice key rotations made by other instances.
+    // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key
+    // rotations made by other instances.
     const sweep = () => payloads.deleteExpired(new Date()).catch((error: Error) => logger.warn('expired sweep failed', { error: error.message }));
     const poll = () => holder.refreshKeys().catch((error: Error) => logger.warn('key reload failed', { error: error.message }));
-    timers.push(setInterval(() => void sweep(), 10 * 60 * 1000).unref(), setInterval(() => void poll(), 30 * 1000).unref());
+    if (!redis) timers.push(setInterval(() => void sweep(), 10 * 60 * 1000).unref());
+    timers.push(setInterval(() => void poll(), 30 * 1000).unref());
 
     return {
       config,
       logger,
       db,
+      redis,
       holder,
       publicApp,
       adminApp,
       adminToken: secrets.adminToken,
       async close() {
         timers.forEach(clearInterval);
+        await redis?.close();
         await db.close();
       },
     };
   } catch (error) {
     timers.forEach(clearInterval);
+    await redis?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -39,3 +39,19 @@ export function keyBody(overrides: Record<string, unknown> = {}): Record<string,
     ...overrides,
   };
 }
+
+export function auditEventBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'evt-1',
+    time: '2026-11-28T12:00:00.000Z',
+    type: 'signin',
+    outcome: 'success',
+    account_id: 'usr_1',
+    email: 'ada@example.com',
+    client_id: 'cl_123',
+    ip: '127.0.0.1',
+    user_agent: 'test',
+    detail: { mfa_required: true },
+    ...overrides,
+  };
+}

@@ -1,10 +1,18 @@
 /**
  * PostgreSQL over the network through `pg` pools: one pool for the primary (writes, through
  * PgBouncer in production) and one for reads (through HAProxy to the replicas).
- * - Every connection sets statement and lock timeouts, so a stuck dependency fails a request
- *   quickly instead of hanging it.
+ * - Fail fast: getting a connection is bounded by `connectTimeoutMs` (a new one, or a free slot
+ *   in a full pool), and every query by a client-side `queryTimeoutMs`. No `statement_timeout`
+ *   startup parameter: PgBouncer in transaction mode refuses it; the server-side limit is a
+ *   role-level setting made by the infrastructure scripts.
+ * - A connection whose query timed out is closed instead of going back to the pool: the
+ *   server may still be working on that query, and the next borrower would wait behind it.
+ * - The reader falls back to the primary while the replicas cannot be reached, and tries the
+ *   replicas again after `READER_RETRY_MS`: reads then cost the primary some load instead of
+ *   failing (readiness reports this as `fallback`).
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { PortcullisPostgresDialect } from './postgres-dialect.js';
 import pg from 'pg';
 import type { Database } from '../database.js';
 import type { DB } from '../schema.js';
@@ -12,35 +20,109 @@ import type { DB } from '../schema.js';
 export interface PgOptions {
   url: string;
   readUrl?: string;
+  /** Connections in the primary pool (default 10). */
   poolSize?: number;
-  statementTimeoutMs?: number;
+  /** Connections in the reader pool (default 10). */
+  readPoolSize?: number;
+  /** Client-side limit on one query, in ms (default 5000). */
+  queryTimeoutMs?: number;
+  /** Limit on getting a connection, in ms (default 3000). */
   connectTimeoutMs?: number;
+  /** Told when reads move to the primary because the reader could not be reached. */
+  onReaderFallback?: (error: unknown) => void;
 }
 
-function createPool(url: string, options: PgOptions): pg.Pool {
-  return new pg.Pool({
+/** How long reads stay on the primary after the reader failed to connect. */
+export const READER_RETRY_MS = 5000;
+
+/** pg's message for a query that outlived `query_timeout`. */
+const QUERY_TIMEOUT_MESSAGE = 'Query read timeout';
+
+function createPool(url: string, size: number, options: PgOptions): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: url,
-    max: options.poolSize ?? 10,
+    max: size,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
-    statement_timeout: options.statementTimeoutMs ?? 5000,
+    query_timeout: options.queryTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
+    // Notice a dead peer on an idle connection instead of handing it out.
+    keepAlive: true,
   });
+  // An idle client whose server went away is removed by the pool, which then emits 'error';
+  // without a listener that would crash the process.
+  pool.on('error', () => undefined);
+  return pool;
 }
+
+/** Hands out pool clients that are destroyed, not reused, once one of their queries timed out. */
+function dropTimedOut(pool: pg.Pool): PostgresPool {
+  return {
+    options: pool.options,
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let timedOut: Error | undefined;
+      const wrapped = {
+        get processID() {
+          return (client as { processID?: number }).processID;
+        },
+        async query(text: string, parameters: readonly unknown[]) {
+          try {
+            return await client.query(text, parameters as unknown[]);
+          } catch (error) {
+            if (error instanceof Error && error.message === QUERY_TIMEOUT_MESSAGE) timedOut = error;
+            throw error;
+          }
+        },
+        release(destroy?: boolean) {
+          client.release(timedOut ?? destroy);
+        },
+      };
+      return wrapped as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/** The reader's pool, borrowing from the primary's while the reader cannot be reached. */
+function withPrimaryFallback(reader: PostgresPool, primary: PostgresPool, onFallback?: (error: unknown) => void): PostgresPool {
+  let primaryUntil = 0;
+  return {
+    options: reader.options,
+    async connect() {
+      if (Date.now() < primaryUntil) return primary.connect();
+      try {
+        return await reader.connect();
+      } catch (error) {
+        primaryUntil = Date.now() + READER_RETRY_MS;
+        onFallback?.(error);
+        return primary.connect();
+      }
+    },
+    end: () => reader.end(),
+  };
+}
+
+const kysely = (pool: PostgresPool) => new Kysely<DB>({ dialect: new PortcullisPostgresDialect({ pool }) });
 
 export function openPostgres(options: PgOptions): Database {
-  const primaryPool = createPool(options.url, options);
-  const primary = new Kysely<DB>({ dialect: new PostgresDialect({ pool: primaryPool }) });
+  const primaryPool = dropTimedOut(createPool(options.url, options.poolSize ?? 10, options));
+  const primary = kysely(primaryPool);
   const separateReader = options.readUrl !== undefined && options.readUrl !== options.url;
-  const reader = separateReader
-    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPool(options.readUrl!, options) }) })
-    : primary;
+  const readerPool = separateReader ? dropTimedOut(createPool(options.readUrl!, options.readPoolSize ?? 10, options)) : undefined;
+  // Readiness probes the reader's own pool (no fallback), to tell "reader down" from "all fine".
+  const readerProbe = readerPool ? kysely(readerPool) : primary;
+  const reader = readerPool ? kysely(withPrimaryFallback(readerPool, primaryPool, options.onReaderFallback)) : primary;
   return {
     primary,
     reader,
     engine: 'postgres',
+    async probe(target) {
+      await sql`select 1`.execute(target === 'primary' ? primary : readerProbe);
+    },
     async close() {
+      // The fallback reader shares the primary's pool, so destroying it ends the reader pool only.
+      if (readerPool) await reader.destroy();
       await primary.destroy();
-      if (separateReader) await (reader).destroy();
     },
   };
 }

@@ -5,7 +5,8 @@
  * - The same migrations run here and on a real server, so embedded mode is not a second schema.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import { PortcullisPostgresDialect } from './postgres-dialect.js';
 import type { Database } from '../database.js';
 import type { DB } from '../schema.js';
 
@@ -47,11 +48,15 @@ function createSerialPool(pg: PGlite) {
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   const pg = dataDir ? new PGlite(dataDir) : new PGlite();
   await pg.waitReady;
-  const primary = new Kysely<DB>({ dialect: new PostgresDialect({ pool: createSerialPool(pg) as never }) });
+  const primary = new Kysely<DB>({ dialect: new PortcullisPostgresDialect({ pool: createSerialPool(pg) as never }) });
   return {
     primary,
     reader: primary,
     engine: 'pglite',
+    async probe() {
+      // One engine in this process: the reader is the primary.
+      await sql`select 1`.execute(primary);
+    },
     async close() {
       await primary.destroy();
       await pg.close();

@@ -1,7 +1,11 @@
 /** Every migration, in order. Names are date-prefixed and never change once released. */
 import type { Migration } from 'kysely/migration';
 import * as initial from './2026-11-28T0001-initial.js';
+import * as mfa from './2026-11-28T1400-mfa.js';
+import * as auditEvents from './2026-11-28T1401-audit-events.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0001-initial': initial,
+  '2026-11-28T1400-mfa': mfa,
+  '2026-11-28T1401-audit-events': auditEvents,
 };

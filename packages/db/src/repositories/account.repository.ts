@@ -61,6 +61,18 @@ export function createAccountRepository(db: Database) {
       return row && { ...toAccount(row), passwordHash: row.password_hash };
     },
 
+    /** Credentials by id (password change): primary, for the same reason. */
+    async findCredentialsById(id: string): Promise<AccountCredentials | undefined> {
+      const row = await db.primary.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && { ...toAccount(row), passwordHash: row.password_hash };
+    },
+
+    /** Replaces the password hash; false when the account does not exist. */
+    async updatePasswordHash(id: string, passwordHash: string): Promise<boolean> {
+      const result = await db.primary.updateTable('accounts').set({ password_hash: passwordHash, updated_at: new Date() }).where('id', '=', id).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     /** Profile for claims: reader first, primary when the replica has not caught up. */
     async findById(id: string): Promise<Account | undefined> {
       const fromReader = await db.reader.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();

@@ -83,6 +83,22 @@ export function createOidcPayloadRepository(db: Database) {
       await db.primary.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
     },
 
+    /**
+     * Ids of the live sessions or grants of one account (payload `accountId`), for ending
+     * sessions and revoking grants when the password changes. Uses the expression index of the
+     * 2026-11-28T1400 migration.
+     */
+    async listIdsByAccount(model: 'Session' | 'Grant', accountId: string, now: Date): Promise<string[]> {
+      const rows = await db.primary
+        .selectFrom('oidc_payloads')
+        .select('id')
+        .where('model', '=', model)
+        .where(sql<string>`payload->>'accountId'`, '=', accountId)
+        .where(live(now))
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
     /** Deletes expired rows; run periodically so the table does not grow without bound. */
     async deleteExpired(now: Date): Promise<number> {
       const result = await db.primary.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();

@@ -11,9 +11,26 @@ import { AppError } from '../http/app-error.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { PasswordPolicy } from './password-policy.js';
 
+export type PasswordCheck =
+  | { ok: true; account: Account }
+  /** `accountId` is set when the email belongs to an account (for the audit log only). */
+  | { ok: false; reason: 'unknown_account' | 'wrong_password' | 'disabled'; accountId?: string };
+
 export interface AccountService {
   register(input: { email: string; password: string; name: string | null }): Promise<Account>;
   authenticate(email: string, password: string): Promise<Account>;
+  /** Like `authenticate`, but says why it failed; callers still show one message for all. */
+  checkPassword(email: string, password: string): Promise<PasswordCheck>;
+}
+
+/** Throws the registration error a policy problem maps to (also used by password change). */
+export function assertPasswordAllowed(policy: PasswordPolicy, password: string): void {
+  const problem = policy.check(password);
+  if (problem === 'too_short') {
+    throw new AppError('registration.password_too_short', `The password must have at least ${policy.minLength} characters.`);
+  }
+  if (problem === 'too_long') throw new AppError('registration.password_too_long');
+  if (problem === 'common') throw new AppError('registration.password_common');
 }
 
 export function createAccountService(deps: {
@@ -22,14 +39,23 @@ export function createAccountService(deps: {
   policy: PasswordPolicy;
 }): AccountService {
   const { accounts, hasher, policy } = deps;
+
+  async function checkPassword(email: string, password: string): Promise<PasswordCheck> {
+    const found = await accounts.findCredentialsByEmail(email);
+    if (!found) {
+      await hasher.verifyDummy(password);
+      return { ok: false, reason: 'unknown_account' };
+    }
+    const ok = await hasher.verify(found.passwordHash, password);
+    if (!ok) return { ok: false, reason: 'wrong_password', accountId: found.id };
+    if (found.disabled) return { ok: false, reason: 'disabled', accountId: found.id };
+    const { passwordHash: _omit, ...account } = found;
+    return { ok: true, account };
+  }
+
   return {
     async register({ email, password, name }) {
-      const problem = policy.check(password);
-      if (problem === 'too_short') {
-        throw new AppError('registration.password_too_short', `The password must have at least ${policy.minLength} characters.`);
-      }
-      if (problem === 'too_long') throw new AppError('registration.password_too_long');
-      if (problem === 'common') throw new AppError('registration.password_common');
+      assertPasswordAllowed(policy, password);
       const passwordHash = await hasher.hash(password);
       try {
         return await accounts.insert({ id: randomUUID(), email, passwordHash, name });
@@ -40,15 +66,11 @@ export function createAccountService(deps: {
     },
 
     async authenticate(email, password) {
-      const found = await accounts.findCredentialsByEmail(email);
-      if (!found) {
-        await hasher.verifyDummy(password);
-        throw new AppError('interaction.invalid_credentials');
-      }
-      const ok = await hasher.verify(found.passwordHash, password);
-      if (!ok || found.disabled) throw new AppError('interaction.invalid_credentials');
-      const { passwordHash: _omit, ...account } = found;
-      return account;
+      const result = await checkPassword(email, password);
+      if (!result.ok) throw new AppError('interaction.invalid_credentials');
+      return result.account;
     },
+
+    checkPassword,
   };
 }

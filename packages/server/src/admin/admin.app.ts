@@ -1,6 +1,7 @@
 /**
  * The admin listener (ADMIN_HOST:ADMIN_PORT, loopback by default): the API the CLI talks to,
- * behind a bearer token, plus an unauthenticated liveness probe. Never exposed on the public port.
+ * behind a bearer token, plus unauthenticated liveness (/healthz) and readiness (/readyz) probes.
+ * Never exposed on the public port.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -17,6 +18,9 @@ import { jsonBody } from './json-body.js';
 import { clientAdminRoutes } from './clients.routes.js';
 import { userAdminRoutes } from './users.routes.js';
 import { systemAdminRoutes } from './system.routes.js';
+import { readinessRoutes } from './readiness.routes.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { auditAdminRoutes } from '../audit/audit.routes.js';
 
 export interface AdminDeps {
   adminToken: string;
@@ -26,6 +30,10 @@ export interface AdminDeps {
   keys: SigningKeysService;
   holder: ProviderHolder;
   db: Database;
+  /** Client changes and key rotations are audited; GET /admin/audit reads the log. */
+  audit: AuditService;
+  /** PING Redis for /readyz; absent when OIDC artefacts stay in PostgreSQL. */
+  pingRedis?: () => Promise<void>;
 }
 
 export function createAdminApp(deps: AdminDeps): Koa {
@@ -35,10 +43,11 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps.accounts), systemAdminRoutes(deps)];
+  const routers = [clientAdminRoutes(deps.clients, deps.audit), userAdminRoutes(deps.accounts), systemAdminRoutes(deps), auditAdminRoutes(deps)];
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));
   app.use(open.routes());
+  app.use(readinessRoutes({ db: deps.db, pingRedis: deps.pingRedis }).routes());
   app.use(requireAdminToken(deps.adminToken));
   app.use(jsonBody());
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));

@@ -7,8 +7,10 @@ import type { Database } from '@portcullis/db';
 import { migrateToLatest, migrationStatus } from '@portcullis/db';
 import type { SigningKeysService } from '../keys/signing-keys.service.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { requestMeta } from '../audit/audit.service.js';
 
-export function systemAdminRoutes(deps: { keys: SigningKeysService; holder: ProviderHolder; db: Database }): Router {
+export function systemAdminRoutes(deps: { keys: SigningKeysService; holder: ProviderHolder; db: Database; audit: AuditService }): Router {
   const router = new Router({ prefix: '/admin' });
   router.get('/keys', async (ctx) => {
     ctx.body = { keys: await deps.keys.list() };
@@ -16,7 +18,9 @@ export function systemAdminRoutes(deps: { keys: SigningKeysService; holder: Prov
   router.post('/keys/rotate', async (ctx) => {
     await deps.keys.rotate();
     await deps.holder.refreshKeys();
-    ctx.body = { keys: await deps.keys.list() };
+    const keys = await deps.keys.list();
+    await deps.audit.record({ type: 'key.rotated', detail: { active: keys.filter((k) => k.status === 'active').map((k) => k.kid) } }, requestMeta(ctx));
+    ctx.body = { keys };
   });
   router.post('/db/migrate', async (ctx) => {
     const report = await migrateToLatest(deps.db);

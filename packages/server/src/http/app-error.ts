@@ -24,6 +24,12 @@ export const errorTable = {
   'client.invalid': { status: 400, message: 'The client metadata is not valid.' },
   'client.no_secret': { status: 400, message: 'Public clients have no secret to rotate.' },
   'user.not_found': { status: 404, message: 'No user has this id or email.' },
+  'mfa.invalid_code': { status: 401, message: 'That code is not valid. Each code works once: wait for the next one and try again.' },
+  'mfa.invalid_recovery_code': { status: 401, message: 'That recovery code is not valid or has been used.' },
+  'mfa.already_enabled': { status: 400, message: 'The authenticator app is already set up.' },
+  'mfa.not_enabled': { status: 400, message: 'No authenticator app is set up.' },
+  'account.invalid_password': { status: 400, message: 'The current password is incorrect.' },
+  'audit.invalid': { status: 400, message: 'user must be an email, since a duration such as 15m, 24h or 7d, and limit 1-1000.' },
   'service.unavailable': { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
   'internal': { status: 500, message: 'Something went wrong on our side.' },
 } as const;

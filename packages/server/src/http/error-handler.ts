@@ -1,14 +1,19 @@
 /**
  * Turns anything thrown by our own routes into a clear response: an AppError keeps its status
- * and message; anything else is logged with the request id and shown as a plain 500 page,
+ * and message; a dependency that is down or timing out (PostgreSQL, Redis) is a 503 with
+ * Retry-After; anything else is logged with the request id and shown as a plain 500 page,
  * never with a stack trace. JSON callers (the admin API) get `{error, message}`.
  */
 import type { Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 import { AppError } from './app-error.js';
+import { isUnavailable } from './unavailable.js';
 import { sendPage } from './render.js';
 import { errorView } from '../views/error.view.js';
 import { nonceOf, requestIdOf } from './request-state.js';
+
+/** What a 503 tells the client: try again in this many seconds. */
+export const RETRY_AFTER_SECONDS = 5;
 
 export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware {
   return async (ctx, next) => {
@@ -18,7 +23,7 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
     } catch (caught) {
       const error = toAppError(caught);
       if (error.status >= 500) logger.error('request failed', { requestId: requestIdOf(ctx), path: ctx.path, error: describe(caught) });
-      if (error.code === 'service.unavailable') ctx.set('Retry-After', '5');
+      if (error.code === 'service.unavailable') ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
       if (style === 'json') {
         ctx.status = error.status;
         ctx.body = { error: error.code, message: error.publicMessage };
@@ -36,6 +41,7 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
 
 function toAppError(caught: unknown): AppError {
   if (caught instanceof AppError) return caught;
+  if (isUnavailable(caught)) return new AppError('service.unavailable', undefined, { cause: caught });
   const status = (caught as { status?: unknown }).status;
   const expose = (caught as { expose?: unknown }).expose === true;
   if (typeof status === 'number' && status === 413) return new AppError('request.too_large');

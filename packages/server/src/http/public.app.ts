@@ -17,7 +17,7 @@ import { assets } from './assets.js';
 import { logAppErrors } from './app-errors-logged.js';
 import { sendPage } from './render.js';
 import { nonceOf, requestIdOf } from './request-state.js';
-import { errorHandler } from './error-handler.js';
+import { errorHandler, RETRY_AFTER_SECONDS } from './error-handler.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -57,6 +57,9 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
       return;
     }
     await provider(ctx, next);
+    // The provider answers a storage outage with 503 (UnavailableError's statusCode) but knows
+    // nothing of Retry-After; our own routes send the same through the error handler.
+    if (ctx.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     // Paths neither we nor the provider know get our 404 page, not a bare "Not Found".
     if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
       sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: 'Page not found', message: errorTable['request.not_found'].message, requestId: requestIdOf(ctx) }));

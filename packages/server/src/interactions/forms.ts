@@ -22,3 +22,8 @@ export const registerForm = z.object({
 });
 
 export const csrfOnlyForm = z.object({ csrf });
+
+/** A TOTP code as typed (spaces allowed); matchStep decides whether it is six digits. */
+export const totpForm = z.object({ csrf, code: z.string().max(64) });
+
+export const recoveryCodeForm = z.object({ csrf, recovery_code: z.string().max(64) });

@@ -1,13 +1,14 @@
 /**
- * The sign-in journey inside a provider interaction: login, registration, consent.
+ * The sign-in journey inside a provider interaction: login, registration, the second factor
+ * (second-factor.handlers.ts), consent.
  * - Every POST checks the CSRF token first, then parses its form with zod.
  * - Success hands the result to the provider, which answers 303 to continue the flow (R11).
  * - Failures re-render the same page with a role="alert" message; nothing is half-written.
+ * - Each password or registration submission writes one audit event.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import type { Account } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import { formBody } from '../http/form-body.js';
 import { sendPage } from '../http/render.js';
@@ -17,11 +18,15 @@ import { loginView } from '../views/login.view.js';
 import { registerView } from '../views/register.view.js';
 import type { Csrf } from './csrf.js';
 import { loadInteraction } from './interaction.context.js';
-import { loginForm, registerForm } from './forms.js';
+import { loginForm, recoveryCodeForm, registerForm, totpForm } from './forms.js';
 import { createConsentHandlers, type ConsentDeps } from './consent.handlers.js';
 import { nonceOf } from '../http/request-state.js';
+import { createSecondFactorHandlers, type SecondFactorDeps } from './second-factor.handlers.js';
+import { secondFactorOf } from './second-factor.state.js';
+import { requestMeta } from '../audit/audit.service.js';
+import { emailSchema as validEmail } from '../accounts/email.js';
 
-export interface InteractionDeps extends ConsentDeps {
+export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
   accountService: AccountService;
   csrf: Csrf;
@@ -31,6 +36,8 @@ export interface InteractionDeps extends ConsentDeps {
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router({ prefix: '/interaction/:uid' });
   const consent = createConsentHandlers(deps);
+  const secondFactor = createSecondFactorHandlers(deps);
+  const clientIdOf = (details: { params: Record<string, unknown> }) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
   const paths = (uid: string) => ({ login: `/interaction/${uid}/login`, register: `/interaction/${uid}/register`, start: `/interaction/${uid}` });
 
   const renderLogin = (ctx: Context, status: number, uid: string, extra: { email?: string; error?: string; clientName?: string }) =>
@@ -57,11 +64,6 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     return client?.clientName;
   };
 
-  const finishLogin = async (ctx: Context, account: Account) => {
-    await deps.getProvider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id, amr: ['pwd'], remember: false } }, { mergeWithLastSubmission: false });
-    ctx.respond = false;
-  };
-
   const requireCsrf = (ctx: Context, uid: string) => {
     if (!deps.csrf.verify(uid, (ctx.request.body as Record<string, unknown> | undefined)?.csrf)) throw new AppError('request.csrf');
   };
@@ -69,6 +71,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/', async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name === 'login') {
+      const state = secondFactorOf(details);
+      if (state) return secondFactor.show(ctx, details, state, 'totp');
       const clientName = await clientNameOf(details.params.client_id);
       return renderLogin(ctx, 200, details.uid, { ...(clientName && { clientName }) });
     }
@@ -82,13 +86,62 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const form = loginForm.safeParse(ctx.request.body);
     const email = form.success ? normalizeEmail(form.data.email) : '';
     if (!form.success) return renderLogin(ctx, 400, details.uid, { email, error: form.error.issues[0]!.message });
-    try {
-      const account = await deps.accountService.authenticate(email, form.data.password);
-      await finishLogin(ctx, account);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'interaction.invalid_credentials') throw error;
-      renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
+    const result = await deps.accountService.checkPassword(email, form.data.password);
+    const meta = requestMeta(ctx);
+    if (!result.ok) {
+      // The same answer for every failure (SECURITY.md A2); only the audit log tells them apart.
+      // The email is kept for an unknown account only when it is one: a password typed into
+      // the email field by mistake must not land in the log.
+      const named = !result.accountId && validEmail.safeParse(email).success ? { email } : {};
+      await deps.audit.record({ type: 'signin', outcome: 'failure', accountId: result.accountId ?? null, clientId: clientIdOf(details), detail: { reason: result.reason, ...named } }, meta);
+      const error = new AppError('interaction.invalid_credentials');
+      return renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
     }
+    const mfaRequired = await secondFactor.mfaRequired(details, result.account.id);
+    await deps.audit.record({ type: 'signin', accountId: result.account.id, clientId: clientIdOf(details), detail: { mfa_required: mfaRequired } }, meta);
+    await secondFactor.afterPassword(ctx, details, result.account.id, mfaRequired);
+  });
+
+  router.get('/recovery', async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    const state = secondFactorOf(details);
+    if (!state) throw new AppError('interaction.expired');
+    await secondFactor.show(ctx, details, state, 'recovery_code');
+  });
+
+  router.post('/totp', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const state = secondFactorOf(details);
+    const form = totpForm.safeParse(ctx.request.body);
+    if (!state || !form.success) throw new AppError(state ? 'request.invalid' : 'interaction.expired');
+    await secondFactor.verify(ctx, details, state, 'totp', form.data.code);
+  });
+
+  router.post('/recovery', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const state = secondFactorOf(details);
+    const form = recoveryCodeForm.safeParse(ctx.request.body);
+    if (!state || !form.success) throw new AppError(state ? 'request.invalid' : 'interaction.expired');
+    await secondFactor.verify(ctx, details, state, 'recovery_code', form.data.recovery_code);
+  });
+
+  router.post('/enrol', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const state = secondFactorOf(details);
+    const form = totpForm.safeParse(ctx.request.body);
+    if (!state || !form.success) throw new AppError(state ? 'request.invalid' : 'interaction.expired');
+    await secondFactor.enrol(ctx, details, state, form.data.code);
+  });
+
+  router.post('/continue', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const state = secondFactorOf(details);
+    if (!state) throw new AppError('interaction.expired');
+    await secondFactor.continueVerified(ctx, state);
   });
 
   router.get('/register', async (ctx) => {
@@ -106,13 +159,16 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const email = emailSchema.safeParse(form.data.email);
     const shown = { email: normalizeEmail(form.data.email), ...(form.data.name && { name: form.data.name }) };
     if (!email.success) return renderRegister(ctx, 400, details.uid, { ...shown, error: email.error.issues[0]!.message });
+    let account;
     try {
-      const account = await deps.accountService.register({ email: email.data, password: form.data.password, name: form.data.name });
-      await finishLogin(ctx, account);
+      account = await deps.accountService.register({ email: email.data, password: form.data.password, name: form.data.name });
     } catch (error) {
       if (!(error instanceof AppError) || !error.code.startsWith('registration.')) throw error;
-      renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
+      return renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
     }
+    const mfaRequired = await secondFactor.mfaRequired(details, account.id);
+    await deps.audit.record({ type: 'account.registered', accountId: account.id, clientId: clientIdOf(details), detail: { mfa_required: mfaRequired } }, requestMeta(ctx));
+    await secondFactor.afterPassword(ctx, details, account.id, mfaRequired);
   });
 
   router.post('/consent', formBody(), async (ctx) => {

@@ -11,6 +11,8 @@ import { createLoadExistingGrant } from './load-existing-grant.js';
 import { LIFETIMES, refreshTokenTtl } from './lifetimes.js';
 import { FIRST_PARTY } from './client-flags.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
+import { ACR } from './acr.js';
+import { buildInteractionPolicy } from './mfa-policy.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -19,6 +21,8 @@ export interface ProviderConfigDeps {
   adapter: NonNullable<Configuration['adapter']>;
   accounts: AccountRepository;
   consents: ConsentRepository;
+  /** Whether an account has TOTP on: a pwd-only session of such an account is asked for a code. */
+  totpEnabled(accountId: string): Promise<boolean>;
 }
 
 export const SCOPES = ['openid', 'profile', 'email', 'offline_access'];
@@ -44,8 +48,11 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       },
     },
     scopes: SCOPES,
+    // SECURITY.md A5: `acr` and `amr` say how the person signed in (oidc/acr.ts); they ride in
+    // every ID token through the openid scope.
+    acrValues: [ACR.password, ACR.mfa],
     claims: {
-      openid: ['sub'],
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name'],
     },
@@ -114,6 +121,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       },
     },
     interactions: {
+      policy: buildInteractionPolicy({ totpEnabled: (accountId) => deps.totpEnabled(accountId) }),
       url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}`,
     },
     renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),

@@ -6,10 +6,12 @@
  * - a third-party client the account already consented to, with every requested scope inside
  *   the remembered consent: the grant is rebuilt from that consent, across sessions.
  * Anything else returns the session's grant (possibly none) and the consent prompt runs.
+ * A database outage while reading consents is a 503 (UnavailableError), not a 500.
  */
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
 import type { ConsentRepository } from '@portcullis/db';
 import { isFirstParty } from './client-flags.js';
+import { orUnavailable } from '../http/unavailable.js';
 
 export function createLoadExistingGrant(consents: ConsentRepository) {
   return async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
@@ -27,7 +29,7 @@ export function createLoadExistingGrant(consents: ConsentRepository) {
     if (isFirstParty(client)) {
       scopes = requested;
     } else {
-      const consent = await consents.find(session.accountId, client.clientId);
+      const consent = await orUnavailable(consents.find(session.accountId, client.clientId));
       if (consent && requested.every((s) => consent.scopes.includes(s))) scopes = requested;
     }
     if (!scopes) return undefined;

@@ -8,6 +8,7 @@ import type { Configuration } from 'oidc-provider';
 import type { Logger } from '../observability/logger.js';
 import type { SigningKeysService } from '../keys/signing-keys.service.js';
 import { attachProviderEvents } from './provider-events.js';
+import { answerOutagesWith503 } from './outage-status.js';
 
 export interface ProviderHolder {
   current(): Provider;
@@ -27,6 +28,7 @@ export async function createProviderHolder(deps: {
     const provider = new Provider(deps.issuer, deps.configure(jwks));
     provider.proxy = deps.trustProxy;
     attachProviderEvents(provider, deps.logger);
+    answerOutagesWith503(provider);
     return provider;
   };
   let provider = await build();

@@ -34,6 +34,8 @@ export interface TextFieldOptions {
   required?: boolean;
   minLength?: number;
   hint?: string;
+  /** The on-screen keyboard to offer, e.g. `numeric` for one-time codes. */
+  inputMode?: 'numeric' | 'text';
 }
 
 /** A labelled input. The hint sits between label and input, where it is read before typing. */
@@ -42,7 +44,9 @@ export function textField(o: TextFieldOptions): SafeHtml {
   const hint = o.hint === undefined ? null : html`<p id="${hintId}" class="hint">${o.hint}</p>`;
   const attrs = html`${o.value === undefined ? null : html` value="${o.value}"`}${
     o.minLength === undefined ? null : html` minlength="${o.minLength}"`
-  }${hint ? html` aria-describedby="${hintId}"` : null}${o.required ? html` required` : null}`;
+  }${hint ? html` aria-describedby="${hintId}"` : null}${o.inputMode === undefined ? null : html` inputmode="${o.inputMode}"`}${
+    o.required ? html` required` : null
+  }`;
   return html`<div class="field">
   <label for="${o.id}">${o.label}</label>${hint}
   <input id="${o.id}" name="${o.name}" type="${o.type}" autocomplete="${o.autocomplete}"${attrs}>

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The local production stack: PostgreSQL primary + streaming replicas, PgBouncer (writes),
+# HAProxy (reads, role-aware), Redis (AOF, fsync always), N app instances and Nginx in front,
+# all on 127.0.0.1 with state in .stack/. Behind `npm run stack:up|stack:down|stack:status`.
+#
+#   stack.sh up                      start or repair everything; wait until all of it is healthy
+#   stack.sh down [--purge]          stop everything (--purge: delete .stack too)
+#   stack.sh status                  health of every component; exits 1 if anything is unhealthy
+#   stack.sh env                     endpoints and secrets as KEY=VALUE lines, for tests
+#   stack.sh stop-replica|start-replica|promote-replica N
+#   stack.sh stop-app|kill-app|start-app N
+#   stack.sh stop-redis|start-redis|restart-redis|stop-pgbouncer|start-pgbouncer
+# Every verb waits until its change took effect.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$here/lib.sh"
+. "$here/secrets.sh"
+. "$here/postgres.sh"
+. "$here/redis.sh"
+. "$here/pgbouncer.sh"
+. "$here/haproxy.sh"
+. "$here/app.sh"
+. "$here/nginx.sh"
+. "$here/report.sh"
+. "$here/sweep.sh"
+
+require_tools() {
+  local tool missing=()
+  for tool in "$PG_BIN/postgres" pgbouncer haproxy nginx redis-server redis-cli curl ss; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] || die "missing: ${missing[*]}; install them with: bash scripts/system-packages.sh"
+}
+
+# The service user must reach .stack/ and read deploy/ (the repository may be root-owned).
+prepare_state_dir() {
+  mkdir -p "$STACK_DIR"
+  chmod 755 "$STACK_DIR"
+  service_dir "$LOGS" 755
+  as_service test -x "$STACK_DIR" -a -r "$PORTCULLIS_ROOT/deploy/redis/redis.conf" \
+    || die "user $SERVICE_USER cannot reach $STACK_DIR or read $PORTCULLIS_ROOT/deploy; make the path traversable (chmod o+x on each parent) or set STACK_DIR"
+}
+
+stack_up() {
+  local started=$SECONDS i
+  require_tools
+  # Node.js and dependencies first: a missing toolchain should fail before anything starts.
+  # shellcheck source=scripts/bootstrap.sh
+  . "$PORTCULLIS_ROOT/scripts/bootstrap.sh"
+  prepare_state_dir
+  secrets_load create
+  pg_up
+  redis_start
+  pgbouncer_start
+  haproxy_start
+  for ((i = 1; i <= STACK_PG_REPLICAS; i++)); do haproxy_wait_server "replica$i" UP; done
+  stop_extra_apps
+  # Instances still running against a database that was just re-created have no schema.
+  if [ "$PG_FRESH" = yes ]; then app_down; fi
+  app_up
+  nginx_start
+  report_table
+  say "stack is up in $((SECONDS - started))s (stop: npm run stack:down; state: $STACK_DIR)"
+}
+
+# Instances left over from a run with a larger STACK_APP_INSTANCES would serve no one.
+stop_extra_apps() {
+  local file n
+  for file in "$APP_DIR"/app-*.pid; do
+    [ -e "$file" ] || continue
+    n="${file##*/app-}"; n="${n%.pid}"
+    if [ "$n" -gt "$STACK_APP_INSTANCES" ]; then stop_pidfile "$file" TERM 15; fi
+  done
+}
+
+stack_down() {
+  local purge=no arg
+  for arg in "$@"; do
+    case "$arg" in
+      --purge) purge=yes ;;
+      *) die "down: unknown option $arg (only --purge)" ;;
+    esac
+  done
+  # Front to back, so nothing is left sending requests to a component that is already gone.
+  nginx_stop
+  app_down
+  haproxy_stop
+  pgbouncer_stop
+  redis_stop
+  pg_down
+  stop_strays
+  if [ "$purge" = yes ]; then rm -rf "$STACK_DIR"; say "deleted $STACK_DIR"; fi
+  report_ports_free
+}
+
+replica_verb() {
+  local verb="$1" n="$2"
+  require_index replica "$n" "$STACK_PG_REPLICAS"
+  secrets_load
+  case "$verb" in
+    stop-replica)
+      pg_stop_server "$n"
+      if haproxy_up; then haproxy_wait_server "replica$n" DOWN; fi ;;
+    start-replica)
+      pg_ready 0 || die "the primary is not running, so replica $n cannot follow it; run: npm run stack:up"
+      pg_start_replica "$n"
+      pg_wait_streaming "$n"
+      if haproxy_up; then haproxy_wait_server "replica$n" UP; fi ;;
+    promote-replica)
+      pg_running "$n" || die "replica $n is not running"
+      as_service "$PG_BIN/pg_ctl" promote -D "$(pg_data "$n")" -w >/dev/null
+      if haproxy_up; then haproxy_wait_server "replica$n" DOWN; fi ;;
+  esac
+}
+
+app_verb() {
+  local verb="$1" n="$2"
+  require_index "app instance" "$n" "$STACK_APP_INSTANCES"
+  secrets_load
+  case "$verb" in
+    stop-app) app_stop "$n" ;;
+    kill-app) app_kill "$n" ;;
+    start-app) app_start "$n" ;;
+  esac
+}
+
+# The header comment of this file, lines "#   stack.sh …".
+usage() {
+  sed -n 's/^#   \(stack\.sh .*\)/  \1/p' "${BASH_SOURCE[0]}" >&2
+  exit 2
+}
+
+main() {
+  local verb="${1:-}"
+  # Every process starts from here, so the stack's own processes can be recognised by it.
+  cd "$PORTCULLIS_ROOT"
+  shift || true
+  case "$verb" in
+    up) stack_up ;;
+    down) stack_down "$@" ;;
+    status) report_status ;;
+    env) secrets_load; report_env ;;
+    stop-replica | start-replica | promote-replica) replica_verb "$verb" "${1:-}" ;;
+    stop-app | kill-app | start-app) app_verb "$verb" "${1:-}" ;;
+    stop-redis) redis_stop ;;
+    start-redis) redis_start ;;
+    restart-redis) redis_stop; redis_start ;;
+    stop-pgbouncer) pgbouncer_stop ;;
+    start-pgbouncer) secrets_load; pgbouncer_start ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,111 @@
+/**
+ * Signing in to and out of the account page.
+ * - `/account/login` starts an authorization code + PKCE request for the account client; the
+ *   verifier, state and nonce wait in a signed, HttpOnly cookie scoped to /account (10 minutes).
+ * - `/account/callback` redeems the code like any client, then binds the account page to the
+ *   provider session that signed in (account-session.ts). Sign-in itself, with its second
+ *   factor, is the ordinary interaction: the account page adds no other way in.
+ * - "Sign out" (POST, CSRF) ends the provider session in this browser, so every application's
+ *   sign-in prompt comes back too, and writes one `session.revoked` event.
+ */
+import Router from '@koa/router';
+import * as oidc from 'openid-client';
+import { z } from 'zod';
+import { sendPage } from '../http/render.js';
+import { nonceOf, requestIdOf } from '../http/request-state.js';
+import { formBody } from '../http/form-body.js';
+import { AppError } from '../http/app-error.js';
+import type { Logger } from '../observability/logger.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { requestMeta } from '../audit/audit.service.js';
+import { logoutSuccessView } from '../views/logout-success.view.js';
+import { ACCOUNT_CLIENT_ID, ACCOUNT_SCOPE, type AccountRelyingParty } from './account-client.js';
+import type { AccountSessions } from './account-session.js';
+import type { AccountPages } from './account-pages.js';
+
+const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
+
+export interface AccountAuthDeps {
+  issuer: string;
+  rp: AccountRelyingParty;
+  sessions: AccountSessions;
+  pages: AccountPages;
+  audit: AuditService;
+  logger: Logger;
+}
+
+export function accountAuthRoutes(deps: AccountAuthDeps): Router {
+  const router = new Router({ prefix: '/account' });
+  const secure = deps.issuer.startsWith('https://');
+  const cookie = secure ? '__Secure-portcullis.account.pending' : 'portcullis.account.pending';
+  const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure, path: '/account', overwrite: true };
+
+  router.get('/login', async (ctx) => {
+    const config = await deps.rp.configuration();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    ctx.cookies.set(cookie, Buffer.from(JSON.stringify({ verifier, state, nonce })).toString('base64url'), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${deps.issuer}/account/callback`,
+      scope: ACCOUNT_SCOPE,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    ctx.status = 303;
+    ctx.redirect(url.href);
+  });
+
+  router.get('/callback', async (ctx) => {
+    const raw = ctx.cookies.get(cookie, { signed: true });
+    ctx.cookies.set(cookie, null, cookieOptions);
+    let saved: z.infer<typeof pending> | undefined;
+    try {
+      saved = raw ? pending.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'))) : undefined;
+    } catch {
+      saved = undefined;
+    }
+    if (!saved) throw new AppError('interaction.expired');
+    let claims: oidc.IDToken;
+    try {
+      const config = await deps.rp.configuration();
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(`${deps.issuer}/account/callback${ctx.search}`), {
+        pkceCodeVerifier: saved.verifier,
+        expectedState: saved.state,
+        expectedNonce: saved.nonce,
+      });
+      claims = tokens.claims()!;
+    } catch (error) {
+      deps.logger.info('account sign-in failed', { requestId: requestIdOf(ctx), reason: error instanceof Error ? error.name : 'unknown' });
+      throw new AppError('interaction.expired', undefined, { cause: error });
+    }
+    if (claims.aud !== ACCOUNT_CLIENT_ID || !(await deps.sessions.establish(ctx, claims.sub))) {
+      throw new AppError('interaction.expired');
+    }
+    ctx.status = 303;
+    ctx.redirect('/account');
+  });
+
+  router.post('/logout', formBody(), async (ctx) => {
+    const session = await deps.sessions.resolve(ctx);
+    if (!session) {
+      ctx.status = 303;
+      ctx.redirect('/account/signed-out');
+      return;
+    }
+    deps.pages.requireCsrf(ctx, session);
+    await deps.sessions.endProviderSession(ctx);
+    deps.sessions.clear(ctx);
+    await deps.audit.record({ type: 'session.revoked', accountId: session.accountId, clientId: ACCOUNT_CLIENT_ID, detail: { reason: 'sign_out' } }, requestMeta(ctx));
+    ctx.status = 303;
+    ctx.redirect('/account/signed-out');
+  });
+
+  router.get('/signed-out', (ctx) => {
+    sendPage(ctx, 200, logoutSuccessView({ nonce: nonceOf(ctx) }));
+  });
+
+  return router;
+}

@@ -1,0 +1,68 @@
+/**
+ * What every account page handler shares: the signed-in account (or a 303 to sign in), the CSRF
+ * check bound to the account session, the one-shot message carried across each POST's 303, and
+ * the page renderer. Every POST on the account page answers 303, success or not (R11).
+ */
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { AppError } from '../http/app-error.js';
+import type { SealedCookies } from '../http/sealed-cookie.js';
+import type { Csrf } from '../interactions/csrf.js';
+import type { AccountSession, AccountSessions } from './account-session.js';
+
+const FLASH = 'portcullis.account.flash';
+const flashSchema = z.object({ kind: z.enum(['error', 'notice']), message: z.string().max(500) });
+export type Flash = z.infer<typeof flashSchema>;
+
+export interface AccountPagesDeps {
+  sessions: AccountSessions;
+  csrf: Csrf;
+  sealed: SealedCookies;
+}
+
+export function createAccountPages(deps: AccountPagesDeps) {
+  const flashOptions = (session: AccountSession) => ({ path: '/account', aad: `flash:${session.accountId}:${session.csrfScope}` });
+
+  return {
+    /** The signed-in account, or undefined after answering 303 to the sign-in. */
+    async signedIn(ctx: Context): Promise<AccountSession | undefined> {
+      const session = await deps.sessions.resolve(ctx);
+      if (!session) {
+        ctx.status = 303;
+        ctx.redirect('/account/login');
+      }
+      return session;
+    },
+
+    /** For POSTs: the CSRF token must match this account session before anything else runs. */
+    requireCsrf(ctx: Context, session: AccountSession): void {
+      if (!deps.csrf.verify(session.csrfScope, (ctx.request.body as Record<string, unknown> | undefined)?.csrf)) throw new AppError('request.csrf');
+    },
+
+    csrfToken: (session: AccountSession) => deps.csrf.tokenFor(session.csrfScope),
+
+    /** Answers 303 to `location`, carrying one message to the page shown there. */
+    redirectWith(ctx: Context, session: AccountSession, location: string, flash?: Flash): void {
+      if (flash) deps.sealed.put(ctx, FLASH, flash, { ...flashOptions(session), maxAgeMs: 5 * 60 * 1000 });
+      ctx.status = 303;
+      ctx.redirect(location);
+    },
+
+    takeFlash(ctx: Context, session: AccountSession): { error?: string; notice?: string } {
+      const parsed = flashSchema.safeParse(deps.sealed.take(ctx, FLASH, flashOptions(session)));
+      if (!parsed.success) return {};
+      return parsed.data.kind === 'error' ? { error: parsed.data.message } : { notice: parsed.data.message };
+    },
+
+    sealed: deps.sealed,
+    flashOptions,
+  };
+}
+
+export type AccountPages = ReturnType<typeof createAccountPages>;
+
+/** The message of an expected failure, for the flash; anything else is rethrown. */
+export function failureMessage(error: unknown, codes: readonly string[]): string {
+  if (error instanceof AppError && codes.some((code) => error.code.startsWith(code))) return error.publicMessage;
+  throw error;
+}

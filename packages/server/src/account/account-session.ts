@@ -1,0 +1,83 @@
+/**
+ * The account page's session: a signed, HttpOnly, SameSite=Lax cookie scoped to /account that
+ * holds only the account id and the `sid` of the account client in this browser's provider
+ * session, read from that session when the code is redeemed (the ID token carries no `sid`
+ * unless a logout feature asks for it). It proves nothing by itself: every request also loads the
+ * provider session from the browser's session cookie and requires that it is still alive,
+ * still belongs to that account, and still carries that `sid`.
+ * So the account page ends whenever the provider session does (sign-out, expiry, a password
+ * change elsewhere, another person signing in in this browser), with no second session store.
+ * The CSRF scope of its forms is bound to the `sid` (SECURITY.md A12).
+ */
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { z } from 'zod';
+import type { AccountRepository } from '@portcullis/db';
+import { ACCOUNT_CLIENT_ID } from './account-client.js';
+
+export interface AccountSession {
+  accountId: string;
+  email: string;
+  /** The provider session's id (its cookie value), kept alive by a password change. */
+  sessionId: string;
+  csrfScope: string;
+}
+
+const cookieValue = z.object({ a: z.string().min(1).max(200), s: z.string().min(1).max(200) });
+
+export interface AccountSessions {
+  resolve(ctx: Context): Promise<AccountSession | undefined>;
+  /** Binds the account page to this browser's provider session, which must be `accountId`'s. */
+  establish(ctx: Context, accountId: string): Promise<boolean>;
+  clear(ctx: Context): void;
+  /** Ends the provider session of this browser (the account page's "Sign out"). */
+  endProviderSession(ctx: Context): Promise<void>;
+}
+
+export function createAccountSessions(deps: { getProvider(): Provider; accounts: AccountRepository; secure: boolean }): AccountSessions {
+  const name = deps.secure ? '__Secure-portcullis.account' : 'portcullis.account';
+  const options = { httpOnly: true, sameSite: 'lax' as const, secure: deps.secure, path: '/account', signed: true, overwrite: true };
+
+  const providerSession = async (ctx: Context) => {
+    const provider = deps.getProvider();
+    const id = ctx.cookies.get(provider.cookieName('session'), { signed: true });
+    return id ? provider.Session.find(id) : undefined;
+  };
+
+  return {
+    async resolve(ctx) {
+      const raw = ctx.cookies.get(name, { signed: true });
+      if (!raw) return undefined;
+      let parsed;
+      try {
+        parsed = cookieValue.safeParse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+      } catch {
+        return undefined;
+      }
+      if (!parsed.success) return undefined;
+      const { a: accountId, s: sid } = parsed.data;
+      const session = await providerSession(ctx);
+      if (!session || session.accountId !== accountId || session.sidFor(ACCOUNT_CLIENT_ID) !== sid) return undefined;
+      const account = await deps.accounts.findById(accountId);
+      if (!account || account.disabled) return undefined;
+      return { accountId, email: account.email, sessionId: session.jti, csrfScope: `account:${sid}` };
+    },
+
+    async establish(ctx, accountId) {
+      const session = await providerSession(ctx);
+      const sid = session?.sidFor(ACCOUNT_CLIENT_ID);
+      if (!session || session.accountId !== accountId || !sid) return false;
+      ctx.cookies.set(name, Buffer.from(JSON.stringify({ a: accountId, s: sid })).toString('base64url'), options);
+      return true;
+    },
+
+    clear(ctx) {
+      ctx.cookies.set(name, null, options);
+    },
+
+    async endProviderSession(ctx) {
+      const session = await providerSession(ctx);
+      if (session) await session.destroy();
+    },
+  };
+}

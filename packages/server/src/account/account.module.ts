@@ -1,0 +1,53 @@
+/**
+ * Builds the account page from what the composition root already made: registers its client,
+ * and wires sessions, the password change (with the store-specific session index) and routes.
+ */
+import type Router from '@koa/router';
+import type Provider from 'oidc-provider';
+import type { AccountRepository } from '@portcullis/db';
+import type { ClientService } from '../clients/client.service.js';
+import type { MfaService } from '../mfa/mfa.service.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { SealedCookies } from '../http/sealed-cookie.js';
+import type { Csrf } from '../interactions/csrf.js';
+import type { Logger } from '../observability/logger.js';
+import type { PasswordHasher } from '../accounts/password-hasher.js';
+import type { PasswordPolicy } from '../accounts/password-policy.js';
+import { createPasswordChangeService } from '../accounts/password-change.service.js';
+import { createAccountArtefacts, type ListIdsByAccount } from '../oidc/account-artefacts.js';
+import { createAccountRelyingParty, registerAccountClient } from './account-client.js';
+import { createAccountSessions } from './account-session.js';
+import { createAccountPages } from './account-pages.js';
+import { accountAuthRoutes } from './account-auth.routes.js';
+import { accountRoutes } from './account.routes.js';
+
+export interface AccountModuleDeps {
+  issuer: string;
+  passwordMinLength: number;
+  logger: Logger;
+  getProvider: () => Provider;
+  clients: ClientService;
+  accounts: AccountRepository;
+  hasher: PasswordHasher;
+  policy: PasswordPolicy;
+  mfa: MfaService;
+  audit: AuditService;
+  sealed: SealedCookies;
+  csrf: Csrf;
+  listIdsByAccount: ListIdsByAccount;
+}
+
+export async function createAccountModule(deps: AccountModuleDeps): Promise<{ routers: Router[]; prefix: string }> {
+  await registerAccountClient(deps.clients, deps.issuer);
+  const sessions = createAccountSessions({ getProvider: deps.getProvider, accounts: deps.accounts, secure: deps.issuer.startsWith('https://') });
+  const pages = createAccountPages({ sessions, csrf: deps.csrf, sealed: deps.sealed });
+  const artefacts = createAccountArtefacts({ getProvider: deps.getProvider, listIdsByAccount: deps.listIdsByAccount });
+  const passwords = createPasswordChangeService({ accounts: deps.accounts, hasher: deps.hasher, policy: deps.policy, artefacts });
+  return {
+    prefix: '/account',
+    routers: [
+      accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, audit: deps.audit, logger: deps.logger }),
+      accountRoutes({ pages, mfa: deps.mfa, passwords, audit: deps.audit, passwordMinLength: deps.passwordMinLength }),
+    ],
+  };
+}

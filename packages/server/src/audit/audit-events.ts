@@ -1,0 +1,29 @@
+/**
+ * The audit event types: one per security-relevant action, each written exactly once by the
+ * code that performs the action. `outcome` says whether it succeeded. `detail` carries ids,
+ * reasons and counts, never a secret (no password, code, token or seed).
+ */
+export const AUDIT_EVENT_TYPES = [
+  /** Registration through the sign-in pages (which also signs the new account in). */
+  'account.registered',
+  /** The password step of a sign-in; `detail.mfa_required` says whether a code step follows. */
+  'signin',
+  /** The second step of a sign-in or step-up: `detail.method` is `totp` or `recovery_code`. */
+  'mfa.verify',
+  /** An account was locked out after too many failures (emitted by the rate-limiting work). */
+  'lockout',
+  'password.changed',
+  'mfa.enabled',
+  'mfa.disabled',
+  'mfa.recovery_codes_regenerated',
+  /** A person ended their own session (account page "Sign out"). */
+  'session.revoked',
+  'client.created',
+  'client.updated',
+  'client.secret_rotated',
+  'client.deleted',
+  'key.rotated',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+export type AuditOutcome = 'success' | 'failure';

@@ -1,0 +1,58 @@
+/**
+ * Admin API: `GET /admin/audit?user=EMAIL&since=DURATION&limit=N`, newest first. `user` matches
+ * the account with that email and failed sign-ins that named it without an account existing.
+ */
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { AccountRepository, ListedAuditEvent } from '@portcullis/db';
+import { AppError } from '../http/app-error.js';
+import { emailSchema } from '../accounts/email.js';
+import type { AuditService } from './audit.service.js';
+import { parseDuration } from './duration.js';
+
+const auditQuery = z.object({
+  user: emailSchema.optional(),
+  since: z.string().transform((value, ctx) => {
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'since must look like 15m, 24h or 7d' });
+      return z.NEVER;
+    }
+    return ms;
+  }).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export function toAuditView(event: ListedAuditEvent) {
+  return {
+    id: event.id,
+    time: event.time.toISOString(),
+    type: event.type,
+    outcome: event.outcome,
+    account_id: event.accountId,
+    email: event.accountEmail ?? (typeof event.detail.email === 'string' ? event.detail.email : null),
+    client_id: event.clientId,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    detail: event.detail,
+  };
+}
+
+export function auditAdminRoutes(deps: { audit: AuditService; accounts: AccountRepository; clock?: () => Date }): Router {
+  const router = new Router({ prefix: '/admin/audit' });
+  const clock = deps.clock ?? (() => new Date());
+  router.get('/', async (ctx) => {
+    const parsed = auditQuery.safeParse(ctx.query);
+    if (!parsed.success) throw new AppError('audit.invalid');
+    const { user, since, limit } = parsed.data;
+    const account = user === undefined ? undefined : await deps.accounts.findByEmail(user);
+    const events = await deps.audit.list({
+      ...(user !== undefined && { email: user }),
+      ...(account && { accountId: account.id }),
+      ...(since !== undefined && { since: new Date(clock().getTime() - since) }),
+      limit,
+    });
+    ctx.body = { events: events.map(toAuditView) };
+  });
+  return router;
+}

@@ -1,0 +1,124 @@
+/**
+ * node-oidc-provider adapter over Redis for every model except Client (production mode).
+ * Implements the adapter contract (docs/README.md "adapter", lib/adapters/memory_adapter.js):
+ * - Records live at `portcullis:oidc:<Model>:<id>` and expire with the provider's `expiresIn`;
+ *   the payload is stored as the provider's JSON string, so it round-trips exactly.
+ * - `findByUid` (sessions) and `findByUserCode` (device codes) go through index keys holding
+ *   the record id, with the record's TTL.
+ * - Tokens issued under a grant are listed in a per-grant sorted set, so `revokeByGrantId`
+ *   deletes all of them, and the set, in one script. Sessions and grants are listed per
+ *   account the same way, so they can be ended when an account's password changes.
+ * - `upsert` writes the record and its indexes in one MULTI: one round trip, and no other
+ *   client sees a half-written record. Redis does not roll back a transaction, so any failed
+ *   command in it fails the upsert: a token is never issued without its stored record.
+ * - `consume` is one script that marks a record consumed only when it is not yet: of any
+ *   number of concurrent redemptions exactly one wins. A loser is a replay and is treated like
+ *   one, exactly as the PostgreSQL adapter does: the grant is revoked, the winner's tokens
+ *   included, and `invalid_grant` is thrown (RFC 9700 §4.2.4, §4.14.2; SECURITY.md R5, R7).
+ * Storage failures are left as they are; guardAdapter turns them into 503s.
+ */
+import type { Redis } from 'ioredis';
+import { errors } from 'oidc-provider';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { defineOidcScripts } from './redis.scripts.js';
+
+export const REDIS_KEY_PREFIX = 'portcullis:oidc:';
+
+/** Models whose records carry a grantId and die with their grant (as in the memory adapter). */
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+/** Models listed per account (payload `accountId`). */
+const BY_ACCOUNT = new Set(['Session', 'Grant']);
+
+export const redisKeys = {
+  record: (model: string, id: string) => `${REDIS_KEY_PREFIX}${model}:${id}`,
+  // Lower-case segments cannot clash with a model name (PascalCase) followed by an id.
+  uid: (model: string, uid: string) => `${REDIS_KEY_PREFIX}index:${model}:uid:${uid}`,
+  userCode: (model: string, userCode: string) => `${REDIS_KEY_PREFIX}index:${model}:userCode:${userCode}`,
+  grant: (grantId: string) => `${REDIS_KEY_PREFIX}grant:${grantId}`,
+  account: (model: string, accountId: string) => `${REDIS_KEY_PREFIX}account:${model}:${accountId}`,
+};
+
+/** Ids of the live sessions or grants of one account (the Redis twin of the PostgreSQL query). */
+export async function listIdsByAccount(redis: Redis, model: 'Session' | 'Grant', accountId: string, now = new Date()): Promise<string[]> {
+  return redis.zrangebyscore(redisKeys.account(model, accountId), `(${now.getTime()}`, '+inf');
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+export function createRedisAdapterClass(redis: Redis, clock: () => Date = () => new Date()) {
+  defineOidcScripts(redis);
+
+  return class RedisAdapter implements Adapter {
+    constructor(private readonly model: string) {}
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      const key = redisKeys.record(this.model, id);
+      const ttlMs = expiresIn ? expiresIn * 1000 : undefined;
+      const uid = this.model === 'Session' ? text(payload.uid) : undefined;
+      const userCode = text(payload.userCode);
+      const grantId = GRANTABLE.has(this.model) ? text(payload.grantId) : undefined;
+      const accountId = BY_ACCOUNT.has(this.model) ? text(payload.accountId) : undefined;
+      const indexes = {
+        ...(uid && { uidKey: redisKeys.uid(this.model, uid) }),
+        ...(userCode && { userCodeKey: redisKeys.userCode(this.model, userCode) }),
+        ...(grantId && { grantKey: redisKeys.grant(grantId) }),
+        ...(accountId && { accountKey: redisKeys.account(this.model, accountId) }),
+      };
+
+      // Index entries of a previous version go first (a session can change accounts); a
+      // `consumed` mark survives a re-save, as it does in the PostgreSQL adapter.
+      const multi = redis.multi().oidcUnindex(key).hset(key, { payload: JSON.stringify(payload), id, ...indexes });
+      if (ttlMs) multi.pexpire(key, ttlMs);
+      else multi.persist(key);
+      for (const indexKey of [indexes.uidKey, indexes.userCodeKey]) {
+        if (!indexKey) continue;
+        if (ttlMs) multi.set(indexKey, id, 'PX', ttlMs);
+        else multi.set(indexKey, id);
+      }
+      if (indexes.grantKey) multi.oidcIndexAdd(indexes.grantKey, key, ttlMs ?? '');
+      if (indexes.accountKey) multi.oidcIndexAdd(indexes.accountKey, id, ttlMs ?? '');
+      const results = await multi.exec();
+      if (!results) throw new Error(`redis transaction for ${this.model} was aborted`);
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0]!;
+    }
+
+    async find(id: string): Promise<AdapterPayload | undefined> {
+      const [payload, consumed] = await redis.hmget(redisKeys.record(this.model, id), 'payload', 'consumed');
+      if (!payload) return undefined;
+      const parsed = JSON.parse(payload) as AdapterPayload;
+      return consumed ? { ...parsed, consumed: Number(consumed) } : parsed;
+    }
+
+    async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+      const id = await redis.get(redisKeys.uid(this.model, uid));
+      return id ? this.find(id) : undefined;
+    }
+
+    async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+      const id = await redis.get(redisKeys.userCode(this.model, userCode));
+      return id ? this.find(id) : undefined;
+    }
+
+    async consume(id: string): Promise<void> {
+      const won = await redis.oidcConsume(redisKeys.record(this.model, id), Math.floor(clock().getTime() / 1000));
+      if (won === 1) return;
+      // Lost to another redemption of the same code or refresh token (or nothing to redeem):
+      // a replay, so the whole grant goes, the winner's tokens included.
+      const grantId = text((await this.find(id))?.grantId);
+      if (grantId) {
+        await this.revokeByGrantId(grantId);
+        await redis.oidcDestroy(redisKeys.record('Grant', grantId));
+      }
+      throw new errors.InvalidGrant(`${this.model} already consumed`);
+    }
+
+    async destroy(id: string): Promise<void> {
+      await redis.oidcDestroy(redisKeys.record(this.model, id));
+    }
+
+    async revokeByGrantId(grantId: string): Promise<void> {
+      await redis.oidcRevoke(redisKeys.grant(grantId));
+    }
+  };
+}
