@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { STACK_MODE, startTestServer, type TestServer } from './support/test-server.js';
 import { REDIRECT_URI, codeFor, createClient, endpointsOf, postForm, send, signUpAndRedeem, type Endpoints, type RawResponse, type RegisteredClient } from './support/oidc-harness.js';
 
 // A guard against hangs (SECURITY.md: "quickly, never a hang"), not a speed measurement: benchmarks do that.
@@ -18,8 +18,19 @@ async function timed(request: () => Promise<RawResponse>): Promise<RawResponse &
   return { ...response, ms: performance.now() - started };
 }
 
+/**
+ * Against the production stack Nginx refuses some of this input at the front door (bodies over
+ * 64 KiB, NUL bytes in the URI) with its own 4xx page before the app sees it. That is the
+ * intended outcome there: refused, nothing redirected, nothing issued.
+ */
+function refusedByProxy(response: RawResponse): boolean {
+  return STACK_MODE && response.status >= 400 && response.status < 500 && response.text.includes('<center>nginx</center>');
+}
+
 function assertClientErrorJson(response: RawResponse & { ms: number }, label: string) {
   assert.ok(response.status >= 400 && response.status < 500, `${label}: expected a 4xx, got ${response.status} ${response.text.slice(0, 200)}`);
+  assert.ok(response.ms < QUICK_MS, `${label}: took ${Math.round(response.ms)} ms`);
+  if (refusedByProxy(response)) return;
   assert.match(response.headers.get('content-type') ?? '', /^application\/json/, `${label}: not JSON`);
   assert.equal(typeof response.body?.error, 'string', `${label}: no OAuth error code`);
   assert.notEqual(response.body.error, 'server_error', label);
@@ -150,6 +161,7 @@ describe('hostile input', () => {
       it(`answers invalid_request, not a server error, for a NUL character in ${param}`, async () => {
         const response = await authorize({ [param]: `x${NUL}y` });
         assert.ok(response.status < 500, `got ${response.status}`);
+        if (refusedByProxy(response)) return assert.equal(response.headers.get('location'), null);
         const location = new URL(response.headers.get('location') ?? 'about:blank');
         assert.equal(`${location.origin}${location.pathname}`, REDIRECT_URI, `expected an error redirect, got ${response.status}`);
         assert.equal(location.searchParams.get('error'), 'invalid_request');

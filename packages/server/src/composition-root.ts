@@ -29,6 +29,7 @@ import { createSigningKeysService } from './keys/signing-keys.service.js';
 import { createPayloadAdapterClass } from './oidc/payload.adapter.js';
 import { createRedisAdapterClass, listIdsByAccount } from './oidc/redis.adapter.js';
 import { guardAdapter } from './oidc/guarded.adapter.js';
+import { refuseNul } from './oidc/nul-guard.adapter.js';
 import { createClientAdapter } from './oidc/client.adapter.js';
 import { connectRedis, type RedisConnection } from './redis/redis.client.js';
 import { buildProviderConfiguration } from './oidc/configuration.js';
@@ -94,7 +95,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
     const PayloadAdapter = redis ? createRedisAdapterClass(redis.client) : createPayloadAdapterClass(payloads);
     const clientAdapter = guardAdapter(createClientAdapter(clients, box));
-    const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(new PayloadAdapter(name)));
+    const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(refuseNul(new PayloadAdapter(name))));
     const holder = await createProviderHolder({
       issuer: config.issuer,
       trustProxy: config.http.trustProxy,

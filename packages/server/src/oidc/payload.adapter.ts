@@ -5,21 +5,11 @@
  *   redemptions of a code or refresh token; the losers get `invalid_grant` and revoke the grant,
  *   as a sequential replay would (SECURITY.md R5, R7).
  * - Expired rows are invisible to `find` and removed by a periodic sweep.
- * - PostgreSQL's text and jsonb cannot hold U+0000: an id with one cannot exist, so `find*`
- *   answer "not found"; a payload with one can only come from a hostile request parameter
- *   (RFC 6749 Appendix A allows no control characters in state, codes or tokens), so `upsert`
- *   refuses it as invalid_request. Either way a 4xx, never a driver error and a 500.
+ * - U+0000 never reaches it: nul-guard.adapter.ts wraps every payload adapter.
  */
 import { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { OidcPayloadRepository, PayloadRecord } from '@portcullis/db';
-
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, v]) => key.includes('\u0000') || holdsNul(v));
-  return false;
-}
 
 function toPayload(record: PayloadRecord | undefined): AdapterPayload | undefined {
   if (!record) return undefined;
@@ -32,23 +22,19 @@ export function createPayloadAdapterClass(repository: OidcPayloadRepository, clo
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number | undefined): Promise<void> {
-      if (holdsNul(payload)) throw new errors.InvalidRequest('request parameters must not contain NUL characters');
       const expiresAt = expiresIn ? new Date(clock().getTime() + expiresIn * 1000) : null;
       await repository.upsert(this.model, id, payload, expiresAt);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (holdsNul(id)) return undefined;
       return toPayload(await repository.find(this.model, id, clock()));
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      if (holdsNul(uid)) return undefined;
       return toPayload(await repository.findBy(this.model, 'uid', uid, clock()));
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      if (holdsNul(userCode)) return undefined;
       return toPayload(await repository.findBy(this.model, 'user_code', userCode, clock()));
     }
 
