@@ -26,7 +26,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts', 'scripts/**', 'packages/cli/src/**'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'scripts/**', 'bench/**', 'packages/cli/src/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -22,6 +22,9 @@ declare -A NEEDED=(
   [nginx]=/usr/sbin/nginx
   [redis-server]=/usr/bin/redis-server
   [redis-tools]=/usr/bin/redis-cli
+  # observability: Prometheus (ships promtool) scrapes the stack; rsyslog collects its logs
+  [prometheus]=/usr/bin/prometheus
+  [rsyslog]=/usr/sbin/rsyslogd
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss

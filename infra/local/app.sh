@@ -31,11 +31,11 @@ app_spawn() {
       DATABASE_URL="postgres://portcullis:$PG_PASSWORD@127.0.0.1:$STACK_PGBOUNCER_PORT/portcullis" \
       DATABASE_READ_URL="postgres://portcullis:$PG_PASSWORD@127.0.0.1:$STACK_HAPROXY_READ_PORT/portcullis" \
       REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT" \
-      ISSUER="$STACK_ISSUER" TRUST_PROXY=true \
+      ISSUER="$STACK_ISSUER" TRUST_PROXY=true RATE_LIMIT_EXEMPT="$STACK_NGINX_LIMIT_EXEMPT" \
       HOST=127.0.0.1 PORT="$(app_public_port "$i")" \
       ADMIN_HOST=127.0.0.1 ADMIN_PORT="$(app_admin_port "$i")" \
       COOKIE_KEYS="$COOKIE_KEYS" ENCRYPTION_KEY="$ENCRYPTION_KEY" ADMIN_TOKEN="$ADMIN_TOKEN" \
-      LOG_LEVEL="$STACK_APP_LOG_LEVEL" \
+      LOG_LEVEL="$STACK_APP_LOG_LEVEL" LOG_SHIP_URL="$LOG_SHIP_URL" \
       setsid node --import tsx packages/server/src/main.ts
   ) >>"$(app_log "$i")" 2>&1 </dev/null &
   echo $! >"$(app_pidfile "$i")"

@@ -22,6 +22,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/pgbouncer.sh"
 . "$here/haproxy.sh"
 . "$here/app.sh"
+. "$here/observability.sh"
 . "$here/nginx.sh"
 . "$here/report.sh"
 . "$here/sweep.sh"
@@ -46,6 +47,7 @@ prepare_state_dir() {
 stack_up() {
   local started=$SECONDS i
   require_tools
+  observability_require_tools
   # Node.js and dependencies first: a missing toolchain should fail before anything starts.
   # shellcheck source=scripts/bootstrap.sh
   . "$PORTCULLIS_ROOT/scripts/bootstrap.sh"
@@ -59,7 +61,10 @@ stack_up() {
   stop_extra_apps
   # Instances still running against a database that was just re-created have no schema.
   if [ "$PG_FRESH" = yes ]; then app_down; fi
+  # The log collector before the instances, so their first lines reach it; Prometheus after.
+  rsyslog_start
   app_up
+  prometheus_start
   nginx_start
   report_table
   say "stack is up in $((SECONDS - started))s (stop: npm run stack:down; state: $STACK_DIR)"
@@ -86,6 +91,8 @@ stack_down() {
   # Front to back, so nothing is left sending requests to a component that is already gone.
   nginx_stop
   app_down
+  prometheus_stop
+  rsyslog_stop
   haproxy_stop
   pgbouncer_stop
   redis_stop
@@ -141,7 +148,7 @@ main() {
     up) stack_up ;;
     down) stack_down "$@" ;;
     status) report_status ;;
-    env) secrets_load; report_env ;;
+    env) secrets_load; report_env; observability_env ;;
     stop-replica | start-replica | promote-replica) replica_verb "$verb" "${1:-}" ;;
     stop-app | kill-app | start-app) app_verb "$verb" "${1:-}" ;;
     stop-redis) redis_stop ;;

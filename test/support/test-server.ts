@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@portcullis/config';
 import { createPortcullis, type Portcullis } from '@portcullis/server';
+import type { LimitPolicy } from '@portcullis/server/limits/limit-policy.js';
 import { closeAll, createLogger, listen } from '@portcullis/server';
 
 export interface TestServer {
@@ -38,7 +39,16 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Reuse these ports (a restart keeps the issuer). */
   ports?: { port: number; adminPort: number };
+  /** Replaces some rate limits (short windows); always an embedded server. */
+  limits?: Partial<LimitPolicy>;
 }
+
+/**
+ * The test runner's own addresses skip the per-address limits, as the stack's Nginx exempts
+ * it (STACK_NGINX_LIMIT_EXEMPT): suites sign in hundreds of times from one address. Tests of
+ * the limits set RATE_LIMIT_EXEMPT to '' (or send X-Forwarded-For with TRUST_PROXY on).
+ */
+const LOOPBACK = '127.0.0.1,::1';
 
 /** Set by `npm test` when the suites run a second time, against the local production stack. */
 export const STACK_MODE = process.env.PORTCULLIS_TEST_TARGET === 'stack';
@@ -96,12 +106,12 @@ async function callAdmin(adminUrl: string, token: string, method: string, pathna
  * embedded servers only.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined) return useStack();
+  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined && options.limits === undefined) return useStack();
   const { port, adminPort } = options.ports ?? { port: await freePort(), adminPort: await freePort() };
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-')));
-  const config = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env });
+  const config = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_EXEMPT: LOOPBACK, ...env });
   const logger = createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' });
-  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger });
+  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }) });
   const servers = [...(await listen(app.publicApp, 'localhost', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   return {

@@ -21,6 +21,7 @@ export const clientSchema = z.looseObject({
   id_token_signed_response_alg: z.string().optional(),
   scope: z.string().nullish(),
   first_party: z.boolean(),
+  backchannel_logout_uri: z.string().nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -37,6 +38,20 @@ export const userSchema = z.looseObject({
 });
 export type User = z.output<typeof userSchema>;
 export const userListSchema = z.looseObject({ users: z.array(userSchema) });
+
+export const sessionSchema = z.looseObject({
+  handle: z.string(),
+  user_agent: z.string().nullable(),
+  ip: z.string().nullable(),
+  last_ip: z.string().nullable(),
+  signed_in_at: z.string().nullable(),
+  last_seen_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  clients: z.array(z.string()),
+});
+export type Session = z.output<typeof sessionSchema>;
+export const sessionListSchema = z.looseObject({ sessions: z.array(sessionSchema) });
+export const revokedSessionsSchema = z.looseObject({ sessions_ended: z.number(), grants_revoked: z.number() });
 
 export const signingKeySchema = z.looseObject({
   kid: z.string(),

@@ -101,3 +101,19 @@ void describe('parseUpdateFlags', () => {
     assert.match(usageMessage(() => parseUpdateFlags({})), /nothing to update/);
   });
 });
+
+void describe('--backchannel-logout-uri', () => {
+  void it('follows the redirect-URI rules and sends sid-required only when turned off', () => {
+    assert.deepEqual(
+      parseCreateFlags({ name: 'RP', redirectUri: ['https://rp.example/cb'], backchannelLogoutUri: 'http://127.0.0.1:8080/bc', backchannelLogoutSessionRequired: true }).backchannel_logout_uri,
+      'http://127.0.0.1:8080/bc',
+    );
+    const off = parseCreateFlags({ name: 'RP', redirectUri: ['https://rp.example/cb'], backchannelLogoutUri: 'https://rp.example/bc', backchannelLogoutSessionRequired: false });
+    assert.equal(off.backchannel_logout_session_required, false);
+    assert.match(usageMessage(() => parseCreateFlags({ name: 'RP', redirectUri: ['https://rp.example/cb'], backchannelLogoutUri: 'http://rp.example/bc' })), /--backchannel-logout-uri "http:\/\/rp\.example\/bc": http is only allowed for loopback hosts/);
+  });
+
+  void it("removes the URI on an update given ''", () => {
+    assert.deepEqual(parseUpdateFlags({ backchannelLogoutUri: '' }), { backchannel_logout_uri: null });
+  });
+});

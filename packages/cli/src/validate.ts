@@ -65,6 +65,12 @@ const scope = z
   })
   .transform((tokens) => tokens.join(' '));
 
+/** A back-channel logout URI: the redirect-URI rules; on an update, '' removes it. */
+const backchannelLogoutUri = z.string().superRefine((value, ctx) => {
+  const problem = value === '' ? undefined : redirectUriProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `--backchannel-logout-uri ${JSON.stringify(value)}: ${problem}` });
+});
+
 const clientName = z.string().trim().min(1, '--name must not be empty');
 
 /** Commander's option values for `clients create`, before defaults. */
@@ -78,6 +84,8 @@ const createFlagsSchema = z.object({
   scope: scope.optional(),
   authMethod: authMethod.optional(),
   idTokenAlg: idTokenAlg.optional(),
+  backchannelLogoutUri: backchannelLogoutUri.optional(),
+  backchannelLogoutSessionRequired: z.boolean().optional(),
 });
 
 /** Spelled out rather than derived: create's defaults must not leak into an update as "set to empty". */
@@ -90,6 +98,8 @@ const updateFlagsSchema = z.object({
   scope: scope.optional(),
   authMethod: authMethod.optional(),
   idTokenAlg: idTokenAlg.optional(),
+  backchannelLogoutUri: backchannelLogoutUri.optional(),
+  backchannelLogoutSessionRequired: z.boolean().optional(),
 });
 
 export interface ClientCreateBody {
@@ -102,6 +112,8 @@ export interface ClientCreateBody {
   scope?: string;
   token_endpoint_auth_method: AuthMethod;
   id_token_signed_response_alg?: (typeof ID_TOKEN_ALGS)[number];
+  backchannel_logout_uri?: string | null;
+  backchannel_logout_session_required?: boolean;
 }
 
 export type ClientUpdateBody = Partial<Omit<ClientCreateBody, 'public'>>;
@@ -134,6 +146,9 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateBo
     ...(f.scope === undefined ? {} : { scope: f.scope }),
     token_endpoint_auth_method,
     ...(f.idTokenAlg === undefined ? {} : { id_token_signed_response_alg: f.idTokenAlg }),
+    ...(f.backchannelLogoutUri === undefined ? {} : { backchannel_logout_uri: f.backchannelLogoutUri }),
+    // Commander sets the --no- flag's value to true when it is absent: send only an explicit "no".
+    ...(f.backchannelLogoutSessionRequired === false ? { backchannel_logout_session_required: false } : {}),
   };
 }
 
@@ -154,6 +169,8 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateBo
     scope: f.scope,
     token_endpoint_auth_method: f.authMethod,
     id_token_signed_response_alg: f.idTokenAlg,
+    backchannel_logout_uri: f.backchannelLogoutUri === '' ? null : f.backchannelLogoutUri,
+    backchannel_logout_session_required: f.backchannelLogoutSessionRequired,
   };
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as ClientUpdateBody;
   if (Object.keys(given).length === 0) throw usageError('nothing to update: pass at least one flag (see --help)');

@@ -46,6 +46,18 @@ export interface Config {
   /** Whether the built-in demo client and /demo page exist (embedded mode only). */
   demo: boolean;
   passwordMinLength: number;
+  /** Addresses the anti-automation limits skip (never the per-account ones); see limits/. */
+  rateLimitExempt: readonly string[];
+  shutdown: {
+    /** SIGTERM: not-ready for this long before the public listener stops accepting. */
+    readinessGraceMs: number;
+  };
+  observability: {
+    /** Client ids labelled in metrics; later ones are `other`. */
+    maxClientLabels: number;
+    /** `syslog+tcp://host:port` of a central log collector, when set. */
+    logShipUrl?: string;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
@@ -82,6 +94,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     secrets: { cookieKeys: e.COOKIE_KEYS, encryptionKey: e.ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN },
     demo: mode === 'embedded' && e.DEMO !== false,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    rateLimitExempt: Object.freeze([...e.RATE_LIMIT_EXEMPT]),
+    shutdown: { readinessGraceMs: e.SHUTDOWN_READINESS_GRACE_MS },
+    observability: { maxClientLabels: e.METRICS_MAX_CLIENT_LABELS, logShipUrl: e.LOG_SHIP_URL },
   });
 }
 

@@ -3,6 +3,7 @@
  * - Every variable is parsed here and nowhere else; the rest of the code receives a typed `Config`.
  * - A bad start names every bad variable at once, so an operator fixes them in one go.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -50,6 +51,20 @@ export const envSchema = z
     ADMIN_TOKEN: z.string().min(32, 'needs at least 32 characters').optional(),
     DEMO: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
     PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
+    // Observability (docs/operations.md): how many client ids get their own metric label (the
+    // rest share `other`), and a central log collector to ship JSON lines to.
+    // SIGTERM: how long /readyz reports not-ready before the public listener stops accepting
+    // (for balancers that poll readiness; Kubernetes: a few seconds).
+    SHUTDOWN_READINESS_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+    METRICS_MAX_CLIENT_LABELS: z.coerce.number().int().min(0).max(1000).default(50),
+    LOG_SHIP_URL: z.string().trim().regex(/^syslog\+tcp:\/\/[^/:]+:\d{1,5}\/?$/, 'must look like syslog+tcp://host:port').optional(),
+    // Client addresses exempt from the per-address, per-client and per-account-and-address
+    // limits (a test runner, a health checker); the per-account limits apply to everyone.
+    RATE_LIMIT_EXEMPT: z
+      .string()
+      .transform((value) => value.split(',').map((ip) => ip.trim()).filter(Boolean))
+      .pipe(z.array(z.string().refine((ip) => isIP(ip) !== 0, 'must be a comma-separated list of IP addresses')))
+      .default([]),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_READ_URL && !env.DATABASE_URL) {

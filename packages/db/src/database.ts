@@ -20,8 +20,21 @@ export interface Database {
    * fallback to the primary: readiness uses it to tell "reader down" from "all fine".
    */
   probe(target: 'primary' | 'reader'): Promise<void>;
+  /** Connection-pool state per handle, for metrics; absent for PGlite (one connection). */
+  poolStats?(): PoolStats[];
   close(): Promise<void>;
 }
+
+export interface PoolStats {
+  handle: 'primary' | 'reader';
+  /** Connections open, idle among them, and callers waiting for one. */
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** Told after every SQL query (production mode): which handle, how long, whether it failed. */
+export type QueryObserver = (handle: 'primary' | 'reader', durationMs: number, failed: boolean) => void;
 
 /** PostgreSQL's SQLSTATE for a unique violation, raised by both pg and PGlite. */
 export const UNIQUE_VIOLATION = '23505';

@@ -1,4 +1,4 @@
-export type { Database, PrimaryDb, ReaderDb } from './database.js';
+export type { Database, PrimaryDb, ReaderDb, PoolStats, QueryObserver } from './database.js';
 export { isUniqueViolation } from './database.js';
 export type * from './schema.js';
 export { openPglite } from './drivers/pglite.driver.js';

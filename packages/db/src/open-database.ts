@@ -1,7 +1,7 @@
 /** Opens the database the configuration asks for: PostgreSQL in production, PGlite embedded. */
 import path from 'node:path';
 import type { Config } from '@portcullis/config';
-import type { Database } from './database.js';
+import type { Database, QueryObserver } from './database.js';
 import { openPglite } from './drivers/pglite.driver.js';
 import { openPostgres } from './drivers/pg.driver.js';
 
@@ -10,6 +10,8 @@ export interface OpenOptions {
   inMemory?: boolean;
   /** Production mode: told when reads move to the primary because the reader is unreachable. */
   onReaderFallback?: (error: unknown) => void;
+  /** Production mode: told the duration of every query (metrics). */
+  onQuery?: QueryObserver;
 }
 
 export async function openDatabase(config: Pick<Config, 'mode' | 'database' | 'dataDir'>, options: OpenOptions = {}): Promise<Database> {
@@ -23,6 +25,7 @@ export async function openDatabase(config: Pick<Config, 'mode' | 'database' | 'd
       queryTimeoutMs: timeoutMs,
       connectTimeoutMs,
       onReaderFallback: options.onReaderFallback,
+      onQuery: options.onQuery,
     });
   }
   return openPglite(options.inMemory ? undefined : path.join(config.dataDir, 'pglite'));

@@ -22,7 +22,16 @@ import {
   openDatabase,
   type Database,
 } from '@portcullis/db';
+import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createRequestContext } from './observability/request-context.js';
+import { observeRequests } from './observability/request-observer.middleware.js';
+import { attachProviderMetrics } from './observability/provider-metrics.js';
+import { observeAudit } from './observability/audit-observer.js';
+import { instrumentHasher } from './observability/instrumented-hasher.js';
+import { instrumentAdapter } from './observability/instrumented-adapter.js';
+import { startDependencyProbe } from './observability/dependency-probe.js';
 import { resolveSecrets } from './secrets/embedded-secrets.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { createSigningKeysService } from './keys/signing-keys.service.js';
@@ -31,6 +40,7 @@ import { createRedisAdapterClass, listIdsByAccount } from './oidc/redis.adapter.
 import { guardAdapter } from './oidc/guarded.adapter.js';
 import { refuseNul } from './oidc/nul-guard.adapter.js';
 import { createClientAdapter } from './oidc/client.adapter.js';
+import { createClientCache, invalidatingClientRepository } from './oidc/client-cache.js';
 import { connectRedis, type RedisConnection } from './redis/redis.client.js';
 import { buildProviderConfiguration } from './oidc/configuration.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider.factory.js';
@@ -49,10 +59,17 @@ import { createMfaService } from './mfa/mfa.service.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createSealedCookies } from './http/sealed-cookie.js';
 import { createAccountModule } from './account/account.module.js';
+import { createLimits } from './limits/limits.js';
+import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
+import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
+import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
+import { createAccountArtefacts } from './oidc/account-artefacts.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
   logger: Logger;
+  /** The one metrics registry of this instance, served at GET /metrics on the admin listener. */
+  metrics: Metrics;
   db: Database;
   /** The Redis connection holding the provider's artefacts, when `config.redisUrl` is set. */
   redis?: RedisConnection;
@@ -60,6 +77,8 @@ export interface Portcullis {
   publicApp: Koa;
   adminApp: Koa;
   adminToken: string;
+  /** SIGTERM's first step: /readyz answers 503 from now on, so load balancers stop sending. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -67,14 +86,27 @@ export interface BuildOptions {
   /** Embedded mode only: keep PGlite in memory instead of DATA_DIR (tests). */
   inMemoryDatabase?: boolean;
   logger?: Logger;
+  /** Where log lines go instead of stdout when no `logger` is given (tests capture them). */
+  logStream?: Writable;
+  /** Node.js process metrics; on unless a test turns them off. */
+  processMetrics?: boolean;
+  /** Replaces some rate limits (tests: short windows, small counts). */
+  limits?: Partial<LimitPolicy>;
 }
 
 export async function createPortcullis(config: Readonly<Config>, options: BuildOptions = {}): Promise<Portcullis> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, { stream: options.logStream, shipUrl: config.observability.logShipUrl });
+  const metrics = createMetrics({ maxClientLabels: config.observability.maxClientLabels, processMetrics: options.processMetrics });
+  const requestContext = createRequestContext();
+  let draining = false;
   const secrets = await resolveSecrets(config);
   const db = await openDatabase(config, {
     inMemory: options.inMemoryDatabase ?? false,
-    onReaderFallback: (error) => logger.warn('reader unreachable; reading from the primary', { error: error instanceof Error ? error.message : String(error) }),
+    onReaderFallback: (error) => {
+      metrics.internals.readerFallbacks.inc();
+      logger.warn('reader unreachable; reading from the primary', { error: error instanceof Error ? error.message : String(error) });
+    },
+    onQuery: (handle, ms, failed) => metrics.internals.queryDuration.observe({ handle, outcome: failed ? 'error' : 'ok' }, ms / 1000),
   });
   const timers: NodeJS.Timeout[] = [];
   let redis: RedisConnection | undefined;
@@ -82,42 +114,59 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, { timeoutMs: config.redisTimeoutMs, logger });
     await migrateToLatest(db);
     const accounts = createAccountRepository(db);
-    const clients = createClientRepository(db);
+    // Client metadata is cached per instance; writes through this repository invalidate it.
+    const clientCache = createClientCache();
+    const clients = invalidatingClientRepository(createClientRepository(db), clientCache);
     const consents = createConsentRepository(db);
     const payloads = createOidcPayloadRepository(db);
     const box = createSecretBox(secrets.encryptionKey);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
-    const audit = createAuditService({ repository: createAuditRepository(db), logger });
+    const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
 
     const keys = createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS });
     await keys.ensureInitial();
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
     const PayloadAdapter = redis ? createRedisAdapterClass(redis.client) : createPayloadAdapterClass(payloads);
-    const clientAdapter = guardAdapter(createClientAdapter(clients, box));
-    const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(refuseNul(new PayloadAdapter(name))));
+    const clientAdapter = guardAdapter(instrumentAdapter(createClientAdapter(clients, box, clientCache), { metrics, backend: 'reader', model: 'Client' }));
+    const backend = redis ? 'redis' : 'primary';
+    const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(instrumentAdapter(refuseNul(new PayloadAdapter(name)), { metrics, backend, model: name })));
+    // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
+    const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
     const holder = await createProviderHolder({
       issuer: config.issuer,
       trustProxy: config.http.trustProxy,
       keys,
       logger,
+      use: [recordSessionActivity(sessionInfo)],
+      onBuild: (provider) => attachProviderMetrics(provider, metrics, requestContext),
       configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
     });
 
-    const hasher = await createPasswordHasher();
+    const hasher = instrumentHasher(await createPasswordHasher(), metrics);
     const policy = createPasswordPolicy(config.passwordMinLength, loadCommonPasswords());
     const accountService = createAccountService({ accounts, hasher, policy });
+    // Counters are shared through Redis when instances share one; in memory otherwise.
+    const limits = createLimits({ policy: limitPolicy(options.limits), redis: redis?.client, exempt: config.rateLimitExempt });
+    const signIn = createGuardedSignIn({ accountService, guard: limits.password });
     const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
     const getProvider = () => holder.current();
+    // The session index follows where sessions are stored.
+    const artefacts = createAccountArtefacts({
+      getProvider,
+      info: sessionInfo,
+      listIdsByAccount: (model, accountId) => (redis ? listIdsByAccount(redis.client, model, accountId) : payloads.listIdsByAccount(model, accountId, new Date())),
+      onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: error instanceof Error ? error.message : String(error) }),
+    });
 
-    const routers = [interactionRoutes({ getProvider, accountService, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
+    const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
-    // The account page, in every mode; its session index follows where sessions are stored.
+    // The account page, in every mode.
     const account = await createAccountModule({
       issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, hasher, policy, mfa, audit, sealed, csrf,
-      listIdsByAccount: (model, accountId) => (redis ? listIdsByAccount(redis.client, model, accountId) : payloads.listIdsByAccount(model, accountId, new Date())),
+      artefacts,
     });
     routers.push(...account.routers);
     ownPrefixes.push(account.prefix);
@@ -127,8 +176,11 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       ownPrefixes.push('/demo');
     }
 
-    const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, pingRedis: redis?.ping });
+    const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, pingRedis: redis?.ping,
+      metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
+    const probe = startDependencyProbe({ db, metrics, pingRedis: redis?.ping, redisClient: redis?.client, draining: () => draining });
+    await probe.probe();
 
     // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key
     // rotations made by other instances.
@@ -140,14 +192,20 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     return {
       config,
       logger,
+      metrics,
       db,
       redis,
       holder,
       publicApp,
       adminApp,
       adminToken: secrets.adminToken,
+      drain() {
+        draining = true;
+        metrics.ready.set(0);
+      },
       async close() {
         timers.forEach(clearInterval);
+        probe.stop();
         await redis?.close();
         await db.close();
       },

@@ -4,7 +4,9 @@
  */
 import { ConfigError, loadConfig } from '@portcullis/config';
 import { createPortcullis } from './composition-root.js';
-import { closeAll, listen } from './listen.js';
+import { listen } from './listen.js';
+import { shutDown, trackResponses } from './shutdown.js';
+import { flushLogger } from './observability/logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
   const app = await createPortcullis(config);
   const publicServers = await listen(app.publicApp, config.http.host, config.http.port);
   const adminServers = await listen(app.adminApp, config.admin.host, config.admin.port);
+  trackResponses([...publicServers, ...adminServers]);
   const adminHost = config.admin.host.includes(':') ? `[${config.admin.host}]` : config.admin.host;
   app.logger.info('portcullis started', { mode: config.mode, issuer: config.issuer, admin: `http://${adminHost}:${config.admin.port}` });
   if (process.stdout.isTTY || config.mode === 'embedded') {
@@ -39,9 +42,18 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.logger.info('shutting down', { signal });
-    await closeAll([...publicServers, ...adminServers]);
-    await app.close();
+    await shutDown({
+      publicServers,
+      adminServers,
+      drain: () => app.drain(),
+      close: () => app.close(),
+      flush: () => flushLogger(app.logger),
+      log: (message, fields) => app.logger.info(message, fields),
+      // Balancers that poll /readyz (Kubernetes, HAProxy) get a moment to notice; Nginx's
+      // passive checks retry a refused connection on the next instance instead.
+      readinessGraceMs: config.shutdown.readinessGraceMs,
+      drainMs: 10_000,
+    }, signal);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -20,11 +20,13 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
     .option('--grant-type <grant>', `grant type, repeatable: ${GRANT_TYPES.join(', ')}${replaces}`, collect)
     .option('--scope <scopes>', 'space-separated scopes the client may request')
     .option('--auth-method <method>', `token endpoint auth method: ${AUTH_METHODS.join(', ')}`)
+    .option('--backchannel-logout-uri <uri>', `where logout tokens are POSTed when a session ends (https, or http on loopback)${mode === 'update' ? "; '' removes it" : ''}`)
     .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default RS256)`);
   if (mode === 'create') {
     command
       .option('--public', 'public client (no secret, e.g. a SPA or native app); auth method none')
-      .option('--first-party', 'first-party client: consent is skipped');
+      .option('--first-party', 'first-party client: consent is skipped')
+      .option('--no-backchannel-logout-session-required', 'leave sid out of logout tokens (default: included)');
   } else {
     command
       .option('--first-party', 'mark as first-party: consent is skipped')

@@ -19,6 +19,7 @@ export function printClient(out: Writer, client: Client): void {
     ['Response types', client.response_types],
     ['Redirect URIs', client.redirect_uris],
     ['Post-logout URIs', client.post_logout_redirect_uris],
+    ['Back-channel logout', client.backchannel_logout_uri ?? null],
     ['Scope', client.scope],
     ['Created', client.created_at],
     ['Updated', client.updated_at],

@@ -45,6 +45,33 @@ void describe('portcullis users', () => {
     assert.equal((JSON.parse(result.stdout) as { email: string }).email, 'a+b@example.com');
   });
 
+  void it('sessions lists the sessions as a table', async () => {
+    api.reply = () => ({ status: 200, body: { sessions: [{ handle: 'h1', user_agent: 'curl/8', ip: '192.0.2.1', last_ip: '192.0.2.2', signed_in_at: '2026-01-01T00:00:00.000Z', last_seen_at: null, expires_at: null, clients: ['app'] }] } });
+    const result = await run(['users', 'sessions', 'ada@example.com'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.url, '/admin/users/ada%40example.com/sessions');
+    assert.match(result.stdout, /^SESSION +SIGNED IN +LAST SEEN +ADDRESS +CLIENTS +USER AGENT$/m);
+    assert.match(result.stdout, /^h1 +2026-01-01T00:00:00.000Z +- +192\.0\.2\.2 +app +curl\/8$/m);
+  });
+
+  void it('revoke-sessions POSTs and reports the counts', async () => {
+    api.reply = () => ({ status: 200, body: { sessions_ended: 2, grants_revoked: 3 } });
+    const result = await run(['users', 'revoke-sessions', 'ada@example.com'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.method, 'POST');
+    assert.equal(api.requests[0]?.url, '/admin/users/ada%40example.com/revoke-sessions');
+    assert.match(result.stdout, /Ended 2 session\(s\) and revoked 3 grant\(s\)/);
+  });
+
+  void it('unlock POSTs to /unlock and says so', async () => {
+    api.reply = () => ({ status: 200, body: userBody() });
+    const result = await run(['users', 'unlock', 'ada@example.com'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.method, 'POST');
+    assert.equal(api.requests[0]?.url, '/admin/users/ada%40example.com/unlock');
+    assert.match(result.stdout, /^User ada@example\.com is unlocked/m);
+  });
+
   for (const action of ['disable', 'enable'] as const) {
     void it(`${action} POSTs to /${action} and reports the new state`, async () => {
       api.reply = () => ({ status: 200, body: userBody({ disabled: action === 'disable' }) });

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { userListSchema, userSchema, type User } from '../api.schemas.js';
+import { revokedSessionsSchema, sessionListSchema, userListSchema, userSchema, type Session, type User } from '../api.schemas.js';
 import { usageError } from '../cli.error.js';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
@@ -47,9 +47,24 @@ function printUserList(out: Writer, users: readonly User[]): void {
   ]);
 }
 
+function printSessions(out: Writer, sessions: readonly Session[]): void {
+  if (sessions.length === 0) {
+    printLine(out, 'No active sessions.');
+    return;
+  }
+  printTable(out, sessions, [
+    { header: 'SESSION', value: (s) => s.handle },
+    { header: 'SIGNED IN', value: (s) => s.signed_in_at },
+    { header: 'LAST SEEN', value: (s) => s.last_seen_at },
+    { header: 'ADDRESS', value: (s) => s.last_ip ?? s.ip },
+    { header: 'CLIENTS', value: (s) => s.clients.join(',') },
+    { header: 'USER AGENT', value: (s) => s.user_agent },
+  ]);
+}
+
 /** Adds `users` and its subcommands to `program`, inheriting its output and exit settings. */
 export function addUsersCommand(program: Command, ctx: CommandContext): void {
-  const users = program.command('users').description('look up, disable and enable user accounts');
+  const users = program.command('users').description('look up, disable, enable and unlock user accounts');
   const out = ctx.io.stdout;
 
   withJsonOption(users.command('list'))
@@ -87,4 +102,30 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
       });
   }
 
+  withJsonOption(users.command('sessions'))
+    .description("list a user's active sessions")
+    .argument('<email-or-id>', 'e-mail address or user id')
+    .action(async (who: string, _flags: unknown, cmd: Command) => {
+      const admin = await ctx.connect(cmd);
+      const list = await admin.request({ method: 'GET', path: `/admin/users/${segment(who)}/sessions`, schema: sessionListSchema });
+      emit(ctx, cmd, list, () => printSessions(out, list.sessions));
+    });
+
+  withJsonOption(users.command('revoke-sessions'))
+    .description("end every session of a user and revoke their refresh tokens (applications are told by back-channel logout)")
+    .argument('<email-or-id>', 'e-mail address or user id')
+    .action(async (who: string, _flags: unknown, cmd: Command) => {
+      const admin = await ctx.connect(cmd);
+      const result = await admin.request({ method: 'POST', path: `/admin/users/${segment(who)}/revoke-sessions`, schema: revokedSessionsSchema });
+      emit(ctx, cmd, result, () => printLine(out, `Ended ${result.sessions_ended} session(s) and revoked ${result.grants_revoked} grant(s) of ${safe(who)}.`));
+    });
+
+  withJsonOption(users.command('unlock'))
+    .description('clear a brute-force lockout: failed passwords and codes of this user, from every address')
+    .argument('<email-or-id>', 'e-mail address or user id')
+    .action(async (who: string, _flags: unknown, cmd: Command) => {
+      const admin = await ctx.connect(cmd);
+      const user = await admin.request({ method: 'POST', path: `/admin/users/${segment(who)}/unlock`, schema: userSchema });
+      emit(ctx, cmd, user, () => printLine(out, `User ${safe(user.email)} is unlocked: failed sign-in attempts are forgotten.`));
+    });
 }

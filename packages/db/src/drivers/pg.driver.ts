@@ -14,7 +14,7 @@
 import { Kysely, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import { PortcullisPostgresDialect } from './postgres-dialect.js';
 import pg from 'pg';
-import type { Database } from '../database.js';
+import type { Database, PoolStats, QueryObserver } from '../database.js';
 import type { DB } from '../schema.js';
 
 export interface PgOptions {
@@ -30,6 +30,8 @@ export interface PgOptions {
   connectTimeoutMs?: number;
   /** Told when reads move to the primary because the reader could not be reached. */
   onReaderFallback?: (error: unknown) => void;
+  /** Told the duration of every query, by handle (metrics). */
+  onQuery?: QueryObserver;
 }
 
 /** How long reads stay on the primary after the reader failed to connect. */
@@ -102,16 +104,24 @@ function withPrimaryFallback(reader: PostgresPool, primary: PostgresPool, onFall
   };
 }
 
-const kysely = (pool: PostgresPool) => new Kysely<DB>({ dialect: new PortcullisPostgresDialect({ pool }) });
+const kysely = (pool: PostgresPool, handle: 'primary' | 'reader', onQuery?: QueryObserver) =>
+  new Kysely<DB>({
+    dialect: new PortcullisPostgresDialect({ pool }),
+    ...(onQuery && { log: (event) => onQuery(handle, event.queryDurationMillis, event.level === 'error') }),
+  });
+
+const statsOf = (handle: PoolStats['handle'], pool: pg.Pool): PoolStats => ({ handle, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
 
 export function openPostgres(options: PgOptions): Database {
-  const primaryPool = dropTimedOut(createPool(options.url, options.poolSize ?? 10, options));
-  const primary = kysely(primaryPool);
+  const rawPrimary = createPool(options.url, options.poolSize ?? 10, options);
+  const primaryPool = dropTimedOut(rawPrimary);
+  const primary = kysely(primaryPool, 'primary', options.onQuery);
   const separateReader = options.readUrl !== undefined && options.readUrl !== options.url;
-  const readerPool = separateReader ? dropTimedOut(createPool(options.readUrl!, options.readPoolSize ?? 10, options)) : undefined;
+  const rawReader = separateReader ? createPool(options.readUrl!, options.readPoolSize ?? 10, options) : undefined;
+  const readerPool = rawReader ? dropTimedOut(rawReader) : undefined;
   // Readiness probes the reader's own pool (no fallback), to tell "reader down" from "all fine".
-  const readerProbe = readerPool ? kysely(readerPool) : primary;
-  const reader = readerPool ? kysely(withPrimaryFallback(readerPool, primaryPool, options.onReaderFallback)) : primary;
+  const readerProbe = readerPool ? kysely(readerPool, 'reader') : primary;
+  const reader = readerPool ? kysely(withPrimaryFallback(readerPool, primaryPool, options.onReaderFallback), 'reader', options.onQuery) : primary;
   return {
     primary,
     reader,
@@ -119,6 +129,7 @@ export function openPostgres(options: PgOptions): Database {
     async probe(target) {
       await sql`select 1`.execute(target === 'primary' ? primary : readerProbe);
     },
+    poolStats: () => [statsOf('primary', rawPrimary), ...(rawReader ? [statsOf('reader', rawReader)] : [])],
     async close() {
       // The fallback reader shares the primary's pool, so destroying it ends the reader pool only.
       if (readerPool) await reader.destroy();

@@ -14,12 +14,13 @@ import type { Logger } from '../observability/logger.js';
 import type { PasswordHasher } from '../accounts/password-hasher.js';
 import type { PasswordPolicy } from '../accounts/password-policy.js';
 import { createPasswordChangeService } from '../accounts/password-change.service.js';
-import { createAccountArtefacts, type ListIdsByAccount } from '../oidc/account-artefacts.js';
+import type { AccountArtefacts } from '../oidc/account-artefacts.js';
 import { createAccountRelyingParty, registerAccountClient } from './account-client.js';
 import { createAccountSessions } from './account-session.js';
 import { createAccountPages } from './account-pages.js';
 import { accountAuthRoutes } from './account-auth.routes.js';
 import { accountRoutes } from './account.routes.js';
+import { accountSessionRoutes } from './account-sessions.routes.js';
 
 export interface AccountModuleDeps {
   issuer: string;
@@ -34,20 +35,21 @@ export interface AccountModuleDeps {
   audit: AuditService;
   sealed: SealedCookies;
   csrf: Csrf;
-  listIdsByAccount: ListIdsByAccount;
+  artefacts: AccountArtefacts;
 }
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<{ routers: Router[]; prefix: string }> {
   await registerAccountClient(deps.clients, deps.issuer);
   const sessions = createAccountSessions({ getProvider: deps.getProvider, accounts: deps.accounts, secure: deps.issuer.startsWith('https://') });
   const pages = createAccountPages({ sessions, csrf: deps.csrf, sealed: deps.sealed });
-  const artefacts = createAccountArtefacts({ getProvider: deps.getProvider, listIdsByAccount: deps.listIdsByAccount });
+  const { artefacts } = deps;
   const passwords = createPasswordChangeService({ accounts: deps.accounts, hasher: deps.hasher, policy: deps.policy, artefacts });
   return {
     prefix: '/account',
     routers: [
       accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, audit: deps.audit, logger: deps.logger }),
-      accountRoutes({ pages, mfa: deps.mfa, passwords, audit: deps.audit, passwordMinLength: deps.passwordMinLength }),
+      accountRoutes({ pages, mfa: deps.mfa, passwords, artefacts, audit: deps.audit, passwordMinLength: deps.passwordMinLength }),
+      accountSessionRoutes({ pages, artefacts, audit: deps.audit }),
     ],
   };
 }

@@ -3,7 +3,9 @@
  * - `/account`: the email and what can be changed;
  * - password change (current password, policy, other sessions ended, grants revoked);
  * - authenticator app: set up (QR code and setup key, confirmed by a code, then recovery codes
- *   shown once), regenerate recovery codes (a current code), turn off (a code or a recovery code).
+ *   shown once), regenerate recovery codes (a current code), turn off (a code or a recovery
+ *   code; like a password change, it ends every other session and revokes every grant, since a
+ *   session or refresh token obtained with the weaker sign-in must not outlive the change).
  * Every POST checks CSRF first, writes exactly one audit event, and answers 303; an error
  * travels to the form page in a sealed one-shot cookie and shows in role="alert".
  */
@@ -16,6 +18,7 @@ import { nonceOf } from '../http/request-state.js';
 import { AppError } from '../http/app-error.js';
 import type { MfaService } from '../mfa/mfa.service.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
+import type { AccountArtefacts } from '../oidc/account-artefacts.js';
 import type { AuditInput, AuditService } from '../audit/audit.service.js';
 import { requestMeta } from '../audit/audit.service.js';
 import { accountView } from '../views/account.view.js';
@@ -36,6 +39,7 @@ export interface AccountRoutesDeps {
   pages: AccountPages;
   mfa: MfaService;
   passwords: PasswordChangeService;
+  artefacts: AccountArtefacts;
   audit: AuditService;
   passwordMinLength: number;
 }
@@ -174,7 +178,14 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     if (!session) return;
     const form = parsePost(ctx, session, codeForm);
     const result = await deps.mfa.disable(session.accountId, form.code);
-    await record(ctx, session, { type: 'mfa.disabled', outcome: result.disabled ? 'success' : 'failure', ...(result.method && { detail: { method: result.method } }) });
+    if (result.disabled) {
+      const ended = await deps.artefacts.endSessions(session.accountId, session.sessionId);
+      const grantsRevoked = await deps.artefacts.revokeGrants(session.accountId);
+      await record(ctx, session, { type: 'mfa.disabled', detail: { ...(result.method && { method: result.method }), sessions_ended: ended.length, grants_revoked: grantsRevoked } });
+      for (const target of ended) await record(ctx, session, { type: 'session.revoked', detail: { reason: 'mfa_disabled', session: target.handle } });
+    } else {
+      await record(ctx, session, { type: 'mfa.disabled', outcome: 'failure', ...(result.method && { detail: { method: result.method } }) });
+    }
     if (!result.disabled) return pages.redirectWith(ctx, session, '/account/totp/disable', { kind: 'error', message: 'That code is not valid. Enter a current code from your app or an unused recovery code.' });
     pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'The authenticator app is turned off.' });
   });

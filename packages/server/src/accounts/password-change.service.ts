@@ -36,7 +36,7 @@ export function createPasswordChangeService(deps: {
       if (!found || found.disabled || !(await deps.hasher.verify(found.passwordHash, current))) throw new AppError('account.invalid_password');
       assertPasswordAllowed(deps.policy, next);
       if (!(await deps.accounts.updatePasswordHash(accountId, await deps.hasher.hash(next)))) throw new AppError('account.invalid_password');
-      const sessionsEnded = await deps.artefacts.endSessions(accountId, keepSessionId);
+      const sessionsEnded = (await deps.artefacts.endSessions(accountId, keepSessionId)).length;
       const grantsRevoked = await deps.artefacts.revokeGrants(accountId);
       return { sessionsEnded, grantsRevoked };
     },

@@ -21,6 +21,11 @@ import { systemAdminRoutes } from './system.routes.js';
 import { readinessRoutes } from './readiness.routes.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { auditAdminRoutes } from '../audit/audit.routes.js';
+import type { Limits } from '../limits/limits.js';
+import type { AccountArtefacts } from '../oidc/account-artefacts.js';
+import type { Middleware } from 'koa';
+import type { Metrics } from '../observability/metrics.js';
+import { metricsRoutes } from '../observability/metrics.routes.js';
 
 export interface AdminDeps {
   adminToken: string;
@@ -32,8 +37,18 @@ export interface AdminDeps {
   db: Database;
   /** Client changes and key rotations are audited; GET /admin/audit reads the log. */
   audit: AuditService;
+  /** `POST /admin/users/:idOrEmail/unlock` clears brute-force counters. */
+  limits: Limits;
+  /** Users' sessions and grants: listed, ended, revoked on disable. */
+  artefacts: AccountArtefacts;
   /** PING Redis for /readyz; absent when OIDC artefacts stay in PostgreSQL. */
   pingRedis?: () => Promise<void>;
+  /** Served at GET /metrics (no token, like the probes); absent: no /metrics. */
+  metrics?: Metrics;
+  /** The request log and metrics middleware (observability/), outermost. */
+  observe?: Middleware;
+  /** True once SIGTERM arrived: /readyz answers 503 so traffic drains away. */
+  draining?: () => boolean;
 }
 
 export function createAdminApp(deps: AdminDeps): Koa {
@@ -43,11 +58,13 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  const routers = [clientAdminRoutes(deps.clients, deps.audit), userAdminRoutes(deps.accounts), systemAdminRoutes(deps), auditAdminRoutes(deps)];
+  const routers = [clientAdminRoutes(deps.clients, deps.audit), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps)];
+  if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));
   app.use(open.routes());
-  app.use(readinessRoutes({ db: deps.db, pingRedis: deps.pingRedis }).routes());
+  app.use(readinessRoutes({ db: deps.db, pingRedis: deps.pingRedis, draining: deps.draining, metrics: deps.metrics }).routes());
+  if (deps.metrics) app.use(metricsRoutes(deps.metrics).routes());
   app.use(requireAdminToken(deps.adminToken));
   app.use(jsonBody());
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true }));

@@ -10,15 +10,23 @@
  */
 import Router from '@koa/router';
 import type { Database } from '@portcullis/db';
+import type { Metrics } from '../observability/metrics.js';
 
 export const READINESS_CHECK_TIMEOUT_MS = 1000;
 
 type CheckResult = 'ok' | 'fallback' | 'failed';
 
+/** `portcullis_dependency_up`: 1 ok, 0.5 serving through the primary fallback, 0 failed. */
+export const DEPENDENCY_VALUE: Record<CheckResult, number> = { ok: 1, fallback: 0.5, failed: 0 };
+
 export interface ReadinessDeps {
   db: Pick<Database, 'probe'>;
   /** PING Redis; absent when OIDC artefacts stay in PostgreSQL. */
   pingRedis?: () => Promise<void>;
+  /** True once SIGTERM arrived: not ready, whatever the dependencies say. */
+  draining?: () => boolean;
+  /** Each answer also sets the readiness gauges, so metrics match what /readyz said last. */
+  metrics?: Pick<Metrics, 'ready' | 'dependencyUp'>;
 }
 
 async function passes(check: () => Promise<void>): Promise<boolean> {
@@ -50,10 +58,14 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<{ ready: bool
 export function readinessRoutes(deps: ReadinessDeps): Router {
   const router = new Router();
   router.get('/readyz', async (ctx) => {
-    const { ready, checks } = await checkReadiness(deps);
+    const checked = await checkReadiness(deps);
+    const { checks } = checked;
+    const ready = checked.ready && !(deps.draining?.() ?? false);
+    deps.metrics?.ready.set(ready ? 1 : 0);
+    for (const [dependency, state] of Object.entries(checks)) deps.metrics?.dependencyUp.set({ dependency }, DEPENDENCY_VALUE[state]);
     ctx.set('Cache-Control', 'no-store');
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks, ...(deps.draining?.() && { draining: true }) };
   });
   return router;
 }

@@ -1,12 +1,44 @@
 /**
  * Admin API: users. Disabling takes effect at once for sign-in (credentials are read from the
  * primary) and for token refresh and userinfo (findAccount refuses disabled accounts).
+ * Disabling also ends every session of the user and revokes every grant with its tokens
+ * (SECURITY.md A9, R16), one `session.revoked` event per session, back-channel logout included.
+ * `sessions` lists the live sessions (never their ids: a session id is a browser's cookie);
+ * `revoke-sessions` ends them all and revokes the grants.
+ * `unlock` is the way back in after a brute-force lockout (SECURITY.md A1): it forgets the
+ * account's failed passwords and codes, everywhere and from every address that recently
+ * failed against it (the addresses come from the audit log).
  */
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Account, AccountRepository } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import { normalizeEmail } from '../accounts/email.js';
+import type { Limits } from '../limits/limits.js';
+import { NO_REQUEST, type AuditService } from '../audit/audit.service.js';
+import type { AccountArtefacts, SessionSummary } from '../oidc/account-artefacts.js';
+
+export interface UserAdminDeps {
+  accounts: AccountRepository;
+  limits: Limits;
+  audit: AuditService;
+  artefacts: AccountArtefacts;
+}
+
+const iso = (seconds: number | undefined) => (seconds === undefined ? null : new Date(seconds * 1000).toISOString());
+
+export function toSessionView(session: SessionSummary) {
+  return {
+    handle: session.handle,
+    user_agent: session.info?.userAgent ?? null,
+    ip: session.info?.ip ?? null,
+    last_ip: session.info?.lastIp ?? null,
+    signed_in_at: iso(session.info?.signedInAt ?? session.loginTs),
+    last_seen_at: iso(session.info?.lastSeenAt),
+    expires_at: iso(session.expiresAt),
+    clients: session.clientIds,
+  };
+}
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -24,7 +56,16 @@ export function toUserView(account: Account) {
   };
 }
 
-export function userAdminRoutes(accounts: AccountRepository): Router {
+/** Addresses that failed against an account in the longest address-keyed window. */
+async function recentFailureAddresses(deps: UserAdminDeps, accountId: string): Promise<string[]> {
+  const tiers = [...deps.limits.policy.passwordPerAccountAndAddress, ...deps.limits.policy.mfaPerAccountAndAddress];
+  const seconds = Math.max(...tiers.map((tier) => Math.max(tier.durationSeconds, tier.blockSeconds ?? 0)));
+  const events = await deps.audit.list({ accountId, since: new Date(Date.now() - seconds * 1000), limit: 1000 });
+  return [...new Set(events.filter((event) => event.outcome === 'failure' || event.type === 'lockout').flatMap((event) => (event.ip ? [event.ip] : [])))];
+}
+
+export function userAdminRoutes(deps: UserAdminDeps): Router {
+  const { accounts } = deps;
   const router = new Router({ prefix: '/admin/users' });
   const find = async (idOrEmail: string): Promise<Account> => {
     // No id or email holds U+0000, and PostgreSQL cannot even compare one: not found, not a 500.
@@ -33,10 +74,19 @@ export function userAdminRoutes(accounts: AccountRepository): Router {
     if (!found) throw new AppError('user.not_found');
     return found;
   };
+  /** Ends every session and revokes every grant of the account; one audit event per session. */
+  const endEverything = async (accountId: string, reason: string) => {
+    const ended = await deps.artefacts.endSessions(accountId);
+    const grantsRevoked = await deps.artefacts.revokeGrants(accountId);
+    for (const session of ended) await deps.audit.record({ type: 'session.revoked', accountId, detail: { reason, session: session.handle } }, NO_REQUEST);
+    return { sessions_ended: ended.length, grants_revoked: grantsRevoked };
+  };
   const setDisabled = async (idOrEmail: string, disabled: boolean) => {
     const account = await find(idOrEmail);
     const updated = await accounts.setDisabled(account.id, disabled);
     if (!updated) throw new AppError('user.not_found');
+    // After the flag: a sign-in racing with this request is refused by the flag or ended here.
+    if (disabled) await endEverything(account.id, 'user_disabled');
     return toUserView(updated);
   };
 
@@ -53,6 +103,21 @@ export function userAdminRoutes(accounts: AccountRepository): Router {
   });
   router.post('/:idOrEmail/enable', async (ctx) => {
     ctx.body = await setDisabled(ctx.params.idOrEmail!, false);
+  });
+  router.get('/:idOrEmail/sessions', async (ctx) => {
+    const account = await find(ctx.params.idOrEmail!);
+    ctx.body = { sessions: (await deps.artefacts.listSessions(account.id)).map(toSessionView) };
+  });
+  router.post('/:idOrEmail/revoke-sessions', async (ctx) => {
+    const account = await find(ctx.params.idOrEmail!);
+    ctx.body = await endEverything(account.id, 'admin');
+  });
+  router.post('/:idOrEmail/unlock', async (ctx) => {
+    const account = await find(ctx.params.idOrEmail!);
+    const addresses = await recentFailureAddresses(deps, account.id);
+    await deps.limits.password.clear(account.email, addresses);
+    await deps.limits.mfa.clear(account.id, addresses);
+    ctx.body = toUserView(account);
   });
   return router;
 }

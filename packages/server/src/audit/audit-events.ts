@@ -10,13 +10,19 @@ export const AUDIT_EVENT_TYPES = [
   'signin',
   /** The second step of a sign-in or step-up: `detail.method` is `totp` or `recovery_code`. */
   'mfa.verify',
-  /** An account was locked out after too many failures (emitted by the rate-limiting work). */
+  /**
+   * A brute-force limit was reached (limits/attempt-guard.ts), once per lockout: `detail.factor`
+   * is `password` or `mfa`, `detail.scope` `account` or `account_address`, `detail.seconds` its length.
+   */
   'lockout',
   'password.changed',
   'mfa.enabled',
   'mfa.disabled',
   'mfa.recovery_codes_regenerated',
-  /** A person ended their own session (account page "Sign out"). */
+  /**
+   * A session ended other than by expiry, once per session: `detail.reason` is `sign_out`,
+   * `account_page`, `mfa_disabled`, `admin` or `user_disabled`; `detail.session` its handle.
+   */
   'session.revoked',
   'client.created',
   'client.updated',

@@ -39,6 +39,10 @@ const fields = {
   scope,
   token_endpoint_auth_method: z.enum(AUTH_METHODS, { error: (i) => `unknown auth method "${String(i.input)}"` }),
   id_token_signed_response_alg: z.enum(ID_TOKEN_ALGS, { error: (i) => `unknown ID token algorithm "${String(i.input)}" (use RS256, ES256 or EdDSA)` }),
+  // OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; the same rules
+  // as a redirect URI (https, or http on a loopback host). null removes it on an update.
+  backchannel_logout_uri: redirectUri.nullable(),
+  backchannel_logout_session_required: z.boolean(),
 };
 
 export const createClientSchema = z
@@ -52,6 +56,10 @@ export const createClientSchema = z
     scope: fields.scope.optional(),
     token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
     id_token_signed_response_alg: fields.id_token_signed_response_alg.default('RS256'),
+    backchannel_logout_uri: fields.backchannel_logout_uri.default(null),
+    // `sid` in every logout token unless asked otherwise: an RP with several sessions of one
+    // person needs it to end the right one.
+    backchannel_logout_session_required: fields.backchannel_logout_session_required.default(true),
   })
   .transform((input) => ({
     ...input,
@@ -72,6 +80,8 @@ export const updateClientSchema = z.strictObject({
   scope: fields.scope.optional(),
   token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
   id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
+  backchannel_logout_uri: fields.backchannel_logout_uri.optional(),
+  backchannel_logout_session_required: fields.backchannel_logout_session_required.optional(),
 });
 
 export type CreateClientInput = z.output<typeof createClientSchema>;

@@ -22,6 +22,8 @@ export interface ClientView {
   id_token_signed_response_alg: string;
   scope: string;
   first_party: boolean;
+  backchannel_logout_uri: string | null;
+  backchannel_logout_session_required: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -41,7 +43,8 @@ const newSecret = () => randomBytes(32).toString('base64url');
 
 export function toClientView(client: StoredClient, secret?: string): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
-    Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg', string>>;
+    Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri', string>> &
+    Partial<Record<'backchannel_logout_session_required', boolean>>;
   return {
     client_id: client.clientId,
     client_name: client.name,
@@ -54,6 +57,8 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
     id_token_signed_response_alg: m.id_token_signed_response_alg ?? 'RS256',
     scope: m.scope ?? '',
     first_party: client.firstParty,
+    backchannel_logout_uri: m.backchannel_logout_uri ?? null,
+    backchannel_logout_session_required: m.backchannel_logout_session_required ?? true,
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };
@@ -68,6 +73,8 @@ interface MetadataInput {
   id_token_signed_response_alg: string;
   scope: string;
   first_party: boolean;
+  backchannel_logout_uri: string | null;
+  backchannel_logout_session_required: boolean;
 }
 
 function metadataOf(input: MetadataInput) {
@@ -81,6 +88,10 @@ function metadataOf(input: MetadataInput) {
     id_token_signed_response_alg: input.id_token_signed_response_alg,
     scope: input.scope,
     [FIRST_PARTY]: input.first_party,
+    ...(input.backchannel_logout_uri !== null && {
+      backchannel_logout_uri: input.backchannel_logout_uri,
+      backchannel_logout_session_required: input.backchannel_logout_session_required,
+    }),
   };
 }
 

@@ -30,6 +30,7 @@ export const errorTable = {
   'mfa.not_enabled': { status: 400, message: 'No authenticator app is set up.' },
   'account.invalid_password': { status: 400, message: 'The current password is incorrect.' },
   'audit.invalid': { status: 400, message: 'user must be an email, since a duration such as 15m, 24h or 7d, and limit 1-1000.' },
+  'request.rate_limited': { status: 429, message: 'Too many attempts. Wait a little while and try again.' },
   'service.unavailable': { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
   'internal': { status: 500, message: 'Something went wrong on our side.' },
 } as const;

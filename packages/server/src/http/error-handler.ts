@@ -24,6 +24,7 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
       const error = toAppError(caught);
       if (error.status >= 500) logger.error('request failed', { requestId: requestIdOf(ctx), path: ctx.path, error: describe(caught) });
       if (error.code === 'service.unavailable') ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      if (error.code === 'request.rate_limited' && !ctx.response.get('Retry-After')) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
       if (style === 'json') {
         ctx.status = error.status;
         ctx.body = { error: error.code, message: error.publicMessage };

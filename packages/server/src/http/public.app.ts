@@ -11,6 +11,7 @@ import type Router from '@koa/router';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
+import { providerDocuments } from '../oidc/provider-documents.js';
 import { errorView } from '../views/error.view.js';
 import { errorTable } from './app-error.js';
 import { assets } from './assets.js';
@@ -20,6 +21,8 @@ import { nonceOf, requestIdOf } from './request-state.js';
 import { errorHandler, RETRY_AFTER_SECONDS } from './error-handler.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
+import type { Limits } from '../limits/limits.js';
+import { instanceCeiling, tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
 
 export interface PublicAppDeps {
   issuer: string;
@@ -30,6 +33,10 @@ export interface PublicAppDeps {
   routers: Router[];
   /** Paths (prefixes) our own routers answer; everything else belongs to the provider. */
   ownPrefixes: string[];
+  /** The per-instance ceiling and the token endpoint's per-client limit run before anything else. */
+  limits: Limits;
+  /** The request log and metrics middleware (observability/), outermost. */
+  observe?: Middleware;
 }
 
 export function createPublicApp(deps: PublicAppDeps): Koa {
@@ -48,8 +55,13 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
     return mounted.middleware(ctx, next) as Promise<void>;
   };
 
+  if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
+  app.use(instanceCeiling(deps.limits));
+  app.use(tokenEndpointLimit(deps.limits));
+  // Discovery and JWKS from the provider's own bodies, kept per provider instance.
+  app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current() }));
   app.use(offlineAccessImpliesConsent('/auth'));
   app.use(async (ctx, next) => {
     if (isOurs(ctx.path)) {

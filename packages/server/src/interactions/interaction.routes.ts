@@ -4,7 +4,10 @@
  * - Every POST checks the CSRF token first, then parses its form with zod.
  * - Success hands the result to the provider, which answers 303 to continue the flow (R11).
  * - Failures re-render the same page with a role="alert" message; nothing is half-written.
- * - Each password or registration submission writes one audit event.
+ * - Each password or registration submission writes one audit event; a password failure that
+ *   exhausts a brute-force limit writes one `lockout` event as well.
+ * - Password guesses and registrations are counted before any work (limits/): a refused one is
+ *   a 429 with Retry-After, the same page, and a role="alert" message; no argon2 runs.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -25,10 +28,14 @@ import { createSecondFactorHandlers, type SecondFactorDeps } from './second-fact
 import { secondFactorOf } from './second-factor.state.js';
 import { requestMeta } from '../audit/audit.service.js';
 import { emailSchema as validEmail } from '../accounts/email.js';
+import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
+import type { Limited } from '../limits/attempt-guard.js';
+import { LIMITED_MESSAGE } from './limited.js';
 
 export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
   accountService: AccountService;
+  signIn: GuardedSignIn;
   csrf: Csrf;
   passwordMinLength: number;
 }
@@ -59,6 +66,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       ...extra,
     }));
 
+  const limitedAnswer = (ctx: Context, limited: Pick<Limited, 'retryAfterSeconds'>) => ctx.set('Retry-After', String(limited.retryAfterSeconds));
+
   const clientNameOf = async (clientId: unknown) => {
     const client = typeof clientId === 'string' ? await deps.getProvider().Client.find(clientId) : undefined;
     return client?.clientName;
@@ -86,14 +95,23 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const form = loginForm.safeParse(ctx.request.body);
     const email = form.success ? normalizeEmail(form.data.email) : '';
     if (!form.success) return renderLogin(ctx, 400, details.uid, { email, error: form.error.issues[0]!.message });
-    const result = await deps.accountService.checkPassword(email, form.data.password);
+    const checked = await deps.signIn.check(email, form.data.password, ctx.ip);
+    if (checked.limited) {
+      limitedAnswer(ctx, checked);
+      return renderLogin(ctx, 429, details.uid, { email, error: LIMITED_MESSAGE });
+    }
+    const { result } = checked;
     const meta = requestMeta(ctx);
     if (!result.ok) {
       // The same answer for every failure (SECURITY.md A2); only the audit log tells them apart.
       // The email is kept for an unknown account only when it is one: a password typed into
       // the email field by mistake must not land in the log.
       const named = !result.accountId && validEmail.safeParse(email).success ? { email } : {};
-      await deps.audit.record({ type: 'signin', outcome: 'failure', accountId: result.accountId ?? null, clientId: clientIdOf(details), detail: { reason: result.reason, ...named } }, meta);
+      const about = { accountId: result.accountId ?? null, clientId: clientIdOf(details) };
+      await deps.audit.record({ type: 'signin', outcome: 'failure', ...about, detail: { reason: result.reason, ...named } }, meta);
+      for (const lockout of checked.lockouts) {
+        await deps.audit.record({ type: 'lockout', ...about, detail: { factor: 'password', scope: lockout.scope, seconds: lockout.seconds, ...named } }, meta);
+      }
       const error = new AppError('interaction.invalid_credentials');
       return renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
     }
@@ -159,6 +177,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const email = emailSchema.safeParse(form.data.email);
     const shown = { email: normalizeEmail(form.data.email), ...(form.data.name && { name: form.data.name }) };
     if (!email.success) return renderRegister(ctx, 400, details.uid, { ...shown, error: email.error.issues[0]!.message });
+    const limited = await deps.limits.registration(ctx.ip);
+    if (limited) {
+      limitedAnswer(ctx, limited);
+      return renderRegister(ctx, 429, details.uid, { ...shown, error: LIMITED_MESSAGE });
+    }
     let account;
     try {
       account = await deps.accountService.register({ email: email.data, password: form.data.password, name: form.data.name });

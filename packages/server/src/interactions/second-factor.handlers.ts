@@ -8,7 +8,10 @@
  *   password success buys a handful of guesses at most.
  * - A person without TOTP whose client demands MFA enrols here: QR code and setup key, a code
  *   to confirm, then the recovery codes once (a sealed cookie across the 303), then "Continue".
- * Each submission writes exactly one audit event.
+ * - Code guesses also count across attempts, per account, account and address, and address
+ *   (limits/): a refused guess is a 429 with Retry-After and is not checked; a failure that
+ *   exhausts a limit writes one `lockout` event.
+ * Each submission writes exactly one audit event (plus the lockout, when there is one).
  */
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
@@ -27,6 +30,8 @@ import { totpSetupView } from '../views/totp-setup.view.js';
 import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import type { Csrf } from './csrf.js';
 import { saveState, type SecondFactorState } from './second-factor.state.js';
+import type { Limits } from '../limits/limits.js';
+import { LIMITED_MESSAGE } from './limited.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
@@ -38,6 +43,7 @@ export interface SecondFactorDeps {
   csrf: Csrf;
   sealed: SealedCookies;
   audit: AuditService;
+  limits: Limits;
 }
 
 export type Method = 'totp' | 'recovery_code';
@@ -56,7 +62,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
     ctx.respond = false;
   }
 
-  const renderCodeStep = (ctx: Context, status: number, uid: string, method: Method, error?: string) =>
+  const renderCodeStep = (ctx: Context, status: number, uid: string, method: Method, error?: string): void =>
     sendPage(ctx, status, secondFactorView({
       nonce: nonceOf(ctx),
       csrfToken: deps.csrf.tokenFor(uid),
@@ -125,9 +131,21 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
 
     async verify(ctx: Context, details: Interaction, state: SecondFactorState, method: Method, code: string): Promise<void> {
       if (state.verified || !(await deps.mfa.isEnabled(state.accountId))) throw new AppError('interaction.expired');
+      const attempt = await deps.limits.mfa.begin(state.accountId, ctx.ip);
+      if (!attempt.allowed) {
+        ctx.set('Retry-After', String(attempt.retryAfterSeconds));
+        return renderCodeStep(ctx, 429, details.uid, method, LIMITED_MESSAGE);
+      }
       const ok = method === 'totp' ? await deps.mfa.verifyTotp(state.accountId, code) : await deps.mfa.verifyRecoveryCode(state.accountId, code);
-      await deps.audit.record({ type: 'mfa.verify', outcome: ok ? 'success' : 'failure', accountId: state.accountId, clientId: clientIdOf(details), detail: { method } }, requestMeta(ctx));
-      if (ok) return finish(ctx, state.accountId, 'mfa');
+      const about = { accountId: state.accountId, clientId: clientIdOf(details) };
+      await deps.audit.record({ type: 'mfa.verify', outcome: ok ? 'success' : 'failure', ...about, detail: { method } }, requestMeta(ctx));
+      if (ok) {
+        await attempt.succeeded();
+        return finish(ctx, state.accountId, 'mfa');
+      }
+      for (const lockout of await attempt.failed()) {
+        await deps.audit.record({ type: 'lockout', ...about, detail: { factor: 'mfa', scope: lockout.scope, seconds: lockout.seconds } }, requestMeta(ctx));
+      }
       const error = new AppError(method === 'totp' ? 'mfa.invalid_code' : 'mfa.invalid_recovery_code');
       await failed(ctx, details, state, (message) => renderCodeStep(ctx, error.status, details.uid, method, message), error.publicMessage);
     },

@@ -13,6 +13,7 @@ import { FIRST_PARTY } from './client-flags.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
 import { buildInteractionPolicy } from './mfa-policy.js';
+import { outgoingFetch } from './outgoing-fetch.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -37,6 +38,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
 
   return {
     adapter: deps.adapter,
+    fetch: outgoingFetch,
     jwks: deps.jwks,
     findAccount: createFindAccount(deps.accounts),
     loadExistingGrant: createLoadExistingGrant(deps.consents),
@@ -119,6 +121,10 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
         logoutSource: (ctx, form) => Promise.resolve(logoutSource(ctx as never, form)),
         postLogoutSuccessSource: (ctx) => Promise.resolve(postLogoutSuccessSource(ctx as never)),
       },
+      // OpenID Connect Back-Channel Logout 1.0: a client that registered backchannel_logout_uri
+      // gets a signed logout token when a session with it ends, by RP-initiated logout (the
+      // library) or by revocation, disabling or a credential change (oidc/account-artefacts.ts).
+      backchannelLogout: { enabled: true },
     },
     interactions: {
       policy: buildInteractionPolicy({ totpEnabled: (accountId) => deps.totpEnabled(accountId) }),

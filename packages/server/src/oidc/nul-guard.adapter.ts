@@ -19,7 +19,7 @@ export function refuseNul(adapter: Adapter): Adapter {
   return {
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number) {
       if (holdsNul(id) || holdsNul(payload)) throw new errors.InvalidRequest('request parameters must not contain NUL characters');
-      await adapter.upsert(id, payload, expiresIn as number);
+      await adapter.upsert(id, payload, expiresIn);
     },
     find: (id: string) => (holdsNul(id) ? Promise.resolve(undefined) : adapter.find(id)),
     findByUid: (uid: string) => (holdsNul(uid) ? Promise.resolve(undefined) : adapter.findByUid(uid)),

@@ -5,6 +5,7 @@
  */
 import Provider from 'oidc-provider';
 import type { Configuration } from 'oidc-provider';
+import type { Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 import type { SigningKeysService } from '../keys/signing-keys.service.js';
 import { attachProviderEvents } from './provider-events.js';
@@ -22,6 +23,10 @@ export async function createProviderHolder(deps: {
   keys: SigningKeysService;
   logger: Logger;
   configure(jwks: Awaited<ReturnType<SigningKeysService['load']>>): Configuration;
+  /** Middleware run around the provider's own routes (`provider.use`), on every rebuild. */
+  use?: Middleware[];
+  /** Told about every Provider built (first and after each key rotation): metrics listeners. */
+  onBuild?: (provider: Provider) => void;
 }): Promise<ProviderHolder> {
   const build = async () => {
     const jwks = await deps.keys.load();
@@ -29,6 +34,8 @@ export async function createProviderHolder(deps: {
     provider.proxy = deps.trustProxy;
     attachProviderEvents(provider, deps.logger);
     answerOutagesWith503(provider);
+    for (const middleware of deps.use ?? []) provider.use(middleware);
+    deps.onBuild?.(provider);
     return provider;
   };
   let provider = await build();

@@ -1,7 +1,7 @@
 // The account page: who is signed in, and what they can change.
 // - Sections: Password ("Change password"), Authenticator app ("Set up authenticator app" or
 //   "Turn off authenticator app"), Recovery codes (how many are left, "Regenerate recovery
-//   codes"), and a "Sign out" button (a POST form with the CSRF input).
+//   codes"), Sessions ("Manage sessions"), and a "Sign out" button (a POST form with the CSRF input).
 // - A message carried over from the last action is shown once: errors in role="alert", other
 //   news in role="status".
 import { html, safeUrl } from '../http/html.js';
@@ -54,6 +54,11 @@ ${
 </section>`
     : null
 }
+<section aria-labelledby="sessions-heading">
+<h2 id="sessions-heading">Sessions</h2>
+<p>See where you are signed in, and sign out of other devices.</p>
+<div class="actions">${link('/account/sessions', 'Manage sessions')}</div>
+</section>
 <div class="actions">
 ${postForm('/account/logout', p.csrfToken, html`<button type="submit" class="button button-secondary">Sign out</button>`)}
 </div>`;

@@ -1,0 +1,55 @@
+/**
+ * What the scenarios need, made before anything is measured: clients registered through the
+ * admin API, a bounded pool of accounts registered through the pages (there is no admin
+ * endpoint that creates users, and registration is the path real accounts take), an access
+ * token, and refresh tokens to start the rotation chains from.
+ */
+import { randomBytes } from 'node:crypto';
+import { pool, REDIRECT_URI, signIn, type BenchClient, type Tokens } from './flows.js';
+import type { Target } from './target.js';
+
+export interface Fixtures {
+  service: BenchClient;
+  webEs256: BenchClient;
+  webRs256: BenchClient;
+  users: string[];
+  accessToken: string;
+  refreshEs256: string[];
+  refreshRs256: string[];
+}
+
+async function createClient(target: Target, body: Record<string, unknown>): Promise<BenchClient> {
+  const response = await fetch(`${target.adminUrl}/admin/clients`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const created = (await response.json()) as BenchClient;
+  if (response.status !== 201) throw new Error(`client registration failed: ${response.status} ${JSON.stringify(created)}`);
+  return created;
+}
+
+export async function prepare(target: Target, options: { users: number; chains: number }): Promise<Fixtures> {
+  const web = (alg: string) => createClient(target, {
+    client_name: `Bench web ${alg}`, first_party: true, redirect_uris: [REDIRECT_URI],
+    grant_types: ['authorization_code', 'refresh_token'], id_token_signed_response_alg: alg,
+  });
+  const service = await createClient(target, { client_name: 'Bench service', grant_types: ['client_credentials'], redirect_uris: [] });
+  const [webEs256, webRs256] = [await web('ES256'), await web('RS256')];
+
+  // A run-unique prefix: the stack's database outlives a run.
+  const run = randomBytes(4).toString('hex');
+  const users = Array.from({ length: options.users }, (_, i) => `bench-${run}-${i}@bench.example.test`);
+  const started = Date.now();
+  await pool(users.length, 4, (i) => signIn(target, webEs256, users[i]!, { register: true }));
+  console.error(`bench: registered ${users.length} users in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const mint = (client: BenchClient) => pool(options.chains, 4, (i) => signIn(target, client, users[i % users.length]!, { scope: 'openid email offline_access' }));
+  const refresh = (tokens: Tokens[]) => tokens.map((t) => {
+    if (!t.refresh_token) throw new Error('no refresh token issued');
+    return t.refresh_token;
+  });
+  const es = await mint(webEs256);
+  const rs = await mint(webRs256);
+  return { service, webEs256, webRs256, users, accessToken: es[0]!.access_token, refreshEs256: refresh(es), refreshRs256: refresh(rs) };
+}

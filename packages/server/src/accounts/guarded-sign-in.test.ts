@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AccountCredentials, AccountRepository } from '@portcullis/db';
+import { createLimits } from '../limits/limits.js';
+import { limitPolicy } from '../limits/limit-policy.js';
+import { createAccountService } from './account.service.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { createPasswordPolicy } from './password-policy.js';
+import { createGuardedSignIn } from './guarded-sign-in.js';
+
+const EMAIL = 'ada@example.com';
+
+function setup(overrides: Parameters<typeof limitPolicy>[0] = {}) {
+  const row: AccountCredentials = { id: 'acc-1', email: EMAIL, name: null, emailVerified: false, disabled: false, createdAt: new Date(), passwordHash: 'hashed:right password' };
+  const accounts = { findCredentialsByEmail: (email: string) => Promise.resolve(email === EMAIL ? row : undefined) } as unknown as AccountRepository;
+  const calls = { verify: 0 };
+  const hasher: PasswordHasher = {
+    hash: (p) => Promise.resolve(`hashed:${p}`),
+    // Slow enough that every guess is in flight at once, as with argon2.
+    verify: async (h, p) => {
+      calls.verify++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return h === `hashed:${p}`;
+    },
+    verifyDummy: () => Promise.resolve(false),
+  };
+  const limits = createLimits({ policy: limitPolicy(overrides), exempt: [] });
+  const accountService = createAccountService({ accounts, hasher, policy: createPasswordPolicy(8, new Set()) });
+  return { calls, limits, signIn: createGuardedSignIn({ accountService, guard: limits.password }) };
+}
+
+const addressOf = (i: number) => `198.51.${Math.floor(i / 250)}.${i % 250}`;
+
+void describe('guarded sign-in (SECURITY.md A1)', () => {
+  void it('checks at most 100 of 200 parallel wrong passwords from 200 addresses, and reports one lockout', async () => {
+    const { calls, signIn } = setup();
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => signIn.check(EMAIL, `wrong ${i}`, addressOf(i))));
+    assert.equal(calls.verify, 100);
+    assert.equal(results.filter((r) => r.limited).length, 100);
+    const lockouts = results.flatMap((r) => (r.limited ? [] : r.lockouts)).filter((l) => l.scope === 'account');
+    assert.equal(lockouts.length, 1);
+  });
+
+  void it('refuses the right password too while the account limit holds, and accepts it after the window', async () => {
+    const { calls, signIn } = setup({ passwordPerAccount: { points: 3, durationSeconds: 1 } });
+    for (let i = 0; i < 3; i++) assert.equal((await signIn.check(EMAIL, 'wrong', addressOf(i))).limited, false);
+    const during = await signIn.check(EMAIL, 'right password', addressOf(10));
+    assert.equal(during.limited, true);
+    assert.equal(calls.verify, 3);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const after = await signIn.check(EMAIL, 'right password', addressOf(10));
+    assert.ok(!after.limited && after.result.ok);
+  });
+
+  void it('blocks the guessing address progressively while a clean address still signs in', async () => {
+    const { signIn } = setup();
+    const attacker = '203.0.113.7';
+    for (let i = 0; i < 5; i++) assert.equal((await signIn.check(EMAIL, 'wrong', attacker)).limited, false);
+    const blocked = await signIn.check(EMAIL, 'right password', attacker);
+    assert.ok(blocked.limited && blocked.retryAfterSeconds > 0 && blocked.retryAfterSeconds <= 60);
+    const clean = await signIn.check(EMAIL, 'right password', '192.0.2.10');
+    assert.ok(!clean.limited && clean.result.ok);
+  });
+
+  void it('counts unknown emails the same way, so a lockout reveals nothing', async () => {
+    const { signIn } = setup({ passwordPerAccount: { points: 2, durationSeconds: 60 } });
+    await signIn.check('nobody@example.com', 'x', addressOf(1));
+    await signIn.check('nobody@example.com', 'x', addressOf(2));
+    assert.equal((await signIn.check('nobody@example.com', 'x', addressOf(3))).limited, true);
+  });
+
+  void it('a success gives the account point back, and clear() unlocks at once', async () => {
+    const { limits, signIn } = setup({ passwordPerAccount: { points: 2, durationSeconds: 60 } });
+    await signIn.check(EMAIL, 'wrong', addressOf(1));
+    assert.ok(!(await signIn.check(EMAIL, 'right password', addressOf(2))).limited);
+    await signIn.check(EMAIL, 'wrong', addressOf(3));
+    assert.equal((await signIn.check(EMAIL, 'right password', addressOf(4))).limited, true);
+    await limits.password.clear(EMAIL, [addressOf(1), addressOf(3)]);
+    const after = await signIn.check(EMAIL, 'right password', addressOf(4));
+    assert.ok(!after.limited && after.result.ok);
+  });
+});

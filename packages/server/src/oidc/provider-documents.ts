@@ -1,0 +1,70 @@
+/**
+ * Discovery and JWKS from precomputed bodies. The provider builds both documents on every
+ * request (the JWKS by exporting each public key), though they change only when the provider
+ * is rebuilt after a key rotation (provider.factory.ts). This middleware keeps the provider's
+ * own answer per provider instance and path, and serves it with an ETag and Cache-Control:
+ * - the body is the provider's, serialised once; nothing here writes metadata by hand;
+ * - a rebuilt provider is a new WeakMap key, so a rotation invalidates both documents at once;
+ * - `If-None-Match` with the current tag answers 304 (RFC 9110 §13.1.2);
+ * - only GET/HEAD for the issuer's own origin and without an Origin header are cached: the
+ *   provider's documents carry absolute URLs built from the request (protocol and host; Koa 3's
+ *   `ctx.origin` is the Origin header, not this), and its CORS answer depends on Origin, so anything else goes to the provider unchanged.
+ */
+import { createHash } from 'node:crypto';
+import type { Middleware } from 'koa';
+
+export const DOCUMENT_PATHS = ['/.well-known/openid-configuration', '/jwks'] as const;
+/** Short enough that a relying party sees new keys soon after a rotation; ETags make re-checks cheap. */
+export const DOCUMENT_MAX_AGE_SECONDS = 60;
+
+interface Document {
+  body: string;
+  etag: string;
+  contentType: string;
+}
+
+function matches(ifNoneMatch: string, etag: string): boolean {
+  return ifNoneMatch.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+}
+
+export function providerDocuments(deps: { issuer: string; current(): object; paths?: readonly string[]; maxAgeSeconds?: number }): Middleware {
+  const paths = new Set<string>(deps.paths ?? DOCUMENT_PATHS);
+  const origin = new URL(deps.issuer).origin;
+  const cacheControl = `public, max-age=${deps.maxAgeSeconds ?? DOCUMENT_MAX_AGE_SECONDS}`;
+  const byProvider = new WeakMap<object, Map<string, Document>>();
+
+  return async (ctx, next) => {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !paths.has(ctx.path) || ctx.get('Origin') || `${ctx.protocol}://${ctx.host}` !== origin) {
+      await next();
+      return;
+    }
+    const provider = deps.current();
+    let documents = byProvider.get(provider);
+    let document = documents?.get(ctx.path);
+    if (!document) {
+      await next();
+      if (ctx.status !== 200 || ctx.body === undefined || ctx.body === null) return;
+      const body = typeof ctx.body === 'string' ? ctx.body : JSON.stringify(ctx.body);
+      document = {
+        body,
+        etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+        contentType: ctx.response.get('Content-Type') || 'application/json; charset=utf-8',
+      };
+      if (!documents) byProvider.set(provider, (documents = new Map<string, Document>()));
+      documents.set(ctx.path, document);
+    }
+    ctx.set('ETag', document.etag);
+    ctx.set('Cache-Control', cacheControl);
+    if (matches(ctx.get('If-None-Match'), document.etag)) {
+      ctx.status = 304;
+      ctx.body = null;
+      return;
+    }
+    ctx.status = 200;
+    ctx.set('Content-Type', document.contentType);
+    ctx.body = document.body;
+  };
+}
