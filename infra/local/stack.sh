@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local production stack: PostgreSQL primary + streaming replicas, PgBouncer (writes),
 # HAProxy (reads, role-aware), Redis (AOF, fsync always), N app instances and Nginx in front,
-# all on 127.0.0.1 with state in .stack/. Behind `npm run stack:up|stack:down|stack:status`.
+# Prometheus and an rsyslog log collector (observability.sh), all on 127.0.0.1 with state in
+# .stack/. Behind `npm run stack:up|stack:down|stack:status`.
 #
 #   stack.sh up                      start or repair everything; wait until all of it is healthy
 #   stack.sh down [--purge]          stop everything (--purge: delete .stack too)

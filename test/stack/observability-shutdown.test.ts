@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, stackEnv, type TestServer } from '../support/test-server.js';
 import { createClient, endpointsOf, postForm, type Endpoints, type RegisteredClient } from '../support/oidc-harness.js';
-import { stack } from './stack-control.js';
+import { adminUrls, stack } from './stack-control.js';
 
 describe('SIGTERM under load behind Nginx', () => {
   let server: TestServer;
@@ -18,6 +18,12 @@ describe('SIGTERM under load behind Nginx', () => {
   let machine: RegisteredClient;
 
   before(async () => {
+    // A suite before this one may have left instance 2 stopped; Nginx needs fail_timeout (5 s)
+    // to send it traffic again after a restart.
+    if (!(await fetch(`${adminUrls()[1]}/healthz`).then((r) => r.ok, () => false))) {
+      await stack('start-app', '2');
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+    }
     server = await startTestServer();
     endpoints = await endpointsOf(server);
     machine = await createClient(server, { grant_types: ['client_credentials'], redirect_uris: [], post_logout_redirect_uris: [] });

@@ -91,8 +91,20 @@ describe('production mode (PostgreSQL + Redis from the environment)', () => {
     const rows = await app.db.primary.selectFrom('oidc_payloads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(rows.n), 0);
 
+    // A client this instance has not looked up yet: client metadata is cached per instance
+    // (oidc/client-cache.ts), so only an uncached client still needs PostgreSQL for its token.
+    const unseenCreated = await fetch(`${adminUrl}/admin/clients`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${app.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_name: 'Unseen service', grant_types: ['client_credentials'] }),
+    });
+    assert.equal(unseenCreated.status, 201, await unseenCreated.clone().text());
+    const unseen = (await unseenCreated.json()) as { client_id: string; client_secret: string };
+
     await postgres.close();
-    const down = await clientCredentialsToken(client);
+    // The cached client keeps working from its cache and Redis, within the cache's TTL.
+    assert.equal((await clientCredentialsToken(client)).status, 200);
+    const down = await clientCredentialsToken(unseen);
     t.diagnostic(`PostgreSQL stopped: token request ${down.status} after ${Math.round(down.ms)} ms`);
     assert.equal(down.status, 503, JSON.stringify(down.body));
     assert.equal(down.retryAfter, '5');

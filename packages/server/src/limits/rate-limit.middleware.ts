@@ -5,7 +5,9 @@
  *   form-urlencoded client_id); the request body belongs to the provider, which reads the raw
  *   stream itself, so a client authenticating in the body (client_secret_post, public
  *   clients) is limited per address instead.
- * Both answer 429 with Retry-After; the token endpoint in the OAuth error format.
+ * Both answer 429 with Retry-After; the token endpoint in the OAuth error format. When the
+ * counters' store (Redis) is down the token endpoint answers 503 with Retry-After, as the
+ * provider does for its own storage: its codes and tokens live in the same Redis.
  */
 import type { Context, Middleware } from 'koa';
 import { sendPage } from '../http/render.js';
@@ -14,6 +16,8 @@ import { errorTable } from '../http/app-error.js';
 import { errorView } from '../views/error.view.js';
 import type { Limited } from './attempt-guard.js';
 import type { Limits } from './limits.js';
+import { isUnavailable } from '../http/unavailable.js';
+import { RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 
 /** The client_id of a Basic `Authorization` header, or undefined. */
 export function basicClientId(header: string | undefined): string | undefined {
@@ -45,7 +49,18 @@ export function instanceCeiling(limits: Limits): Middleware {
 
 export function tokenEndpointLimit(limits: Limits, path = '/token'): Middleware {
   return async (ctx, next) => {
-    const limited = ctx.method === 'POST' && ctx.path === path ? await limits.token(basicClientId(ctx.get('Authorization') || undefined), ctx.ip) : undefined;
+    let limited: Limited | undefined;
+    try {
+      limited = ctx.method === 'POST' && ctx.path === path ? await limits.token(basicClientId(ctx.get('Authorization') || undefined), ctx.ip) : undefined;
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      ctx.status = 503;
+      ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      ctx.set('Cache-Control', 'no-store');
+      // The provider's own answer to a storage outage (oidc/outage-status.ts).
+      ctx.body = { error: 'server_error', error_description: 'a dependency is unavailable; retry later' };
+      return;
+    }
     if (!limited) {
       await next();
       return;
