@@ -22,7 +22,8 @@ export interface Limits {
   /** One token request by `clientId` (or, without one, from `ip`): undefined when allowed. */
   token(clientId: string | undefined, ip: string): Promise<Limited | undefined>;
   /** One request to this instance: undefined when allowed. */
-  instance(): Promise<Limited | undefined>;
+  /** The per-instance ceiling; exempt addresses (a health checker, a test runner) skip it. */
+  instance(ip: string): Promise<Limited | undefined>;
   isExempt(ip: string): boolean;
 }
 
@@ -66,7 +67,7 @@ export function createLimits(deps: { policy: LimitPolicy; redis?: Redis; exempt:
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
     // `client:` and `address:` keys cannot collide: a client id is matched only after the prefix.
     token: async (clientId, ip) => (isExempt(ip) ? undefined : take(token, clientId ? `client:${clientId}` : `address:${limitAddress(ip)}`)),
-    instance: () => take(instance, 'all'),
+    instance: async (ip) => (isExempt(ip) ? undefined : take(instance, 'all')),
     isExempt,
   };
 }

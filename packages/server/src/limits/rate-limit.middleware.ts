@@ -41,7 +41,7 @@ export function limitedPage(ctx: Context, limited: Limited): void {
 
 export function instanceCeiling(limits: Limits): Middleware {
   return async (ctx, next) => {
-    const limited = await limits.instance();
+    const limited = await limits.instance(ctx.ip);
     if (limited) return limitedPage(ctx, limited);
     await next();
   };
