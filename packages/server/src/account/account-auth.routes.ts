@@ -22,6 +22,7 @@ import { logoutSuccessView } from '../views/logout-success.view.js';
 import { ACCOUNT_CLIENT_ID, ACCOUNT_SCOPE, type AccountRelyingParty } from './account-client.js';
 import type { AccountSessions } from './account-session.js';
 import type { AccountPages } from './account-pages.js';
+import { beginSignIn } from '../oidc/self-sign-in.js';
 
 const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
 
@@ -41,19 +42,8 @@ export function accountAuthRoutes(deps: AccountAuthDeps): Router {
   const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure, path: '/account', overwrite: true };
 
   router.get('/login', async (ctx) => {
-    const config = await deps.rp.configuration();
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    ctx.cookies.set(cookie, Buffer.from(JSON.stringify({ verifier, state, nonce })).toString('base64url'), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: `${deps.issuer}/account/callback`,
-      scope: ACCOUNT_SCOPE,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const { url, pending: started } = await beginSignIn(await deps.rp.configuration(), { redirectUri: `${deps.issuer}/account/callback`, scope: ACCOUNT_SCOPE });
+    ctx.cookies.set(cookie, Buffer.from(JSON.stringify(started)).toString('base64url'), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
     ctx.status = 303;
     ctx.redirect(url.href);
   });

@@ -12,6 +12,7 @@ import { demoHomeView } from '../views/demo.view.js';
 import type { Logger } from '../observability/logger.js';
 import { DEMO_SCOPE, type createDemoRelyingParty } from './demo-client.js';
 import { nonceOf, requestIdOf } from '../http/request-state.js';
+import { beginSignIn } from '../oidc/self-sign-in.js';
 
 const COOKIE = 'portcullis.demo';
 const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
@@ -28,19 +29,8 @@ export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createD
   router.get('/demo', (ctx) => home(ctx, 200));
 
   router.get('/demo/login', async (ctx) => {
-    const config = await deps.rp.configuration();
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    ctx.cookies.set(COOKIE, JSON.stringify({ verifier, state, nonce }), { signed: true, httpOnly: true, sameSite: 'lax', secure, maxAge: 10 * 60 * 1000, path: '/demo' });
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: `${deps.issuer}/demo/callback`,
-      scope: DEMO_SCOPE,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-    });
+    const { url, pending: started } = await beginSignIn(await deps.rp.configuration(), { redirectUri: `${deps.issuer}/demo/callback`, scope: DEMO_SCOPE });
+    ctx.cookies.set(COOKIE, JSON.stringify(started), { signed: true, httpOnly: true, sameSite: 'lax', secure, maxAge: 10 * 60 * 1000, path: '/demo' });
     ctx.status = 303;
     ctx.redirect(url.href);
   });
