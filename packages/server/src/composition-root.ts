@@ -166,7 +166,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // The account page, in every mode.
     const account = await createAccountModule({
       issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, hasher, policy, mfa, audit, sealed, csrf,
-      artefacts,
+      artefacts, passwordGuard: limits.password,
     });
     routers.push(...account.routers);
     ownPrefixes.push(account.prefix);

@@ -21,6 +21,7 @@ import { createAccountPages } from './account-pages.js';
 import { accountAuthRoutes } from './account-auth.routes.js';
 import { accountRoutes } from './account.routes.js';
 import { accountSessionRoutes } from './account-sessions.routes.js';
+import type { AttemptGuard } from '../limits/attempt-guard.js';
 
 export interface AccountModuleDeps {
   issuer: string;
@@ -36,6 +37,8 @@ export interface AccountModuleDeps {
   sealed: SealedCookies;
   csrf: Csrf;
   artefacts: AccountArtefacts;
+  /** The sign-in password limits also count the account page's current-password checks. */
+  passwordGuard: AttemptGuard;
 }
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<{ routers: Router[]; prefix: string }> {
@@ -48,7 +51,7 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<{ ro
     prefix: '/account',
     routers: [
       accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, audit: deps.audit, logger: deps.logger }),
-      accountRoutes({ pages, mfa: deps.mfa, passwords, artefacts, audit: deps.audit, passwordMinLength: deps.passwordMinLength }),
+      accountRoutes({ pages, mfa: deps.mfa, passwords, artefacts, audit: deps.audit, passwordMinLength: deps.passwordMinLength, passwordGuard: deps.passwordGuard }),
       accountSessionRoutes({ pages, artefacts, audit: deps.audit }),
     ],
   };

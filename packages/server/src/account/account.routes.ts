@@ -29,6 +29,7 @@ import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import { ACCOUNT_CLIENT_ID } from './account-client.js';
 import type { AccountSession } from './account-session.js';
 import { failureMessage, type AccountPages } from './account-pages.js';
+import type { AttemptGuard } from '../limits/attempt-guard.js';
 
 const csrf = z.string().max(200);
 const passwordForm = z.object({ csrf, current_password: z.string().max(1024), new_password: z.string().max(1024) });
@@ -42,6 +43,7 @@ export interface AccountRoutesDeps {
   artefacts: AccountArtefacts;
   audit: AuditService;
   passwordMinLength: number;
+  passwordGuard: AttemptGuard;
 }
 
 export function accountRoutes(deps: AccountRoutesDeps): Router {
@@ -87,11 +89,20 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     const form = parsePost(ctx, session, passwordForm);
+    // The current-password check is a password guess like any other (SECURITY.md A1): it is
+    // counted before argon2 runs, against the same per-account and per-address limits.
+    const attempt = await deps.passwordGuard.begin(session.email, ctx.ip);
+    if (!attempt.allowed) {
+      return pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: `Too many attempts. Try again in ${attempt.retryAfterSeconds} seconds.` });
+    }
     try {
       const result = await deps.passwords.change({ accountId: session.accountId, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId });
       await record(ctx, session, { type: 'password.changed', detail: { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked } });
+      await attempt.succeeded();
       pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'Your password was changed. You were signed out everywhere else.' });
     } catch (error) {
+      if (error instanceof AppError && error.code === 'account.invalid_password') await attempt.failed();
+      else await attempt.succeeded();
       const message = failureMessage(error, ['account.invalid_password', 'registration.password']);
       await record(ctx, session, { type: 'password.changed', outcome: 'failure', detail: { reason: error instanceof AppError ? error.code : 'unknown' } });
       pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message });
