@@ -4,13 +4,15 @@
  * and secrets; `close()` stops everything.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@portcullis/config';
 import { createPortcullis, type Portcullis } from '@portcullis/server';
 import type { LimitPolicy } from '@portcullis/server/limits/limit-policy.js';
 import { closeAll, createLogger, listen } from '@portcullis/server';
+import { freePort } from '@portcullis/db/testing/free-port';
+
+export { freePort };
 
 export interface TestServer {
   issuer: string;
@@ -23,16 +25,6 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface TestServerOptions {
   /** Keep PGlite in DATA_DIR on disk instead of memory (restart tests). */

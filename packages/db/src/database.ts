@@ -36,6 +36,14 @@ export interface PoolStats {
 /** Told after every SQL query (production mode): which handle, how long, whether it failed. */
 export type QueryObserver = (handle: 'primary' | 'reader', durationMs: number, failed: boolean) => void;
 
+/**
+ * A lag-tolerant read that must still see a row written a moment ago: the reader first, the
+ * primary only when the row has not reached the replica yet (read-your-writes on a miss).
+ */
+export async function readerThenPrimary<T>(db: Pick<Database, 'reader' | 'primary'>, read: (handle: ReaderDb) => Promise<T | undefined>): Promise<T | undefined> {
+  return (await read(db.reader)) ?? read(db.primary);
+}
+
 /** PostgreSQL's SQLSTATE for a unique violation, raised by both pg and PGlite. */
 export const UNIQUE_VIOLATION = '23505';
 

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,17 +19,10 @@ import { createPortcullis, type Portcullis } from './composition-root.js';
 import { closeAll, listen } from './listen.js';
 import { createLogger } from './observability/logger.js';
 import { startRedisServer, type RedisServer } from './testing/redis-server.js';
+import { freePort } from '@portcullis/db/testing/free-port';
 
 const REDIRECT_URI = 'https://app.example.test/callback';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Page {
   status: number;

@@ -128,7 +128,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
     const PayloadAdapter = redis ? createRedisAdapterClass(redis.client) : createPayloadAdapterClass(payloads);
-    const clientAdapter = guardAdapter(instrumentAdapter(createClientAdapter(clients, box, clientCache), { metrics, backend: 'reader', model: 'Client' }));
+    const clientAdapter = guardAdapter(instrumentAdapter(refuseNul(createClientAdapter(clients, box, clientCache)), { metrics, backend: 'reader', model: 'Client' }));
     const backend = redis ? 'redis' : 'primary';
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(instrumentAdapter(refuseNul(new PayloadAdapter(name)), { metrics, backend, model: name })));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).

@@ -3,7 +3,8 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { openPostgres } from './pg.driver.js';
-import { freePort, startPostgresServer, type PostgresServer } from './postgres-server.test-support.js';
+import { startPostgresServer, type PostgresServer } from './postgres-server.test-support.js';
+import { freePort } from '../testing/free-port.js';
 
 /** Times a promise that must reject; returns the error and how long it took. */
 async function timeRejection(work: Promise<unknown>): Promise<{ error: Error; ms: number }> {

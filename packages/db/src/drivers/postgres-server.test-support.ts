@@ -6,11 +6,11 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { freePort } from '../testing/free-port.js';
 
 const run = promisify(execFile);
 
@@ -25,16 +25,6 @@ async function binDir(): Promise<string> {
   return `/usr/lib/postgresql/${versions[0]}/bin`;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** As root, PostgreSQL's programs run as the `postgres` user, which must own the directory. */
 async function serviceUser(): Promise<{ uid: number; gid: number } | undefined> {

@@ -4,7 +4,7 @@
  * account registered a moment ago may not have reached a replica yet).
  */
 import type { Database } from '../database.js';
-import { isUniqueViolation } from '../database.js';
+import { isUniqueViolation, readerThenPrimary } from '../database.js';
 import type { AccountRow } from '../schema.js';
 
 export interface Account {
@@ -75,10 +75,8 @@ export function createAccountRepository(db: Database) {
 
     /** Profile for claims: reader first, primary when the replica has not caught up. */
     async findById(id: string): Promise<Account | undefined> {
-      const fromReader = await db.reader.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-      if (fromReader) return toAccount(fromReader);
-      const fromPrimary = await db.primary.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-      return fromPrimary && toAccount(fromPrimary);
+      const row = await readerThenPrimary(db, (handle) => handle.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst());
+      return row && toAccount(row);
     },
 
     /** Admin look-up; primary so an admin sees the effect of the command they just ran. */

@@ -3,7 +3,7 @@
  * caller's job (the repository never sees the key). Lookups for the provider go to the reader
  * with a primary fallback, so a client created a moment ago works at once.
  */
-import type { Database } from '../database.js';
+import { readerThenPrimary, type Database } from '../database.js';
 import type { ClientRow } from '../schema.js';
 
 export interface StoredClient {
@@ -47,10 +47,8 @@ export function createClientRepository(db: Database) {
 
     /** For the provider: reader first, primary when the replica has not caught up. */
     async findById(clientId: string): Promise<StoredClient | undefined> {
-      const fromReader = await db.reader.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-      if (fromReader) return toClient(fromReader);
-      const fromPrimary = await db.primary.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst();
-      return fromPrimary && toClient(fromPrimary);
+      const row = await readerThenPrimary(db, (handle) => handle.selectFrom('clients').selectAll().where('client_id', '=', clientId).executeTakeFirst());
+      return row && toClient(row);
     },
 
     /** For admin changes: primary, because an update reads then writes the same row. */

@@ -64,18 +64,8 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
   };
 }
 
-interface MetadataInput {
-  client_name: string;
-  redirect_uris: string[];
-  post_logout_redirect_uris: string[];
-  grant_types: string[];
-  token_endpoint_auth_method: string;
-  id_token_signed_response_alg: string;
-  scope: string;
-  first_party: boolean;
-  backchannel_logout_uri: string | null;
-  backchannel_logout_session_required: boolean;
-}
+/** What the stored metadata is built from: a client's view minus what the server derives. */
+type MetadataInput = Omit<ClientView, 'client_id' | 'client_secret' | 'response_types' | 'created_at' | 'updated_at'>;
 
 function metadataOf(input: MetadataInput) {
   return {

@@ -3,8 +3,7 @@
  * secret to authenticate `client_secret_basic/post`, so it is decrypted here, per lookup, and
  * never stored in clear (docs/README.md "adapter": the Client adapter returns the secret).
  * Clients are managed through the admin API, never through the provider, so writes are refused.
- * A client_id holding U+0000 is unknown without asking: PostgreSQL text cannot hold it, and the
- * driver would fail the lookup (a 500) instead of finding nothing.
+ * U+0000 in a client_id is handled by nul-guard.adapter.ts, which wraps this adapter too.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ClientRepository } from '@portcullis/db';
@@ -22,7 +21,6 @@ export function createClientAdapter(clients: ClientRepository, box: SecretBox, c
   };
   return {
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (id.includes('\u0000')) return undefined;
       if (!cache) return load(id);
       // A copy: the provider must not be able to change what the next lookup gets.
       const payload = await cache.get(id, () => load(id));
