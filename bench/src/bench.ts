@@ -5,7 +5,8 @@
  *   pnpm bench                      embedded server (PGlite in memory), started here
  *   pnpm bench -- --stack           the local production stack through Nginx (brought up if down)
  *   options: --seconds N (10) --users N (200) --only a,b --smoke (2 s each, 8 users, 0 errors
- *            or exit 1) --cpu-prof (embedded: profiles land in bench/results/profiles)
+ *            or exit 1) --cpu-prof (V8 profiles of the server, or of each stack instance, land in
+ *            bench/results/profiles)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,7 +37,8 @@ const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name));
 const resultsDir = path.join(ROOT, 'bench/results');
 const profileDir = path.join(resultsDir, 'profiles');
 
-const target = values.stack ? await useStack() : await startEmbedded(values['cpu-prof'] ? { cpuProfDir: profileDir } : {});
+const profiling = values['cpu-prof'] ? { cpuProfDir: profileDir } : {};
+const target = values.stack ? await useStack(profiling) : await startEmbedded(profiling);
 const runs: Measured[] = [];
 let redisPerSession: SessionMemory | undefined;
 try {

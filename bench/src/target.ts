@@ -79,8 +79,22 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-/** The local production stack, brought up first when Nginx does not answer. */
-export async function useStack(): Promise<Target> {
+/** Restarts every app instance of the stack, with NODE_OPTIONS when given (empty: plain). */
+function restartStackApps(instances: number, nodeOptions: string): void {
+  for (let i = 1; i <= instances; i++) {
+    for (const verb of ['stop-app', 'start-app']) {
+      const run = spawnSync('bash', ['infra/local/stack.sh', verb, String(i)], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, STACK_APP_NODE_OPTIONS: nodeOptions } });
+      if (run.status !== 0) throw new Error(`stack.sh ${verb} ${i} failed`);
+    }
+  }
+}
+
+/**
+ * The local production stack, brought up first when Nginx does not answer. With `cpuProfDir`
+ * its app instances are restarted under --cpu-prof and restarted plainly at close, which is when
+ * (on SIGTERM) each writes its profile.
+ */
+export async function useStack(options: { cpuProfDir?: string } = {}): Promise<Target> {
   let env = stackEnv();
   const discovery = (e: Record<string, string>) => `${e.STACK_NGINX_URL}/.well-known/openid-configuration`;
   if (!env.STACK_NGINX_URL || !(await reachable(discovery(env)))) {
@@ -91,6 +105,8 @@ export async function useStack(): Promise<Target> {
   }
   const appDir = path.join(env.STACK_DIR ?? path.join(ROOT, '.stack'), 'app');
   const pids = () => readdirSync(appDir).filter((f) => /^app-\d+\.pid$/.test(f)).map((f) => Number(readFileSync(path.join(appDir, f), 'utf8').trim()));
+  const instances = pids().length;
+  if (options.cpuProfDir) restartStackApps(instances, `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}`);
   return {
     mode: 'stack',
     issuer: env.STACK_ISSUER!,
@@ -98,8 +114,8 @@ export async function useStack(): Promise<Target> {
     adminUrl: env.STACK_ADMIN_URLS!.split(',')[0]!,
     adminToken: env.STACK_ADMIN_TOKEN!,
     serverPids: pids,
-    instances: pids().length,
+    instances,
     redisUrl: env.STACK_REDIS_URL,
-    close: () => Promise.resolve(),
+    close: () => Promise.resolve(options.cpuProfDir ? restartStackApps(instances, '') : undefined),
   };
 }

@@ -17,7 +17,8 @@ app_running() { live_pid "$(app_pidfile "$1")" >/dev/null; }
 
 # Starts instance N in the background without waiting. setsid: its own session, so a Ctrl-C
 # in the terminal that ran stack:up does not reach it. env -i: only the variables listed here,
-# so nothing from the caller's shell (a DEMO or DATA_DIR) changes how the instance runs.
+# so nothing from the caller's shell (a DEMO or DATA_DIR) changes how the instance runs — except
+# STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`pnpm bench --stack --cpu-prof` uses it).
 app_spawn() {
   local i="$1" node_path="$PATH"
   if [ -x "$PORTCULLIS_ROOT/.tools/node/bin/node" ]; then node_path="$PORTCULLIS_ROOT/.tools/node/bin:$PATH"; fi
@@ -36,6 +37,7 @@ app_spawn() {
       ADMIN_HOST=127.0.0.1 ADMIN_PORT="$(app_admin_port "$i")" \
       COOKIE_KEYS="$COOKIE_KEYS" ENCRYPTION_KEY="$ENCRYPTION_KEY" ADMIN_TOKEN="$ADMIN_TOKEN" \
       LOG_LEVEL="$STACK_APP_LOG_LEVEL" LOG_SHIP_URL="$LOG_SHIP_URL" \
+      NODE_OPTIONS="${STACK_APP_NODE_OPTIONS:-}" \
       setsid node --import tsx packages/server/src/main.ts
   ) >>"$(app_log "$i")" 2>&1 </dev/null &
   echo $! >"$(app_pidfile "$i")"

@@ -34,14 +34,16 @@ import { instrumentAdapter } from './observability/instrumented-adapter.js';
 import { startDependencyProbe } from './observability/dependency-probe.js';
 import { resolveSecrets } from './secrets/embedded-secrets.js';
 import { createSecretBox } from './crypto/secret-box.js';
-import { createSigningKeysService } from './keys/signing-keys.service.js';
+import { announcingRotations, createSigningKeysService } from './keys/signing-keys.service.js';
 import { createPayloadAdapterClass } from './oidc/payload.adapter.js';
 import { createRedisAdapterClass, listIdsByAccount } from './oidc/redis.adapter.js';
+import { createGrantPrefetch } from './oidc/grant-prefetch.js';
 import { guardAdapter } from './oidc/guarded.adapter.js';
 import { refuseNul } from './oidc/nul-guard.adapter.js';
 import { createClientAdapter } from './oidc/client.adapter.js';
 import { createClientCache, invalidatingClientRepository } from './oidc/client-cache.js';
 import { connectRedis, type RedisConnection } from './redis/redis.client.js';
+import { openChangeFeed, type Change, type ChangeFeed } from './redis/change-feed.js';
 import { buildProviderConfiguration } from './oidc/configuration.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider.factory.js';
 import { RETIRED_KEY_PUBLISH_SECONDS } from './oidc/lifetimes.js';
@@ -110,24 +112,43 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
   });
   const timers: NodeJS.Timeout[] = [];
   let redis: RedisConnection | undefined;
+  let feed: ChangeFeed | undefined;
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, { timeoutMs: config.redisTimeoutMs, logger });
     await migrateToLatest(db);
     const accounts = createAccountRepository(db);
-    // Client metadata is cached per instance; writes through this repository invalidate it.
+    // Client metadata is cached per instance. A write through this repository drops the
+    // client here and, with Redis, announces it to the other instances (redis/change-feed.ts),
+    // which drop it too; a rotation of the signing keys is announced the same way.
     const clientCache = createClientCache();
-    const clients = invalidatingClientRepository(createClientRepository(db), clientCache);
+    let onKeysChanged = () => undefined as unknown;
+    if (redis) {
+      feed = await openChangeFeed(redis.client, {
+        logger,
+        onChange: (change) => (change.kind === 'client' ? clientCache.invalidate(change.clientId) : onKeysChanged()),
+        onResync: () => {
+          clientCache.invalidateAll();
+          onKeysChanged();
+        },
+      });
+    }
+    const announce = (change: Change) => void feed?.publish(change);
+    const clients = invalidatingClientRepository(createClientRepository(db), (clientId) => {
+      clientCache.invalidate(clientId);
+      announce({ kind: 'client', clientId });
+    });
     const consents = createConsentRepository(db);
     const payloads = createOidcPayloadRepository(db);
     const box = createSecretBox(secrets.encryptionKey);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
 
-    const keys = createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS });
+    const keys = announcingRotations(createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS }), () => announce({ kind: 'keys' }));
     await keys.ensureInitial();
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
-    const PayloadAdapter = redis ? createRedisAdapterClass(redis.client) : createPayloadAdapterClass(payloads);
+    const grantPrefetch = createGrantPrefetch();
+    const PayloadAdapter = redis ? createRedisAdapterClass(redis.client, { prefetch: grantPrefetch }) : createPayloadAdapterClass(payloads);
     const clientAdapter = guardAdapter(instrumentAdapter(refuseNul(createClientAdapter(clients, box, clientCache)), { metrics, backend: 'reader', model: 'Client' }));
     const backend = redis ? 'redis' : 'primary';
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(instrumentAdapter(refuseNul(new PayloadAdapter(name)), { metrics, backend, model: name })));
@@ -138,7 +159,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [recordSessionActivity(sessionInfo)],
+      use: [grantPrefetch.middleware, recordSessionActivity(sessionInfo)],
       onBuild: (provider) => attachProviderMetrics(provider, metrics, requestContext),
       configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
     });
@@ -186,6 +207,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // rotations made by other instances.
     const sweep = () => payloads.deleteExpired(new Date()).catch((error: Error) => logger.warn('expired sweep failed', { error: error.message }));
     const poll = () => holder.refreshKeys().catch((error: Error) => logger.warn('key reload failed', { error: error.message }));
+    onKeysChanged = poll;
     if (!redis) timers.push(setInterval(() => void sweep(), 10 * 60 * 1000).unref());
     timers.push(setInterval(() => void poll(), 30 * 1000).unref());
 
@@ -206,12 +228,14 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       async close() {
         timers.forEach(clearInterval);
         probe.stop();
+        await feed?.close();
         await redis?.close();
         await db.close();
       },
     };
   } catch (error) {
     timers.forEach(clearInterval);
+    await feed?.close().catch(() => undefined);
     await redis?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

@@ -1,6 +1,7 @@
 /**
  * Admin API: signing keys and migrations. A key rotation is applied to this instance at once;
- * other instances pick it up on their next key poll.
+ * other instances reload at once when they share a Redis (redis/change-feed.ts), and on their
+ * next key poll (30 s) otherwise.
  */
 import Router from '@koa/router';
 import type { Database } from '@portcullis/db';

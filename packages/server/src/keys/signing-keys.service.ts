@@ -90,3 +90,14 @@ export function createSigningKeysService(deps: {
     },
   };
 }
+
+/** The service, calling `rotated` after each rotation (the change feed tells other instances). */
+export function announcingRotations(keys: SigningKeysService, rotated: () => void): SigningKeysService {
+  return {
+    ...keys,
+    async rotate() {
+      await keys.rotate();
+      rotated();
+    },
+  };
+}

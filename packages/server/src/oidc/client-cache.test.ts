@@ -62,7 +62,7 @@ describe('client cache', () => {
       insert: (c: { clientId: string }) => Promise.resolve(store.set(c.clientId, 'inserted') && c),
       update: (id: string) => Promise.resolve(store.set(id, 'v2') && { clientId: id }),
       delete: (id: string) => Promise.resolve(store.delete(id)),
-    } as unknown as ClientRepository, cache);
+    } as unknown as ClientRepository, (id) => cache.invalidate(id));
     const read = () => cache.get('e', () => Promise.resolve(store.has('e') ? { client_id: 'e', v: store.get('e') } : undefined));
     assert.equal((await read())?.v, 'v1');
     await repo.update('e', {});
@@ -71,5 +71,49 @@ describe('client cache', () => {
     assert.equal(await read(), undefined);
     await repo.insert({ clientId: 'e' } as never);
     assert.equal((await read())?.v, 'inserted');
+  });
+
+  it('reads the primary for a TTL after a change, so a lagging replica cannot bring the old row back', async () => {
+    let now = 0;
+    const cache = createClientCache({ ttlMs: 1000, now: () => now });
+    const replica = { client_id: 'f', client_secret: 'old' };
+    const primary = { client_id: 'f', client_secret: 'new' };
+    const load = (fromPrimary: boolean) => Promise.resolve(fromPrimary ? primary : replica);
+    assert.equal((await cache.get('f', load))?.client_secret, 'old');
+    cache.invalidate('f');
+    assert.equal((await cache.get('f', load))?.client_secret, 'new');
+    now = 1001; // the entry expired, and so did the "changed lately" mark: replicas again
+    assert.equal((await cache.get('f', load))?.client_secret, 'old');
+  });
+
+  it('forgets everything on invalidateAll, and the next loads read the primary', async () => {
+    let now = 0;
+    const cache = createClientCache({ ttlMs: 1000, now: () => now });
+    const seen: boolean[] = [];
+    const load = (fromPrimary: boolean) => {
+      seen.push(fromPrimary);
+      return Promise.resolve({ client_id: 'g' });
+    };
+    await cache.get('g', load);
+    await cache.get('g', load);
+    cache.invalidateAll();
+    await cache.get('g', load);
+    now = 1001;
+    await cache.get('g', load);
+    assert.deepEqual(seen, [false, true, false]);
+  });
+
+  it('does not cache a load that was under way when everything was invalidated', async () => {
+    const cache = createClientCache();
+    let release!: () => void;
+    const first = cache.get('h', async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return { client_id: 'h', v: 'stale' };
+    });
+    await Promise.resolve();
+    cache.invalidateAll();
+    release();
+    assert.equal((await first)?.v, 'stale');
+    assert.equal((await cache.get('h', () => Promise.resolve({ client_id: 'h', v: 'fresh' })))?.v, 'fresh');
   });
 });

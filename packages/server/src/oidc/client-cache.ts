@@ -4,10 +4,13 @@
  * and the token's client), and a database read plus an AES-GCM open per lookup was a large
  * share of the token endpoints' CPU (docs/benchmarks.md).
  * - Entries live at most `ttlMs` (10 s in production). A change made through this instance
- *   (the admin API writes through `invalidatingClientRepository`) takes effect at once here;
- *   other instances see it within the TTL — so a rotated secret works at once on the instance
- *   that rotated it, and everywhere within 10 s, and an old secret or a deleted client keeps
- *   working at most that long on the others.
+ *   (the admin API writes through `invalidatingClientRepository`) takes effect at once here,
+ *   and, when instances share a Redis, at once on the others too (redis/change-feed.ts). The
+ *   TTL is the backstop for a lost announcement: without one (Redis down at that moment, or
+ *   embedded mode, which has one instance), another instance accepts an old secret or a
+ *   deleted client at most 10 s.
+ * - For `ttlMs` after a change, a load is told to read the primary: a streaming replica may
+ *   not have the change yet, and caching its old row would undo the invalidation for 10 s.
  * - Only found clients are cached: a client created on another instance is never hidden by a
  *   cached miss.
  * - Concurrent lookups of one missing entry share a single load.
@@ -18,9 +21,14 @@ import type { ClientRepository } from '@portcullis/db';
 
 export const CLIENT_CACHE_TTL_MS = 10_000;
 
+/** `fromPrimary`: the client changed lately, so a replica's copy may be stale. */
+export type ClientLoad = (fromPrimary: boolean) => Promise<AdapterPayload | undefined>;
+
 export interface ClientCache {
-  get(clientId: string, load: () => Promise<AdapterPayload | undefined>): Promise<AdapterPayload | undefined>;
+  get(clientId: string, load: ClientLoad): Promise<AdapterPayload | undefined>;
   invalidate(clientId: string): void;
+  /** Forgets every entry (the change feed lost messages); the next loads read the primary. */
+  invalidateAll(): void;
 }
 
 export function createClientCache(options: { ttlMs?: number; now?: () => number; maxEntries?: number } = {}): ClientCache {
@@ -31,6 +39,13 @@ export function createClientCache(options: { ttlMs?: number; now?: () => number;
   const loading = new Map<string, { promise: Promise<AdapterPayload | undefined>; generation: number }>();
   // Bumped by every invalidation, so a load that began before a change never caches stale data.
   const generations = new Map<string, number>();
+  // When each client last changed; entries older than the TTL are pruned at the next change.
+  const changedAt = new Map<string, number>();
+  let everythingChangedAt = -Infinity;
+  const changedLately = (clientId: string) => {
+    const since = now() - ttlMs;
+    return everythingChangedAt > since || (changedAt.get(clientId) ?? -Infinity) > since;
+  };
   return {
     async get(clientId, load) {
       const hit = entries.get(clientId);
@@ -39,7 +54,7 @@ export function createClientCache(options: { ttlMs?: number; now?: () => number;
       const generation = generations.get(clientId) ?? 0;
       const pending = loading.get(clientId);
       if (pending && pending.generation === generation) return pending.promise;
-      const promise = load().then((payload) => {
+      const promise = load(changedLately(clientId)).then((payload) => {
         if (payload && (generations.get(clientId) ?? 0) === generation) {
           // Oldest first out: Map keeps insertion order.
           if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
@@ -55,31 +70,43 @@ export function createClientCache(options: { ttlMs?: number; now?: () => number;
     invalidate(clientId) {
       entries.delete(clientId);
       generations.set(clientId, (generations.get(clientId) ?? 0) + 1);
+      for (const [id, at] of changedAt) if (at <= now() - ttlMs) changedAt.delete(id);
+      changedAt.set(clientId, now());
+    },
+    invalidateAll() {
+      for (const clientId of new Set([...entries.keys(), ...loading.keys()])) {
+        generations.set(clientId, (generations.get(clientId) ?? 0) + 1);
+      }
+      entries.clear();
+      everythingChangedAt = now();
     },
   };
 }
 
-/** The client repository, dropping a client from `cache` after every write that changes it. */
-export function invalidatingClientRepository(clients: ClientRepository, cache: ClientCache): ClientRepository {
+/**
+ * The client repository, calling `changed` after every write that changes a client (the
+ * composition root drops it from this instance's cache and announces it to the others).
+ */
+export function invalidatingClientRepository(clients: ClientRepository, changed: (clientId: string) => void): ClientRepository {
   return {
     ...clients,
     async insert(client) {
       const stored = await clients.insert(client);
-      cache.invalidate(client.clientId);
+      changed(client.clientId);
       return stored;
     },
     async update(clientId, changes) {
       try {
         return await clients.update(clientId, changes);
       } finally {
-        cache.invalidate(clientId);
+        changed(clientId);
       }
     },
     async delete(clientId) {
       try {
         return await clients.delete(clientId);
       } finally {
-        cache.invalidate(clientId);
+        changed(clientId);
       }
     },
   };

@@ -10,11 +10,19 @@ import type { ClientRepository } from '@portcullis/db';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { ClientCache } from './client-cache.js';
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /** With a `cache`, lookups go through it (client-cache.ts says how long a change takes). */
 export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache?: ClientCache): Adapter {
   const readOnly = () => Promise.reject(new Error('clients are managed through the admin API'));
-  const load = async (id: string): Promise<AdapterPayload | undefined> => {
-    const client = await clients.findById(id);
+  const load = async (id: string, fromPrimary = false): Promise<AdapterPayload | undefined> => {
+    const client = await (fromPrimary ? clients.findByIdOnPrimary(id) : clients.findById(id));
     if (!client) return undefined;
     const secret = client.secretCiphertext ? box.open(client.secretCiphertext, `client:${client.clientId}`) : undefined;
     return { ...client.metadata, client_id: client.clientId, ...(secret !== undefined && { client_secret: secret }) };
@@ -22,9 +30,10 @@ export function createClientAdapter(clients: ClientRepository, box: SecretBox, c
   return {
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!cache) return load(id);
-      // A copy: the provider must not be able to change what the next lookup gets.
-      const payload = await cache.get(id, () => load(id));
-      return payload && structuredClone(payload);
+      // Frozen once when loaded instead of copied per lookup (a copy was 3 % of an
+      // introspection's CPU): the provider cannot change what the next lookup gets, and if it
+      // ever tried, strict-mode code would throw rather than corrupt the cache silently.
+      return cache.get(id, async (fromPrimary) => deepFreeze(await load(id, fromPrimary)));
     },
     upsert: readOnly,
     findByUid: () => Promise.resolve(undefined),

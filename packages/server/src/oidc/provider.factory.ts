@@ -1,7 +1,8 @@
 /**
  * Builds the Provider and keeps the current one in a holder. A key rotation builds a new
  * Provider with the new JWKS and swaps it in; requests already running finish on the old one.
- * Every instance polls the key fingerprint, so a rotation made on one instance reaches all.
+ * Every instance polls the key fingerprint, so a rotation made on one instance reaches all
+ * (at once through the change feed when instances share a Redis; the poll is the backstop).
  */
 import Provider from 'oidc-provider';
 import type { Configuration } from 'oidc-provider';

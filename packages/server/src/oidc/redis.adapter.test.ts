@@ -11,6 +11,7 @@ import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { UnavailableError } from '../http/unavailable.js';
 import { guardAdapter } from './guarded.adapter.js';
 import { createRedisAdapterClass, listIdsByAccount, redisKeys } from './redis.adapter.js';
+import { createGrantPrefetch } from './grant-prefetch.js';
 
 const logger = createLogger('error', { silent: true });
 
@@ -19,12 +20,16 @@ describe('Redis adapter', () => {
   let connection: RedisConnection;
   let redis: Redis;
   let adapterFor: (model: string) => Adapter;
+  const prefetch = createGrantPrefetch();
+  /** Runs `task` as the provider's routes run: inside one request's context. */
+  const inRequest = (task: () => Promise<void>) => prefetch.middleware({} as never, task) as Promise<void>;
 
   before(async () => {
     server = await startRedisServer();
     connection = await connectRedis(server.url, { timeoutMs: 2000, logger });
     redis = connection.client;
-    const RedisAdapter = createRedisAdapterClass(redis);
+    // As in production: tokens are read together with their grant.
+    const RedisAdapter = createRedisAdapterClass(redis, { prefetch });
     adapterFor = (model) => guardAdapter(new RedisAdapter(model));
   });
   after(async () => {
@@ -191,6 +196,51 @@ describe('Redis adapter', () => {
     await adapterFor('Session').upsert(id, { jti: id, uid: randomUUID(), accountId: 'acc-b' }, 300);
     assert.deepEqual(await listIdsByAccount(redis, 'Session', 'acc-a'), []);
     assert.deepEqual(await listIdsByAccount(redis, 'Session', 'acc-b'), [id]);
+  });
+
+  describe('grants read ahead with their tokens', () => {
+    it('hands the grant read with a token to the Grant lookup that follows in the same request, once', async () => {
+      const grant = await issueGrant();
+      await inRequest(async () => {
+        assert.equal((await adapterFor('AccessToken').find(grant.at))?.grantId, grant.grantId);
+        // Deleted behind the adapter's back: only the read-ahead copy can answer now.
+        await redis.del(redisKeys.record('Grant', grant.grantId));
+        assert.equal((await adapterFor('Grant').find(grant.grantId))?.accountId, 'acc-1', 'the read-ahead copy');
+        assert.equal(await adapterFor('Grant').find(grant.grantId), undefined, 'a second lookup reads Redis');
+      });
+    });
+
+    it('keeps nothing outside a request, and nothing from one request for another', async () => {
+      const grant = await issueGrant();
+      await adapterFor('RefreshToken').find(grant.rt); // outside any request
+      await inRequest(() => adapterFor('AccessToken').find(grant.at).then(() => undefined)); // another request
+      await redis.del(redisKeys.record('Grant', grant.grantId));
+      assert.equal(await adapterFor('Grant').find(grant.grantId), undefined);
+      await inRequest(async () => {
+        assert.equal(await adapterFor('Grant').find(grant.grantId), undefined);
+      });
+    });
+
+    it('reads a token whose grant is gone, and a token without a grant, as before', async () => {
+      const grant = await issueGrant();
+      await redis.del(redisKeys.record('Grant', grant.grantId));
+      const lone = randomUUID();
+      await adapterFor('AccessToken').upsert(lone, { jti: lone, kind: 'AccessToken', clientId: 'c' }, 60);
+      await inRequest(async () => {
+        assert.equal((await adapterFor('AccessToken').find(grant.at))?.jti, grant.at);
+        assert.equal(await adapterFor('Grant').find(grant.grantId), undefined);
+        assert.deepEqual(await adapterFor('AccessToken').find(lone), { jti: lone, kind: 'AccessToken', clientId: 'c' });
+        assert.equal(await adapterFor('AccessToken').find(randomUUID()), undefined);
+      });
+    });
+
+    it('reports a consumed token as consumed', async () => {
+      const grant = await issueGrant();
+      await adapterFor('AuthorizationCode').consume(grant.code);
+      await inRequest(async () => {
+        assert.equal(typeof (await adapterFor('AuthorizationCode').find(grant.code))?.consumed, 'number');
+      });
+    });
   });
 
   describe('when Redis fails', () => {

@@ -15,12 +15,15 @@
  *   number of concurrent redemptions exactly one wins. A loser is a replay and is treated like
  *   one, exactly as the PostgreSQL adapter does: the grant is revoked, the winner's tokens
  *   included, and `invalid_grant` is thrown (RFC 9700 §4.2.4, §4.14.2; SECURITY.md R5, R7).
+ * - With `prefetch`, a token or code is read together with its grant in one script, and the
+ *   grant waits for the provider's Grant lookup that follows (grant-prefetch.ts).
  * Storage failures are left as they are; guardAdapter turns them into 503s.
  */
 import type { Redis } from 'ioredis';
 import { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { defineOidcScripts } from './redis.scripts.js';
+import type { GrantPrefetch } from './grant-prefetch.js';
 
 export const REDIS_KEY_PREFIX = 'portcullis:oidc:';
 
@@ -45,7 +48,19 @@ export async function listIdsByAccount(redis: Redis, model: 'Session' | 'Grant',
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-export function createRedisAdapterClass(redis: Redis, clock: () => Date = () => new Date()) {
+/** A stored payload with its `consumed` mark, as the provider expects it back. */
+function decode(payload: string, consumed: string | null | undefined): AdapterPayload {
+  const parsed = JSON.parse(payload) as AdapterPayload;
+  return consumed ? { ...parsed, consumed: Number(consumed) } : parsed;
+}
+
+/**
+ * `prefetch`: tokens and codes are read together with their grant, which waits there for the
+ * provider's Grant lookup that follows in the same request (grant-prefetch.ts).
+ */
+export function createRedisAdapterClass(redis: Redis, options: { clock?: () => Date; prefetch?: GrantPrefetch } = {}) {
+  const clock = options.clock ?? (() => new Date());
+  const { prefetch } = options;
   defineOidcScripts(redis);
 
   return class RedisAdapter implements Adapter {
@@ -67,7 +82,7 @@ export function createRedisAdapterClass(redis: Redis, clock: () => Date = () => 
 
       // Index entries of a previous version go first (a session can change accounts); a
       // `consumed` mark survives a re-save, as it does in the PostgreSQL adapter.
-      const multi = redis.multi().oidcUnindex(key).hset(key, { payload: JSON.stringify(payload), id, ...indexes });
+      const multi = redis.multi().oidcUnindex(key).hset(key, { payload: JSON.stringify(payload), id, ...indexes, ...(grantId && { grantId }) });
       if (ttlMs) multi.pexpire(key, ttlMs);
       else multi.persist(key);
       for (const indexKey of [indexes.uidKey, indexes.userCodeKey]) {
@@ -84,10 +99,18 @@ export function createRedisAdapterClass(redis: Redis, clock: () => Date = () => 
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (prefetch && this.model === 'Grant') {
+        const ahead = prefetch.take(id);
+        if (ahead) return ahead;
+      }
+      if (prefetch && GRANTABLE.has(this.model)) {
+        const [payload, consumed, grantId, grant, grantConsumed] = await redis.oidcFindWithGrant(redisKeys.record(this.model, id), redisKeys.record('Grant', ''));
+        if (!payload) return undefined;
+        if (grantId && grant) prefetch.remember(grantId, decode(grant, grantConsumed));
+        return decode(payload, consumed);
+      }
       const [payload, consumed] = await redis.hmget(redisKeys.record(this.model, id), 'payload', 'consumed');
-      if (!payload) return undefined;
-      const parsed = JSON.parse(payload) as AdapterPayload;
-      return consumed ? { ...parsed, consumed: Number(consumed) } : parsed;
+      return payload ? decode(payload, consumed) : undefined;
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {

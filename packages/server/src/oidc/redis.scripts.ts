@@ -2,7 +2,8 @@
  * The Lua scripts behind the Redis adapter. Each runs atomically inside Redis, which is what
  * makes single use (consume) and grant revocation race-free across instances.
  * - A record is a hash: `payload` (the provider's JSON, untouched), `consumed` (epoch seconds,
- *   once), and bookkeeping: its `id` and the names of the index keys that point at it.
+ *   once), and bookkeeping: its `id`, the names of the index keys that point at it, and for
+ *   tokens and codes the `grantId` they were issued under.
  * - Keys touched but not declared in KEYS (index and member keys read from a record) are fine
  *   on a single Redis or a Sentinel pair; a Redis Cluster would need hash tags (not supported).
  */
@@ -20,7 +21,7 @@ local function unindex(key)
   end
   if meta[4] then redis.call('ZREM', meta[4], key) end
   if meta[5] then redis.call('ZREM', meta[5], meta[1]) end
-  redis.call('HDEL', key, 'uidKey', 'userCodeKey', 'grantKey', 'accountKey')
+  redis.call('HDEL', key, 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'grantId')
 end
 `;
 
@@ -80,6 +81,19 @@ end
 return 1
 `;
 
+/**
+ * KEYS[1] a token or code record, ARGV[1] the key prefix of Grant records. Reads the record
+ * and, when it names its grant, that grant too, in one round trip and one snapshot: the
+ * provider asks for the grant right after the token on every token, introspection and
+ * userinfo request. Returns {payload, consumed, grantId, grant payload, grant consumed}.
+ */
+const FIND_WITH_GRANT = `
+local record = redis.call('HMGET', KEYS[1], 'payload', 'consumed', 'grantId')
+if not record[1] or not record[3] then return record end
+local grant = redis.call('HMGET', ARGV[1] .. record[3], 'payload', 'consumed')
+return {record[1], record[2], record[3], grant[1], grant[2]}
+`;
+
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     oidcConsume(record: string, now: number): Result<number, Context>;
@@ -87,10 +101,11 @@ declare module 'ioredis' {
     oidcDestroy(record: string): Result<number, Context>;
     oidcRevoke(grantSet: string): Result<number, Context>;
     oidcIndexAdd(set: string, member: string, ttlMs: number | ''): Result<number, Context>;
+    oidcFindWithGrant(record: string, grantPrefix: string): Result<(string | null)[], Context>;
   }
 }
 
-type OidcCommands = Pick<Redis, 'oidcConsume' | 'oidcUnindex' | 'oidcDestroy' | 'oidcRevoke' | 'oidcIndexAdd'>;
+type OidcCommands = Pick<Redis, 'oidcConsume' | 'oidcUnindex' | 'oidcDestroy' | 'oidcRevoke' | 'oidcIndexAdd' | 'oidcFindWithGrant'>;
 
 /** Registers the scripts on a client once (ioredis sends EVALSHA, loading a script on NOSCRIPT). */
 export function defineOidcScripts(redis: Redis): void {
@@ -100,4 +115,5 @@ export function defineOidcScripts(redis: Redis): void {
   redis.defineCommand('oidcDestroy', { numberOfKeys: 1, lua: DESTROY });
   redis.defineCommand('oidcRevoke', { numberOfKeys: 1, lua: REVOKE });
   redis.defineCommand('oidcIndexAdd', { numberOfKeys: 1, lua: INDEX_ADD });
+  redis.defineCommand('oidcFindWithGrant', { numberOfKeys: 1, lua: FIND_WITH_GRANT });
 }
