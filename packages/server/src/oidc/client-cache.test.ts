@@ -55,7 +55,7 @@ describe('client cache', () => {
     assert.equal((await cache.get('d', () => Promise.resolve({ client_id: 'd', client_secret: secret })))?.client_secret, 'new');
   });
 
-  it('is invalidated by every write through the repository: update, delete, insert', async () => {
+  it('is invalidated by every change through the repository (update, delete); a creation is found without one', async () => {
     const cache = createClientCache();
     const store = new Map<string, string>([['e', 'v1']]);
     const repo = invalidatingClientRepository({

@@ -84,17 +84,14 @@ export function createClientCache(options: { ttlMs?: number; now?: () => number;
 }
 
 /**
- * The client repository, calling `changed` after every write that changes a client (the
- * composition root drops it from this instance's cache and announces it to the others).
+ * The client repository, calling `changed` after every write that changes an existing client
+ * (the composition root drops it from this instance's cache and announces it to the others).
+ * A creation needs neither: misses are never cached, and a replica either lacks a new client
+ * (the read falls back to the primary) or has it as created, so its reads stay on the replicas.
  */
 export function invalidatingClientRepository(clients: ClientRepository, changed: (clientId: string) => void): ClientRepository {
   return {
     ...clients,
-    async insert(client) {
-      const stored = await clients.insert(client);
-      changed(client.clientId);
-      return stored;
-    },
     async update(clientId, changes) {
       try {
         return await clients.update(clientId, changes);

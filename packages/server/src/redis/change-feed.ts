@@ -1,7 +1,7 @@
 /**
  * Tells every instance sharing a Redis that something it caches changed, so a change made
  * through one instance's admin API takes effect on all of them at once:
- * - `client`: a client was created, changed, had its secret rotated or was deleted; each
+ * - `client`: a client was changed, had its secret rotated or was deleted; each
  *   instance drops it from its client cache (oidc/client-cache.ts), so an old secret or a
  *   deleted client stops working everywhere, not only on the instance that made the change;
  * - `keys`: the signing keys rotated; each instance reloads them (the 30 s key poll stays as
