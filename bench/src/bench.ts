@@ -53,7 +53,7 @@ try {
     if (scenario.p99At70 && !values.smoke) {
       const paced = await measure(scenario, { target, fixtures, seconds, connections, rate: Math.max(1, Math.round(peak.rps * 0.7)) });
       runs.push(paced);
-      console.error(`bench: ${scenario.name} at ${paced.rate}/s: p99 ${paced.latencyMs.p99} ms, errors ${paced.errors}`);
+      console.error(`bench: ${scenario.name} at ${paced.rate}/s: p99 ${paced.latencyMs.p99} ms (inside the app ${paced.serverP99Ms ?? '—'} ms), errors ${paced.errors}`);
     }
   }
   if (target.redisUrl) redisPerSession = sessionMemory(target.redisUrl);
@@ -66,13 +66,15 @@ mkdirSync(resultsDir, { recursive: true });
 const file = values.out ?? path.join(resultsDir, `${target.mode}-${report.date.replace(/[:.]/g, '-')}.json`);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
+/** The app's smallest request-duration bucket: a p99 inside it is only known to be under it. */
+const FIRST_BUCKET_MS = 5;
 const rows = runs.map((r) => {
   const s = SCENARIOS.find((x) => x.name === r.scenario)!;
   const name = r.rate === undefined ? r.scenario : `${r.scenario} @ ${r.rate}/s (70 %)`;
   const goal = r.rate === undefined ? (s.target ? `≥ ${s.target}` : '—') : 'p99 ≤ 25 ms';
-  return `| ${name} | ${r.rps} | ${r.rpsPerCore} | ${r.serverCores} | ${r.latencyMs.p50} / ${r.latencyMs.p90} / ${r.latencyMs.p99} | ${r.errors} | ${goal} | ${r.rate === undefined ? (s.published ?? '—') : ''} |`;
+  return `| ${name} | ${r.rps} | ${r.rpsPerCore} | ${r.serverCores} | ${r.latencyMs.p50} / ${r.latencyMs.p90} / ${r.latencyMs.p99} | ${r.serverP99Ms === undefined ? '—' : r.serverP99Ms <= FIRST_BUCKET_MS ? `≤ ${FIRST_BUCKET_MS}` : r.serverP99Ms} | ${r.errors} | ${goal} | ${r.rate === undefined ? (s.published ?? '—') : ''} |`;
 });
-console.log(['| Scenario | req/s | req/s per server core | server cores busy | p50 / p90 / p99 ms | errors | target per core | published |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+console.log(['| Scenario | req/s | req/s per server core | server cores busy | p50 / p90 / p99 ms | server p99 ms | errors | target per core | published |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
 if (redisPerSession) console.log(`\nRedis per session: ${redisPerSession.perSession} bytes (Session ${redisPerSession.session} + uid index ${redisPerSession.sessionUidIndex} + Grant ${redisPerSession.grant}; ${redisPerSession.sampled} sessions sampled)`);
 console.log(`\nresults: ${path.relative(ROOT, file)}`);
 const errors = runs.reduce((n, r) => n + r.errors, 0);

@@ -5,6 +5,7 @@
  */
 import autocannon from 'autocannon';
 import { basicAuth, signIn } from './flows.js';
+import { readBuckets, p99Between, type RouteRef } from './server-latency.js';
 import { cpuSeconds } from './cpu.js';
 import type { Fixtures } from './fixtures.js';
 import type { Target } from './target.js';
@@ -23,6 +24,8 @@ export interface Measured {
   serverCores: number;
   rpsPerCore: number;
   latencyMs: { p50: number; p90: number; p99: number };
+  /** p99 as the app measured it (its request-duration histogram): time inside the app only. */
+  serverP99Ms?: number;
   errors: number;
 }
 
@@ -33,7 +36,9 @@ export interface Scenario {
   published?: string;
   /** Token endpoints get a second run at 70 % of the peak for the p99 target. */
   p99At70?: boolean;
-  run(ctx: RunContext): Promise<Omit<Measured, 'serverCpuSeconds' | 'serverCores' | 'rpsPerCore' | 'scenario' | 'rps'>>;
+  /** The route whose server-side duration histogram gives `serverP99Ms`. */
+  route?: RouteRef;
+  run(ctx: RunContext): Promise<Omit<Measured, 'serverCpuSeconds' | 'serverCores' | 'rpsPerCore' | 'scenario' | 'rps' | 'serverP99Ms'>>;
 }
 
 export interface RunContext {
@@ -46,15 +51,22 @@ export interface RunContext {
 
 const FORM = 'application/x-www-form-urlencoded';
 
-async function cannon(ctx: RunContext, options: Partial<autocannon.Options> & { requests?: autocannon.Request[] }): Promise<Omit<Measured, 'serverCpuSeconds' | 'serverCores' | 'rpsPerCore' | 'scenario' | 'rps'>> {
+async function cannon(ctx: RunContext, options: Partial<autocannon.Options> & { requests?: autocannon.Request[] }): Promise<Omit<Measured, 'serverCpuSeconds' | 'serverCores' | 'rpsPerCore' | 'scenario' | 'rps' | 'serverP99Ms'>> {
   const result = await autocannon({
     url: ctx.target.baseUrl,
+    // The issuer's host, as a relying party sends it (the stack is reached at 127.0.0.1, its
+    // issuer is localhost): the app serves its precomputed documents only for its own origin.
+    headers: { host: new URL(ctx.target.issuer).host },
     connections: ctx.connections,
     duration: ctx.seconds,
     ...(ctx.rate !== undefined && { overallRate: ctx.rate }),
     ...options,
   });
   const ok = result['2xx'];
+  if (result.errors + result.timeouts + result.non2xx > 0) {
+    const statuses = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${code}×${count}`);
+    console.error(`bench: errors: ${result.errors} connection errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx ${statuses.join(' ')}`);
+  }
   return {
     ...(ctx.rate !== undefined && { rate: ctx.rate }),
     connections: ctx.connections,
@@ -90,20 +102,20 @@ const refresh = (pick: (f: Fixtures) => { client: Fixtures['webEs256']; tokens: 
 };
 
 export const SCENARIOS: Scenario[] = [
-  { name: 'discovery', target: 8000, run: get('/.well-known/openid-configuration') },
-  { name: 'jwks', target: 8000, run: get('/jwks') },
+  { name: 'discovery', target: 8000, route: { method: 'GET', route: '/.well-known/openid-configuration' }, run: get('/.well-known/openid-configuration') },
+  { name: 'jwks', target: 8000, route: { method: 'GET', route: '/jwks' }, run: get('/jwks') },
   {
-    name: 'client-credentials', target: 1000, p99At70: true,
+    name: 'client-credentials', target: 1000, p99At70: true, route: { method: 'POST', route: '/token' },
     published: 'Keycloak 120–200 per vCPU (best run 450); Hydra 257 per core',
     run: (ctx) => cannon(ctx, { requests: [{ method: 'POST', path: '/token', headers: { authorization: basicAuth(ctx.fixtures.service), 'content-type': FORM }, body: 'grant_type=client_credentials' }] }),
   },
   {
-    name: 'introspection', target: 2600, p99At70: true, published: 'Hydra 2,554 per core',
+    name: 'introspection', target: 2600, p99At70: true, route: { method: 'POST', route: '/token/introspection' }, published: 'Hydra 2,554 per core',
     run: (ctx) => cannon(ctx, { requests: [{ method: 'POST', path: '/token/introspection', headers: { authorization: basicAuth(ctx.fixtures.service), 'content-type': FORM }, body: `token=${ctx.fixtures.accessToken}` }] }),
   },
-  { name: 'refresh-es256', target: 700, p99At70: true, published: 'Keycloak 120 per vCPU (best run 350)', run: refresh((f) => ({ client: f.webEs256, tokens: f.refreshEs256 })) },
-  { name: 'refresh-rs256', target: 400, published: 'Keycloak 120 per vCPU (best run 350)', run: refresh((f) => ({ client: f.webRs256, tokens: f.refreshRs256 })) },
-  { name: 'userinfo', run: (ctx) => cannon(ctx, { requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${ctx.fixtures.accessToken}` } }] }) },
+  { name: 'refresh-es256', target: 700, p99At70: true, route: { method: 'POST', route: '/token' }, published: 'Keycloak 120 per vCPU (best run 350)', run: refresh((f) => ({ client: f.webEs256, tokens: f.refreshEs256 })) },
+  { name: 'refresh-rs256', target: 400, route: { method: 'POST', route: '/token' }, published: 'Keycloak 120 per vCPU (best run 350)', run: refresh((f) => ({ client: f.webRs256, tokens: f.refreshRs256 })) },
+  { name: 'userinfo', route: { method: 'GET', route: '/me' }, run: (ctx) => cannon(ctx, { requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${ctx.fixtures.accessToken}` } }] }) },
   {
     name: 'sign-in', target: 30, published: 'Keycloak 15 password logins per vCPU',
     // Whole flows, not autocannon: five requests with cookies and a CSRF token per sign-in.
@@ -135,9 +147,19 @@ export const SCENARIOS: Scenario[] = [
 /** Runs one scenario and adds the server's CPU time over it. */
 export async function measure(scenario: Scenario, ctx: RunContext): Promise<Measured> {
   const pids = ctx.target.serverPids();
+  const bucketsBefore = scenario.route && (await readBuckets(ctx.target.adminUrls, scenario.route));
   const cpuBefore = cpuSeconds(pids);
   const out = await scenario.run(ctx);
   const cpu = cpuSeconds(pids) - cpuBefore;
+  const serverP99Ms = bucketsBefore && p99Between(bucketsBefore, await readBuckets(ctx.target.adminUrls, scenario.route!));
   const rps = out.requests / out.seconds;
-  return { scenario: scenario.name, ...out, rps: Math.round(rps), serverCpuSeconds: +cpu.toFixed(2), serverCores: +(cpu / out.seconds).toFixed(2), rpsPerCore: cpu > 0 ? Math.round(out.requests / cpu) : 0 };
+  return {
+    scenario: scenario.name,
+    ...out,
+    rps: Math.round(rps),
+    serverCpuSeconds: +cpu.toFixed(2),
+    serverCores: +(cpu / out.seconds).toFixed(2),
+    rpsPerCore: cpu > 0 ? Math.round(out.requests / cpu) : 0,
+    ...(serverP99Ms !== undefined && { serverP99Ms }),
+  };
 }

@@ -16,6 +16,8 @@ export interface Target {
   /** Where requests go: the issuer itself, or Nginx's address for the stack. */
   baseUrl: string;
   adminUrl: string;
+  /** Every instance's admin listener (its /metrics). */
+  adminUrls: string[];
   adminToken: string;
   /** The server processes whose CPU time counts (each with its descendants). */
   serverPids(): number[];
@@ -48,6 +50,7 @@ export async function startEmbedded(options: { cpuProfDir?: string } = {}): Prom
     issuer: ready.issuer,
     baseUrl: ready.issuer,
     adminUrl: `http://127.0.0.1:${adminPort}`,
+    adminUrls: [`http://127.0.0.1:${adminPort}`],
     adminToken: ready.adminToken,
     serverPids: () => [child.pid!],
     instances: 1,
@@ -112,6 +115,7 @@ export async function useStack(options: { cpuProfDir?: string } = {}): Promise<T
     issuer: env.STACK_ISSUER!,
     baseUrl: env.STACK_NGINX_URL!,
     adminUrl: env.STACK_ADMIN_URLS!.split(',')[0]!,
+    adminUrls: env.STACK_ADMIN_URLS!.split(','),
     adminToken: env.STACK_ADMIN_TOKEN!,
     serverPids: pids,
     instances,
