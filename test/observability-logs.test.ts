@@ -169,8 +169,15 @@ describe('observability of a full flow', () => {
   it('serves the metrics on the admin listener only, by route template and bounded client label', async () => {
     const publicAnswer = await fetch(`${issuer}/metrics`);
     assert.notEqual(publicAnswer.status, 200);
+    // The second and third of each are answered from the precomputed documents, not by the provider.
+    for (let i = 0; i < 3; i++) {
+      for (const path of ['/.well-known/openid-configuration', '/jwks']) assert.equal((await fetch(`${issuer}${path}`)).status, 200);
+    }
     const text = await (await fetch(`${adminUrl}/metrics`)).text();
     const has = (pattern: RegExp) => assert.match(text, pattern);
+    has(/portcullis_http_requests_total\{listener="public",method="GET",route="\/jwks",status="200"\} ([3-9]|\d\d+)\n/);
+    has(/portcullis_http_requests_total\{listener="public",method="GET",route="\/\.well-known\/openid-configuration",status="200"\} ([3-9]|\d\d+)\n/);
+    assert.doesNotMatch(text, /route="unmatched",status="200"/, 'a document answered from the cache is labelled by its route');
     has(/portcullis_http_requests_total\{listener="public",method="POST",route="\/token",status="200"\} \d+/);
     has(/portcullis_http_requests_total\{listener="public",method="GET",route="unmatched",status="404"\} 1/);
     has(new RegExp(`portcullis_oidc_tokens_issued_total\\{grant_type="authorization_code",client="(${clientId}|other)"\\} 1`));

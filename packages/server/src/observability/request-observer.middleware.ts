@@ -1,7 +1,8 @@
 /**
  * Outermost middleware of each listener: one log line and one metrics sample per request.
- * - The route is a template: our routers' `_matchedRoute`, the provider's route name
- *   (`ctx.oidc.route`: `token`, `authorization`, …), `/assets/:file`; anything else is
+ * - The route is a template: our routers' `_matchedRoute`, a fixed path a middleware answered
+ *   itself names in `ctx.state.route`, the provider's route name (`ctx.oidc.route`: `token`,
+ *   `authorization`, …), `/assets/:file`; anything else is
  *   `unmatched`, so a scanner probing random paths cannot grow the label set.
  * - The line holds method, route, status, duration, request id, W3C trace id, client id and
  *   account id: never the path's query, a header value, a cookie or a body.
@@ -26,6 +27,9 @@ const CONSENT_ROUTES: Record<string, string> = { '/interaction/:uid/consent': 'g
 export function routeOf(ctx: Context): string {
   const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
   if (typeof matched === 'string') return matched;
+  // Answered by a middleware before any router ran (the precomputed discovery and JWKS).
+  const named = (ctx.state as { route?: unknown }).route;
+  if (typeof named === 'string') return named;
   const oidc = (ctx as { oidc?: OidcFacts }).oidc;
   if (oidc?.route) return oidc.route;
   if (ctx.path.startsWith('/assets/') && ctx.status < 400) return '/assets/:file';

@@ -56,6 +56,8 @@ export function providerDocuments(deps: { issuer: string; current(): object; pat
       if (!documents) byProvider.set(provider, (documents = new Map<string, Document>()));
       documents.set(ctx.path, document);
     }
+    // The same route label the provider's answer gets (a fixed path: the label set stays bounded).
+    ctx.state.route = ctx.path;
     ctx.set('ETag', document.etag);
     ctx.set('Cache-Control', cacheControl);
     if (matches(ctx.get('If-None-Match'), document.etag)) {
