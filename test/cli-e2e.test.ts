@@ -46,6 +46,7 @@ describe('portcullis CLI against a running server', () => {
     assert.deepEqual(client.grant_types, ['authorization_code', 'refresh_token']);
     assert.equal(client.token_endpoint_auth_method, 'client_secret_basic');
     const shown = await cli('clients', 'show', client.client_id, '--json');
+    assert.equal(shown.code, 0, shown.stderr);
     assert.equal(JSON.parse(shown.stdout).client_secret, undefined, 'the secret is shown once only');
   });
 

@@ -33,4 +33,12 @@ describe('behind Nginx', () => {
     assert.equal(failures.length, 1, JSON.stringify(audit.body.events));
     assert.equal(failures[0]!.ip, '127.0.0.1', 'the address Nginx saw, not the one the client claimed');
   });
+
+  it('has no demo in production mode: /demo is a 404 through the front door', async () => {
+    for (const path of ['/demo', '/demo/callback']) {
+      const response = await fetch(`${server.issuer}${path}`, { redirect: 'manual' });
+      await response.arrayBuffer();
+      assert.equal(response.status, 404, `${path} answered ${response.status}`);
+    }
+  });
 });

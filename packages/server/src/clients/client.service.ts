@@ -41,6 +41,17 @@ export interface ClientService {
 
 const newSecret = () => randomBytes(32).toString('base64url');
 
+/**
+ * 128 random bits, base64url, never starting with '-': an id like `-x9…` reads as an option
+ * to the CLI (`portcullis clients show -x9…`) and to most shell tools, one id in 64 otherwise.
+ */
+export function newClientId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export function toClientView(client: StoredClient, secret?: string): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
     Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri', string>> &
@@ -115,7 +126,7 @@ export function createClientService(deps: { clients: ClientRepository; box: Secr
   }
 
   return {
-    create: (body) => insert(randomBytes(16).toString('base64url'), body),
+    create: (body) => insert(newClientId(), body),
 
     async update(clientId, body) {
       const changes = parse(updateClientSchema, body);

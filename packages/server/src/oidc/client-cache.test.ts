@@ -86,21 +86,20 @@ describe('client cache', () => {
     assert.equal((await cache.get('f', load))?.client_secret, 'old');
   });
 
-  it('forgets everything on invalidateAll, and the next loads read the primary', async () => {
-    let now = 0;
-    const cache = createClientCache({ ttlMs: 1000, now: () => now });
-    const seen: boolean[] = [];
-    const load = (fromPrimary: boolean) => {
-      seen.push(fromPrimary);
-      return Promise.resolve({ client_id: 'g' });
+  it('forgets everything on invalidateAll; the next loads read the replicas as usual', async () => {
+    const cache = createClientCache({ ttlMs: 1000, now: () => 0 });
+    const seen: string[] = [];
+    const load = (id: string) => (fromPrimary: boolean) => {
+      seen.push(`${id}:${fromPrimary ? 'primary' : 'replica'}`);
+      return Promise.resolve({ client_id: id });
     };
-    await cache.get('g', load);
-    await cache.get('g', load);
+    await cache.get('g', load('g'));
+    await cache.get('k', load('k'));
+    await cache.get('g', load('g'));
     cache.invalidateAll();
-    await cache.get('g', load);
-    now = 1001;
-    await cache.get('g', load);
-    assert.deepEqual(seen, [false, true, false]);
+    await cache.get('g', load('g'));
+    await cache.get('k', load('k'));
+    assert.deepEqual(seen, ['g:replica', 'k:replica', 'g:replica', 'k:replica']);
   });
 
   it('does not cache a load that was under way when everything was invalidated', async () => {

@@ -27,7 +27,11 @@ export type ClientLoad = (fromPrimary: boolean) => Promise<AdapterPayload | unde
 export interface ClientCache {
   get(clientId: string, load: ClientLoad): Promise<AdapterPayload | undefined>;
   invalidate(clientId: string): void;
-  /** Forgets every entry (the change feed lost messages); the next loads read the primary. */
+  /**
+   * Forgets every entry (the change feed may have lost messages). The next loads read the
+   * replicas as usual: no change is known, and forcing the primary for everyone after every
+   * Redis reconnect would buy nothing but load; a lost change is bounded by TTL + replica lag.
+   */
   invalidateAll(): void;
 }
 
@@ -41,11 +45,7 @@ export function createClientCache(options: { ttlMs?: number; now?: () => number;
   const generations = new Map<string, number>();
   // When each client last changed; entries older than the TTL are pruned at the next change.
   const changedAt = new Map<string, number>();
-  let everythingChangedAt = -Infinity;
-  const changedLately = (clientId: string) => {
-    const since = now() - ttlMs;
-    return everythingChangedAt > since || (changedAt.get(clientId) ?? -Infinity) > since;
-  };
+  const changedLately = (clientId: string) => (changedAt.get(clientId) ?? -Infinity) > now() - ttlMs;
   return {
     async get(clientId, load) {
       const hit = entries.get(clientId);
@@ -78,7 +78,6 @@ export function createClientCache(options: { ttlMs?: number; now?: () => number;
         generations.set(clientId, (generations.get(clientId) ?? 0) + 1);
       }
       entries.clear();
-      everythingChangedAt = now();
     },
   };
 }

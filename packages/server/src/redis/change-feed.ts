@@ -11,9 +11,9 @@
  *
  * Pub/sub delivers at most once: a message published while a subscriber is disconnected is
  * gone. So when this instance's subscriber comes back after a drop, `onResync` is called and
- * the instance treats everything as changed. Publishing never fails the write that caused it
- * (the write is already committed); a lost publish is logged, and the cache TTL (10 s) and
- * the key poll (30 s) still bound how long another instance can lag.
+ * the instance drops every cached client and reloads its keys. Publishing never fails the write
+ * that caused it (the write is already committed); a lost publish is logged, and the cache TTL
+ * (10 s, plus replica lag) and the key poll (30 s) still bound how long another instance lags.
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
