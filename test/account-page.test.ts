@@ -10,7 +10,7 @@ import * as client from 'openid-client';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { UserAgent, alertText } from './support/user-agent.js';
 import { authorizationRequest, callbackOf, createClient, PASSWORD as HARNESS_PASSWORD, relyingParty, signUpAndRedeem, type RegisteredClient } from './support/oidc-harness.js';
-import { enrolledUser, followOnServer, recoveryCodesOf, registerOnAccountPage, signInToAccount, submitAndFollow } from './support/mfa-journeys.js';
+import { enrolledUser, followOnServer, recoveryCodesOf, registerOnAccountPage, setupKeyOf, signInToAccount, submitAndFollow } from './support/mfa-journeys.js';
 
 describe('account page', () => {
   let server: TestServer;
@@ -66,6 +66,25 @@ describe('account page', () => {
       assert.equal(answer.status, 403, `csrf=${String(csrf)}`);
     }
     assert.match((await signInToAccount(server, user.email, { password: user.password })).body, /<h1>Your account<\/h1>/, 'the old password still works');
+  });
+
+  it('stores no authenticator seed on a GET or a POST without the CSRF token (SECURITY.md A12)', async () => {
+    const user = await registerOnAccountPage(server);
+    // Straight to the setup page, as a link from another site would send a signed-in person.
+    const direct = await user.agent.request(`${server.issuer}/account/totp/setup`);
+    assert.equal(direct.status, 303);
+    assert.equal(new URL(direct.location!).pathname, '/account', 'no setup without pressing the button');
+    for (const csrf of [undefined, '']) {
+      const forged = await user.agent.request(`${server.issuer}/account/totp/start`, { form: csrf === undefined ? {} : { csrf } });
+      assert.equal(forged.status, 403, `csrf=${String(csrf)}`);
+    }
+    assert.equal((await user.agent.request(`${server.issuer}/account/totp/setup`)).status, 303, 'still nothing to show: nothing was stored');
+
+    // The button: one POST stores the seed, and the page shows the same seed on every reload.
+    const { page: setup } = await submitAndFollow(server, user.agent, user.home, '/account/totp/start', {});
+    assert.equal(setup.status, 200);
+    const again = await followOnServer(server, user.agent, `${server.issuer}/account/totp/setup`);
+    assert.equal(setupKeyOf(again), setupKeyOf(setup));
   });
 
   it('changes the password only with the current one and an allowed new one, answering 303 each time', async () => {

@@ -46,7 +46,7 @@ describe('two-step verification in a browser', () => {
     assert.match(await page.locator('.signed-in-as').innerText(), new RegExp(email.replace(/[.+]/g, '\\$&')));
 
     // Set up the authenticator app with a code computed from the displayed setup key.
-    await page.getByRole('link', { name: 'Set up authenticator app' }).click();
+    await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     await page.getByRole('heading', { name: 'Set up authenticator app' }).waitFor();
     const qr = page.getByRole('img', { name: /QR code/ });
     assert.match((await qr.getAttribute('src')) ?? '', /^data:image\/svg\+xml;base64,/);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { startTestServer, type TestServer } from './support/test-server.js';
-import { UserAgent, alertText } from './support/user-agent.js';
+import { UserAgent, alertText, formAction } from './support/user-agent.js';
 import { authorizationRequest, callbackOf, createClient, relyingParty, signUpAndRedeem, type RegisteredClient } from './support/oidc-harness.js';
 import { CodeClock, enrolOnAccountPage, enrolledUser, followOnServer, isCodeStep, recoveryCodesOf, setupKeyOf, signInToAccount, submitAndFollow } from './support/mfa-journeys.js';
 
@@ -31,9 +31,16 @@ describe('step-up and the MFA requirement', () => {
   it('enrols a password-only person inside the flow when the client demands MFA', async () => {
     const { agent } = await signUpAndRedeem(server, app, 'openid email');
     const request = await authorizationRequest(config, { acr_values: MFA });
-    const setup = await followOnServer(server, agent, request.url);
-    assert.match(setup.body, /<h1>Set up authenticator app<\/h1>/);
-    assert.doesNotMatch(setup.body, /name="password"/, 'the password is not asked again');
+    // No password in this interaction: the seed waits for a POST (SECURITY.md A12), so the
+    // first page is the start button, and reloading it stores nothing.
+    const start = await followOnServer(server, agent, request.url);
+    assert.match(start.body, /<h1>Set up authenticator app<\/h1>/);
+    assert.doesNotMatch(start.body, /name="password"/, 'the password is not asked again');
+    assert.doesNotMatch(start.body, /data:image/, 'no seed yet');
+    assert.doesNotMatch((await agent.request(start.url)).body, /data:image/, 'a reload stores no seed either');
+    const forged = await agent.request(new URL(formAction(start.body, '/enrol/start'), start.url).href, { form: {} });
+    assert.equal(forged.status, 403, 'the start button needs the CSRF token');
+    const { page: setup } = await submitAndFollow(server, agent, start, '/enrol/start', {});
     assert.match(setup.body, /src="data:image\/svg\+xml;base64,/);
 
     const wrong = await agent.submit(setup, '/enrol', { code: '000000' });

@@ -111,8 +111,10 @@ export function recoveryCodesOf(page: Page): string[] {
 
 /** From the account page: sets up TOTP with a code from the displayed key, reads the codes. */
 export async function enrolOnAccountPage(server: TestServer, agent: UserAgent): Promise<Enrolled> {
-  const setup = await followOnServer(server, agent, `${server.issuer}/account/totp/setup`);
+  const home = await followOnServer(server, agent, `${server.issuer}/account`);
+  const { page: setup } = await submitAndFollow(server, agent, home, '/account/totp/start', {});
   assert.equal(setup.status, 200, setup.body.slice(0, 300));
+  assert.equal(new URL(setup.url).pathname, '/account/totp/setup');
   const clock = new CodeClock(setupKeyOf(setup));
   const { code } = await clock.next();
   const { posted, page } = await submitAndFollow(server, agent, setup, '/account/totp/setup', { code });

@@ -34,6 +34,7 @@ import type { AttemptGuard } from '../limits/attempt-guard.js';
 const csrf = z.string().max(200);
 const passwordForm = z.object({ csrf, current_password: z.string().max(1024), new_password: z.string().max(1024) });
 const codeForm = z.object({ csrf, code: z.string().max(64) });
+const startForm = z.object({ csrf });
 const CODES = 'portcullis.account.codes';
 
 export interface AccountRoutesDeps {
@@ -109,11 +110,25 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     }
   });
 
+  // Setting up starts with a POST (the button on the account page): storing the pending seed is
+  // a write, and nothing is written on a GET (SECURITY.md A12). The page then shows that seed.
+  router.post('/totp/start', formBody(), async (ctx) => {
+    const session = await pages.signedIn(ctx);
+    if (!session) return;
+    parsePost(ctx, session, startForm);
+    if (await deps.mfa.isEnabled(session.accountId)) return pages.redirectWith(ctx, session, '/account');
+    await deps.mfa.startEnrolment({ id: session.accountId, email: session.email });
+    ctx.status = 303;
+    ctx.redirect('/account/totp/setup');
+  });
+
   router.get('/totp/setup', async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     if (await deps.mfa.isEnabled(session.accountId)) return pages.redirectWith(ctx, session, '/account');
-    const enrolment = await deps.mfa.startEnrolment({ id: session.accountId, email: session.email });
+    const enrolment = await deps.mfa.pendingEnrolment({ id: session.accountId, email: session.email });
+    // Reached without pressing the button (a bookmark, a link from elsewhere): back to the start.
+    if (!enrolment) return pages.redirectWith(ctx, session, '/account');
     const { error } = pages.takeFlash(ctx, session);
     sendPage(ctx, 200, totpSetupView({
       nonce: nonceOf(ctx),

@@ -145,6 +145,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     await secondFactor.verify(ctx, details, state, 'recovery_code', form.data.recovery_code);
   });
 
+  router.post('/enrol/start', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const state = secondFactorOf(details);
+    if (!state) throw new AppError('interaction.expired');
+    await secondFactor.startEnrolment(ctx, details, state);
+  });
+
   router.post('/enrol', formBody(), async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());
     requireCsrf(ctx, details.uid);

@@ -26,7 +26,7 @@ import { ACR, AMR, demandsMfa } from '../oidc/acr.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { requestMeta } from '../audit/audit.service.js';
 import { secondFactorView } from '../views/second-factor.view.js';
-import { totpSetupView } from '../views/totp-setup.view.js';
+import { totpSetupView, totpStartView } from '../views/totp-setup.view.js';
 import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import type { Csrf } from './csrf.js';
 import { saveState, type SecondFactorState } from './second-factor.state.js';
@@ -35,6 +35,7 @@ import { LIMITED_MESSAGE } from './limited.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
+const ENROL_INTRO = 'This application asks for two-step verification. Set up an authenticator app to continue.';
 
 export interface SecondFactorDeps {
   getProvider(): Provider;
@@ -51,7 +52,7 @@ export type Method = 'totp' | 'recovery_code';
 export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   const paths = (uid: string) => {
     const start = `/interaction/${uid}`;
-    return { start, totp: `${start}/totp`, recovery: `${start}/recovery`, enrol: `${start}/enrol`, done: `${start}/continue` };
+    return { start, totp: `${start}/totp`, recovery: `${start}/recovery`, enrol: `${start}/enrol`, enrolStart: `${start}/enrol/start`, done: `${start}/continue` };
   };
   const codesCookie = (uid: string, accountId: string) => ({ path: paths(uid).start, aad: `codes:interaction:${uid}:${accountId}` });
   const clientIdOf = (details: Interaction) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
@@ -72,17 +73,25 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       ...(error && { error }),
     }));
 
+  /**
+   * Shows the pending seed the password step (or the start button) stored; without one, the
+   * start button. A GET writes nothing (SECURITY.md A12).
+   */
   async function renderEnrolment(ctx: Context, status: number, uid: string, accountId: string, error?: string): Promise<void> {
     const account = await deps.accounts.findById(accountId);
     if (!account) throw new AppError('interaction.expired');
-    const enrolment = await deps.mfa.startEnrolment(account);
+    const enrolment = await deps.mfa.pendingEnrolment(account);
+    if (!enrolment) {
+      sendPage(ctx, status, totpStartView({ nonce: nonceOf(ctx), csrfToken: deps.csrf.tokenFor(uid), action: paths(uid).enrolStart, intro: ENROL_INTRO }));
+      return;
+    }
     sendPage(ctx, status, totpSetupView({
       nonce: nonceOf(ctx),
       csrfToken: deps.csrf.tokenFor(uid),
       action: paths(uid).enrol,
       qrCodeDataUrl: enrolment.qrCodeDataUrl,
       secret: enrolment.secret,
-      intro: 'This application asks for two-step verification. Set up an authenticator app to continue.',
+      intro: ENROL_INTRO,
       ...(error && { error }),
     }));
   }
@@ -108,6 +117,13 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
     /** After a verified password (or a registration): finish, or hand over to the code step. */
     async afterPassword(ctx: Context, details: Interaction, accountId: string, mfaRequired: boolean): Promise<void> {
       if (!mfaRequired) return finish(ctx, accountId, 'password');
+      // MFA demanded but not set up: the seed to enrol is stored now, in this POST, so the
+      // page that shows it only reads.
+      if (!(await deps.mfa.isEnabled(accountId))) {
+        const account = await deps.accounts.findById(accountId);
+        if (!account) throw new AppError('interaction.expired');
+        await deps.mfa.startEnrolment(account);
+      }
       await saveState(deps.getProvider(), ctx, { accountId, failures: 0, verified: false });
       ctx.status = 303;
       ctx.redirect(paths(details.uid).start);
@@ -148,6 +164,16 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       }
       const error = new AppError(method === 'totp' ? 'mfa.invalid_code' : 'mfa.invalid_recovery_code');
       await failed(ctx, details, state, (message) => renderCodeStep(ctx, error.status, details.uid, method, message), error.publicMessage);
+    },
+
+    /** "Set up authenticator app" inside a sign-in: stores the pending seed, then shows it. */
+    async startEnrolment(ctx: Context, details: Interaction, state: SecondFactorState): Promise<void> {
+      if (state.verified || (await deps.mfa.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
+      const account = await deps.accounts.findById(state.accountId);
+      if (!account) throw new AppError('interaction.expired');
+      await deps.mfa.startEnrolment(account);
+      ctx.status = 303;
+      ctx.redirect(paths(details.uid).start);
     },
 
     async enrol(ctx: Context, details: Interaction, state: SecondFactorState, code: string): Promise<void> {

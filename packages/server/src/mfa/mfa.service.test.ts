@@ -54,6 +54,20 @@ describe('mfa service', () => {
     assert.equal(await mfa.confirmEnrolment(account.id, '000000'), undefined);
   });
 
+  it('shows a pending seed without writing: nothing before a start, the started seed after, nothing once on', async () => {
+    const account = { id: 'svc-pending', email: 'pending@example.com' };
+    await createAccountRepository(db).insert({ ...account, passwordHash: 'h', name: null });
+    assert.equal(await mfa.pendingEnrolment(account), undefined);
+    assert.equal(await createMfaRepository(db).findTotp(account.id), undefined, 'reading stored nothing');
+    const started = await mfa.startEnrolment(account);
+    const shown = await mfa.pendingEnrolment(account);
+    assert.equal(shown?.secret, started.secret);
+    assert.equal(shown?.otpauthUri, started.otpauthUri);
+    const codes = await mfa.confirmEnrolment(account.id, await codeAt(started.secret));
+    assert.ok(codes);
+    assert.equal(await mfa.pendingEnrolment(account), undefined, 'an active seed is never shown again');
+  });
+
   it('accepts a code once: a replay, an older code after a newer one and T-2 are refused', async () => {
     const { account, secret } = await enrolled();
     const code = await codeAt(secret);

@@ -32,7 +32,10 @@ export interface MfaStatus {
 export interface MfaService {
   status(accountId: string): Promise<MfaStatus>;
   isEnabled(accountId: string): Promise<boolean>;
+  /** Stores a pending seed (or reuses one younger than 15 min): a write, so only from a POST. */
   startEnrolment(account: { id: string; email: string }): Promise<Enrolment>;
+  /** The pending seed a start stored, to show it again; reads only (SECURITY.md A12: GETs write nothing). */
+  pendingEnrolment(account: { id: string; email: string }): Promise<Enrolment | undefined>;
   /** The new recovery codes when `code` verifies against the pending seed; undefined otherwise. */
   confirmEnrolment(accountId: string, code: string): Promise<string[] | undefined>;
   verifyTotp(accountId: string, code: string): Promise<boolean>;
@@ -67,6 +70,11 @@ export function createMfaService(deps: {
     return hash !== undefined && (await repository.consumeRecoveryCode(accountId, hash));
   }
 
+
+  const enrolmentFor = async (secret: string, email: string): Promise<Enrolment> => {
+    const uri = otpauthUri(secret, email, deps.issuerName);
+    return { secret, otpauthUri: uri, qrCodeDataUrl: await qrCodeDataUrl(uri) };
+  };
   return {
     async status(accountId) {
       const totp = await repository.findTotp(accountId);
@@ -88,8 +96,13 @@ export function createMfaService(deps: {
         secret = newTotpSecret();
         if (!(await repository.savePending(account.id, box.seal(secret, aad(account.id))))) throw new AppError('mfa.already_enabled');
       }
-      const uri = otpauthUri(secret, account.email, deps.issuerName);
-      return { secret, otpauthUri: uri, qrCodeDataUrl: await qrCodeDataUrl(uri) };
+      return enrolmentFor(secret, account.email);
+    },
+
+    async pendingEnrolment(account) {
+      const pending = await repository.findTotp(account.id);
+      if (!pending || pending.enabledAt) return undefined;
+      return enrolmentFor(box.open(pending.secretCiphertext, aad(account.id)), account.email);
     },
 
     async confirmEnrolment(accountId, code) {

@@ -1,6 +1,6 @@
 // The account page: who is signed in, and what they can change.
-// - Sections: Password ("Change password"), Authenticator app ("Set up authenticator app" or
-//   "Turn off authenticator app"), Recovery codes (how many are left, "Regenerate recovery
+// - Sections: Password ("Change password"), Authenticator app ("Set up authenticator app", a
+//   POST button because starting stores a pending seed, or "Turn off authenticator app"), Recovery codes (how many are left, "Regenerate recovery
 //   codes"), Sessions ("Manage sessions"), and a "Sign out" button (a POST form with the CSRF input).
 // - A message carried over from the last action is shown once: errors in role="alert", other
 //   news in role="status".
@@ -31,7 +31,7 @@ export function accountView(p: AccountViewProps): SafeHtml {
     ? html`<p>On: signing in asks for a code from your authenticator app.</p>
 <div class="actions">${link('/account/totp/disable', 'Turn off authenticator app')}</div>`
     : html`<p>Off. Add a second step to signing in with an authenticator app on your phone.</p>
-<div class="actions">${link('/account/totp/setup', 'Set up authenticator app', false)}</div>`;
+<div class="actions">${postForm('/account/totp/start', p.csrfToken, html`<button type="submit" class="button">Set up authenticator app</button>`)}</div>`;
 
   const body = html`<h1>Your account</h1>
 <p class="signed-in-as">Signed in as <strong>${p.email}</strong></p>

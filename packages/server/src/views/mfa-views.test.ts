@@ -3,12 +3,12 @@ import { describe, it } from 'node:test';
 
 import { renderDocument } from '../http/html.js';
 import { secondFactorView } from './second-factor.view.js';
-import { totpSetupView } from './totp-setup.view.js';
+import { totpSetupView, totpStartView } from './totp-setup.view.js';
 import { recoveryCodesView } from './recovery-codes.view.js';
 import { accountView } from './account.view.js';
 import { accountPasswordView } from './account-password.view.js';
 import { accountConfirmView } from './account-confirm.view.js';
-import { HOSTILE, assertCsrfInEveryPostForm, assertEscaped, assertPageInvariants, elementWithText, elements, inputByLabel } from './views.test-support.js';
+import { HOSTILE, assertCsrfInEveryPostForm, assertEscaped, assertPageInvariants, elementWithText, elements, inputByLabel, postForms } from './views.test-support.js';
 
 const QR = 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=';
 
@@ -60,7 +60,9 @@ void describe('second-factor and account views', () => {
       assertCsrfInEveryPostForm(doc, 't');
       elementWithText(doc, 'button', 'Sign out');
       elementWithText(doc, 'a', 'Change password');
-      elementWithText(doc, 'a', mfaEnabled ? 'Turn off authenticator app' : 'Set up authenticator app');
+      // Turning off leads to a page that asks for a code; setting up stores a seed, so it is a POST button.
+      if (mfaEnabled) elementWithText(doc, 'a', 'Turn off authenticator app');
+      else assert.ok(postForms(doc).some((form) => form.attrs.get('action') === '/account/totp/start' && form.inner.includes('Set up authenticator app')), 'a POST form starts the setup');
       assert.equal(doc.includes('7 of 10 recovery codes left'), mfaEnabled);
       assert.equal(elementWithText(doc, 'p', 'Done').attrs.get('role'), 'status');
     }
@@ -76,5 +78,16 @@ void describe('second-factor and account views', () => {
     assertPageInvariants(confirm);
     assertCsrfInEveryPostForm(confirm, 't');
     inputByLabel(confirm, 'Code or recovery code');
+  });
+
+  void it('starts an enrolment inside a sign-in with one CSRF-carrying POST button, and shows no seed', () => {
+    const doc = renderDocument(totpStartView({ nonce: 'n', csrfToken: 't', action: '/interaction/abc/enrol/start', intro: HOSTILE[0] }));
+    assertPageInvariants(doc);
+    assertCsrfInEveryPostForm(doc, 't');
+    assertEscaped(doc, HOSTILE[0]);
+    elementWithText(doc, 'h1', 'Set up authenticator app');
+    assert.equal(elementWithText(doc, 'button', 'Set up authenticator app').attrs.get('type'), 'submit');
+    assert.deepEqual(postForms(doc).map((f) => f.attrs.get('action')), ['/interaction/abc/enrol/start']);
+    assert.doesNotMatch(doc, /data:image|totp-secret/);
   });
 });

@@ -44,3 +44,22 @@ ${p.cancelHref ? html`<p class="form-footer"><a href="${safeUrl(p.cancelHref)}">
 
   return layoutView({ title: 'Set up authenticator app', body, nonce: p.nonce });
 }
+
+export interface TotpStartViewProps {
+  nonce: string;
+  csrfToken: string;
+  action: string;
+  intro: string;
+}
+
+/**
+ * The step before the setup page when a sign-in demands an authenticator app and no password
+ * was typed in this interaction (a step-up on a signed-in session): creating the seed is a
+ * write, so it waits for this button's POST instead of happening on a GET.
+ */
+export function totpStartView(p: TotpStartViewProps): SafeHtml {
+  const body = html`<h1>Set up authenticator app</h1>
+<p>${p.intro}</p>
+${postForm(p.action, p.csrfToken, html`<button type="submit" class="button button-block">Set up authenticator app</button>`)}`;
+  return layoutView({ title: 'Set up authenticator app', body, nonce: p.nonce });
+}
