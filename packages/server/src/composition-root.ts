@@ -66,6 +66,7 @@ import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
 import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
+import { errorMessage } from './error-message.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -106,7 +107,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     inMemory: options.inMemoryDatabase ?? false,
     onReaderFallback: (error) => {
       metrics.internals.readerFallbacks.inc();
-      logger.warn('reader unreachable; reading from the primary', { error: error instanceof Error ? error.message : String(error) });
+      logger.warn('reader unreachable; reading from the primary', { error: errorMessage(error) });
     },
     onQuery: (handle, ms, failed) => metrics.internals.queryDuration.observe({ handle, outcome: failed ? 'error' : 'ok' }, ms / 1000),
   });
@@ -179,7 +180,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       getProvider,
       info: sessionInfo,
       listIdsByAccount: (model, accountId) => (redis ? listIdsByAccount(redis.client, model, accountId) : payloads.listIdsByAccount(model, accountId, new Date())),
-      onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: error instanceof Error ? error.message : String(error) }),
+      onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
 
     const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];

@@ -7,6 +7,7 @@ import { createPortcullis } from './composition-root.js';
 import { listen } from './listen.js';
 import { shutDown, trackResponses } from './shutdown.js';
 import { flushLogger } from './observability/logger.js';
+import { errorMessage } from './error-message.js';
 
 async function main(): Promise<void> {
   let config;
@@ -61,6 +62,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`portcullis: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`portcullis: failed to start: ${errorMessage(error)}\n`);
   process.exit(1);
 });

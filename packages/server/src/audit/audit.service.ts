@@ -12,6 +12,7 @@ import type { Context } from 'koa';
 import type { AuditQuery, AuditRepository, ListedAuditEvent } from '@portcullis/db';
 import type { Logger } from '../observability/logger.js';
 import type { AuditEventType, AuditOutcome } from './audit-events.js';
+import { errorMessage } from '../error-message.js';
 
 export interface AuditInput {
   type: AuditEventType;
@@ -55,7 +56,7 @@ export function createAuditService(deps: { repository: AuditRepository; logger: 
           detail: input.detail ?? {},
         });
       } catch (error) {
-        deps.logger.error('audit write failed', { type: input.type, error: error instanceof Error ? error.message : String(error) });
+        deps.logger.error('audit write failed', { type: input.type, error: errorMessage(error) });
       }
     },
     list: (query) => deps.repository.list(query),

@@ -6,6 +6,7 @@
  * - On the provider's routes it must carry `statusCode = 503` itself: the provider answers
  *   `err.statusCode || 500` and renders `server_error` (not exposed, so no detail leaks).
  */
+import { errorMessage } from '../error-message.js';
 
 export class UnavailableError extends Error {
   readonly status = 503;
@@ -14,7 +15,7 @@ export class UnavailableError extends Error {
   readonly expose = false;
 
   constructor(cause: unknown) {
-    super(`dependency unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`dependency unavailable: ${errorMessage(cause)}`, { cause });
     this.name = 'UnavailableError';
   }
 }

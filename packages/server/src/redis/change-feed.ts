@@ -18,6 +18,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../observability/logger.js';
+import { errorMessage } from '../error-message.js';
 
 export const CHANGE_CHANNEL = 'portcullis:changes';
 
@@ -73,7 +74,7 @@ export async function openChangeFeed(redis: Redis, deps: { onChange(change: Chan
     await subscriber.subscribe(CHANGE_CHANNEL);
   } catch (error) {
     subscriber.disconnect();
-    throw new Error(`could not subscribe to ${CHANGE_CHANNEL}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`could not subscribe to ${CHANGE_CHANNEL}: ${errorMessage(error)}`, { cause: error });
   }
   subscribedOnce = true;
   connected = true;
@@ -85,7 +86,7 @@ export async function openChangeFeed(redis: Redis, deps: { onChange(change: Chan
       } catch (error) {
         deps.logger.warn('could not announce a change to other instances; they notice it within the cache lifetime', {
           kind: change.kind,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
       }
     },

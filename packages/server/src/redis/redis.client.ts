@@ -17,6 +17,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../observability/logger.js';
+import { errorMessage } from '../error-message.js';
 
 export interface RedisConnection {
   client: Redis;
@@ -53,7 +54,7 @@ export async function connectRedis(url: string, options: { timeoutMs: number; lo
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw new Error(`Redis is not reachable: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`Redis is not reachable: ${errorMessage(error)}`, { cause: error });
   }
 
   return {
