@@ -5,17 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { type TestServer } from './support/test-server.js';
 import {
   REDIRECT_URI,
   codeFor,
   createClient,
-  endpointsOf,
   postForm,
   send,
   signUpAndRedeem,
   type Endpoints,
   type RegisteredClient,
+  openOidcServer,
 } from './support/oidc-harness.js';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
@@ -34,9 +34,7 @@ describe('authorization endpoint rules', () => {
   let endpoints: Endpoints;
   let registered: RegisteredClient;
   before(async () => {
-    server = await startTestServer();
-    endpoints = await endpointsOf(server);
-    registered = await createClient(server, { first_party: true });
+    ({ server, endpoints, web: registered } = await openOidcServer());
   });
   after(() => server.close());
 

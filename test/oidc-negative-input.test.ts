@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STACK_MODE, startTestServer, type TestServer } from './support/test-server.js';
-import { REDIRECT_URI, codeFor, createClient, endpointsOf, postForm, send, signUpAndRedeem, type Endpoints, type RawResponse, type RegisteredClient } from './support/oidc-harness.js';
+import { STACK_MODE, type TestServer } from './support/test-server.js';
+import { REDIRECT_URI, codeFor, postForm, send, signUpAndRedeem, type Endpoints, type RawResponse, type RegisteredClient, openOidcServer } from './support/oidc-harness.js';
 
 // A guard against hangs (SECURITY.md: "quickly, never a hang"), not a speed measurement: benchmarks do that.
 const QUICK_MS = 5000;
@@ -43,10 +43,7 @@ describe('hostile input', () => {
   let web: RegisteredClient;
   let machine: RegisteredClient;
   before(async () => {
-    server = await startTestServer();
-    endpoints = await endpointsOf(server);
-    web = await createClient(server, { first_party: true });
-    machine = await createClient(server, { grant_types: ['client_credentials'], redirect_uris: [], post_logout_redirect_uris: [] });
+    ({ server, endpoints, web, machine } = await openOidcServer({ machine: true }));
   });
   after(() => server.close());
 

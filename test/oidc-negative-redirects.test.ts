@@ -6,16 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as jose from 'jose';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { type TestServer } from './support/test-server.js';
 import {
   LOGOUT_REDIRECT_URI,
   REDIRECT_URI,
   createClient,
-  endpointsOf,
   send,
   signUpAndRedeem,
   type Endpoints,
   type RegisteredClient,
+  openOidcServer,
 } from './support/oidc-harness.js';
 
 /** Every one differs from the registered https://app.example.test/callback by at least one byte. */
@@ -127,9 +127,7 @@ describe('redirects only to registered addresses', () => {
   let endpoints: Endpoints;
   let registered: RegisteredClient;
   before(async () => {
-    server = await startTestServer();
-    endpoints = await endpointsOf(server);
-    registered = await createClient(server, { first_party: true });
+    ({ server, endpoints, web: registered } = await openOidcServer());
   });
   after(() => server.close());
 

@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './support/test-server.js';
+import { type TestServer } from './support/test-server.js';
 import {
   REDIRECT_URI,
   codeFor,
   createClient,
-  endpointsOf,
   introspect,
   postForm,
   send,
@@ -20,6 +19,7 @@ import {
   type Endpoints,
   type RawResponse,
   type RegisteredClient,
+  openOidcServer,
 } from './support/oidc-harness.js';
 
 function assertOAuthError(response: RawResponse, status: number, error: string) {
@@ -33,9 +33,7 @@ describe('token endpoint rules', () => {
   let endpoints: Endpoints;
   let web: RegisteredClient;
   before(async () => {
-    server = await startTestServer();
-    endpoints = await endpointsOf(server);
-    web = await createClient(server, { first_party: true });
+    ({ server, endpoints, web } = await openOidcServer());
   });
   after(() => server.close());
 

@@ -77,11 +77,6 @@ haproxy_server_state() { haproxy_server_states | awk -v s="$1" '$1 == s { print 
 haproxy_server_is() { [ "$(haproxy_server_state "$1")" = "$2" ]; }
 haproxy_up() { live_pid "$HAP_PIDFILE" >/dev/null && haproxy_server_states | grep -q .; }
 
-haproxy_replicas_all_up() {
-  local i
-  for ((i = 1; i <= STACK_PG_REPLICAS; i++)); do haproxy_server_is "replica$i" UP || return 1; done
-}
-
 haproxy_wait_server() {
   local name="$1" state="$2"
   wait_until "$STACK_WAIT_SECONDS" haproxy_server_is "$name" "$state" \

@@ -201,7 +201,6 @@ pg_replica_streaming() {
 pg_start_replica() {
   local i="$1"
   if [ ! -d "$(pg_data "$i")" ] || ! pg_is_standby "$i"; then
-    pg_stop_server "$i"
     pg_clone_replica "$i"
   fi
   pg_start_server "$i"

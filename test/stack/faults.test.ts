@@ -6,13 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import * as client from 'openid-client';
-import { startTestServer, stackEnv, type TestServer } from '../support/test-server.js';
+import { stackEnv, type TestServer } from '../support/test-server.js';
 import { UserAgent } from '../support/user-agent.js';
 import {
   authorizationRequest,
   callbackOf,
-  createClient,
-  endpointsOf,
   followToClient,
   postForm,
   register,
@@ -20,6 +18,7 @@ import {
   uniqueEmail,
   type Endpoints,
   type RegisteredClient,
+  openOidcServer,
 } from '../support/oidc-harness.js';
 import { adminUrls, haproxyStates, inParallel, query, stack, waitFor } from './stack-control.js';
 
@@ -30,10 +29,7 @@ describe('faults in the production topology', () => {
   let machine: RegisteredClient;
 
   before(async () => {
-    server = await startTestServer();
-    endpoints = await endpointsOf(server);
-    web = await createClient(server, { first_party: true });
-    machine = await createClient(server, { grant_types: ['client_credentials'], redirect_uris: [], post_logout_redirect_uris: [] });
+    ({ server, endpoints, web, machine } = await openOidcServer({ machine: true }));
   });
   after(async () => {
     // Whatever a failed case left behind, hand the next suite a whole stack.

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
-import type { TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from './test-server.js';
 import { UserAgent, type Page } from './user-agent.js';
 
 export const REDIRECT_URI = 'https://app.example.test/callback';
@@ -63,6 +63,30 @@ export async function endpointsOf(server: TestServer): Promise<Endpoints> {
 export async function relyingParty(server: TestServer, registered: RegisteredClient): Promise<client.Configuration> {
   const auth = registered.client_secret === undefined ? client.None() : client.ClientSecretBasic(registered.client_secret);
   return client.discovery(new URL(server.issuer), registered.client_id, undefined, auth, { execute: [client.allowInsecureRequests] });
+}
+
+/** A machine client: client credentials only, nowhere to redirect to. */
+export const MACHINE_CLIENT = { grant_types: ['client_credentials'], redirect_uris: [], post_logout_redirect_uris: [] };
+
+export interface OidcServer {
+  server: TestServer;
+  endpoints: Endpoints;
+  /** A first-party web client. */
+  web: RegisteredClient;
+  /** With `{ machine: true }`: a client-credentials client. */
+  machine: RegisteredClient;
+}
+
+/**
+ * The usual start of a test file: one server, its endpoints from discovery, a first-party web
+ * client and, on request, a machine client. The caller closes `server`.
+ */
+export async function openOidcServer(options: { machine?: boolean } = {}): Promise<OidcServer> {
+  const server = await startTestServer();
+  const endpoints = await endpointsOf(server);
+  const web = await createClient(server, { first_party: true });
+  const machine = options.machine ? await createClient(server, MACHINE_CLIENT) : (undefined as never);
+  return { server, endpoints, web, machine };
 }
 
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID()}@example.test`;

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CliError, usageError } from './cli.error.js';
 import { parseAdminEnv } from './env.js';
+import { parseOrThrow } from './validate.js';
 import type { CliIo } from './io.js';
 import { readAdminTokenFile, secretsFilePath } from './secrets-file.js';
 
@@ -22,9 +23,7 @@ const globalFlagsSchema = z.object({
 });
 
 export async function resolveConnection(io: CliIo, flags: Record<string, unknown>): Promise<Connection> {
-  const parsedFlags = globalFlagsSchema.safeParse(flags);
-  if (!parsedFlags.success) throw usageError(parsedFlags.error.issues.map((issue) => issue.message).join('; '));
-  const { adminUrl, token: flagToken } = parsedFlags.data;
+  const { adminUrl, token: flagToken } = parseOrThrow(globalFlagsSchema, flags);
   const env = parseAdminEnv(io.env);
 
   const baseUrl = adminUrl === undefined ? envBaseUrl(env.adminHost, env.adminPort) : parseAdminUrl(adminUrl);

@@ -184,7 +184,7 @@ function refreshNeedsCode(grantTypes: readonly GrantType[]): void {
 }
 
 /** All problems on one line, so a script's log stays one line per failure. */
-function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw usageError(parsed.error.issues.map((issue) => issue.message).join('; '));
   return parsed.data;

@@ -111,3 +111,4 @@ export type ClientRow = Selectable<ClientsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type OidcPayloadRow = Selectable<OidcPayloadsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type ConsentRow = Selectable<ConsentsTable>;

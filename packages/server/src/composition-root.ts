@@ -122,17 +122,6 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // client here and, with Redis, announces it to the other instances (redis/change-feed.ts),
     // which drop it too; a rotation of the signing keys is announced the same way.
     const clientCache = createClientCache();
-    let onKeysChanged = () => undefined as unknown;
-    if (redis) {
-      feed = await openChangeFeed(redis.client, {
-        logger,
-        onChange: (change) => (change.kind === 'client' ? clientCache.invalidate(change.clientId) : onKeysChanged()),
-        onResync: () => {
-          clientCache.invalidateAll();
-          onKeysChanged();
-        },
-      });
-    }
     const announce = (change: Change) => void feed?.publish(change);
     const clients = invalidatingClientRepository(createClientRepository(db), (clientId) => {
       clientCache.invalidate(clientId);
@@ -148,7 +137,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     await keys.ensureInitial();
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
-    const grantPrefetch = createGrantPrefetch();
+    // Grants are read ahead with their tokens only from Redis; PostgreSQL needs no memo.
+    const grantPrefetch = redis ? createGrantPrefetch() : undefined;
     const PayloadAdapter = redis ? createRedisAdapterClass(redis.client, { prefetch: grantPrefetch }) : createPayloadAdapterClass(payloads);
     const clientAdapter = guardAdapter(instrumentAdapter(refuseNul(createClientAdapter(clients, box, clientCache)), { metrics, backend: 'reader', model: 'Client' }));
     const backend = redis ? 'redis' : 'primary';
@@ -160,7 +150,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [grantPrefetch.middleware, recordSessionActivity(sessionInfo)],
+      use: [...(grantPrefetch ? [grantPrefetch.middleware] : []), recordSessionActivity(sessionInfo)],
       onBuild: (provider) => attachProviderMetrics(provider, metrics, requestContext),
       configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
     });
@@ -201,14 +191,26 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
     const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, pingRedis: redis?.ping,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
-    const probe = startDependencyProbe({ db, metrics, pingRedis: redis?.ping, redisClient: redis?.client, draining: () => draining });
-    await probe.probe();
 
     // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key
     // rotations made by other instances.
-    const sweep = () => payloads.deleteExpired(new Date()).catch((error: Error) => logger.warn('expired sweep failed', { error: error.message }));
-    const poll = () => holder.refreshKeys().catch((error: Error) => logger.warn('key reload failed', { error: error.message }));
-    onKeysChanged = poll;
+    const sweep = () => payloads.deleteExpired(new Date()).catch((error: unknown) => logger.warn('expired sweep failed', { error: errorMessage(error) }));
+    const poll = () => holder.refreshKeys().catch((error: unknown) => logger.warn('key reload failed', { error: errorMessage(error) }));
+    // Listening starts once there is a provider to reload; nothing is cached before it.
+    if (redis) {
+      feed = await openChangeFeed(redis.client, {
+        logger,
+        onChange: (change) => (change.kind === 'client' ? clientCache.invalidate(change.clientId) : void poll()),
+        onResync: () => {
+          clientCache.invalidateAll();
+          void poll();
+        },
+      });
+    }
+
+    const probe = startDependencyProbe({ db, metrics, pingRedis: redis?.ping, redisClient: redis?.client, draining: () => draining });
+    await probe.probe();
+
     if (!redis) timers.push(setInterval(() => void sweep(), 10 * 60 * 1000).unref());
     timers.push(setInterval(() => void poll(), 30 * 1000).unref());
 

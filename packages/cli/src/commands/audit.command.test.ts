@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.js';
+import { describe, it } from 'node:test';
+import { useFakeAdminApi } from '../testing/fake-admin-api.js';
 import { auditEventBody } from '../testing/fixtures.js';
 import { envFor, run } from '../testing/run.js';
 
 void describe('portcullis audit', () => {
-  let api: FakeAdminApi;
-  before(async () => {
-    api = await startFakeAdminApi();
-  });
-  after(() => api.close());
-  beforeEach(() => {
-    api.requests.length = 0;
-  });
+  const api = useFakeAdminApi();
 
   void it('passes --user, --since and --limit as query parameters and prints a table', async () => {
     api.reply = () => ({ status: 200, body: { events: [auditEventBody(), auditEventBody({ id: 'evt-2', type: 'mfa.verify', outcome: 'failure', detail: { method: 'totp' } })] } });

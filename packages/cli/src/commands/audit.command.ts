@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { auditListSchema, type AuditEvent } from '../api.schemas.js';
-import { usageError } from '../cli.error.js';
+import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
 import { printLine, printTable } from '../output.js';
 import { emit, withJsonOption, type CommandContext } from './command-context.js';
@@ -48,10 +48,9 @@ export function addAuditCommand(program: Command, ctx: CommandContext): void {
     .option('--since <duration>', 'only events this recent: 15m, 24h, 7d')
     .option('--limit <n>', 'at most this many events (default 100, up to 1000)')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
-      const parsed = flagsSchema.safeParse({ user: flags.user, since: flags.since, limit: flags.limit });
-      if (!parsed.success) throw usageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+      const query = parseOrThrow(flagsSchema, { user: flags.user, since: flags.since, limit: flags.limit });
       const admin = await ctx.connect(cmd);
-      const list = await admin.request({ method: 'GET', path: '/admin/audit', query: parsed.data, schema: auditListSchema });
+      const list = await admin.request({ method: 'GET', path: '/admin/audit', query, schema: auditListSchema });
       emit(ctx, cmd, list, () => printEvents(ctx.io.stdout, list.events));
     });
 }

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.js';
+import { describe, it } from 'node:test';
+import { useFakeAdminApi } from '../testing/fake-admin-api.js';
 import { clientBody } from '../testing/fixtures.js';
 import { envFor, run } from '../testing/run.js';
 
 void describe('portcullis clients', () => {
-  let api: FakeAdminApi;
-  before(async () => {
-    api = await startFakeAdminApi();
-  });
-  after(() => api.close());
-  beforeEach(() => {
-    api.requests.length = 0;
-  });
+  const api = useFakeAdminApi();
 
   void describe('create', () => {
     void it('sends the defaults, the bearer token and JSON, and prints the secret with a shown-once warning', async () => {

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startFakeAdminApi, type FakeAdminApi } from '../testing/fake-admin-api.js';
+import { describe, it } from 'node:test';
+import { useFakeAdminApi } from '../testing/fake-admin-api.js';
 import { userBody } from '../testing/fixtures.js';
 import { envFor, run } from '../testing/run.js';
 
 void describe('portcullis users', () => {
-  let api: FakeAdminApi;
-  before(async () => {
-    api = await startFakeAdminApi();
-  });
-  after(() => api.close());
-  beforeEach(() => {
-    api.requests.length = 0;
-  });
+  const api = useFakeAdminApi();
 
   void it('list passes --limit and --offset as query parameters and prints a table', async () => {
     api.reply = () => ({ status: 200, body: { users: [userBody(), userBody({ id: 'usr_2', email: 'bob@example.com', name: null, disabled: true })] } });

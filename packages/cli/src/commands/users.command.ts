@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { revokedSessionsSchema, sessionListSchema, userListSchema, userSchema, type Session, type User } from '../api.schemas.js';
-import { usageError } from '../cli.error.js';
+import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
 import { emit, segment, withJsonOption, type CommandContext } from './command-context.js';
@@ -16,9 +16,7 @@ const pageFlagsSchema = z.object({
 });
 
 function parsePageFlags(flags: Record<string, unknown>): z.output<typeof pageFlagsSchema> {
-  const parsed = pageFlagsSchema.safeParse({ limit: flags.limit, offset: flags.offset });
-  if (!parsed.success) throw usageError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  return parsed.data;
+  return parseOrThrow(pageFlagsSchema, { limit: flags.limit, offset: flags.offset });
 }
 
 function printUser(out: Writer, user: User): void {

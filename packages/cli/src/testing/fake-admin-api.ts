@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach } from 'node:test';
 
 export interface RecordedRequest {
   method: string;
@@ -26,7 +27,23 @@ export interface FakeAdminApi {
   close(): Promise<void>;
 }
 
-export async function startFakeAdminApi(): Promise<FakeAdminApi> {
+/**
+ * The fake for the enclosing `describe`: listening before its tests, its recorded requests
+ * emptied before each test, closed after them. The object is handed out at once and filled in
+ * when the server starts, so a suite can hold it in a `const`.
+ */
+export function useFakeAdminApi(): FakeAdminApi {
+  const api = {} as FakeAdminApi;
+  before(() => startFakeAdminApi(api));
+  after(() => api.close());
+  beforeEach(() => {
+    api.requests.length = 0;
+  });
+  return api;
+}
+
+/** Starts a fake admin API; with `into`, that object becomes the fake (see useFakeAdminApi). */
+export async function startFakeAdminApi(into: Partial<FakeAdminApi> = {}): Promise<FakeAdminApi> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -46,7 +63,7 @@ export async function startFakeAdminApi(): Promise<FakeAdminApi> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
-  const api: FakeAdminApi = {
+  const api = Object.assign(into, {
     port: (server.address() as AddressInfo).port,
     requests: [],
     reply: () => ({ status: 500, body: { error: 'test.no_reply', message: 'the test set no reply' } }),
@@ -55,6 +72,6 @@ export async function startFakeAdminApi(): Promise<FakeAdminApi> {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
-  };
+  });
   return api;
 }

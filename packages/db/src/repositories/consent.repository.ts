@@ -3,12 +3,17 @@
  * page writes one and the very next authorization request must see it.
  */
 import type { Database } from '../database.js';
+import type { ConsentRow } from '../schema.js';
 
 export interface Consent {
   accountId: string;
   clientId: string;
   scopes: string[];
   updatedAt: Date;
+}
+
+function toConsent(row: ConsentRow): Consent {
+  return { accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), updatedAt: row.updated_at };
 }
 
 export function createConsentRepository(db: Database) {
@@ -20,7 +25,7 @@ export function createConsentRepository(db: Database) {
         .where('account_id', '=', accountId)
         .where('client_id', '=', clientId)
         .executeTakeFirst();
-      return row && { accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), updatedAt: row.updated_at };
+      return row && toConsent(row);
     },
 
     /** Stores the union of what was granted before and what was granted now. */
@@ -36,7 +41,7 @@ export function createConsentRepository(db: Database) {
 
     async listForAccount(accountId: string): Promise<Consent[]> {
       const rows = await db.primary.selectFrom('consents').selectAll().where('account_id', '=', accountId).orderBy('client_id').execute();
-      return rows.map((row) => ({ accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), updatedAt: row.updated_at }));
+      return rows.map(toConsent);
     },
 
     async revoke(accountId: string, clientId?: string): Promise<number> {

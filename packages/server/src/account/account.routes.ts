@@ -16,6 +16,7 @@ import { formBody } from '../http/form-body.js';
 import { sendPage } from '../http/render.js';
 import { nonceOf } from '../http/request-state.js';
 import { AppError } from '../http/app-error.js';
+import { csrfField, csrfOnlyForm, totpForm } from '../interactions/forms.js';
 import type { MfaService } from '../mfa/mfa.service.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
 import type { AccountArtefacts } from '../oidc/account-artefacts.js';
@@ -31,10 +32,7 @@ import type { AccountSession } from './account-session.js';
 import { failureMessage, type AccountPages } from './account-pages.js';
 import type { AttemptGuard } from '../limits/attempt-guard.js';
 
-const csrf = z.string().max(200);
-const passwordForm = z.object({ csrf, current_password: z.string().max(1024), new_password: z.string().max(1024) });
-const codeForm = z.object({ csrf, code: z.string().max(64) });
-const startForm = z.object({ csrf });
+const passwordForm = z.object({ csrf: csrfField, current_password: z.string().max(1024), new_password: z.string().max(1024) });
 const CODES = 'portcullis.account.codes';
 
 export interface AccountRoutesDeps {
@@ -115,7 +113,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/totp/start', formBody(), async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    parsePost(ctx, session, startForm);
+    parsePost(ctx, session, csrfOnlyForm);
     if (await deps.mfa.isEnabled(session.accountId)) return pages.redirectWith(ctx, session, '/account');
     await deps.mfa.startEnrolment({ id: session.accountId, email: session.email });
     ctx.status = 303;
@@ -125,9 +123,9 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.get('/totp/setup', async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    if (await deps.mfa.isEnabled(session.accountId)) return pages.redirectWith(ctx, session, '/account');
     const enrolment = await deps.mfa.pendingEnrolment({ id: session.accountId, email: session.email });
-    // Reached without pressing the button (a bookmark, a link from elsewhere): back to the start.
+    // TOTP already on (no pending seed then), or reached without pressing the button (a
+    // bookmark, a link from elsewhere): back to the account page.
     if (!enrolment) return pages.redirectWith(ctx, session, '/account');
     const { error } = pages.takeFlash(ctx, session);
     sendPage(ctx, 200, totpSetupView({
@@ -144,7 +142,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/totp/setup', formBody(), async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    const form = parsePost(ctx, session, codeForm);
+    const form = parsePost(ctx, session, totpForm);
     const codes = await deps.mfa.confirmEnrolment(session.accountId, form.code);
     await record(ctx, session, { type: 'mfa.enabled', outcome: codes ? 'success' : 'failure', detail: { during: 'account' } });
     if (!codes) return pages.redirectWith(ctx, session, '/account/totp/setup', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
@@ -183,7 +181,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/recovery-codes', formBody(), async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    const form = parsePost(ctx, session, codeForm);
+    const form = parsePost(ctx, session, totpForm);
     const codes = await deps.mfa.regenerateRecoveryCodes(session.accountId, form.code);
     await record(ctx, session, { type: 'mfa.recovery_codes_regenerated', outcome: codes ? 'success' : 'failure' });
     if (!codes) return pages.redirectWith(ctx, session, '/account/recovery-codes', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
@@ -202,7 +200,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.post('/totp/disable', formBody(), async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    const form = parsePost(ctx, session, codeForm);
+    const form = parsePost(ctx, session, totpForm);
     const result = await deps.mfa.disable(session.accountId, form.code);
     if (result.disabled) {
       const ended = await deps.artefacts.endSessions(session.accountId, session.sessionId);

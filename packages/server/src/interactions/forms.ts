@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const csrf = z.string().max(200);
+export const csrfField = z.string().max(200);
+const csrf = csrfField;
 /** Long enough for any real password (the policy allows 256 code points, up to 4 bytes each). */
 const password = z.string().min(1, 'Enter your password.').max(1024, 'The password is too long.');
 

@@ -115,9 +115,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       const error = new AppError('interaction.invalid_credentials');
       return renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
     }
-    const mfaRequired = await secondFactor.mfaRequired(details, result.account.id);
-    await deps.audit.record({ type: 'signin', accountId: result.account.id, clientId: clientIdOf(details), detail: { mfa_required: mfaRequired } }, meta);
-    await secondFactor.afterPassword(ctx, details, result.account.id, mfaRequired);
+    const step = await secondFactor.secondStep(details, result.account.id);
+    await deps.audit.record({ type: 'signin', accountId: result.account.id, clientId: clientIdOf(details), detail: { mfa_required: step !== 'none' } }, meta);
+    await secondFactor.afterPassword(ctx, details, result.account, step);
   });
 
   router.get('/recovery', async (ctx) => {
@@ -197,9 +197,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       if (!(error instanceof AppError) || !error.code.startsWith('registration.')) throw error;
       return renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
     }
-    const mfaRequired = await secondFactor.mfaRequired(details, account.id);
-    await deps.audit.record({ type: 'account.registered', accountId: account.id, clientId: clientIdOf(details), detail: { mfa_required: mfaRequired } }, requestMeta(ctx));
-    await secondFactor.afterPassword(ctx, details, account.id, mfaRequired);
+    const step = await secondFactor.secondStep(details, account.id);
+    await deps.audit.record({ type: 'account.registered', accountId: account.id, clientId: clientIdOf(details), detail: { mfa_required: step !== 'none' } }, requestMeta(ctx));
+    await secondFactor.afterPassword(ctx, details, account, step);
   });
 
   router.post('/consent', formBody(), async (ctx) => {

@@ -35,6 +35,8 @@ import { LIMITED_MESSAGE } from './limited.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
+/** After a verified password: nothing more, a code from the app, or setting the app up first. */
+export type SecondStep = 'none' | 'code' | 'enrol';
 const ENROL_INTRO = 'This application asks for two-step verification. Set up an authenticator app to continue.';
 
 export interface SecondFactorDeps {
@@ -109,22 +111,19 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   }
 
   return {
-    /** Whether a verified password must be followed by a code (TOTP on, or MFA demanded). */
-    async mfaRequired(details: Interaction, accountId: string): Promise<boolean> {
-      return (await deps.mfa.isEnabled(accountId)) || demandsMfa(details.params);
+    /** What a verified password leads to: a code (TOTP on), setting up an app (MFA demanded), or nothing. */
+    async secondStep(details: Interaction, accountId: string): Promise<SecondStep> {
+      if (await deps.mfa.isEnabled(accountId)) return 'code';
+      return demandsMfa(details.params) ? 'enrol' : 'none';
     },
 
     /** After a verified password (or a registration): finish, or hand over to the code step. */
-    async afterPassword(ctx: Context, details: Interaction, accountId: string, mfaRequired: boolean): Promise<void> {
-      if (!mfaRequired) return finish(ctx, accountId, 'password');
+    async afterPassword(ctx: Context, details: Interaction, account: { id: string; email: string }, step: SecondStep): Promise<void> {
+      if (step === 'none') return finish(ctx, account.id, 'password');
       // MFA demanded but not set up: the seed to enrol is stored now, in this POST, so the
       // page that shows it only reads.
-      if (!(await deps.mfa.isEnabled(accountId))) {
-        const account = await deps.accounts.findById(accountId);
-        if (!account) throw new AppError('interaction.expired');
-        await deps.mfa.startEnrolment(account);
-      }
-      await saveState(deps.getProvider(), ctx, { accountId, failures: 0, verified: false });
+      if (step === 'enrol') await deps.mfa.startEnrolment(account);
+      await saveState(deps.getProvider(), ctx, { accountId: account.id, failures: 0, verified: false });
       ctx.status = 303;
       ctx.redirect(paths(details.uid).start);
     },

@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { RequestContext, RequestFacts } from './request-context.js';
 import { traceIdOf } from './trace-context.js';
+import { requestIdOf } from '../http/request-state.js';
 
 interface OidcFacts {
   route?: string;
@@ -78,7 +79,7 @@ export function observeRequests(deps: { listener: 'public' | 'admin'; logger: Lo
         logger.log(level, 'request', {
           kind: 'request',
           listener,
-          requestId: (ctx.state as { requestId?: string }).requestId,
+          requestId: requestIdOf(ctx),
           traceId,
           method: ctx.method,
           route,

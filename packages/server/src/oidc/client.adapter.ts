@@ -18,8 +18,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** With a `cache`, lookups go through it (client-cache.ts says how long a change takes). */
-export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache?: ClientCache): Adapter {
+/** Lookups go through `cache` (client-cache.ts says how long a change takes). */
+export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache: ClientCache): Adapter {
   const readOnly = () => Promise.reject(new Error('clients are managed through the admin API'));
   const load = async (id: string, fromPrimary = false): Promise<AdapterPayload | undefined> => {
     const client = await (fromPrimary ? clients.findByIdOnPrimary(id) : clients.findById(id));
@@ -29,7 +29,6 @@ export function createClientAdapter(clients: ClientRepository, box: SecretBox, c
   };
   return {
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (!cache) return load(id);
       // Frozen once when loaded instead of copied per lookup (a copy was 3 % of an
       // introspection's CPU): the provider cannot change what the next lookup gets, and if it
       // ever tried, strict-mode code would throw rather than corrupt the cache silently.

@@ -41,6 +41,9 @@ export const redisKeys = {
   account: (model: string, accountId: string) => `${REDIS_KEY_PREFIX}account:${model}:${accountId}`,
 };
 
+/** What a Grant's record key starts with (FIND_WITH_GRANT appends the grant id). */
+const GRANT_RECORD_PREFIX = redisKeys.record('Grant', '');
+
 /** Ids of the live sessions or grants of one account (the Redis twin of the PostgreSQL query). */
 export async function listIdsByAccount(redis: Redis, model: 'Session' | 'Grant', accountId: string, now = new Date()): Promise<string[]> {
   return redis.zrangebyscore(redisKeys.account(model, accountId), `(${now.getTime()}`, '+inf');
@@ -104,7 +107,7 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
         if (ahead) return ahead;
       }
       if (prefetch && GRANTABLE.has(this.model)) {
-        const [payload, consumed, grantId, grant, grantConsumed] = await redis.oidcFindWithGrant(redisKeys.record(this.model, id), redisKeys.record('Grant', ''));
+        const [payload, consumed, grantId, grant, grantConsumed] = await redis.oidcFindWithGrant(redisKeys.record(this.model, id), GRANT_RECORD_PREFIX);
         if (!payload) return undefined;
         if (grantId && grant) prefetch.remember(grantId, decode(grant, grantConsumed));
         return decode(payload, consumed);
@@ -128,7 +131,9 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
       if (won === 1) return;
       // Lost to another redemption of the same code or refresh token (or nothing to redeem):
       // a replay, so the whole grant goes, the winner's tokens included.
-      const grantId = text((await this.find(id))?.grantId);
+      // The payload alone: a find would also read the grant ahead, right before it is revoked.
+      const stored = await redis.hget(redisKeys.record(this.model, id), 'payload');
+      const grantId = stored ? text((JSON.parse(stored) as AdapterPayload).grantId) : undefined;
       if (grantId) {
         await this.revokeByGrantId(grantId);
         await redis.oidcDestroy(redisKeys.record('Grant', grantId));
