@@ -64,6 +64,9 @@ import { createAccountModule } from './account/account.module.js';
 import { createLimits } from './limits/limits.js';
 import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
 import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
+import { createSessionEnding } from './accounts/session-ending.js';
+import { createPasswordChangeService } from './accounts/password-change.service.js';
+import { createSecondFactorService } from './mfa/second-factor.service.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { errorMessage } from './error-message.js';
@@ -160,7 +163,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const accountService = createAccountService({ accounts, hasher, policy });
     // Counters are shared through Redis when instances share one; in memory otherwise.
     const limits = createLimits({ policy: limitPolicy(options.limits), redis: redis?.client, exempt: config.rateLimitExempt });
-    const signIn = createGuardedSignIn({ accountService, guard: limits.password });
+    const signIn = createGuardedSignIn({ accountService, guard: limits.password, audit });
     const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
@@ -173,12 +176,17 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
 
-    const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
+    // Every way a session ends, every code check and every password change goes through one
+    // service each, which owns its limits, audit events and side effects.
+    const ending = createSessionEnding({ artefacts, audit });
+    const secondFactor = createSecondFactorService({ mfa, guard: limits.mfa, audit, sessions: ending });
+    const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
+
+    const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
     // The account page, in every mode.
     const account = await createAccountModule({
-      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, hasher, policy, mfa, audit, sealed, csrf,
-      artefacts, passwordGuard: limits.password,
+      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending,
     });
     routers.push(...account.routers);
     ownPrefixes.push(account.prefix);
@@ -189,7 +197,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     }
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, pingRedis: redis?.ping,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, pingRedis: redis?.ping,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key

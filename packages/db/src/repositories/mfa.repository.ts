@@ -4,6 +4,8 @@
  * - A code is accepted once: `acceptStep` is one conditional UPDATE (`last_step < step`), so of
  *   any number of concurrent submissions of one code exactly one moves the step forward.
  * - A recovery code is used once, by the same conditional-UPDATE pattern on `used_at`.
+ * - There is no pending seed here: an enrolment's seed lives in the flow that started it (an
+ *   interaction or an account-page session) until a code from it verifies (SECURITY.md A15).
  * Sealing the seed and hashing the codes is the caller's job; this file sees ciphertext and
  * digests only.
  */
@@ -14,7 +16,7 @@ export interface TotpRecord {
   accountId: string;
   secretCiphertext: string;
   lastStep: number;
-  /** Null while the enrolment waits for its first code. */
+  /** Null only on rows an older release left pending; such a row never verifies a code. */
   enabledAt: Date | null;
   updatedAt: Date;
 }
@@ -33,34 +35,23 @@ export function createMfaRepository(db: Database) {
       return row && { accountId: row.account_id, secretCiphertext: row.secret_ciphertext, lastStep: Number(row.last_step), enabledAt: row.enabled_at, updatedAt: row.updated_at };
     },
 
-    /** Stores a new seed awaiting its first code. Refuses (false) when TOTP is already on. */
-    async savePending(accountId: string, secretCiphertext: string): Promise<boolean> {
-      const now = new Date();
-      const result = await db.primary
-        .insertInto('account_totp')
-        .values({ account_id: accountId, secret_ciphertext: secretCiphertext, enabled_at: null })
-        .onConflict((oc) =>
-          oc.column('account_id').doUpdateSet({ secret_ciphertext: secretCiphertext, last_step: 0, updated_at: now }).where('account_totp.enabled_at', 'is', null),
-        )
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
-    },
-
     /**
-     * Turns a pending enrolment on with the step of its first accepted code, and stores its
-     * recovery codes, in one transaction: either TOTP is on with codes, or nothing changed.
-     * False when the enrolment is not pending (already on, or gone).
+     * Turns TOTP on with a seed the caller's flow held (never a row another flow could read) and
+     * the step of its first accepted code, and stores its recovery codes, in one transaction:
+     * either TOTP is on with codes, or nothing changed. False when TOTP is already on. A row
+     * left pending by an older release (enabled_at null) is replaced.
      */
-    async activate(accountId: string, step: number, codeHashes: string[]): Promise<boolean> {
+    async enable(accountId: string, secretCiphertext: string, step: number, codeHashes: string[]): Promise<boolean> {
       return db.primary.transaction().execute(async (trx) => {
+        const now = new Date();
         const result = await trx
-          .updateTable('account_totp')
-          .set({ enabled_at: new Date(), last_step: step, updated_at: new Date() })
-          .where('account_id', '=', accountId)
-          .where('enabled_at', 'is', null)
-          .where('last_step', '<', step)
+          .insertInto('account_totp')
+          .values({ account_id: accountId, secret_ciphertext: secretCiphertext, last_step: step, enabled_at: now })
+          .onConflict((oc) =>
+            oc.column('account_id').doUpdateSet({ secret_ciphertext: secretCiphertext, last_step: step, enabled_at: now, updated_at: now }).where('account_totp.enabled_at', 'is', null),
+          )
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return false;
+        if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
         await replaceCodes(trx, accountId, codeHashes);
         return true;
       });

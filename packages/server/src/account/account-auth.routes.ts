@@ -5,8 +5,13 @@
  * - `/account/callback` redeems the code like any client, then binds the account page to the
  *   provider session that signed in (account-session.ts). Sign-in itself, with its second
  *   factor, is the ordinary interaction: the account page adds no other way in.
- * - "Sign out" (POST, CSRF) ends the provider session in this browser, so every application's
- *   sign-in prompt comes back too, and writes one `session.revoked` event.
+ * - `/account/login?step_up=mfa` asks for the second factor as well (`acr_values`): the account
+ *   pages send a session that signed in with a password only there once the account has an
+ *   authenticator app (account-pages.ts); the provider then asks only for the code.
+ * - "Sign out" (POST, CSRF) ends the provider session in this browser the way every ending of a
+ *   session goes (accounts/session-ending.ts: grants revoked, back-channel logout tokens, one
+ *   `session.revoked` event), so every application's sign-in prompt comes back too. It is
+ *   allowed to a session of any strength: ending one's own session only takes power away.
  */
 import Router from '@koa/router';
 import * as oidc from 'openid-client';
@@ -16,11 +21,12 @@ import { nonceOf, requestIdOf } from '../http/request-state.js';
 import { formBody } from '../http/form-body.js';
 import { AppError } from '../http/app-error.js';
 import type { Logger } from '../observability/logger.js';
-import type { AuditService } from '../audit/audit.service.js';
 import { requestMeta } from '../audit/audit.service.js';
 import { logoutSuccessView } from '../views/logout-success.view.js';
 import { ACCOUNT_CLIENT_ID, ACCOUNT_SCOPE, type AccountRelyingParty } from './account-client.js';
 import type { AccountSessions } from './account-session.js';
+import type { SessionEnding } from '../accounts/session-ending.js';
+import { ACR } from '../oidc/acr.js';
 import type { AccountPages } from './account-pages.js';
 import { beginSignIn } from '../oidc/self-sign-in.js';
 
@@ -31,7 +37,7 @@ export interface AccountAuthDeps {
   rp: AccountRelyingParty;
   sessions: AccountSessions;
   pages: AccountPages;
-  audit: AuditService;
+  ending: SessionEnding;
   logger: Logger;
 }
 
@@ -42,7 +48,8 @@ export function accountAuthRoutes(deps: AccountAuthDeps): Router {
   const cookieOptions = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure, path: '/account', overwrite: true };
 
   router.get('/login', async (ctx) => {
-    const { url, pending: started } = await beginSignIn(await deps.rp.configuration(), { redirectUri: `${deps.issuer}/account/callback`, scope: ACCOUNT_SCOPE });
+    const stepUp = ctx.query.step_up === 'mfa';
+    const { url, pending: started } = await beginSignIn(await deps.rp.configuration(), { redirectUri: `${deps.issuer}/account/callback`, scope: ACCOUNT_SCOPE, ...(stepUp && { acrValues: ACR.mfa }) });
     ctx.cookies.set(cookie, Buffer.from(JSON.stringify(started)).toString('base64url'), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
     ctx.status = 303;
     ctx.redirect(url.href);
@@ -86,9 +93,8 @@ export function accountAuthRoutes(deps: AccountAuthDeps): Router {
       return;
     }
     deps.pages.requireCsrf(ctx, session);
-    await deps.sessions.endProviderSession(ctx);
+    await deps.ending.end(session.accountId, [{ id: session.sessionId, handle: session.handle }], { reason: 'sign_out', clientId: ACCOUNT_CLIENT_ID, meta: requestMeta(ctx) });
     deps.sessions.clear(ctx);
-    await deps.audit.record({ type: 'session.revoked', accountId: session.accountId, clientId: ACCOUNT_CLIENT_ID, detail: { reason: 'sign_out' } }, requestMeta(ctx));
     ctx.status = 303;
     ctx.redirect('/account/signed-out');
   });

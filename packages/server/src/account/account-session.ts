@@ -8,11 +8,14 @@
  * So the account page ends whenever the provider session does (sign-out, expiry, a password
  * change elsewhere, another person signing in in this browser), with no second session store.
  * The CSRF scope of its forms is bound to the `sid` (SECURITY.md A12).
+ * `acr` says how the provider session signed in; the account pages compare it with the account's
+ * current factors (account-pages.ts) before anything is shown or changed (SECURITY.md A16).
  */
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import type { AccountRepository } from '@portcullis/db';
+import { sessionHandle } from '../oidc/account-artefacts.js';
 import { ACCOUNT_CLIENT_ID } from './account-client.js';
 
 export interface AccountSession {
@@ -20,7 +23,11 @@ export interface AccountSession {
   email: string;
   /** The provider session's id (its cookie value), kept alive by a password change. */
   sessionId: string;
+  /** The session's name outside the server (oidc/account-artefacts.ts `sessionHandle`). */
+  handle: string;
   csrfScope: string;
+  /** How the provider session signed in (oidc/acr.ts); undefined for a session older than acr. */
+  acr?: string;
 }
 
 const cookieValue = z.object({ a: z.string().min(1).max(200), s: z.string().min(1).max(200) });
@@ -30,8 +37,6 @@ export interface AccountSessions {
   /** Binds the account page to this browser's provider session, which must be `accountId`'s. */
   establish(ctx: Context, accountId: string): Promise<boolean>;
   clear(ctx: Context): void;
-  /** Ends the provider session of this browser (the account page's "Sign out"). */
-  endProviderSession(ctx: Context): Promise<void>;
 }
 
 export function createAccountSessions(deps: { getProvider(): Provider; accounts: AccountRepository; secure: boolean }): AccountSessions {
@@ -60,7 +65,7 @@ export function createAccountSessions(deps: { getProvider(): Provider; accounts:
       if (!session || session.accountId !== accountId || session.sidFor(ACCOUNT_CLIENT_ID) !== sid) return undefined;
       const account = await deps.accounts.findById(accountId);
       if (!account || account.disabled) return undefined;
-      return { accountId, email: account.email, sessionId: session.jti, csrfScope: `account:${sid}` };
+      return { accountId, email: account.email, sessionId: session.jti, handle: sessionHandle(session.uid), csrfScope: `account:${sid}`, ...(typeof session.acr === 'string' && { acr: session.acr }) };
     },
 
     async establish(ctx, accountId) {
@@ -73,11 +78,6 @@ export function createAccountSessions(deps: { getProvider(): Provider; accounts:
 
     clear(ctx) {
       ctx.cookies.set(name, null, options);
-    },
-
-    async endProviderSession(ctx) {
-      const session = await providerSession(ctx);
-      if (session) await session.destroy();
     },
   };
 }

@@ -14,9 +14,9 @@ import type { Context } from 'koa';
 import { formBody } from '../http/form-body.js';
 import { sendPage } from '../http/render.js';
 import { nonceOf } from '../http/request-state.js';
-import type { AuditService } from '../audit/audit.service.js';
 import { requestMeta } from '../audit/audit.service.js';
-import type { AccountArtefacts, SessionSummary } from '../oidc/account-artefacts.js';
+import type { SessionSummary } from '../oidc/account-artefacts.js';
+import type { SessionEnding } from '../accounts/session-ending.js';
 import { accountSessionsView } from '../views/account-sessions.view.js';
 import { ACCOUNT_CLIENT_ID } from './account-client.js';
 import type { AccountSession } from './account-session.js';
@@ -24,25 +24,20 @@ import type { AccountPages } from './account-pages.js';
 
 export interface AccountSessionRoutesDeps {
   pages: AccountPages;
-  artefacts: AccountArtefacts;
-  audit: AuditService;
+  ending: SessionEnding;
 }
 
 export function accountSessionRoutes(deps: AccountSessionRoutesDeps): Router {
   const router = new Router({ prefix: '/account/sessions' });
   const { pages } = deps;
 
-  const end = async (ctx: Context, session: AccountSession, ended: SessionSummary[]) => {
-    for (const target of ended) {
-      await deps.artefacts.endSession(target);
-      await deps.audit.record({ type: 'session.revoked', accountId: session.accountId, clientId: ACCOUNT_CLIENT_ID, detail: { reason: 'account_page', session: target.handle } }, requestMeta(ctx));
-    }
-  };
+  const end = (ctx: Context, session: AccountSession, ended: SessionSummary[]) =>
+    deps.ending.end(session.accountId, ended, { reason: 'account_page', clientId: ACCOUNT_CLIENT_ID, meta: requestMeta(ctx) });
 
   router.get('/', async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    const sessions = await deps.artefacts.listSessions(session.accountId);
+    const sessions = await deps.ending.listSessions(session.accountId);
     sendPage(ctx, 200, accountSessionsView({
       nonce: nonceOf(ctx),
       csrfToken: pages.csrfToken(session),
@@ -62,7 +57,7 @@ export function accountSessionRoutes(deps: AccountSessionRoutesDeps): Router {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     pages.requireCsrf(ctx, session);
-    const others = (await deps.artefacts.listSessions(session.accountId)).filter((s) => s.id !== session.sessionId);
+    const others = (await deps.ending.listSessions(session.accountId)).filter((s) => s.id !== session.sessionId);
     await end(ctx, session, others);
     pages.redirectWith(ctx, session, '/account/sessions', { kind: 'notice', message: others.length === 1 ? 'One other session was signed out.' : `${others.length} other sessions were signed out.` });
   });
@@ -71,7 +66,7 @@ export function accountSessionRoutes(deps: AccountSessionRoutesDeps): Router {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     pages.requireCsrf(ctx, session);
-    const target = (await deps.artefacts.listSessions(session.accountId)).find((s) => s.handle === ctx.params.handle);
+    const target = (await deps.ending.listSessions(session.accountId)).find((s) => s.handle === ctx.params.handle);
     if (!target) return pages.redirectWith(ctx, session, '/account/sessions', { kind: 'error', message: 'That session has already ended.' });
     if (target.id === session.sessionId) return pages.redirectWith(ctx, session, '/account/sessions', { kind: 'error', message: 'To end this session, use "Sign out" on your account page.' });
     await end(ctx, session, [target]);

@@ -1,13 +1,19 @@
 /**
- * The account page and its settings, behind the account session (account-session.ts):
+ * The account page and its settings, behind the account session (account-session.ts) and its
+ * step-up rule (account-pages.ts: a password-only session of an account with an authenticator
+ * app sees and changes nothing until it signs in with the code):
  * - `/account`: the email and what can be changed;
- * - password change (current password, policy, other sessions ended, grants revoked);
- * - authenticator app: set up (QR code and setup key, confirmed by a code, then recovery codes
- *   shown once), regenerate recovery codes (a current code), turn off (a code or a recovery
- *   code; like a password change, it ends every other session and revokes every grant, since a
- *   session or refresh token obtained with the weaker sign-in must not outlive the change).
- * Every POST checks CSRF first, writes exactly one audit event, and answers 303; an error
- * travels to the form page in a sealed one-shot cookie and shows in role="alert".
+ * - password change (accounts/password-change.service.ts);
+ * - authenticator app (mfa/second-factor.service.ts): set up (QR code and setup key, confirmed by
+ *   a code, then recovery codes shown once), regenerate recovery codes (a current code), turn off
+ *   (a code or a recovery code). Turning it on or off ends every other session and revokes every
+ *   grant (SECURITY.md A16).
+ * - The seed of a set-up started here lives in a sealed cookie bound to this account session
+ *   (its `sid`), never in a row another flow could read: it is shown to this session only, and
+ *   every start makes a new one (SECURITY.md A15).
+ * Every POST checks CSRF first and answers 303 (an error travels to the form page in a sealed
+ * one-shot cookie and shows in role="alert"), except a guess the limits refuse: 429 with
+ * Retry-After and the form again. Each service call writes its own audit event.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -17,11 +23,12 @@ import { sendPage } from '../http/render.js';
 import { nonceOf } from '../http/request-state.js';
 import { AppError } from '../http/app-error.js';
 import { csrfField, csrfOnlyForm, totpForm } from '../interactions/forms.js';
-import type { MfaService } from '../mfa/mfa.service.js';
+import { LIMITED_MESSAGE } from '../interactions/limited.js';
+import type { SecondFactorService } from '../mfa/second-factor.service.js';
+import { PENDING_ENROLMENT_MS } from '../mfa/mfa.service.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
-import type { AccountArtefacts } from '../oidc/account-artefacts.js';
-import type { AuditInput, AuditService } from '../audit/audit.service.js';
 import { requestMeta } from '../audit/audit.service.js';
+import type { CheckAt } from '../limits/guarded-check.js';
 import { accountView } from '../views/account.view.js';
 import { accountPasswordView } from '../views/account-password.view.js';
 import { accountConfirmView } from '../views/account-confirm.view.js';
@@ -30,30 +37,37 @@ import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import { ACCOUNT_CLIENT_ID } from './account-client.js';
 import type { AccountSession } from './account-session.js';
 import { failureMessage, type AccountPages } from './account-pages.js';
-import type { AttemptGuard } from '../limits/attempt-guard.js';
 
 const passwordForm = z.object({ csrf: csrfField, current_password: z.string().max(1024), new_password: z.string().max(1024) });
 const CODES = 'portcullis.account.codes';
+const PENDING = 'portcullis.account.totp';
 
 export interface AccountRoutesDeps {
   pages: AccountPages;
-  mfa: MfaService;
+  secondFactor: SecondFactorService;
   passwords: PasswordChangeService;
-  artefacts: AccountArtefacts;
-  audit: AuditService;
   passwordMinLength: number;
-  passwordGuard: AttemptGuard;
 }
 
 export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = new Router({ prefix: '/account' });
-  const { pages } = deps;
-  const record = (ctx: Context, session: AccountSession, input: Omit<AuditInput, 'accountId' | 'clientId'>) =>
-    deps.audit.record({ ...input, accountId: session.accountId, clientId: ACCOUNT_CLIENT_ID }, requestMeta(ctx));
+  const { pages, secondFactor } = deps;
+  const at = (ctx: Context): CheckAt => ({ ip: ctx.ip, meta: requestMeta(ctx), clientId: ACCOUNT_CLIENT_ID });
   const codesCookie = (session: AccountSession) => ({ path: '/account', aad: `codes:account:${session.accountId}:${session.csrfScope}` });
+  const pendingCookie = (session: AccountSession) => ({ path: '/account', aad: `totp-pending:account:${session.accountId}:${session.csrfScope}` });
+  const pendingOf = (ctx: Context, session: AccountSession) => {
+    const value = pages.sealed.read(ctx, PENDING, pendingCookie(session));
+    return typeof value === 'string' ? value : undefined;
+  };
   const showCodes = (ctx: Context, session: AccountSession, codes: string[]) => {
     pages.sealed.put(ctx, CODES, codes, { ...codesCookie(session), maxAgeMs: 10 * 60 * 1000 });
     pages.redirectWith(ctx, session, '/account/recovery-codes/new');
+  };
+  /** A guess the limits refused: 429, Retry-After, and the form again with the reason. */
+  const limited = (ctx: Context, retryAfterSeconds: number, render: (error: string) => void) => {
+    ctx.set('Retry-After', String(retryAfterSeconds));
+    ctx.status = 429;
+    render(LIMITED_MESSAGE);
   };
   /** Parses a POST after its CSRF check; a malformed form is a 400, not a flash. */
   const parsePost = <T>(ctx: Context, session: AccountSession, schema: z.ZodType<T>): T => {
@@ -66,7 +80,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   router.get('/', async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    const status = await deps.mfa.status(session.accountId);
+    const status = await secondFactor.status(session.accountId);
     sendPage(ctx, 200, accountView({
       nonce: nonceOf(ctx),
       csrfToken: pages.csrfToken(session),
@@ -77,58 +91,46 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     }));
   });
 
+  const passwordPage = (ctx: Context, session: AccountSession, status: number, error?: string) =>
+    sendPage(ctx, status, accountPasswordView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), passwordMinLength: deps.passwordMinLength, ...(error && { error }) }));
+
   router.get('/password', async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
-    const { error } = pages.takeFlash(ctx, session);
-    sendPage(ctx, 200, accountPasswordView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), passwordMinLength: deps.passwordMinLength, ...(error && { error }) }));
+    passwordPage(ctx, session, 200, pages.takeFlash(ctx, session).error);
   });
 
   router.post('/password', formBody(), async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     const form = parsePost(ctx, session, passwordForm);
-    // The current-password check is a password guess like any other (SECURITY.md A1): it is
-    // counted before argon2 runs, against the same per-account and per-address limits.
-    const attempt = await deps.passwordGuard.begin(session.email, ctx.ip);
-    if (!attempt.allowed) {
-      return pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: `Too many attempts. Try again in ${attempt.retryAfterSeconds} seconds.` });
-    }
     try {
-      const result = await deps.passwords.change({ accountId: session.accountId, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId });
-      await record(ctx, session, { type: 'password.changed', detail: { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked } });
-      await attempt.succeeded();
+      const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx) });
+      if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => passwordPage(ctx, session, 429, error));
       pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'Your password was changed. You were signed out everywhere else.' });
     } catch (error) {
-      if (error instanceof AppError && error.code === 'account.invalid_password') await attempt.failed();
-      else await attempt.succeeded();
-      const message = failureMessage(error, ['account.invalid_password', 'registration.password']);
-      await record(ctx, session, { type: 'password.changed', outcome: 'failure', detail: { reason: error instanceof AppError ? error.code : 'unknown' } });
-      pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message });
+      pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: failureMessage(error, ['account.invalid_password', 'registration.password']) });
     }
   });
 
-  // Setting up starts with a POST (the button on the account page): storing the pending seed is
-  // a write, and nothing is written on a GET (SECURITY.md A12). The page then shows that seed.
+  // Setting up starts with a POST (the button on the account page): making a seed is a write,
+  // and nothing is written on a GET (SECURITY.md A12). Each press makes a new seed.
   router.post('/totp/start', formBody(), async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     parsePost(ctx, session, csrfOnlyForm);
-    if (await deps.mfa.isEnabled(session.accountId)) return pages.redirectWith(ctx, session, '/account');
-    await deps.mfa.startEnrolment({ id: session.accountId, email: session.email });
+    if (await secondFactor.isEnabled(session.accountId)) return pages.redirectWith(ctx, session, '/account');
+    const pending = await secondFactor.beginEnrolment(session.accountId);
+    pages.sealed.put(ctx, PENDING, pending, { ...pendingCookie(session), maxAgeMs: PENDING_ENROLMENT_MS });
     ctx.status = 303;
     ctx.redirect('/account/totp/setup');
   });
 
-  router.get('/totp/setup', async (ctx) => {
-    const session = await pages.signedIn(ctx);
-    if (!session) return;
-    const enrolment = await deps.mfa.pendingEnrolment({ id: session.accountId, email: session.email });
-    // TOTP already on (no pending seed then), or reached without pressing the button (a
-    // bookmark, a link from elsewhere): back to the account page.
-    if (!enrolment) return pages.redirectWith(ctx, session, '/account');
-    const { error } = pages.takeFlash(ctx, session);
-    sendPage(ctx, 200, totpSetupView({
+  const setupPage = async (ctx: Context, session: AccountSession, status: number, error?: string): Promise<boolean> => {
+    const pending = pendingOf(ctx, session);
+    const enrolment = pending && (await secondFactor.enrolment({ id: session.accountId, email: session.email }, pending));
+    if (!enrolment) return false;
+    sendPage(ctx, status, totpSetupView({
       nonce: nonceOf(ctx),
       csrfToken: pages.csrfToken(session),
       action: '/account/totp/setup',
@@ -137,20 +139,36 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       cancelHref: '/account',
       ...(error && { error }),
     }));
+    return true;
+  };
+
+  router.get('/totp/setup', async (ctx) => {
+    const session = await pages.signedIn(ctx);
+    if (!session) return;
+    const { error } = pages.takeFlash(ctx, session);
+    // TOTP already on, the set-up expired, or reached without pressing the button (a bookmark,
+    // a link from elsewhere): back to the account page.
+    if ((await secondFactor.isEnabled(session.accountId)) || !(await setupPage(ctx, session, 200, error))) pages.redirectWith(ctx, session, '/account');
   });
 
   router.post('/totp/setup', formBody(), async (ctx) => {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     const form = parsePost(ctx, session, totpForm);
-    const codes = await deps.mfa.confirmEnrolment(session.accountId, form.code);
-    await record(ctx, session, { type: 'mfa.enabled', outcome: codes ? 'success' : 'failure', detail: { during: 'account' } });
-    if (!codes) return pages.redirectWith(ctx, session, '/account/totp/setup', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
-    showCodes(ctx, session, codes);
+    const pending = pendingOf(ctx, session);
+    if (!pending) return pages.redirectWith(ctx, session, '/account', { kind: 'error', message: 'The set-up expired. Press "Set up authenticator app" to start again.' });
+    const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx), keepSessionId: session.sessionId, during: 'account' });
+    if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => void setupPage(ctx, session, 429, error));
+    if (!result.codes) return pages.redirectWith(ctx, session, '/account/totp/setup', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
+    pages.sealed.clear(ctx, PENDING, pendingCookie(session));
+    showCodes(ctx, session, result.codes);
   });
 
+  // Shows codes this very session just made (a sealed cookie bound to it), so it is the one page
+  // that does not ask a session that has just turned the app on to step up first: the next page
+  // does, which also proves the app works.
   router.get('/recovery-codes/new', async (ctx) => {
-    const session = await pages.signedIn(ctx);
+    const session = await pages.resolve(ctx);
     if (!session) return;
     const codes = pages.sealed.take(ctx, CODES, codesCookie(session));
     sendPage(ctx, 200, recoveryCodesView({
@@ -160,58 +178,54 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     }));
   });
 
-  const confirmPage = (path: string, view: { title: string; intro: string; label: string; hint?: string; numeric: boolean; button: string }) => {
+  interface ConfirmPage { title: string; intro: string; label: string; hint?: string; numeric: boolean; button: string }
+  const confirmPage = (ctx: Context, session: AccountSession, path: string, view: ConfirmPage, status: number, error?: string) =>
+    sendPage(ctx, status, accountConfirmView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), action: `/account${path}`, ...view, ...(error && { error }) }));
+
+  const confirmRoute = (path: string, view: ConfirmPage, act: (ctx: Context, session: AccountSession, code: string) => Promise<{ limited: true; retryAfterSeconds: number } | { limited: false; done: () => void } | { limited: false; error: string }>) => {
     router.get(path, async (ctx) => {
       const session = await pages.signedIn(ctx);
       if (!session) return;
-      if (!(await deps.mfa.isEnabled(session.accountId))) return pages.redirectWith(ctx, session, '/account');
-      const { error } = pages.takeFlash(ctx, session);
-      sendPage(ctx, 200, accountConfirmView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), action: `/account${path}`, ...view, ...(error && { error }) }));
+      if (!(await secondFactor.isEnabled(session.accountId))) return pages.redirectWith(ctx, session, '/account');
+      confirmPage(ctx, session, path, view, 200, pages.takeFlash(ctx, session).error);
+    });
+    router.post(path, formBody(), async (ctx) => {
+      const session = await pages.signedIn(ctx);
+      if (!session) return;
+      const form = parsePost(ctx, session, totpForm);
+      const outcome = await act(ctx, session, form.code);
+      if (outcome.limited) return limited(ctx, outcome.retryAfterSeconds, (error) => confirmPage(ctx, session, path, view, 429, error));
+      if ('error' in outcome) return pages.redirectWith(ctx, session, `/account${path}`, { kind: 'error', message: outcome.error });
+      outcome.done();
     });
   };
 
-  confirmPage('/recovery-codes', {
+  confirmRoute('/recovery-codes', {
     title: 'Regenerate recovery codes',
     intro: 'A new set of ten recovery codes replaces the old one, which stops working. Enter a code from your authenticator app to continue.',
     label: 'Code',
     numeric: true,
     button: 'Regenerate recovery codes',
+  }, async (ctx, session, code) => {
+    const result = await secondFactor.regenerateRecoveryCodes({ accountId: session.accountId, code, at: at(ctx) });
+    if (result.limited) return result;
+    const { codes } = result;
+    if (!codes) return { limited: false, error: new AppError('mfa.invalid_code').publicMessage };
+    return { limited: false, done: () => showCodes(ctx, session, codes) };
   });
 
-  router.post('/recovery-codes', formBody(), async (ctx) => {
-    const session = await pages.signedIn(ctx);
-    if (!session) return;
-    const form = parsePost(ctx, session, totpForm);
-    const codes = await deps.mfa.regenerateRecoveryCodes(session.accountId, form.code);
-    await record(ctx, session, { type: 'mfa.recovery_codes_regenerated', outcome: codes ? 'success' : 'failure' });
-    if (!codes) return pages.redirectWith(ctx, session, '/account/recovery-codes', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
-    showCodes(ctx, session, codes);
-  });
-
-  confirmPage('/totp/disable', {
+  confirmRoute('/totp/disable', {
     title: 'Turn off authenticator app',
     intro: 'Signing in will ask only for your password. Your recovery codes stop working.',
     label: 'Code or recovery code',
     hint: 'A code from your authenticator app, or one of your unused recovery codes.',
     numeric: false,
     button: 'Turn off authenticator app',
-  });
-
-  router.post('/totp/disable', formBody(), async (ctx) => {
-    const session = await pages.signedIn(ctx);
-    if (!session) return;
-    const form = parsePost(ctx, session, totpForm);
-    const result = await deps.mfa.disable(session.accountId, form.code);
-    if (result.disabled) {
-      const ended = await deps.artefacts.endSessions(session.accountId, session.sessionId);
-      const grantsRevoked = await deps.artefacts.revokeGrants(session.accountId);
-      await record(ctx, session, { type: 'mfa.disabled', detail: { ...(result.method && { method: result.method }), sessions_ended: ended.length, grants_revoked: grantsRevoked } });
-      for (const target of ended) await record(ctx, session, { type: 'session.revoked', detail: { reason: 'mfa_disabled', session: target.handle } });
-    } else {
-      await record(ctx, session, { type: 'mfa.disabled', outcome: 'failure', ...(result.method && { detail: { method: result.method } }) });
-    }
-    if (!result.disabled) return pages.redirectWith(ctx, session, '/account/totp/disable', { kind: 'error', message: 'That code is not valid. Enter a current code from your app or an unused recovery code.' });
-    pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'The authenticator app is turned off.' });
+  }, async (ctx, session, code) => {
+    const result = await secondFactor.disable({ accountId: session.accountId, code, at: at(ctx), keepSessionId: session.sessionId });
+    if (result.limited) return result;
+    if (!result.disabled) return { limited: false, error: 'That code is not valid. Enter a current code from your app or an unused recovery code.' };
+    return { limited: false, done: () => pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'The authenticator app is turned off.' }) };
   });
 
   return router;

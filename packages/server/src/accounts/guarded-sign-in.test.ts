@@ -7,6 +7,7 @@ import { createAccountService } from './account.service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { createPasswordPolicy } from './password-policy.js';
 import { createGuardedSignIn } from './guarded-sign-in.js';
+import type { AuditInput, AuditService } from '../audit/audit.service.js';
 
 const EMAIL = 'ada@example.com';
 
@@ -26,19 +27,26 @@ function setup(overrides: Parameters<typeof limitPolicy>[0] = {}) {
   };
   const limits = createLimits({ policy: limitPolicy(overrides), exempt: [] });
   const accountService = createAccountService({ accounts, hasher, policy: createPasswordPolicy(8, new Set()) });
-  return { calls, limits, signIn: createGuardedSignIn({ accountService, guard: limits.password }) };
+  const events: AuditInput[] = [];
+  const audit = { record: (input: AuditInput) => Promise.resolve(void events.push(input)) } as unknown as AuditService;
+  const guarded = createGuardedSignIn({ accountService, guard: limits.password, audit });
+  // Each check from its own address, as the limits see it.
+  const signIn = { check: (email: string, password: string, ip: string) => guarded.check(email, password, { ip, meta: { ip, userAgent: null }, clientId: null }) };
+  return { calls, limits, signIn, events };
 }
 
 const addressOf = (i: number) => `198.51.${Math.floor(i / 250)}.${i % 250}`;
 
 void describe('guarded sign-in (SECURITY.md A1)', () => {
-  void it('checks at most 100 of 200 parallel wrong passwords from 200 addresses, and reports one lockout', async () => {
-    const { calls, signIn } = setup();
+  void it('checks at most 100 of 200 parallel wrong passwords from 200 addresses, and audits one lockout', async () => {
+    const { calls, signIn, events } = setup();
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => signIn.check(EMAIL, `wrong ${i}`, addressOf(i))));
     assert.equal(calls.verify, 100);
     assert.equal(results.filter((r) => r.limited).length, 100);
-    const lockouts = results.flatMap((r) => (r.limited ? [] : r.lockouts)).filter((l) => l.scope === 'account');
+    const lockouts = events.filter((e) => e.type === 'lockout');
     assert.equal(lockouts.length, 1);
+    assert.deepEqual(lockouts[0]!.detail, { factor: 'password', scope: 'account', seconds: 3600 });
+    assert.equal(lockouts[0]!.accountId, 'acc-1');
   });
 
   void it('refuses the right password too while the account limit holds, and accepts it after the window', async () => {

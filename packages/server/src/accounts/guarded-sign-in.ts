@@ -1,32 +1,32 @@
 /**
- * The password step behind the brute-force limits (SECURITY.md A1): the guard's counters are
- * consumed before argon2 runs, so a refused guess costs the server nothing and of 200 parallel
- * guesses at one account at most `passwordPerAccount.points` are ever checked. The key is the
- * normalised email, known or not, so a lockout says nothing about whether an account exists.
- * A disabled account counts as a failure: it gets the same answer as a wrong password (A2).
+ * The password check behind the brute-force limits (SECURITY.md A1), for the sign-in page and
+ * the account page's current-password check alike: the guard's counters are consumed before
+ * argon2 runs, so a refused guess costs the server nothing and of 200 parallel guesses at one
+ * account at most `passwordPerAccount.points` are ever checked; a failure that reaches a limit
+ * writes one `lockout` event (limits/guarded-check.ts). The key is the normalised email, known
+ * or not, so a lockout says nothing about whether an account exists. A disabled account counts
+ * as a failure: it gets the same answer as a wrong password (A2).
  */
-import type { AttemptGuard, Lockout } from '../limits/attempt-guard.js';
+import type { AttemptGuard } from '../limits/attempt-guard.js';
+import { guardedCheck, type CheckAt, type Guarded } from '../limits/guarded-check.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { AccountService, PasswordCheck } from './account.service.js';
+import { emailSchema } from './email.js';
 
-export type GuardedCheck =
-  | { limited: true; retryAfterSeconds: number }
-  | { limited: false; result: PasswordCheck; lockouts: Lockout[] };
+export type GuardedCheck = Guarded<{ result: PasswordCheck }>;
 
 export interface GuardedSignIn {
-  check(email: string, password: string, ip: string): Promise<GuardedCheck>;
+  check(email: string, password: string, at: CheckAt): Promise<GuardedCheck>;
 }
 
-export function createGuardedSignIn(deps: { accountService: AccountService; guard: AttemptGuard }): GuardedSignIn {
+export function createGuardedSignIn(deps: { accountService: AccountService; guard: AttemptGuard; audit: AuditService }): GuardedSignIn {
+  const guarded = { guard: deps.guard, audit: deps.audit, factor: 'password' as const };
   return {
-    async check(email, password, ip) {
-      const attempt = await deps.guard.begin(email, ip);
-      if (!attempt.allowed) return { limited: true, retryAfterSeconds: attempt.retryAfterSeconds };
-      const result = await deps.accountService.checkPassword(email, password);
-      if (result.ok) {
-        await attempt.succeeded();
-        return { limited: false, result, lockouts: [] };
-      }
-      return { limited: false, result, lockouts: await attempt.failed() };
-    },
+    check: (email, password, at) => guardedCheck(guarded, email, at, () => deps.accountService.checkPassword(email, password), (result) => result.ok, (result) => ({
+      accountId: result.ok ? result.account.id : (result.accountId ?? null),
+      // The email is kept for an unknown account only when it is one: a password typed into
+      // the email field by mistake must not land in the log.
+      ...(!result.ok && !result.accountId && emailSchema.safeParse(email).success && { detail: { email } }),
+    })),
   };
 }

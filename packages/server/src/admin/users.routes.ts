@@ -17,12 +17,14 @@ import { normalizeEmail } from '../accounts/email.js';
 import type { Limits } from '../limits/limits.js';
 import { NO_REQUEST, type AuditService } from '../audit/audit.service.js';
 import type { AccountArtefacts, SessionSummary } from '../oidc/account-artefacts.js';
+import type { SessionEnding } from '../accounts/session-ending.js';
 
 export interface UserAdminDeps {
   accounts: AccountRepository;
   limits: Limits;
   audit: AuditService;
   artefacts: AccountArtefacts;
+  ending: SessionEnding;
 }
 
 const iso = (seconds: number | undefined) => (seconds === undefined ? null : new Date(seconds * 1000).toISOString());
@@ -75,11 +77,9 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     return found;
   };
   /** Ends every session and revokes every grant of the account; one audit event per session. */
-  const endEverything = async (accountId: string, reason: string) => {
-    const ended = await deps.artefacts.endSessions(accountId);
-    const grantsRevoked = await deps.artefacts.revokeGrants(accountId);
-    for (const session of ended) await deps.audit.record({ type: 'session.revoked', accountId, detail: { reason, session: session.handle } }, NO_REQUEST);
-    return { sessions_ended: ended.length, grants_revoked: grantsRevoked };
+  const endEverything = async (accountId: string, reason: 'user_disabled' | 'admin') => {
+    const result = await deps.ending.endAll(accountId, { reason, meta: NO_REQUEST });
+    return { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked };
   };
   const setDisabled = async (idOrEmail: string, disabled: boolean) => {
     const account = await find(idOrEmail);

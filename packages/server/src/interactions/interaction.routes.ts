@@ -5,7 +5,7 @@
  * - Success hands the result to the provider, which answers 303 to continue the flow (R11).
  * - Failures re-render the same page with a role="alert" message; nothing is half-written.
  * - Each password or registration submission writes one audit event; a password failure that
- *   exhausts a brute-force limit writes one `lockout` event as well.
+ *   exhausts a brute-force limit writes one `lockout` event as well (through the guarded check).
  * - Password guesses and registrations are counted before any work (limits/): a refused one is
  *   a 429 with Retry-After, the same page, and a role="alert" message; no argon2 runs.
  */
@@ -26,7 +26,8 @@ import { createConsentHandlers, type ConsentDeps } from './consent.handlers.js';
 import { nonceOf } from '../http/request-state.js';
 import { createSecondFactorHandlers, type SecondFactorDeps } from './second-factor.handlers.js';
 import { secondFactorOf } from './second-factor.state.js';
-import { requestMeta } from '../audit/audit.service.js';
+import { requestMeta, type AuditService } from '../audit/audit.service.js';
+import type { Limits } from '../limits/limits.js';
 import { emailSchema as validEmail } from '../accounts/email.js';
 import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
 import type { Limited } from '../limits/attempt-guard.js';
@@ -38,6 +39,8 @@ export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   signIn: GuardedSignIn;
   csrf: Csrf;
   passwordMinLength: number;
+  audit: AuditService;
+  limits: Pick<Limits, 'registration'>;
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
@@ -95,13 +98,13 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const form = loginForm.safeParse(ctx.request.body);
     const email = form.success ? normalizeEmail(form.data.email) : '';
     if (!form.success) return renderLogin(ctx, 400, details.uid, { email, error: form.error.issues[0]!.message });
-    const checked = await deps.signIn.check(email, form.data.password, ctx.ip);
+    const meta = requestMeta(ctx);
+    const checked = await deps.signIn.check(email, form.data.password, { ip: ctx.ip, meta, clientId: clientIdOf(details) });
     if (checked.limited) {
       limitedAnswer(ctx, checked);
       return renderLogin(ctx, 429, details.uid, { email, error: LIMITED_MESSAGE });
     }
     const { result } = checked;
-    const meta = requestMeta(ctx);
     if (!result.ok) {
       // The same answer for every failure (SECURITY.md A2); only the audit log tells them apart.
       // The email is kept for an unknown account only when it is one: a password typed into
@@ -109,9 +112,6 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       const named = !result.accountId && validEmail.safeParse(email).success ? { email } : {};
       const about = { accountId: result.accountId ?? null, clientId: clientIdOf(details) };
       await deps.audit.record({ type: 'signin', outcome: 'failure', ...about, detail: { reason: result.reason, ...named } }, meta);
-      for (const lockout of checked.lockouts) {
-        await deps.audit.record({ type: 'lockout', ...about, detail: { factor: 'password', scope: lockout.scope, seconds: lockout.seconds, ...named } }, meta);
-      }
       const error = new AppError('interaction.invalid_credentials');
       return renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
     }

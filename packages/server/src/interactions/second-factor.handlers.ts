@@ -8,10 +8,12 @@
  *   password success buys a handful of guesses at most.
  * - A person without TOTP whose client demands MFA enrols here: QR code and setup key, a code
  *   to confirm, then the recovery codes once (a sealed cookie across the 303), then "Continue".
- * - Code guesses also count across attempts, per account, account and address, and address
- *   (limits/): a refused guess is a 429 with Retry-After and is not checked; a failure that
- *   exhausts a limit writes one `lockout` event.
- * Each submission writes exactly one audit event (plus the lockout, when there is one).
+ *   The seed is kept in this interaction's state, never where another flow could read it
+ *   (SECURITY.md A15); turning the app on ends every other session and revokes every grant
+ *   (A16, mfa/second-factor.service.ts).
+ * - Every code is checked through the second-factor service, behind the code limits: a refused
+ *   guess is a 429 with Retry-After and is not checked; the service writes the audit events
+ *   (one per submission, plus a `lockout` when a limit is reached).
  */
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
@@ -21,16 +23,15 @@ import { AppError } from '../http/app-error.js';
 import { sendPage } from '../http/render.js';
 import { nonceOf } from '../http/request-state.js';
 import type { SealedCookies } from '../http/sealed-cookie.js';
-import type { MfaService } from '../mfa/mfa.service.js';
+import type { CodeMethod, SecondFactorService } from '../mfa/second-factor.service.js';
 import { ACR, AMR, demandsMfa } from '../oidc/acr.js';
-import type { AuditService } from '../audit/audit.service.js';
 import { requestMeta } from '../audit/audit.service.js';
+import type { CheckAt } from '../limits/guarded-check.js';
 import { secondFactorView } from '../views/second-factor.view.js';
 import { totpSetupView, totpStartView } from '../views/totp-setup.view.js';
 import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import type { Csrf } from './csrf.js';
 import { saveState, type SecondFactorState } from './second-factor.state.js';
-import type { Limits } from '../limits/limits.js';
 import { LIMITED_MESSAGE } from './limited.js';
 
 export const MAX_CODE_FAILURES = 5;
@@ -41,15 +42,13 @@ const ENROL_INTRO = 'This application asks for two-step verification. Set up an 
 
 export interface SecondFactorDeps {
   getProvider(): Provider;
-  mfa: MfaService;
+  secondFactor: SecondFactorService;
   accounts: AccountRepository;
   csrf: Csrf;
   sealed: SealedCookies;
-  audit: AuditService;
-  limits: Limits;
 }
 
-export type Method = 'totp' | 'recovery_code';
+type Method = CodeMethod;
 
 export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   const paths = (uid: string) => {
@@ -58,6 +57,9 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   };
   const codesCookie = (uid: string, accountId: string) => ({ path: paths(uid).start, aad: `codes:interaction:${uid}:${accountId}` });
   const clientIdOf = (details: Interaction) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
+  const at = (ctx: Context, details: Interaction): CheckAt => ({ ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details) });
+  const { secondFactor } = deps;
+  const limited = (ctx: Context, retryAfterSeconds: number) => ctx.set('Retry-After', String(retryAfterSeconds));
 
   async function finish(ctx: Context, accountId: string, level: 'password' | 'mfa'): Promise<void> {
     const login = { accountId, acr: ACR[level], amr: [...AMR[level]], remember: false };
@@ -76,13 +78,13 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
     }));
 
   /**
-   * Shows the pending seed the password step (or the start button) stored; without one, the
-   * start button. A GET writes nothing (SECURITY.md A12).
+   * Shows the seed the password step (or the start button) kept in this interaction; without
+   * one (or once it expired), the start button. A GET writes nothing (SECURITY.md A12).
    */
-  async function renderEnrolment(ctx: Context, status: number, uid: string, accountId: string, error?: string): Promise<void> {
-    const account = await deps.accounts.findById(accountId);
+  async function renderEnrolment(ctx: Context, status: number, uid: string, state: SecondFactorState, error?: string): Promise<void> {
+    const account = await deps.accounts.findById(state.accountId);
     if (!account) throw new AppError('interaction.expired');
-    const enrolment = await deps.mfa.pendingEnrolment(account);
+    const enrolment = state.pending ? await secondFactor.enrolment(account, state.pending) : undefined;
     if (!enrolment) {
       sendPage(ctx, status, totpStartView({ nonce: nonceOf(ctx), csrfToken: deps.csrf.tokenFor(uid), action: paths(uid).enrolStart, intro: ENROL_INTRO }));
       return;
@@ -113,17 +115,17 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   return {
     /** What a verified password leads to: a code (TOTP on), setting up an app (MFA demanded), or nothing. */
     async secondStep(details: Interaction, accountId: string): Promise<SecondStep> {
-      if (await deps.mfa.isEnabled(accountId)) return 'code';
+      if (await secondFactor.isEnabled(accountId)) return 'code';
       return demandsMfa(details.params) ? 'enrol' : 'none';
     },
 
     /** After a verified password (or a registration): finish, or hand over to the code step. */
     async afterPassword(ctx: Context, details: Interaction, account: { id: string; email: string }, step: SecondStep): Promise<void> {
       if (step === 'none') return finish(ctx, account.id, 'password');
-      // MFA demanded but not set up: the seed to enrol is stored now, in this POST, so the
-      // page that shows it only reads.
-      if (step === 'enrol') await deps.mfa.startEnrolment(account);
-      await saveState(deps.getProvider(), ctx, { accountId: account.id, failures: 0, verified: false });
+      // MFA demanded but not set up: the seed to enrol is made now, in this POST, and kept in
+      // this interaction, so the page that shows it only reads.
+      const pending = step === 'enrol' ? await secondFactor.beginEnrolment(account.id) : undefined;
+      await saveState(deps.getProvider(), ctx, { accountId: account.id, failures: 0, verified: false, ...(pending && { pending }) });
       ctx.status = 303;
       ctx.redirect(paths(details.uid).start);
     },
@@ -138,53 +140,49 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
         }));
         return;
       }
-      if (await deps.mfa.isEnabled(state.accountId)) return renderCodeStep(ctx, 200, details.uid, method);
-      if (demandsMfa(details.params)) return renderEnrolment(ctx, 200, details.uid, state.accountId);
+      if (await secondFactor.isEnabled(state.accountId)) return renderCodeStep(ctx, 200, details.uid, method);
+      if (demandsMfa(details.params)) return renderEnrolment(ctx, 200, details.uid, state);
       // TOTP was turned off since the password step and nothing demands it: a password is enough.
       await finish(ctx, state.accountId, 'password');
     },
 
     async verify(ctx: Context, details: Interaction, state: SecondFactorState, method: Method, code: string): Promise<void> {
-      if (state.verified || !(await deps.mfa.isEnabled(state.accountId))) throw new AppError('interaction.expired');
-      const attempt = await deps.limits.mfa.begin(state.accountId, ctx.ip);
-      if (!attempt.allowed) {
-        ctx.set('Retry-After', String(attempt.retryAfterSeconds));
+      if (state.verified || !(await secondFactor.isEnabled(state.accountId))) throw new AppError('interaction.expired');
+      const result = await secondFactor.verify({ accountId: state.accountId, method, code, at: at(ctx, details) });
+      if (result.limited) {
+        limited(ctx, result.retryAfterSeconds);
         return renderCodeStep(ctx, 429, details.uid, method, LIMITED_MESSAGE);
       }
-      const ok = method === 'totp' ? await deps.mfa.verifyTotp(state.accountId, code) : await deps.mfa.verifyRecoveryCode(state.accountId, code);
-      const about = { accountId: state.accountId, clientId: clientIdOf(details) };
-      await deps.audit.record({ type: 'mfa.verify', outcome: ok ? 'success' : 'failure', ...about, detail: { method } }, requestMeta(ctx));
-      if (ok) {
-        await attempt.succeeded();
-        return finish(ctx, state.accountId, 'mfa');
-      }
-      for (const lockout of await attempt.failed()) {
-        await deps.audit.record({ type: 'lockout', ...about, detail: { factor: 'mfa', scope: lockout.scope, seconds: lockout.seconds } }, requestMeta(ctx));
-      }
+      if (result.ok) return finish(ctx, state.accountId, 'mfa');
       const error = new AppError(method === 'totp' ? 'mfa.invalid_code' : 'mfa.invalid_recovery_code');
       await failed(ctx, details, state, (message) => renderCodeStep(ctx, error.status, details.uid, method, message), error.publicMessage);
     },
 
-    /** "Set up authenticator app" inside a sign-in: stores the pending seed, then shows it. */
+    /** "Set up authenticator app" inside a sign-in: a new seed kept in this interaction, then shown. */
     async startEnrolment(ctx: Context, details: Interaction, state: SecondFactorState): Promise<void> {
-      if (state.verified || (await deps.mfa.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
-      const account = await deps.accounts.findById(state.accountId);
-      if (!account) throw new AppError('interaction.expired');
-      await deps.mfa.startEnrolment(account);
+      if (state.verified || (await secondFactor.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
+      await saveState(deps.getProvider(), ctx, { ...state, pending: await secondFactor.beginEnrolment(state.accountId) });
       ctx.status = 303;
       ctx.redirect(paths(details.uid).start);
     },
 
     async enrol(ctx: Context, details: Interaction, state: SecondFactorState, code: string): Promise<void> {
-      if (state.verified || (await deps.mfa.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
-      const codes = await deps.mfa.confirmEnrolment(state.accountId, code);
-      await deps.audit.record({ type: 'mfa.enabled', outcome: codes ? 'success' : 'failure', accountId: state.accountId, clientId: clientIdOf(details), detail: { during: 'sign-in' } }, requestMeta(ctx));
+      if (state.verified || !state.pending || (await secondFactor.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
+      // The browser's own session (a step-up) stays; every other session of the account ends.
+      const keepSessionId = typeof details.session?.cookie === 'string' ? details.session.cookie : undefined;
+      const result = await secondFactor.confirmEnrolment({ accountId: state.accountId, pending: state.pending, code, at: at(ctx, details), ...(keepSessionId && { keepSessionId }), during: 'sign-in' });
+      if (result.limited) {
+        limited(ctx, result.retryAfterSeconds);
+        return renderEnrolment(ctx, 429, details.uid, state, LIMITED_MESSAGE);
+      }
+      const { codes } = result;
       if (!codes) {
         const error = new AppError('mfa.invalid_code');
-        return failed(ctx, details, state, (message) => renderEnrolment(ctx, 400, details.uid, state.accountId, message), error.publicMessage);
+        return failed(ctx, details, state, (message) => renderEnrolment(ctx, 400, details.uid, state, message), error.publicMessage);
       }
       deps.sealed.put(ctx, CODES_COOKIE, codes, { ...codesCookie(details.uid, state.accountId), maxAgeMs: 10 * 60 * 1000 });
-      await saveState(deps.getProvider(), ctx, { ...state, verified: true });
+      const { pending: _used, ...rest } = state;
+      await saveState(deps.getProvider(), ctx, { ...rest, verified: true });
       ctx.status = 303;
       ctx.redirect(paths(details.uid).start);
     },

@@ -25,6 +25,11 @@ const stateSchema = z.object({
   failures: z.number().int().min(0),
   /** Set once an enrolment inside the sign-in verified; the recovery codes page comes next. */
   verified: z.boolean(),
+  /**
+   * The seed of an enrolment started in this interaction, sealed (mfa.service.ts): it belongs to
+   * this interaction alone and is shown to no other flow (SECURITY.md A15).
+   */
+  pending: z.string().max(1024).optional(),
 });
 
 export type SecondFactorState = z.infer<typeof stateSchema>;

@@ -1,13 +1,17 @@
 /**
- * TOTP enrolment, verification and recovery codes for one account.
- * - Enrolment: a pending seed (sealed, bound to the account) is shown as a QR code and as text;
- *   TOTP turns on only when a code from it verifies, and ten recovery codes are returned once.
+ * TOTP state of one account: enrolment, verification, recovery codes. This is the store-facing
+ * half; every check of a code a person types goes through the guarded half
+ * (second-factor.service.ts), which owns the limits, audit events and side effects.
+ * - Enrolment: `beginEnrolment` makes a new seed and hands it back sealed (AES-256-GCM, bound to
+ *   the account, with an expiry). Nothing is stored: the caller keeps it in the flow that started
+ *   it (the interaction's state, or the account page's sealed cookie), so a seed belongs to that
+ *   flow alone and no other flow can be shown it (SECURITY.md A15). A second start, anywhere,
+ *   makes a different seed. TOTP turns on only when a code from the flow's own seed verifies.
  * - Verification: otplib finds the time step of the code (±1 step); the repository accepts the
  *   step only if it is later than the last accepted one, in one conditional UPDATE, so a code
  *   works once however many requests race with it (RFC 6238 §5.2, SECURITY.md A5).
- * - Regenerating recovery codes needs a current TOTP code; turning TOTP off needs a current code
- *   or a recovery code. Each consumes what it was given.
  */
+import { z } from 'zod';
 import type { MfaRepository } from '@portcullis/db';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
@@ -15,8 +19,11 @@ import { qrCodeDataUrl } from './qr-code.js';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import { matchStep, newTotpSecret, otpauthUri } from './totp.js';
 
-/** A pending seed younger than this is shown again on reload, so a scanned QR code stays valid. */
-const PENDING_REUSE_MS = 15 * 60 * 1000;
+/**
+ * How long a started enrolment can be confirmed: long enough to find the phone and scan the
+ * code, short enough that a forgotten set-up page does not keep a seed usable for long.
+ */
+export const PENDING_ENROLMENT_MS = 15 * 60 * 1000;
 
 export interface Enrolment {
   secret: string;
@@ -29,22 +36,27 @@ export interface MfaStatus {
   recoveryCodesLeft: number;
 }
 
+/** A started enrolment: the seed sealed for its account, opaque to the flow that keeps it. */
+export type PendingEnrolment = string;
+
 export interface MfaService {
   status(accountId: string): Promise<MfaStatus>;
   isEnabled(accountId: string): Promise<boolean>;
-  /** Stores a pending seed (or reuses one younger than 15 min): a write, so only from a POST. */
-  startEnrolment(account: { id: string; email: string }): Promise<Enrolment>;
-  /** The pending seed a start stored, to show it again; reads only (SECURITY.md A12: GETs write nothing). */
-  pendingEnrolment(account: { id: string; email: string }): Promise<Enrolment | undefined>;
-  /** The new recovery codes when `code` verifies against the pending seed; undefined otherwise. */
-  confirmEnrolment(accountId: string, code: string): Promise<string[] | undefined>;
+  /** A new seed for this account, sealed; stores nothing. Refused when TOTP is already on. */
+  beginEnrolment(accountId: string): Promise<PendingEnrolment>;
+  /** What a started enrolment shows (QR code, setup key); undefined when it expired or is not this account's. */
+  enrolment(account: { id: string; email: string }, pending: PendingEnrolment): Promise<Enrolment | undefined>;
+  /** Turns TOTP on with the pending seed when `code` verifies against it; the new recovery codes, or undefined. */
+  confirmEnrolment(accountId: string, pending: PendingEnrolment, code: string): Promise<string[] | undefined>;
   verifyTotp(accountId: string, code: string): Promise<boolean>;
   verifyRecoveryCode(accountId: string, code: string): Promise<boolean>;
-  /** New recovery codes when `code` is a current TOTP code; undefined otherwise. */
-  regenerateRecoveryCodes(accountId: string, code: string): Promise<string[] | undefined>;
-  /** Turns TOTP off when `code` is a current TOTP code or an unused recovery code. */
-  disable(accountId: string, code: string): Promise<{ disabled: boolean; method?: 'totp' | 'recovery_code' }>;
+  /** A new set of recovery codes (the old set dies); undefined when TOTP is off. */
+  replaceRecoveryCodes(accountId: string): Promise<string[] | undefined>;
+  /** Removes the seed and the recovery codes; false when TOTP was not on. */
+  turnOff(accountId: string): Promise<boolean>;
 }
+
+const pendingSchema = z.object({ s: z.string().min(16).max(128), e: z.number().int() });
 
 export function createMfaService(deps: {
   repository: MfaRepository;
@@ -56,25 +68,20 @@ export function createMfaService(deps: {
   const { repository, box } = deps;
   const clock = deps.clock ?? (() => new Date());
   const aad = (accountId: string) => `totp:${accountId}`;
+  const pendingAad = (accountId: string) => `totp-pending:${accountId}`;
   const hashesOf = (accountId: string, codes: string[]) => codes.map((code) => hashRecoveryCode(accountId, code)!);
 
-  async function verifyTotp(accountId: string, code: string): Promise<boolean> {
-    const totp = await repository.findTotp(accountId);
-    if (!totp?.enabledAt) return false;
-    const step = await matchStep(box.open(totp.secretCiphertext, aad(accountId)), code, clock());
-    return step !== undefined && (await repository.acceptStep(accountId, step));
-  }
-
-  async function verifyRecoveryCode(accountId: string, code: string): Promise<boolean> {
-    const hash = hashRecoveryCode(accountId, code);
-    return hash !== undefined && (await repository.consumeRecoveryCode(accountId, hash));
-  }
-
-
-  const enrolmentFor = async (secret: string, email: string): Promise<Enrolment> => {
-    const uri = otpauthUri(secret, email, deps.issuerName);
-    return { secret, otpauthUri: uri, qrCodeDataUrl: await qrCodeDataUrl(uri) };
+  /** The seed of a pending enrolment, when it opens for this account and has not expired. */
+  const openPending = (accountId: string, pending: PendingEnrolment): string | undefined => {
+    let parsed;
+    try {
+      parsed = pendingSchema.safeParse(JSON.parse(box.open(pending, pendingAad(accountId))));
+    } catch {
+      return undefined;
+    }
+    return parsed.success && parsed.data.e > clock().getTime() ? parsed.data.s : undefined;
   };
+
   return {
     async status(accountId) {
       const totp = await repository.findTotp(accountId);
@@ -86,49 +93,44 @@ export function createMfaService(deps: {
       return Boolean((await repository.findTotp(accountId))?.enabledAt);
     },
 
-    async startEnrolment(account) {
-      const existing = await repository.findTotp(account.id);
-      if (existing?.enabledAt) throw new AppError('mfa.already_enabled');
-      let secret: string;
-      if (existing && clock().getTime() - existing.updatedAt.getTime() < PENDING_REUSE_MS) {
-        secret = box.open(existing.secretCiphertext, aad(account.id));
-      } else {
-        secret = newTotpSecret();
-        if (!(await repository.savePending(account.id, box.seal(secret, aad(account.id))))) throw new AppError('mfa.already_enabled');
-      }
-      return enrolmentFor(secret, account.email);
+    async beginEnrolment(accountId) {
+      if ((await repository.findTotp(accountId))?.enabledAt) throw new AppError('mfa.already_enabled');
+      return box.seal(JSON.stringify({ s: newTotpSecret(), e: clock().getTime() + PENDING_ENROLMENT_MS }), pendingAad(accountId));
     },
 
-    async pendingEnrolment(account) {
-      const pending = await repository.findTotp(account.id);
-      if (!pending || pending.enabledAt) return undefined;
-      return enrolmentFor(box.open(pending.secretCiphertext, aad(account.id)), account.email);
+    async enrolment(account, pending) {
+      const secret = openPending(account.id, pending);
+      if (!secret) return undefined;
+      const uri = otpauthUri(secret, account.email, deps.issuerName);
+      return { secret, otpauthUri: uri, qrCodeDataUrl: await qrCodeDataUrl(uri) };
     },
 
-    async confirmEnrolment(accountId, code) {
-      const totp = await repository.findTotp(accountId);
-      if (!totp || totp.enabledAt) return undefined;
-      const step = await matchStep(box.open(totp.secretCiphertext, aad(accountId)), code, clock());
+    async confirmEnrolment(accountId, pending, code) {
+      const secret = openPending(accountId, pending);
+      if (!secret) return undefined;
+      const step = await matchStep(secret, code, clock());
       if (step === undefined) return undefined;
       const codes = newRecoveryCodes();
-      return (await repository.activate(accountId, step, hashesOf(accountId, codes))) ? codes : undefined;
+      return (await repository.enable(accountId, box.seal(secret, aad(accountId)), step, hashesOf(accountId, codes))) ? codes : undefined;
     },
 
-    verifyTotp,
-    verifyRecoveryCode,
+    async verifyTotp(accountId, code) {
+      const totp = await repository.findTotp(accountId);
+      if (!totp?.enabledAt) return false;
+      const step = await matchStep(box.open(totp.secretCiphertext, aad(accountId)), code, clock());
+      return step !== undefined && (await repository.acceptStep(accountId, step));
+    },
 
-    async regenerateRecoveryCodes(accountId, code) {
-      if (!(await verifyTotp(accountId, code))) return undefined;
+    async verifyRecoveryCode(accountId, code) {
+      const hash = hashRecoveryCode(accountId, code);
+      return hash !== undefined && (await repository.consumeRecoveryCode(accountId, hash));
+    },
+
+    async replaceRecoveryCodes(accountId) {
       const codes = newRecoveryCodes();
       return (await repository.replaceRecoveryCodes(accountId, hashesOf(accountId, codes))) ? codes : undefined;
     },
 
-    async disable(accountId, code) {
-      let method: 'totp' | 'recovery_code' | undefined;
-      if (await verifyTotp(accountId, code)) method = 'totp';
-      else if (await verifyRecoveryCode(accountId, code)) method = 'recovery_code';
-      if (!method) return { disabled: false };
-      return { disabled: await repository.disable(accountId), method };
-    },
+    turnOff: (accountId) => repository.disable(accountId),
   };
 }

@@ -36,8 +36,8 @@ export interface SessionSummary {
 
 export interface AccountArtefacts {
   listSessions(accountId: string): Promise<SessionSummary[]>;
-  /** Ends one session: destroyed, its grants revoked, its clients told by back-channel. */
-  endSession(session: SessionSummary): Promise<void>;
+  /** Ends one session (by its id): destroyed, its grants revoked, its clients told by back-channel. */
+  endSession(session: Pick<SessionSummary, 'id'>): Promise<void>;
   /** Ends every session of the account except `keepSessionId`; returns the ended ones. */
   endSessions(accountId: string, keepSessionId?: string): Promise<SessionSummary[]>;
   /** Revokes every grant of the account with its codes, access and refresh tokens. */
