@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { UserAgent } from './support/user-agent.js';
-import { enrolOnAccountPage, followOnServer, recoveryCodesOf, registerOnAccountPage, submitAndFollow } from './support/mfa-journeys.js';
+import { enrolOnAccountPage, followOnServer, recoveryCodesOf, registerOnAccountPage, stepUpOnAccountPage, submitAndFollow } from './support/mfa-journeys.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,7 +43,9 @@ describe('audit log', () => {
     const wrong = await agent.submit(codeStep, '/totp', { code: '000000' });
     await submitAndFollow(server, agent, wrong, '/totp', { code: (await clock.next()).code });
 
-    // Account page: regenerate codes, change the password, turn TOTP off, sign out.
+    // Account page: a step-up (this session signed in before the app was on), regenerate codes,
+    // change the password, turn TOTP off, sign out.
+    await stepUpOnAccountPage(server, user.agent, clock);
     const regenerate = await followOnServer(server, user.agent, `${server.issuer}/account/recovery-codes`);
     const { page: regenerated } = await submitAndFollow(server, user.agent, regenerate, '/account/recovery-codes', { code: (await clock.next()).code });
     const fresh = recoveryCodesOf(regenerated);
@@ -63,7 +65,7 @@ describe('audit log', () => {
       'signin:failure': 1,
       'signin:success': 1,
       'mfa.verify:failure': 1,
-      'mfa.verify:success': 1,
+      'mfa.verify:success': 2,
       'mfa.recovery_codes_regenerated:success': 1,
       'password.changed:success': 1,
       'mfa.disabled:failure': 1,

@@ -1,7 +1,8 @@
 /**
  * OpenID Connect Back-Channel Logout 1.0: a client that registered backchannel_logout_uri gets a
  * logout token, POSTed to a real HTTP receiver on loopback, when a session with it ends by
- * RP-initiated logout, by the admin's revocation or by disabling the user. The token verifies
+ * RP-initiated logout, by the account page's "Sign out", by the admin's revocation or by
+ * disabling the user. The token verifies
  * against /jwks with jose: iss, aud, the logout event, sub and sid, and never a nonce (§2.4).
  */
 import assert from 'node:assert/strict';
@@ -98,5 +99,19 @@ describe('back-channel logout', () => {
       assert.equal(logout.sid, claims.sid, action);
     }
     assert.equal(received.length, 0, 'exactly one token per ended session');
+  });
+
+  it('sends one when the person signs out on the account page, as every ending of a session does', async () => {
+    const { agent, tokens } = await signUpAndRedeem(server, registered, 'openid email');
+    const claims = tokens.claims()!;
+    // The same browser opens /account (its session signs the account page in without a form).
+    const home = await agent.follow(`${server.issuer}/account`, (location) => new URL(location).origin !== new URL(server.issuer).origin);
+    assert.match(home.body, /<h1>Your account<\/h1>/);
+    const signedOut = await agent.submit(home, '/account/logout', {});
+    assert.equal(signedOut.status, 303);
+    const logout = await nextLogoutToken();
+    assert.equal(logout.sub, claims.sub);
+    assert.equal(logout.sid, claims.sid);
+    assert.equal(received.length, 0, 'exactly one token');
   });
 });

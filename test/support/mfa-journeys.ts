@@ -125,10 +125,24 @@ export async function enrolOnAccountPage(server: TestServer, agent: UserAgent): 
   return { secret: clock.secret, codes, clock };
 }
 
-/** Registers a person and turns TOTP on for them; the agent stays signed in to /account. */
+/**
+ * The account page after turning TOTP on: the session signed in with a password only, so the page
+ * asks for a code first (a step-up, SECURITY.md A16); answers it and returns the account page.
+ */
+export async function stepUpOnAccountPage(server: TestServer, agent: UserAgent, clock: CodeClock): Promise<Page> {
+  const step = await followOnServer(server, agent, `${server.issuer}/account`);
+  assert.ok(isCodeStep(step), `expected the step-up code step, got ${step.status} ${step.url}`);
+  const { page } = await submitAndFollow(server, agent, step, '/totp', { code: (await clock.next()).code });
+  assert.match(page.body, /<h1>Your account<\/h1>/);
+  return page;
+}
+
+/** Registers a person and turns TOTP on for them; the agent stays signed in to /account, stepped up. */
 export async function enrolledUser(server: TestServer): Promise<AccountUser & Enrolled> {
   const user = await registerOnAccountPage(server);
-  return { ...user, ...(await enrolOnAccountPage(server, user.agent)) };
+  const enrolled = await enrolOnAccountPage(server, user.agent);
+  const home = await stepUpOnAccountPage(server, user.agent, enrolled.clock);
+  return { ...user, home, ...enrolled };
 }
 
 export { csrfToken, formAction };
