@@ -59,8 +59,11 @@ describe('two-step verification in a browser', () => {
     assert.equal(recoveryCodes.length, 10);
     await page.reload();
     assert.equal(await page.locator('ul.recovery-codes li').count(), 0, 'the codes are shown once');
+    // This session signed in with a password only: now that the account has the app, the
+    // account page asks for a code before it shows anything (SECURITY.md A16).
     await page.getByRole('link', { name: 'Back to your account' }).click();
-    await page.getByRole('link', { name: 'Turn off authenticator app' }).waitFor();
+    await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    assert.equal(await page.getByLabel('Password').count(), 0, 'only the code is asked');
 
     // Step-up: this session signed in with a password only; the client demands MFA.
     const registered = await createClient(server, { first_party: true });
@@ -87,6 +90,9 @@ describe('two-step verification in a browser', () => {
     const claims = tokens.claims()!;
     assert.equal(claims.acr, 'urn:portcullis:acr:mfa');
     assert.deepEqual(claims.amr, ['pwd', 'otp']);
+    // The session is at the MFA level now: the account page opens without another code.
+    await page.goto(`${server.issuer}/account`);
+    await page.getByRole('link', { name: 'Turn off authenticator app' }).waitFor();
 
     // A new browser session: the demo sign-in asks for the code after the password, and the
     // code just used is refused.

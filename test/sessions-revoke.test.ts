@@ -136,6 +136,11 @@ describe('sessions', () => {
     assert.equal(posted.status, 303);
     assert.equal(await signedOut(other), true);
     assert.equal(await signedOut(user.agent), false);
-    assert.deepEqual((await revokedEvents(user.email)).map((e) => e.detail.reason), ['mfa_disabled']);
+    // One event for one action: the change counts what it ended (no session.revoked of its own).
+    assert.deepEqual(await revokedEvents(user.email), []);
+    const answer = await server.admin('GET', `/admin/audit?user=${encodeURIComponent(user.email)}&limit=100`);
+    const disabled = (answer.body.events as { type: string; outcome: string; detail: Record<string, unknown> }[]).filter((e) => e.type === 'mfa.disabled' && e.outcome === 'success');
+    assert.equal(disabled.length, 1);
+    assert.equal(disabled[0]!.detail.sessions_ended, 1);
   });
 });

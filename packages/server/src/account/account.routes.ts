@@ -157,7 +157,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const form = parsePost(ctx, session, totpForm);
     const pending = pendingOf(ctx, session);
     if (!pending) return pages.redirectWith(ctx, session, '/account', { kind: 'error', message: 'The set-up expired. Press "Set up authenticator app" to start again.' });
-    const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx), keepSessionId: session.sessionId, during: 'account' });
+    const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx), keep: { sessionId: session.sessionId }, during: 'account' });
     if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => void setupPage(ctx, session, 429, error));
     if (!result.codes) return pages.redirectWith(ctx, session, '/account/totp/setup', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
     pages.sealed.clear(ctx, PENDING, pendingCookie(session));

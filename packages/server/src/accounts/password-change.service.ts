@@ -49,7 +49,7 @@ export function createPasswordChangeService(deps: {
         throw error;
       }
       if (!(await deps.accounts.updatePasswordHash(accountId, await deps.hasher.hash(next)))) return failed(accountId, at, new AppError('account.invalid_password'));
-      const result = await deps.sessions.afterCredentialChange(accountId, keepSessionId);
+      const result = await deps.sessions.afterCredentialChange(accountId, { sessionId: keepSessionId });
       await deps.audit.record({ type: 'password.changed', accountId, clientId: at.clientId, detail: { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked } }, at.meta);
       return { limited: false, ...result };
     },

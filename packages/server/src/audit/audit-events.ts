@@ -15,13 +15,19 @@ export const AUDIT_EVENT_TYPES = [
    * is `password` or `mfa`, `detail.scope` `account` or `account_address`, `detail.seconds` its length.
    */
   'lockout',
+  /**
+   * A credential or factor changed. On success `detail.sessions_ended` and `detail.grants_revoked`
+   * count what the change ended as a side effect (accounts/session-ending.ts): one event for one
+   * action, with no `session.revoked` of its own. `mfa.enabled` also says `detail.during`
+   * (`account` or `sign-in`), `mfa.disabled` the `detail.method` that proved the factor.
+   */
   'password.changed',
   'mfa.enabled',
   'mfa.disabled',
   'mfa.recovery_codes_regenerated',
   /**
-   * A session ended other than by expiry, once per session: `detail.reason` is `sign_out`,
-   * `account_page`, `mfa_disabled`, `admin` or `user_disabled`; `detail.session` its handle.
+   * A session ended on purpose, once per session: `detail.reason` is `sign_out`, `account_page`,
+   * `admin` or `user_disabled`; `detail.session` its handle.
    */
   'session.revoked',
   'client.created',

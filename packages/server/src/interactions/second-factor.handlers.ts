@@ -168,9 +168,10 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
 
     async enrol(ctx: Context, details: Interaction, state: SecondFactorState, code: string): Promise<void> {
       if (state.verified || !state.pending || (await secondFactor.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
-      // The browser's own session (a step-up) stays; every other session of the account ends.
-      const keepSessionId = typeof details.session?.cookie === 'string' ? details.session.cookie : undefined;
-      const result = await secondFactor.confirmEnrolment({ accountId: state.accountId, pending: state.pending, code, at: at(ctx, details), ...(keepSessionId && { keepSessionId }), during: 'sign-in' });
+      // The browser's own session (a step-up) and the grant this sign-in is completing stay;
+      // every other session and grant of the account ends.
+      const keep = { ...(typeof details.session?.cookie === 'string' && { sessionId: details.session.cookie }), ...(details.grantId && { grantId: details.grantId }) };
+      const result = await secondFactor.confirmEnrolment({ accountId: state.accountId, pending: state.pending, code, at: at(ctx, details), keep, during: 'sign-in' });
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
         return renderEnrolment(ctx, 429, details.uid, state, LIMITED_MESSAGE);

@@ -9,7 +9,8 @@
  *   every grant of the account is revoked (accounts/session-ending.ts), in the same request, with
  *   one `mfa.enabled` / `mfa.disabled` event carrying the counts (SECURITY.md A16). Turning it on
  *   revokes every grant because all of them were made with a password only: no sign-in reaches
- *   the MFA level before the account has a second factor.
+ *   the MFA level before the account has a second factor. Turned on inside a sign-in, the grant
+ *   of that very sign-in is kept (its application is being signed in at the MFA level now).
  * - Each action writes exactly one event of its own type, success or failure.
  */
 import type { AuditService } from '../audit/audit.service.js';
@@ -28,7 +29,7 @@ export interface SecondFactorService {
   beginEnrolment(accountId: string): Promise<PendingEnrolment>;
   enrolment(account: { id: string; email: string }, pending: PendingEnrolment): Promise<Enrolment | undefined>;
   /** Turns the app on when `code` verifies against the flow's own seed; `codes` are the recovery codes. */
-  confirmEnrolment(input: { accountId: string; pending: PendingEnrolment; code: string; at: CheckAt; keepSessionId?: string; during: 'account' | 'sign-in' }): Promise<Guarded<{ codes?: string[] }>>;
+  confirmEnrolment(input: { accountId: string; pending: PendingEnrolment; code: string; at: CheckAt; keep?: { sessionId?: string; grantId?: string }; during: 'account' | 'sign-in' }): Promise<Guarded<{ codes?: string[] }>>;
   /** A sign-in's second step. */
   verify(input: { accountId: string; method: CodeMethod; code: string; at: CheckAt }): Promise<Guarded<{ ok: boolean }>>;
   /** A current code from the app buys a new set of recovery codes. */
@@ -53,7 +54,7 @@ export function createSecondFactorService(deps: { mfa: MfaService; guard: Attemp
     beginEnrolment: (accountId) => mfa.beginEnrolment(accountId),
     enrolment: (account, pending) => mfa.enrolment(account, pending),
 
-    async confirmEnrolment({ accountId, pending, code, at, keepSessionId, during }) {
+    async confirmEnrolment({ accountId, pending, code, at, keep, during }) {
       const checked = await check(accountId, at, () => mfa.confirmEnrolment(accountId, pending, code), (codes) => codes !== undefined);
       if (checked.limited) return checked;
       const codes = checked.result;
@@ -61,14 +62,13 @@ export function createSecondFactorService(deps: { mfa: MfaService; guard: Attemp
         await record('mfa.enabled', accountId, at, false, { during });
         return { limited: false };
       }
-      const ended = await deps.sessions.afterCredentialChange(accountId, keepSessionId);
+      const ended = await deps.sessions.afterCredentialChange(accountId, keep);
       await record('mfa.enabled', accountId, at, true, { during, ...counts(ended) });
       return { limited: false, codes };
     },
 
     async verify({ accountId, method, code, at }) {
-      const verify = method === 'totp' ? mfa.verifyTotp : mfa.verifyRecoveryCode;
-      const checked = await check(accountId, at, () => verify(accountId, code), Boolean);
+      const checked = await check(accountId, at, () => (method === 'totp' ? mfa.verifyTotp(accountId, code) : mfa.verifyRecoveryCode(accountId, code)), Boolean);
       if (checked.limited) return checked;
       await record('mfa.verify', accountId, at, checked.result, { method });
       return { limited: false, ok: checked.result };
@@ -93,7 +93,7 @@ export function createSecondFactorService(deps: { mfa: MfaService; guard: Attemp
         await record('mfa.disabled', accountId, at, false, method && { method });
         return { limited: false, disabled: false };
       }
-      const ended = await deps.sessions.afterCredentialChange(accountId, keepSessionId);
+      const ended = await deps.sessions.afterCredentialChange(accountId, { sessionId: keepSessionId });
       await record('mfa.disabled', accountId, at, true, { method, ...counts(ended) });
       return { limited: false, disabled: true };
     },

@@ -40,8 +40,8 @@ export interface AccountArtefacts {
   endSession(session: Pick<SessionSummary, 'id'>): Promise<void>;
   /** Ends every session of the account except `keepSessionId`; returns the ended ones. */
   endSessions(accountId: string, keepSessionId?: string): Promise<SessionSummary[]>;
-  /** Revokes every grant of the account with its codes, access and refresh tokens. */
-  revokeGrants(accountId: string): Promise<number>;
+  /** Revokes every grant of the account (but `keepGrantId`) with its codes, access and refresh tokens. */
+  revokeGrants(accountId: string, keepGrantId?: string): Promise<number>;
 }
 
 interface Authorization {
@@ -119,9 +119,9 @@ export function createAccountArtefacts(deps: {
       return sessions;
     },
 
-    async revokeGrants(accountId) {
+    async revokeGrants(accountId, keepGrantId) {
       const provider = deps.getProvider();
-      const ids = await deps.listIdsByAccount('Grant', accountId);
+      const ids = (await deps.listIdsByAccount('Grant', accountId)).filter((id) => id !== keepGrantId);
       for (const grantId of ids) await revokeGrant(provider, grantId);
       return ids.length;
     },
