@@ -64,6 +64,7 @@ import { createAccountModule } from './account/account.module.js';
 import { createLimits } from './limits/limits.js';
 import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
 import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
+import { createDeviceCookies } from './interactions/device-cookie.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { errorMessage } from './error-message.js';
@@ -159,11 +160,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const policy = createPasswordPolicy(config.passwordMinLength, loadCommonPasswords());
     const accountService = createAccountService({ accounts, hasher, policy });
     // Counters are shared through Redis when instances share one; in memory otherwise.
-    const limits = createLimits({ policy: limitPolicy(options.limits), redis: redis?.client, exempt: config.rateLimitExempt });
+    const limits = createLimits({ policy: limitPolicy(options.limits, config.rateLimits), redis: redis?.client, exempt: config.rateLimitExempt });
     const signIn = createGuardedSignIn({ accountService, guard: limits.password });
     const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
+    const devices = createDeviceCookies({ secure: config.issuer.startsWith('https://') });
     const getProvider = () => holder.current();
     // The session index follows where sessions are stored.
     const artefacts = createAccountArtefacts({
@@ -173,7 +175,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
 
-    const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
+    const routers = [interactionRoutes({ getProvider, accountService, signIn, devices, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
     // The account page, in every mode.
     const account = await createAccountModule({
