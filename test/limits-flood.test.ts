@@ -1,8 +1,11 @@
 /**
- * Anti-automation (SECURITY.md A13): registration, second-factor codes and the token endpoint
- * answer a flood with 429 and Retry-After; pages say so in role="alert".
+ * Anti-automation (SECURITY.md A13, A14): registration, second-factor codes and failed client
+ * authentications at the token endpoint answer a flood with 429 and Retry-After; pages say so
+ * in role="alert". None of these limits can be aimed at someone else: a flood from one address
+ * refuses neither the real client elsewhere nor another address.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { submitRegistration, uniqueEmail } from './support/pages.js';
@@ -16,23 +19,10 @@ describe('floods get 429 + Retry-After', () => {
       limits: {
         registrationPerAddress: { points: 4, durationSeconds: 3600 },
         mfaPerAccountAndAddress: [{ points: 3, durationSeconds: 600, blockSeconds: 120 }],
-        tokenPerClient: { points: 20, durationSeconds: 60 },
       },
     });
   });
   after(() => server.close());
-
-  it('the token endpoint, per client (Basic auth username)', async () => {
-    const basic = (id: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:wrong-secret`).toString('base64')}`;
-    const post = (id: string) => fetch(`${server.issuer}/token`, { method: 'POST', headers: { authorization: basic(id), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
-    const statuses = (await Promise.all(Array.from({ length: 25 }, () => post('flooding-client')))).map((r) => r.status);
-    assert.equal(statuses.filter((s) => s === 429).length, 5, JSON.stringify(statuses));
-    const limited = await post('flooding-client');
-    assert.equal(limited.status, 429);
-    assert.ok(Number(limited.headers.get('retry-after')) > 0);
-    assert.equal(((await limited.json()) as { error: string }).error, 'temporarily_unavailable');
-    assert.notEqual((await post('another-client')).status, 429, 'another client has its own budget');
-  });
 
   it('second-factor codes, across sign-in attempts, with one lockout event', async () => {
     const user = await enrolledUser(server);
@@ -68,5 +58,78 @@ describe('floods get 429 + Retry-After', () => {
     assert.deepEqual(pages.map((p) => p.status), [303, 303, 303, 429]);
     assert.ok(Number(pages[3]!.headers.get('retry-after')) > 0);
     assert.match(alertText(pages[3]!.body) ?? '', /Too many attempts/);
+  });
+});
+
+describe('limits an attacker cannot aim at someone else (A14), with the default limits', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ TRUST_PROXY: 'true', RATE_LIMIT_EXEMPT: '' });
+  });
+  after(() => server.close());
+
+  const serviceClient = async () => {
+    const created = await server.admin('POST', '/admin/clients', { client_name: 'Popular service', grant_types: ['client_credentials'], redirect_uris: [] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return created.body as { client_id: string; client_secret: string };
+  };
+  const token = (clientId: string, secret: string, address: string) => fetch(`${server.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-forwarded-for': address,
+    },
+    body: 'grant_type=client_credentials',
+  });
+
+  it("the token endpoint: 305 wrong secrets for a client from one address block that address's guesses, never the client elsewhere", async () => {
+    const client = await serviceClient();
+    const attacker = '203.0.113.40';
+    const statuses = (await Promise.all(Array.from({ length: 305 }, () => token(client.client_id, 'wrong', attacker)))).map((r) => r.status);
+    assert.deepEqual([...new Set(statuses)].sort(), [401, 429], JSON.stringify(statuses));
+
+    const real = await token(client.client_id, client.client_secret, '198.51.100.40');
+    assert.equal(real.status, 200, await real.clone().text());
+    assert.ok(((await real.json()) as { access_token?: string }).access_token);
+
+    const limited = await token(client.client_id, 'wrong', attacker);
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal(limited.headers.get('cache-control'), 'no-store');
+    assert.equal(((await limited.json()) as { error: string }).error, 'temporarily_unavailable');
+  });
+
+  it("the token endpoint: a client's successful requests are not capped", async () => {
+    const client = await serviceClient();
+    const statuses: number[] = [];
+    for (let batch = 0; batch < 7; batch++) {
+      statuses.push(...(await Promise.all(Array.from({ length: 50 }, () => token(client.client_id, client.client_secret, '198.51.100.41')))).map((r) => r.status));
+    }
+    assert.deepEqual([...new Set(statuses)], [200], 'more than 300 successful requests in a minute, from one address');
+  });
+
+  it('1,500 requests at once from one address refuse no other address', async () => {
+    // Kept-alive connections, as a client with a connection pool floods: the burst lands on the
+    // instance within a second. Another address asks once most of the flood is answered.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 100 });
+    const discovery = (address: string) => new Promise<number>((resolve, reject) => {
+      http.get(`${server.issuer}/.well-known/openid-configuration`, { agent, headers: { 'x-forwarded-for': address } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode!));
+      }).on('error', reject);
+    });
+    let answered = 0;
+    let other: Promise<number> | undefined;
+    try {
+      const flood = await Promise.all(Array.from({ length: 1500 }, () => discovery('203.0.113.41').then((status) => {
+        if (++answered === 1100) other = discovery('198.51.100.42');
+        return status;
+      })));
+      assert.equal(await other, 200, 'another address during the flood');
+      assert.deepEqual([...new Set(flood)], [200]);
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Brute force on the password step over HTTP (SECURITY.md A1, A13): the exact per-account
- * ceiling under concurrency, the way back in (the window lapses; `portcullis users unlock`),
- * per-address blocks that spare a clean address, and X-Forwarded-For ignored without TRUST_PROXY.
+ * Brute force on the password step over HTTP (SECURITY.md A1, A13, A14): the exact per-account
+ * ceiling under concurrency, the way back in (the window lapses; `portcullis users unlock`; a
+ * device that signed in before), per-address blocks that spare a clean address, and
+ * X-Forwarded-For ignored without TRUST_PROXY.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,15 +19,14 @@ const PASSWORD = 'the real passphrase of this person';
 const WINDOW_SECONDS = 15;
 
 /** Opens a fresh login page; the returned function posts one password, as if from `address`. */
-async function prepare(server: TestServer, email: string, password: string, address?: string): Promise<() => Promise<Page>> {
-  const agent = new UserAgent();
+async function prepare(server: TestServer, email: string, password: string, address?: string, agent = new UserAgent()): Promise<() => Promise<Page>> {
   const login = await openLogin(server, agent);
   const url = new URL(formAction(login.body, '/login'), login.url).href;
   return () => agent.request(url, { form: { csrf: csrfToken(login.body), email, password }, headers: address ? { 'x-forwarded-for': address } : {} });
 }
 
-async function attempt(server: TestServer, email: string, password: string, address?: string): Promise<Page> {
-  return (await prepare(server, email, password, address))();
+async function attempt(server: TestServer, email: string, password: string, address?: string, agent?: UserAgent): Promise<Page> {
+  return (await prepare(server, email, password, address, agent))();
 }
 
 async function auditOf(server: TestServer, email: string, type: string) {
@@ -40,7 +40,7 @@ describe('password brute force (A1)', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer({ TRUST_PROXY: 'true', RATE_LIMIT_EXEMPT: '' }, {
-      limits: { passwordPerAccount: { points: 100, durationSeconds: WINDOW_SECONDS }, globalPerInstance: { points: 100_000, durationSeconds: 1 } },
+      limits: { passwordPerAccount: { points: 100, durationSeconds: WINDOW_SECONDS } },
     });
   });
   after(() => server.close());
@@ -56,7 +56,7 @@ describe('password brute force (A1)', () => {
     assert.equal(statuses.filter((s) => s === 429).length, 100);
     const limited = pages.find((p) => p.status === 429)!;
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
-    assert.match(alertText(limited.body) ?? '', /Too many attempts/);
+    assert.match(alertText(limited.body) ?? '', /temporarily limited on new devices/);
 
     // The real password is refused too while the hour (here: the short window) lasts...
     assert.equal((await attempt(server, email, PASSWORD, '192.0.2.200')).status, 429);
@@ -82,6 +82,76 @@ describe('password brute force (A1)', () => {
     assert.equal((await attempt(server, email, PASSWORD, '192.0.2.77')).status, 303);
     const lockouts = await auditOf(server, email, 'lockout');
     assert.deepEqual(lockouts.map((e) => [e.detail.scope, e.ip]), [['account_address', attacker]]);
+  });
+});
+
+describe('a device that signed in before (A14, OWASP device cookies)', () => {
+  let server: TestServer;
+  // The default limits: 100 failures per account per hour, 5 per account and address.
+  before(async () => {
+    server = await startTestServer({ TRUST_PROXY: 'true', RATE_LIMIT_EXEMPT: '' });
+  });
+  after(() => server.close());
+
+  /** 100 wrong passwords from 20 addresses, five each: the per-account limit is full. */
+  const exhaustAccount = async (email: string, net: number) => {
+    const posts = await Promise.all(Array.from({ length: 100 }, (_, i) => prepare(server, email, `wrong guess ${i}`, `198.51.${net}.${i % 20}`)));
+    const statuses = (await Promise.all(posts.map((post) => post()))).map((p) => p.status);
+    assert.deepEqual([...new Set(statuses)], [401], JSON.stringify(statuses));
+  };
+
+  it('lets the real user in from a browser that signed in before, while unknown devices get a clear 429', async () => {
+    const email = uniqueEmail('device');
+    await registerAccount(server, { email, password: PASSWORD });
+    const browser = new UserAgent();
+    assert.equal((await attempt(server, email, PASSWORD, '192.0.2.10', browser)).status, 303);
+
+    await exhaustAccount(email, 1);
+
+    // The person's own browser, from a clean address, with the right password.
+    assert.equal((await attempt(server, email, PASSWORD, '192.0.2.11', browser)).status, 303);
+    // A new device, from a clean address, with the right password: the per-account lockout.
+    const unknown = await attempt(server, email, PASSWORD, '192.0.2.12');
+    assert.equal(unknown.status, 429);
+    assert.ok(Number(unknown.headers.get('retry-after')) >= 1);
+    assert.match(alertText(unknown.body) ?? '', /temporarily limited on new devices/);
+    assert.match(alertText(unknown.body) ?? '', /device you have signed in from before/);
+    const lockouts = (await auditOf(server, email, 'lockout')).filter((e) => e.detail.scope !== 'account_address');
+    assert.deepEqual(lockouts.map((e) => e.detail.scope), ['account'], 'one lockout event for the account');
+  });
+
+  it('gives no way around the lockout to a device cookie of another account, or a forged one', async () => {
+    const [victim, attacker] = [uniqueEmail('victim'), uniqueEmail('attacker')];
+    await registerAccount(server, { email: victim, password: PASSWORD });
+    await registerAccount(server, { email: attacker, password: PASSWORD });
+    const browser = new UserAgent();
+    assert.equal((await attempt(server, attacker, PASSWORD, '192.0.2.20', browser)).status, 303);
+    await exhaustAccount(victim, 2);
+    assert.equal((await attempt(server, victim, PASSWORD, '192.0.2.21', browser)).status, 429, "the attacker's own device cookie names the attacker");
+
+    const forged = new UserAgent();
+    const cookies = await browser.jar.getCookies(server.issuer);
+    assert.deepEqual(cookies.filter((c) => c.key.includes('device')).map((c) => [c.key, c.httpOnly, c.sameSite]), [['portcullis.device', true, 'lax'], ['portcullis.device.sig', true, 'lax']]);
+    for (const cookie of cookies) {
+      const value = cookie.key.includes('device') && !cookie.key.endsWith('.sig')
+        ? Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(cookie.value, 'base64url').toString('utf8')), a: victim })).toString('base64url')
+        : cookie.value;
+      await forged.jar.setCookie(`${cookie.key}=${value}; Path=/`, server.issuer);
+    }
+    assert.equal((await attempt(server, victim, PASSWORD, '192.0.2.22', forged)).status, 429, 'a cookie edited to name the victim fails its signature');
+  });
+
+  it("limits a known device on its own: after 10 failures it is an unknown device again", async () => {
+    const email = uniqueEmail('stolen');
+    await registerAccount(server, { email, password: PASSWORD });
+    const browser = new UserAgent();
+    assert.equal((await attempt(server, email, PASSWORD, '192.0.2.30', browser)).status, 303);
+    await exhaustAccount(email, 3);
+    // A stolen device cookie: 10 guesses, each from a fresh address, then the account's lockout.
+    for (let i = 0; i < 10; i++) assert.equal((await attempt(server, email, `stolen guess ${i}`, `203.0.113.${100 + i}`, browser)).status, 401);
+    assert.equal((await attempt(server, email, PASSWORD, '203.0.113.120', browser)).status, 429);
+    const scopes = (await auditOf(server, email, 'lockout')).map((e) => e.detail.scope).filter((scope) => scope !== 'account_address').sort();
+    assert.deepEqual(scopes, ['account', 'device']);
   });
 });
 

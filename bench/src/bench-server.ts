@@ -16,8 +16,8 @@ const lifted: Partial<LimitPolicy> = {
   mfaPerAccountAndAddress: [UNLIMITED],
   mfaPerAddress: UNLIMITED,
   registrationPerAddress: UNLIMITED,
-  tokenPerClient: UNLIMITED,
-  globalPerInstance: UNLIMITED,
+  tokenFailuresPerClientAndAddress: UNLIMITED,
+  tokenFailuresPerAddress: UNLIMITED,
 };
 
 const config = loadConfig({ LOG_LEVEL: 'error', DEMO: 'false', HOST: '127.0.0.1', RATE_LIMIT_EXEMPT: '127.0.0.1,::1', ...process.env });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from './index.js';
+import { ConfigError, DEFAULT_RATE_LIMITS, loadConfig } from './index.js';
 
 const secrets = {
   COOKIE_KEYS: 'a'.repeat(32),
@@ -98,5 +98,49 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     assert.equal(loadConfig({ PORT: '', ISSUER: '' }).issuer, 'http://localhost:3000');
+  });
+
+  it('reads every rate limit from RATE_LIMIT_* variables, with the documented defaults', () => {
+    const defaults = loadConfig({}).rateLimits;
+    assert.deepEqual(defaults, DEFAULT_RATE_LIMITS);
+    assert.deepEqual(defaults.passwordPerAccount, { points: 100, durationSeconds: 3600 });
+    assert.deepEqual(defaults.passwordPerAccountAndAddress, [{ points: 5, durationSeconds: 900, blockSeconds: 60 }, { points: 20, durationSeconds: 3600, blockSeconds: 3600 }]);
+    assert.deepEqual(defaults.passwordPerDevice, { points: 10, durationSeconds: 3600 });
+    assert.deepEqual(defaults.tokenFailuresPerClientAndAddress, { points: 20, durationSeconds: 300, blockSeconds: 300 });
+    const tuned = loadConfig({
+      RATE_LIMIT_PASSWORD_ACCOUNT: '50/30m',
+      RATE_LIMIT_PASSWORD_ACCOUNT_ADDRESS: '3/10s:5s, 9/2d:1d',
+      RATE_LIMIT_TOKEN_ADDRESS: '1000/1m:30s',
+    }).rateLimits;
+    assert.deepEqual(tuned.passwordPerAccount, { points: 50, durationSeconds: 1800 });
+    assert.deepEqual(tuned.passwordPerAccountAndAddress, [{ points: 3, durationSeconds: 10, blockSeconds: 5 }, { points: 9, durationSeconds: 172_800, blockSeconds: 86_400 }]);
+    assert.deepEqual(tuned.tokenFailuresPerAddress, { points: 1000, durationSeconds: 60, blockSeconds: 30 });
+  });
+
+  it('refuses bad rate limits with a message per variable, all at once', () => {
+    assert.throws(
+      () => loadConfig({
+        RATE_LIMIT_PASSWORD_ACCOUNT: '500/1h',
+        RATE_LIMIT_PASSWORD_DEVICE: '10/1h:1h',
+        RATE_LIMIT_MFA_ADDRESS: '0/15m',
+        RATE_LIMIT_REGISTRATION_ADDRESS: '10/1h,20/1d',
+        RATE_LIMIT_TOKEN_CLIENT_ADDRESS: 'twenty a minute',
+        RATE_LIMIT_TOKEN_ADDRESS: '100/90d',
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const messages = Object.fromEntries(error.problems.map((p) => [p.variable, p.message]));
+        assert.deepEqual(Object.keys(messages).sort(), [
+          'RATE_LIMIT_MFA_ADDRESS', 'RATE_LIMIT_PASSWORD_ACCOUNT', 'RATE_LIMIT_PASSWORD_DEVICE', 'RATE_LIMIT_REGISTRATION_ADDRESS', 'RATE_LIMIT_TOKEN_ADDRESS', 'RATE_LIMIT_TOKEN_CLIENT_ADDRESS',
+        ]);
+        assert.match(messages.RATE_LIMIT_PASSWORD_ACCOUNT!, /at most 100 failures per hour/);
+        assert.match(messages.RATE_LIMIT_PASSWORD_DEVICE!, /cannot block/);
+        assert.match(messages.RATE_LIMIT_MFA_ADDRESS!, /POINTS must be/);
+        assert.match(messages.RATE_LIMIT_REGISTRATION_ADDRESS!, /one limit, not a list/);
+        assert.match(messages.RATE_LIMIT_TOKEN_CLIENT_ADDRESS!, /POINTS\/WINDOW/);
+        assert.match(messages.RATE_LIMIT_TOKEN_ADDRESS!, /1s to 30d/);
+        return true;
+      },
+    );
   });
 });

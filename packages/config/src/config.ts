@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { envSchema } from './env.schema.js';
 import { ConfigError } from './config.error.js';
+import { toRateLimits, type RateLimits } from './rate-limits.js';
 
 export type Mode = 'embedded' | 'production';
 
@@ -48,6 +49,8 @@ export interface Config {
   passwordMinLength: number;
   /** Addresses the anti-automation limits skip (never the per-account ones); see limits/. */
   rateLimitExempt: readonly string[];
+  /** Every brute-force and anti-automation limit (RATE_LIMIT_* variables, rate-limits.ts). */
+  rateLimits: Readonly<RateLimits>;
   shutdown: {
     /** SIGTERM: not-ready for this long before the public listener stops accepting. */
     readinessGraceMs: number;
@@ -95,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     demo: mode === 'embedded' && e.DEMO !== false,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     rateLimitExempt: Object.freeze([...e.RATE_LIMIT_EXEMPT]),
+    rateLimits: Object.freeze(toRateLimits(e)),
     shutdown: { readinessGraceMs: e.SHUTDOWN_READINESS_GRACE_MS },
     observability: { maxClientLabels: e.METRICS_MAX_CLIENT_LABELS, logShipUrl: e.LOG_SHIP_URL },
   });

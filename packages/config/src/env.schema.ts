@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { rateLimitEnvShape } from './rate-limits.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 /** A connection-pool size: at least one connection, and a sanity cap well above any sane value. */
@@ -65,6 +66,8 @@ export const envSchema = z
       .transform((value) => value.split(',').map((ip) => ip.trim()).filter(Boolean))
       .pipe(z.array(z.string().refine((ip) => isIP(ip) !== 0, 'must be a comma-separated list of IP addresses')))
       .default([]),
+    // Every brute-force and anti-automation limit (rate-limits.ts: syntax, defaults, rules).
+    ...rateLimitEnvShape,
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_READ_URL && !env.DATABASE_URL) {

@@ -67,6 +67,7 @@ import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
 import { createSessionEnding } from './accounts/session-ending.js';
 import { createPasswordChangeService } from './accounts/password-change.service.js';
 import { createSecondFactorService } from './mfa/second-factor.service.js';
+import { createDeviceCookies } from './interactions/device-cookie.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { errorMessage } from './error-message.js';
@@ -162,11 +163,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const policy = createPasswordPolicy(config.passwordMinLength, loadCommonPasswords());
     const accountService = createAccountService({ accounts, hasher, policy });
     // Counters are shared through Redis when instances share one; in memory otherwise.
-    const limits = createLimits({ policy: limitPolicy(options.limits), redis: redis?.client, exempt: config.rateLimitExempt });
+    const limits = createLimits({ policy: limitPolicy(options.limits, config.rateLimits), redis: redis?.client, exempt: config.rateLimitExempt });
     const signIn = createGuardedSignIn({ accountService, guard: limits.password, audit });
     const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
+    const devices = createDeviceCookies({ secure: config.issuer.startsWith('https://') });
     const getProvider = () => holder.current();
     // The session index follows where sessions are stored.
     const artefacts = createAccountArtefacts({
@@ -182,7 +184,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
 
-    const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed })];
+    const routers = [interactionRoutes({ getProvider, accountService, signIn, devices, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
     // The account page, in every mode.
     const account = await createAccountModule({

@@ -22,7 +22,7 @@ import { errorHandler, RETRY_AFTER_SECONDS } from './error-handler.js';
 import { requestId } from './request-id.js';
 import { securityHeaders } from './security-headers.js';
 import type { Limits } from '../limits/limits.js';
-import { instanceCeiling, tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
+import { tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
 
 export interface PublicAppDeps {
   issuer: string;
@@ -33,7 +33,7 @@ export interface PublicAppDeps {
   routers: Router[];
   /** Paths (prefixes) our own routers answer; everything else belongs to the provider. */
   ownPrefixes: string[];
-  /** The per-instance ceiling and the token endpoint's per-client limit run before anything else. */
+  /** The token endpoint's limit on failed client authentications wraps the provider's `/token`. */
   limits: Limits;
   /** The request log and metrics middleware (observability/), outermost. */
   observe?: Middleware;
@@ -58,7 +58,6 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
-  app.use(instanceCeiling(deps.limits));
   app.use(tokenEndpointLimit(deps.limits));
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.
   app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current() }));

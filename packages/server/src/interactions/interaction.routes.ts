@@ -8,6 +8,9 @@
  *   exhausts a brute-force limit writes one `lockout` event as well (through the guarded check).
  * - Password guesses and registrations are counted before any work (limits/): a refused one is
  *   a 429 with Retry-After, the same page, and a role="alert" message; no argon2 runs.
+ * - A correct password (or a registration) marks the browser with a device cookie; its later
+ *   password attempts for that account skip the per-account lockout (device-cookie.ts, A14),
+ *   and a device refused by that lockout is told so, and what to do.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -31,12 +34,14 @@ import type { Limits } from '../limits/limits.js';
 import { emailSchema as validEmail } from '../accounts/email.js';
 import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
 import type { Limited } from '../limits/attempt-guard.js';
-import { LIMITED_MESSAGE } from './limited.js';
+import { LIMITED_MESSAGE, newDeviceLimitedMessage } from './limited.js';
+import type { DeviceCookies } from './device-cookie.js';
 
 export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
   accountService: AccountService;
   signIn: GuardedSignIn;
+  devices: DeviceCookies;
   csrf: Csrf;
   passwordMinLength: number;
   audit: AuditService;
@@ -99,10 +104,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const email = form.success ? normalizeEmail(form.data.email) : '';
     if (!form.success) return renderLogin(ctx, 400, details.uid, { email, error: form.error.issues[0]!.message });
     const meta = requestMeta(ctx);
-    const checked = await deps.signIn.check(email, form.data.password, { ip: ctx.ip, meta, clientId: clientIdOf(details) });
+    const checked = await deps.signIn.check(email, form.data.password, { ip: ctx.ip, meta, clientId: clientIdOf(details) }, { device: deps.devices.read(ctx, email) });
     if (checked.limited) {
       limitedAnswer(ctx, checked);
-      return renderLogin(ctx, 429, details.uid, { email, error: LIMITED_MESSAGE });
+      const error = checked.scope === 'account' ? newDeviceLimitedMessage(checked.retryAfterSeconds) : LIMITED_MESSAGE;
+      return renderLogin(ctx, 429, details.uid, { email, error });
     }
     const { result } = checked;
     if (!result.ok) {
@@ -115,6 +121,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       const error = new AppError('interaction.invalid_credentials');
       return renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
     }
+    deps.devices.issue(ctx, email);
     const step = await secondFactor.secondStep(details, result.account.id);
     await deps.audit.record({ type: 'signin', accountId: result.account.id, clientId: clientIdOf(details), detail: { mfa_required: step !== 'none' } }, meta);
     await secondFactor.afterPassword(ctx, details, result.account, step);
@@ -197,6 +204,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       if (!(error instanceof AppError) || !error.code.startsWith('registration.')) throw error;
       return renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
     }
+    deps.devices.issue(ctx, account.email);
     const step = await secondFactor.secondStep(details, account.id);
     await deps.audit.record({ type: 'account.registered', accountId: account.id, clientId: clientIdOf(details), detail: { mfa_required: step !== 'none' } }, requestMeta(ctx));
     await secondFactor.afterPassword(ctx, details, account, step);

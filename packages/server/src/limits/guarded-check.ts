@@ -8,7 +8,7 @@
  * - `check` answers whether the secret was right; the guard gives the point back on success.
  */
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
-import type { AttemptGuard } from './attempt-guard.js';
+import type { AttemptGuard, BeginOptions, LimitScope } from './attempt-guard.js';
 
 /** Who is guessing, from where, for which application: what the audit events record. */
 export interface CheckAt {
@@ -18,7 +18,8 @@ export interface CheckAt {
   clientId: string | null;
 }
 
-export type Guarded<T> = { limited: true; retryAfterSeconds: number } | ({ limited: false } & T);
+/** A refused guess names the counter that refused it (`account`: this account, from devices unknown to it). */
+export type Guarded<T> = { limited: true; retryAfterSeconds: number; scope?: LimitScope } | ({ limited: false } & T);
 
 export interface GuardedCheckDeps {
   guard: AttemptGuard;
@@ -38,9 +39,10 @@ export async function guardedCheck<T>(
   check: () => Promise<T>,
   succeeded: (result: T) => boolean,
   about: (result: T) => { accountId: string | null; detail?: Record<string, unknown> },
+  options?: BeginOptions,
 ): Promise<Guarded<{ result: T }>> {
-  const attempt = await deps.guard.begin(subject, at.ip);
-  if (!attempt.allowed) return { limited: true, retryAfterSeconds: attempt.retryAfterSeconds };
+  const attempt = await deps.guard.begin(subject, at.ip, options);
+  if (!attempt.allowed) return { limited: true, retryAfterSeconds: attempt.retryAfterSeconds, ...(attempt.scope && { scope: attempt.scope }) };
   const result = await check();
   if (succeeded(result)) {
     await attempt.succeeded();

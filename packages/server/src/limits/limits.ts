@@ -1,8 +1,7 @@
 /**
  * Builds every rate limit from one policy (limit-policy.ts), on Redis when the instances share
  * one (production: counters must be shared, or N instances would allow N times the limit) and
- * in memory otherwise (embedded mode is one process). The per-instance ceiling is always in
- * memory: it protects this process, and costs no round trip.
+ * in memory otherwise (embedded mode is one process).
  * Redis keys are `portcullis:limit:<name>:<key>` and expire with their window or block.
  */
 import type { Redis } from 'ioredis';
@@ -10,20 +9,18 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { createAttemptGuard, retryAfterSeconds, type AttemptGuard, type Limited, type LimiterFactory } from './attempt-guard.js';
 import { createExemption, limitAddress } from './client-address.js';
 import type { LimitPolicy, Tier } from './limit-policy.js';
+import { createTokenAuthGuard, type TokenAuthGuard } from './token-auth-guard.js';
 
 export interface Limits {
   policy: LimitPolicy;
-  /** Password guesses, keyed on the normalised email (so unknown emails behave the same). */
+  /** Password guesses, keyed on the normalised email (so unknown emails behave the same); a known device has its own counter. */
   password: AttemptGuard;
   /** TOTP and recovery-code guesses, keyed on the account id. */
   mfa: AttemptGuard;
   /** One registration attempt from `ip`: undefined when allowed. */
   registration(ip: string): Promise<Limited | undefined>;
-  /** One token request by `clientId` (or, without one, from `ip`): undefined when allowed. */
-  token(clientId: string | undefined, ip: string): Promise<Limited | undefined>;
-  /** One request to this instance: undefined when allowed. */
-  /** The per-instance ceiling; exempt addresses (a health checker, a test runner) skip it. */
-  instance(ip: string): Promise<Limited | undefined>;
+  /** Failed client authentications at the token endpoint, per client and address and per address. */
+  tokenAuth: TokenAuthGuard;
   isExempt(ip: string): boolean;
 }
 
@@ -57,17 +54,15 @@ export function createLimits(deps: { policy: LimitPolicy; redis?: Redis; exempt:
   };
 
   const registration = make('registration:address', policy.registrationPerAddress);
-  const token = make('token:client', policy.tokenPerClient);
-  const instance = memory('instance', policy.globalPerInstance);
 
   return {
     policy,
-    password: createAttemptGuard({ name: 'password', make, perAccount: policy.passwordPerAccount, perAccountAndAddress: policy.passwordPerAccountAndAddress, perAddress: policy.passwordPerAddress, isExempt }),
+    password: createAttemptGuard({
+      name: 'password', make, perAccount: policy.passwordPerAccount, perAccountAndAddress: policy.passwordPerAccountAndAddress, perAddress: policy.passwordPerAddress, perDevice: policy.passwordPerDevice, isExempt,
+    }),
     mfa: createAttemptGuard({ name: 'mfa', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, isExempt }),
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
-    // `client:` and `address:` keys cannot collide: a client id is matched only after the prefix.
-    token: async (clientId, ip) => (isExempt(ip) ? undefined : take(token, clientId ? `client:${clientId}` : `address:${limitAddress(ip)}`)),
-    instance: async (ip) => (isExempt(ip) ? undefined : take(instance, 'all')),
+    tokenAuth: createTokenAuthGuard({ make, perClientAndAddress: policy.tokenFailuresPerClientAndAddress, perAddress: policy.tokenFailuresPerAddress, isExempt }),
     isExempt,
   };
 }

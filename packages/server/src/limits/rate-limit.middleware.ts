@@ -1,21 +1,20 @@
 /**
- * The limits that sit in front of everything else on the public listener:
- * - a per-instance ceiling on all requests;
- * - `POST /token` per client. The client is the Basic auth username (RFC 6749 §2.3.1: the
- *   form-urlencoded client_id); the request body belongs to the provider, which reads the raw
- *   stream itself, so a client authenticating in the body (client_secret_post, public
- *   clients) is limited per address instead.
- * Both answer 429 with Retry-After; the token endpoint in the OAuth error format. When the
- * counters' store (Redis) is down the token endpoint answers 503 with Retry-After, as the
- * provider does for its own storage: its codes and tokens live in the same Redis.
+ * The token endpoint's limit on failed client authentications (token-auth-guard.ts), around the
+ * provider's `POST /token`:
+ * - before: a (client, address) pair or an address that failed too often gets 429 with
+ *   Retry-After in the OAuth error format, and the provider never sees the request. The client
+ *   is the Basic auth username (RFC 6749 §2.3.1: the form-urlencoded client_id); the request
+ *   body belongs to the provider, which reads the raw stream itself.
+ * - after: a 401 is a failed client authentication (RFC 6749 §5.2 `invalid_client`; the token
+ *   endpoint answers 401 for nothing else, and the body may be an HTML page when the client
+ *   asked for one, so the status decides); anything else is not counted.
+ * When the counters' store (Redis) is down the endpoint answers 503 with Retry-After, as the
+ * provider does for its own storage: its codes and tokens live in the same Redis. Once the
+ * provider has answered, its answer stands: a token it issued is never swapped for a 503.
  */
-import type { Context, Middleware } from 'koa';
-import { sendPage } from '../http/render.js';
-import { nonceOf, requestIdOf } from '../http/request-state.js';
-import { errorTable } from '../http/app-error.js';
-import { errorView } from '../views/error.view.js';
-import type { Limited } from './attempt-guard.js';
+import type { Middleware } from 'koa';
 import type { Limits } from './limits.js';
+import type { TokenAuthCheck } from './token-auth-guard.js';
 import { isUnavailable } from '../http/unavailable.js';
 import { RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 
@@ -34,24 +33,15 @@ export function basicClientId(header: string | undefined): string | undefined {
   }
 }
 
-export function limitedPage(ctx: Context, limited: Limited): void {
-  ctx.set('Retry-After', String(limited.retryAfterSeconds));
-  sendPage(ctx, 429, errorView({ nonce: nonceOf(ctx), title: 'Too many requests', message: errorTable['request.rate_limited'].message, requestId: requestIdOf(ctx) }));
-}
-
-export function instanceCeiling(limits: Limits): Middleware {
-  return async (ctx, next) => {
-    const limited = await limits.instance(ctx.ip);
-    if (limited) return limitedPage(ctx, limited);
-    await next();
-  };
-}
-
 export function tokenEndpointLimit(limits: Limits, path = '/token'): Middleware {
   return async (ctx, next) => {
-    let limited: Limited | undefined;
+    if (ctx.method !== 'POST' || ctx.path !== path) {
+      await next();
+      return;
+    }
+    let check: TokenAuthCheck;
     try {
-      limited = ctx.method === 'POST' && ctx.path === path ? await limits.token(basicClientId(ctx.get('Authorization') || undefined), ctx.ip) : undefined;
+      check = await limits.tokenAuth.check(basicClientId(ctx.get('Authorization') || undefined), ctx.ip);
     } catch (error) {
       if (!isUnavailable(error)) throw error;
       ctx.status = 503;
@@ -61,13 +51,20 @@ export function tokenEndpointLimit(limits: Limits, path = '/token'): Middleware 
       ctx.body = { error: 'server_error', error_description: 'a dependency is unavailable; retry later' };
       return;
     }
-    if (!limited) {
-      await next();
+    if (check.limited) {
+      ctx.status = 429;
+      ctx.set('Retry-After', String(check.limited.retryAfterSeconds));
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'too many failed client authentications; retry later' };
       return;
     }
-    ctx.status = 429;
-    ctx.set('Retry-After', String(limited.retryAfterSeconds));
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = { error: 'temporarily_unavailable', error_description: 'too many token requests; retry later' };
+    await next();
+    try {
+      await check.settle(ctx.status === 401 ? 'failed' : 'succeeded');
+    } catch (error) {
+      // The store went away mid-request: one failure goes uncounted, and the next request's
+      // check answers 503 while it stays away.
+      if (!isUnavailable(error)) throw error;
+    }
   };
 }

@@ -1,0 +1,89 @@
+/**
+ * Nginx's rate limits count an IPv6 client per /64 and an IPv4 client per address (SECURITY.md
+ * A13, A14), as the app does (limits/client-address.ts). A throwaway Nginx (not the stack) loads
+ * the production deploy/nginx/portcullis-http.conf, takes each request's address from X-Real-IP
+ * (the realip module, trusted from loopback only) and limits it to one request a minute on the
+ * production key: a second request under the same key is a 429.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { freePort } from '@portcullis/db/testing/free-port';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const NGINX = '/usr/sbin/nginx';
+
+describe('Nginx limit keys (deploy/nginx/portcullis-http.conf)', () => {
+  let dir: string;
+  let port: number;
+  let nginx: ChildProcess | undefined;
+
+  before(async () => {
+    assert.ok(existsSync(NGINX), `${NGINX} is missing: run scripts/system-packages.sh`);
+    dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-nginx-'));
+    // Workers run as another user when the test runs as root; they read the page below.
+    await chmod(dir, 0o755);
+    port = await freePort();
+    await mkdir(path.join(dir, 'www'));
+    await writeFile(path.join(dir, 'www', 'index.html'), 'ok\n');
+    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${dir}/${name};`).join('\n  ');
+    await writeFile(path.join(dir, 'nginx.conf'), `
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+worker_processes 1;
+events { worker_connections 64; }
+http {
+  ${temp}
+  access_log off;
+  geo $portcullis_limit_exempt { default 0; 192.0.2.99 1; }
+  include ${root}/deploy/nginx/portcullis-http.conf;
+  limit_req_zone $portcullis_limit_key zone=probe:1m rate=1r/m;
+  server {
+    listen 127.0.0.1:${port};
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
+    # limit_req runs before the content phase, so the page is a file (a return would skip it).
+    location / { limit_req zone=probe; root ${dir}/www; }
+  }
+}
+`);
+    nginx = spawn(NGINX, ['-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`, '-g', 'daemon off;'], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      if (await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-real-ip': '192.0.2.99' } }).then((r) => r.ok, () => false)) return;
+      await sleep(50);
+    }
+    throw new Error(`nginx did not start: ${await readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`);
+  });
+
+  after(async () => {
+    nginx?.kill('SIGTERM');
+    if (nginx && nginx.exitCode === null) await new Promise((resolve) => nginx!.once('exit', resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const status = async (address: string) => (await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-real-ip': address } })).status;
+
+  it('counts an IPv6 client by its /64', async () => {
+    assert.equal(await status('2001:db8:1:2::1'), 200);
+    assert.equal(await status('2001:db8:1:2:ffff:ffff:ffff:9'), 429, 'another address of the same /64');
+    assert.equal(await status('2001:db8:1:3::1'), 200, 'the next /64 has its own budget');
+  });
+
+  it('counts an IPv4 client, and an IPv4-mapped IPv6 one, by its address', async () => {
+    assert.equal(await status('203.0.113.1'), 200);
+    assert.equal(await status('203.0.113.2'), 200);
+    assert.equal(await status('203.0.113.1'), 429);
+    assert.equal(await status('::ffff:198.51.100.1'), 200);
+    assert.equal(await status('::ffff:198.51.100.2'), 200, 'not one bucket for every mapped address');
+  });
+
+  it('never counts an exempt peer', async () => {
+    for (let i = 0; i < 3; i++) assert.equal(await status('192.0.2.99'), 200);
+  });
+});
