@@ -14,6 +14,7 @@ import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
 import { buildInteractionPolicy } from './mfa-policy.js';
 import { outgoingFetch } from './outgoing-fetch.js';
+import { impliedConsentParam } from './offline-access.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -43,6 +44,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     findAccount: createFindAccount(deps.accounts),
     loadExistingGrant: createLoadExistingGrant(deps.consents),
     clients: [],
+    // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17).
+    extraParams: impliedConsentParam,
     extraClientMetadata: {
       properties: [FIRST_PARTY],
       validator(_ctx, key, value) {
