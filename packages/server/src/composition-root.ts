@@ -36,7 +36,7 @@ import { resolveSecrets } from './secrets/embedded-secrets.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { announcingRotations, createSigningKeysService } from './keys/signing-keys.service.js';
 import { createPayloadAdapterClass } from './oidc/payload.adapter.js';
-import { createRedisAdapterClass, listIdsByAccount } from './oidc/redis.adapter.js';
+import { createRedisAdapterClass, listGrantIdsByClient, listIdsByAccount } from './oidc/redis.adapter.js';
 import { createGrantPrefetch } from './oidc/grant-prefetch.js';
 import { guardAdapter } from './oidc/guarded.adapter.js';
 import { refuseNul } from './oidc/nul-guard.adapter.js';
@@ -66,6 +66,7 @@ import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
 import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
+import { createConnectedApps } from './consents/connected-apps.service.js';
 import { errorMessage } from './error-message.js';
 
 export interface Portcullis {
@@ -161,7 +162,6 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Counters are shared through Redis when instances share one; in memory otherwise.
     const limits = createLimits({ policy: limitPolicy(options.limits), redis: redis?.client, exempt: config.rateLimitExempt });
     const signIn = createGuardedSignIn({ accountService, guard: limits.password });
-    const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
     const getProvider = () => holder.current();
@@ -170,15 +170,19 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       getProvider,
       info: sessionInfo,
       listIdsByAccount: (model, accountId) => (redis ? listIdsByAccount(redis.client, model, accountId) : payloads.listIdsByAccount(model, accountId, new Date())),
+      listGrantIdsByClient: (clientId) => (redis ? listGrantIdsByClient(redis.client, clientId) : payloads.listGrantIdsByClient(clientId, new Date())),
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
+    // Deleting a client revokes its grants, in whichever store holds them.
+    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) });
+    const connectedApps = createConnectedApps({ consents, artefacts, audit, getProvider });
 
     const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
     // The account page, in every mode.
     const account = await createAccountModule({
       issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, hasher, policy, mfa, audit, sealed, csrf,
-      artefacts, passwordGuard: limits.password,
+      artefacts, passwordGuard: limits.password, connectedApps,
     });
     routers.push(...account.routers);
     ownPrefixes.push(account.prefix);
@@ -189,7 +193,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     }
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, pingRedis: redis?.ping,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, connectedApps, pingRedis: redis?.ping,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key

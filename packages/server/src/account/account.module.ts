@@ -21,6 +21,8 @@ import { createAccountPages } from './account-pages.js';
 import { accountAuthRoutes } from './account-auth.routes.js';
 import { accountRoutes } from './account.routes.js';
 import { accountSessionRoutes } from './account-sessions.routes.js';
+import { accountAppsRoutes } from './account-apps.routes.js';
+import type { ConnectedApps } from '../consents/connected-apps.service.js';
 import type { AttemptGuard } from '../limits/attempt-guard.js';
 
 export interface AccountModuleDeps {
@@ -37,6 +39,8 @@ export interface AccountModuleDeps {
   sealed: SealedCookies;
   csrf: Csrf;
   artefacts: AccountArtefacts;
+  /** "Connected apps": the consents the person gave, and their withdrawal. */
+  connectedApps: ConnectedApps;
   /** The sign-in password limits also count the account page's current-password checks. */
   passwordGuard: AttemptGuard;
 }
@@ -53,6 +57,7 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<{ ro
       accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, audit: deps.audit, logger: deps.logger }),
       accountRoutes({ pages, mfa: deps.mfa, passwords, artefacts, audit: deps.audit, passwordMinLength: deps.passwordMinLength, passwordGuard: deps.passwordGuard }),
       accountSessionRoutes({ pages, artefacts, audit: deps.audit }),
+      accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
     ],
   };
 }

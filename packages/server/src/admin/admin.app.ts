@@ -23,6 +23,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { auditAdminRoutes } from '../audit/audit.routes.js';
 import type { Limits } from '../limits/limits.js';
 import type { AccountArtefacts } from '../oidc/account-artefacts.js';
+import type { ConnectedApps } from '../consents/connected-apps.service.js';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../observability/metrics.js';
 import { metricsRoutes } from '../observability/metrics.routes.js';
@@ -41,6 +42,8 @@ export interface AdminDeps {
   limits: Limits;
   /** Users' sessions and grants: listed, ended, revoked on disable. */
   artefacts: AccountArtefacts;
+  /** Users' remembered consents ("Connected apps"): listed and withdrawn. */
+  connectedApps: ConnectedApps;
   /** PING Redis for /readyz; absent when OIDC artefacts stay in PostgreSQL. */
   pingRedis?: () => Promise<void>;
   /** Served at GET /metrics (no token, like the probes); absent: no /metrics. */

@@ -9,7 +9,8 @@ import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
 import { LIFETIMES, refreshTokenTtl } from './lifetimes.js';
-import { FIRST_PARTY } from './client-flags.js';
+import { FIRST_PARTY, RESOURCE_SERVER } from './client-flags.js';
+import { introspectionAllowed } from './introspection-policy.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
 import { buildInteractionPolicy } from './mfa-policy.js';
@@ -47,9 +48,9 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17).
     extraParams: impliedConsentParam,
     extraClientMetadata: {
-      properties: [FIRST_PARTY],
+      properties: [FIRST_PARTY, RESOURCE_SERVER],
       validator(_ctx, key, value) {
-        if (key === FIRST_PARTY && value !== undefined && typeof value !== 'boolean') throw new TypeError('first_party must be a boolean');
+        if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
     },
     scopes: SCOPES,
@@ -101,10 +102,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       devInteractions: { enabled: false },
       introspection: {
         enabled: true,
-        // A public client may only introspect its own tokens; confidential clients (resource
-        // servers) may introspect any.
-        allowedPolicy: (ctx, client, token) =>
-          Promise.resolve(!(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId)),
+        // Own tokens, or other clients' access tokens for a registered resource server.
+        allowedPolicy: introspectionAllowed,
       },
       revocation: {
         enabled: true,
