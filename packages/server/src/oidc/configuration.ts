@@ -8,7 +8,7 @@ import type { AccountRepository, ConsentRepository } from '@portcullis/db';
 import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
-import { LIFETIMES, refreshTokenTtl } from './lifetimes.js';
+import { LIFETIMES, refreshTokenTtl, sessionTtl } from './lifetimes.js';
 import { FIRST_PARTY, RESOURCE_SERVER } from './client-flags.js';
 import { introspectionAllowed } from './introspection-policy.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
@@ -81,7 +81,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       ClientCredentials: LIFETIMES.clientCredentials,
       IdToken: LIFETIMES.idToken,
       Interaction: LIFETIMES.interaction,
-      Session: LIFETIMES.session,
+      // SECURITY.md A8: 12 h from sign-in at most, 2 h idle (oidc/lifetimes.ts).
+      Session: (_ctx, session) => sessionTtl(session.loginTs, Math.floor(Date.now() / 1000)),
       Grant: LIFETIMES.grant,
       RefreshToken: (_ctx, token) => refreshTokenTtl((token as { iiat?: number }).iiat, Math.floor(Date.now() / 1000)),
     },
