@@ -125,6 +125,61 @@ describe('OIDC flows through openid-client', () => {
     });
   });
 
+  describe('prompt=consent (SECURITY.md A17)', () => {
+    /** A third-party client the person has already allowed, in a browser still signed in. */
+    const consentedOnce = async (scope: string, body: Record<string, unknown> = {}) => {
+      const registered = await createClient(server, { scope: 'openid email profile offline_access', ...body });
+      const config = await relyingParty(server, registered);
+      const agent = new UserAgent();
+      const email = uniqueEmail();
+      const first = await authorizationRequest(config, { scope });
+      let page = await register(agent, await followToClient(agent, first.url), email);
+      if (isConsentPage(page)) page = await allow(agent, page);
+      callbackOf(page);
+      return { config, agent, email };
+    };
+
+    it('shows the consent page for a remembered consent when the client sends prompt=consent', async () => {
+      const { config, agent } = await consentedOnce('openid email');
+      const silent = await followToClient(agent, (await authorizationRequest(config, { scope: 'openid email' })).url);
+      assert.ok(!isConsentPage(silent), 'the remembered consent covers a plain request');
+      const asked = await followToClient(agent, (await authorizationRequest(config, { scope: 'openid email', prompt: 'consent' })).url);
+      assert.ok(isConsentPage(asked), `expected the consent page, got ${asked.status} ${asked.location ?? ''}`);
+      const withOffline = await followToClient(agent, (await authorizationRequest(config, { scope: 'openid email offline_access', prompt: 'consent' })).url);
+      assert.ok(isConsentPage(withOffline), 'an explicit prompt=consent with offline_access asks too');
+    });
+
+    it('shows the consent page to a first-party client that sends prompt=consent', async () => {
+      const { config, agent } = await consentedOnce('openid email', { first_party: true });
+      const asked = await followToClient(agent, (await authorizationRequest(config, { scope: 'openid email', prompt: 'consent' })).url);
+      assert.ok(isConsentPage(asked));
+    });
+
+    it('passes the consent that offline_access implies for remembered consents and first-party clients', async () => {
+      for (const body of [{}, { first_party: true }]) {
+        const { config, agent, email } = await consentedOnce('openid email offline_access', body);
+        // Signed in already, and in a new browser through the sign-in page (the mark survives it).
+        const fresh = new UserAgent();
+        for (const [label, reach] of [
+          ['signed-in', (url: string) => followToClient(agent, url)],
+          ['new browser', async (url: string) => signIn(fresh, await followToClient(fresh, url), email)],
+        ] as const) {
+          const request = await authorizationRequest(config, { scope: 'openid email offline_access' });
+          const page = await reach(request.url);
+          assert.ok(!isConsentPage(page), `no page expected for ${JSON.stringify(body)}, ${label}`);
+          const tokens = await client.authorizationCodeGrant(config, callbackOf(page), { pkceCodeVerifier: request.codeVerifier, expectedNonce: request.nonce, expectedState: request.state });
+          assert.ok(tokens.refresh_token, 'offline_access still yields a refresh token');
+        }
+      }
+    });
+
+    it('cannot be passed off as implied by a client that sends the marker itself', async () => {
+      const { config, agent } = await consentedOnce('openid email');
+      const request = await authorizationRequest(config, { scope: 'openid email', prompt: 'consent', portcullis_implied_consent: 'true' });
+      assert.ok(isConsentPage(await followToClient(agent, request.url)));
+    });
+  });
+
   describe('refresh tokens (offline_access)', () => {
     it('issues a refresh token and rotates it on every use', async () => {
       const registered = await createClient(server);

@@ -2,13 +2,14 @@
  * What the token endpoint refuses (SECURITY.md R4, R5, R7, R8, R16; RFC 9700 §2.1.1, §4.2.4,
  * §4.14): PKCE verifiers, single-use codes bound to client and redirect URI (also under
  * concurrency), rotating refresh tokens bound to their client and scope, client authentication,
- * and tokens of disabled users.
+ * who may introspect a token (RFC 7662 §4), and tokens of disabled users.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type TestServer } from './support/test-server.js';
 import {
   REDIRECT_URI,
+  MACHINE_CLIENT,
   codeFor,
   createClient,
   introspect,
@@ -180,6 +181,35 @@ describe('token endpoint rules', () => {
       assert.equal(response.status, 400, response.text);
       assert.ok(['unauthorized_client', 'invalid_request'].includes(response.body?.error), response.text);
       assert.equal(response.body?.access_token, undefined);
+    });
+  });
+
+  describe('who may introspect (RFC 7662 §4)', () => {
+    it("answers active:false to a third confidential client asking about another client's tokens, refresh tokens included", async () => {
+      const { tokens } = await signUpAndRedeem(server, web);
+      const third = await createClient(server, { first_party: true });
+      for (const token of [tokens.access_token, tokens.refresh_token!]) {
+        const answer = await postForm(endpoints.introspection, { token }, third);
+        assert.equal(answer.status, 200, answer.text);
+        assert.deepEqual(answer.body, { active: false });
+        assert.equal((await introspect(endpoints, token, web)).active, true, 'the token is live for its own client');
+      }
+    });
+
+    it("lets a client registered as a resource server introspect other clients' access tokens, never their refresh tokens", async () => {
+      const { tokens } = await signUpAndRedeem(server, web);
+      const api = await createClient(server, { ...MACHINE_CLIENT, client_name: 'Resource server', resource_server: true });
+      assert.equal((await server.admin('GET', `/admin/clients/${api.client_id}`)).body.resource_server, true);
+      const access = await introspect(endpoints, tokens.access_token, api);
+      assert.equal(access.active, true);
+      assert.equal(access.client_id, web.client_id);
+      assert.deepEqual(await introspect(endpoints, tokens.refresh_token!, api), { active: false });
+    });
+
+    it('refuses to register a public client as a resource server', async () => {
+      const response = await server.admin('POST', '/admin/clients', { client_name: 'SPA', public: true, redirect_uris: [REDIRECT_URI], resource_server: true });
+      assert.equal(response.status, 400);
+      assert.match(response.body.message, /public client cannot be a resource server/);
     });
   });
 

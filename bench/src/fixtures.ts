@@ -34,7 +34,8 @@ export async function prepare(target: Target, options: { users: number; chains: 
     client_name: `Bench web ${alg}`, first_party: true, redirect_uris: [REDIRECT_URI],
     grant_types: ['authorization_code', 'refresh_token'], id_token_signed_response_alg: alg,
   });
-  const service = await createClient(target, { client_name: 'Bench service', grant_types: ['client_credentials'], redirect_uris: [] });
+  // A resource server: it introspects the web clients' access tokens (RFC 7662 §4).
+  const service = await createClient(target, { client_name: 'Bench service', grant_types: ['client_credentials'], redirect_uris: [], resource_server: true });
   const [webEs256, webRs256] = [await web('ES256'), await web('RS256')];
 
   // A run-unique prefix: the stack's database outlives a run.

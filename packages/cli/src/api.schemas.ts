@@ -21,6 +21,8 @@ export const clientSchema = z.looseObject({
   id_token_signed_response_alg: z.string().optional(),
   scope: z.string().nullish(),
   first_party: z.boolean(),
+  /** May introspect other clients' access tokens; absent from servers older than the flag. */
+  resource_server: z.boolean().optional(),
   backchannel_logout_uri: z.string().nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -52,6 +54,18 @@ export const sessionSchema = z.looseObject({
 export type Session = z.output<typeof sessionSchema>;
 export const sessionListSchema = z.looseObject({ sessions: z.array(sessionSchema) });
 export const revokedSessionsSchema = z.looseObject({ sessions_ended: z.number(), grants_revoked: z.number() });
+
+/** One application a user allowed ("Connected apps"). */
+export const consentSchema = z.looseObject({
+  client_id: z.string(),
+  client_name: z.string(),
+  scopes: z.array(z.string()),
+  since: z.string(),
+  updated_at: z.string().nullish(),
+});
+export type Consent = z.output<typeof consentSchema>;
+export const consentListSchema = z.looseObject({ consents: z.array(consentSchema) });
+export const revokedConsentSchema = z.looseObject({ consent_revoked: z.boolean(), grants_revoked: z.number() });
 
 export const signingKeySchema = z.looseObject({
   kid: z.string(),

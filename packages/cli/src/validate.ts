@@ -86,6 +86,7 @@ const createFlagsSchema = z.object({
   idTokenAlg: idTokenAlg.optional(),
   backchannelLogoutUri: backchannelLogoutUri.optional(),
   backchannelLogoutSessionRequired: z.boolean().optional(),
+  introspect: z.boolean().default(false),
 });
 
 /** Spelled out rather than derived: create's defaults must not leak into an update as "set to empty". */
@@ -100,6 +101,7 @@ const updateFlagsSchema = z.object({
   idTokenAlg: idTokenAlg.optional(),
   backchannelLogoutUri: backchannelLogoutUri.optional(),
   backchannelLogoutSessionRequired: z.boolean().optional(),
+  introspect: z.boolean().optional(),
 });
 
 export interface ClientCreateBody {
@@ -114,6 +116,7 @@ export interface ClientCreateBody {
   id_token_signed_response_alg?: (typeof ID_TOKEN_ALGS)[number];
   backchannel_logout_uri?: string | null;
   backchannel_logout_session_required?: boolean;
+  resource_server?: boolean;
 }
 
 export type ClientUpdateBody = Partial<Omit<ClientCreateBody, 'public'>>;
@@ -128,6 +131,9 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateBo
   }
   if (f.public && token_endpoint_auth_method !== 'none') {
     throw usageError(`--public clients authenticate with --auth-method none, not ${JSON.stringify(token_endpoint_auth_method)}`);
+  }
+  if (f.public && f.introspect) {
+    throw usageError('--public clients cannot --introspect (introspection needs a client secret)');
   }
   if (!f.public && token_endpoint_auth_method === 'none') {
     throw usageError('--auth-method none makes a public client: pass --public instead');
@@ -149,6 +155,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateBo
     ...(f.backchannelLogoutUri === undefined ? {} : { backchannel_logout_uri: f.backchannelLogoutUri }),
     // Commander sets the --no- flag's value to true when it is absent: send only an explicit "no".
     ...(f.backchannelLogoutSessionRequired === false ? { backchannel_logout_session_required: false } : {}),
+    ...(f.introspect ? { resource_server: true } : {}),
   };
 }
 
@@ -171,6 +178,7 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateBo
     id_token_signed_response_alg: f.idTokenAlg,
     backchannel_logout_uri: f.backchannelLogoutUri === '' ? null : f.backchannelLogoutUri,
     backchannel_logout_session_required: f.backchannelLogoutSessionRequired,
+    resource_server: f.introspect,
   };
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as ClientUpdateBody;
   if (Object.keys(given).length === 0) throw usageError('nothing to update: pass at least one flag (see --help)');

@@ -63,6 +63,33 @@ describe('repositories on PGlite', () => {
     assert.ok(await payloads.find('AccessToken', 'other', new Date()));
   });
 
+  it('lists live grants by client (the index behind deleting a client)', async () => {
+    const payloads = createOidcPayloadRepository(db);
+    const later = new Date(Date.now() + 60_000);
+    await payloads.upsert('Grant', 'g-a1', { accountId: 'x', clientId: 'app-a' }, later);
+    await payloads.upsert('Grant', 'g-a2', { accountId: 'y', clientId: 'app-a' }, later);
+    await payloads.upsert('Grant', 'g-a-old', { accountId: 'y', clientId: 'app-a' }, new Date(Date.now() - 1000));
+    await payloads.upsert('Grant', 'g-b', { accountId: 'x', clientId: 'app-b' }, later);
+    await payloads.upsert('AccessToken', 'at-a', { clientId: 'app-a', grantId: 'g-a1' }, later);
+    assert.deepEqual((await payloads.listGrantIdsByClient('app-a', new Date())).sort(), ['g-a1', 'g-a2']);
+  });
+
+  it('lists consents by account with when each was first given, and forgets one client or all', async () => {
+    const accounts = createAccountRepository(db);
+    await accounts.insert({ id: 'c2', email: 'consents@example.com', passwordHash: 'h', name: null });
+    for (const id of ['app-1', 'app-2']) await db.primary.insertInto('clients').values({ client_id: id, name: id, first_party: false, metadata: '{}', secret_ciphertext: null }).execute();
+    const consents = createConsentRepository(db);
+    await consents.grant('c2', 'app-1', ['openid']);
+    await consents.grant('c2', 'app-2', ['openid', 'email']);
+    const listed = await consents.listForAccount('c2');
+    assert.deepEqual(listed.map((c) => c.clientId), ['app-1', 'app-2']);
+    assert.ok(listed.every((c) => c.createdAt instanceof Date));
+    assert.equal(await consents.revoke('c2', 'app-1'), 1);
+    assert.deepEqual((await consents.listForAccount('c2')).map((c) => c.clientId), ['app-2']);
+    await db.primary.deleteFrom('clients').where('client_id', '=', 'app-2').execute();
+    assert.deepEqual(await consents.listForAccount('c2'), [], "a deleted client's consents go with it");
+  });
+
   it('remembers the union of consented scopes and forgets them on revoke', async () => {
     const accounts = createAccountRepository(db);
     await accounts.insert({ id: 'c1', email: 'consent@example.com', passwordHash: 'h', name: null });

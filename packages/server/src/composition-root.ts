@@ -36,7 +36,7 @@ import { resolveSecrets } from './secrets/embedded-secrets.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { announcingRotations, createSigningKeysService } from './keys/signing-keys.service.js';
 import { createPayloadAdapterClass } from './oidc/payload.adapter.js';
-import { createRedisAdapterClass, listIdsByAccount } from './oidc/redis.adapter.js';
+import { createRedisAdapterClass, listGrantIdsByClient, listIdsByAccount } from './oidc/redis.adapter.js';
 import { createGrantPrefetch } from './oidc/grant-prefetch.js';
 import { guardAdapter } from './oidc/guarded.adapter.js';
 import { refuseNul } from './oidc/nul-guard.adapter.js';
@@ -70,6 +70,7 @@ import { createSecondFactorService } from './mfa/second-factor.service.js';
 import { createDeviceCookies } from './interactions/device-cookie.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
+import { createConnectedApps } from './consents/connected-apps.service.js';
 import { errorMessage } from './error-message.js';
 
 export interface Portcullis {
@@ -165,7 +166,6 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Counters are shared through Redis when instances share one; in memory otherwise.
     const limits = createLimits({ policy: limitPolicy(options.limits, config.rateLimits), redis: redis?.client, exempt: config.rateLimitExempt });
     const signIn = createGuardedSignIn({ accountService, guard: limits.password, audit });
-    const clientService = createClientService({ clients, box });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
     const devices = createDeviceCookies({ secure: config.issuer.startsWith('https://') });
@@ -175,8 +175,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       getProvider,
       info: sessionInfo,
       listIdsByAccount: (model, accountId) => (redis ? listIdsByAccount(redis.client, model, accountId) : payloads.listIdsByAccount(model, accountId, new Date())),
+      listGrantIdsByClient: (clientId) => (redis ? listGrantIdsByClient(redis.client, clientId) : payloads.listGrantIdsByClient(clientId, new Date())),
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
+    // Deleting a client revokes its grants, in whichever store holds them.
+    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) });
+    const connectedApps = createConnectedApps({ consents, artefacts, audit, getProvider });
 
     // Every way a session ends, every code check and every password change goes through one
     // service each, which owns its limits, audit events and side effects.
@@ -188,7 +192,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const ownPrefixes = ['/interaction', '/assets'];
     // The account page, in every mode.
     const account = await createAccountModule({
-      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending,
+      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps,
     });
     routers.push(...account.routers);
     ownPrefixes.push(account.prefix);
@@ -199,7 +203,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     }
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, pingRedis: redis?.ping,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, connectedApps, pingRedis: redis?.ping,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key

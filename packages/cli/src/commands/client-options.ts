@@ -22,15 +22,19 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
     .option('--auth-method <method>', `token endpoint auth method: ${AUTH_METHODS.join(', ')}`)
     .option('--backchannel-logout-uri <uri>', `where logout tokens are POSTed when a session ends (https, or http on loopback)${mode === 'update' ? "; '' removes it" : ''}`)
     .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default RS256)`);
+  const introspect = "resource server: may introspect other clients' access tokens (confidential clients only)";
   if (mode === 'create') {
     command
       .option('--public', 'public client (no secret, e.g. a SPA or native app); auth method none')
       .option('--first-party', 'first-party client: consent is skipped')
+      .option('--introspect', introspect)
       .option('--no-backchannel-logout-session-required', 'leave sid out of logout tokens (default: included)');
   } else {
     command
       .option('--first-party', 'mark as first-party: consent is skipped')
-      .option('--no-first-party', 'mark as third-party: consent is asked');
+      .option('--no-first-party', 'mark as third-party: consent is asked')
+      .option('--introspect', introspect)
+      .option('--no-introspect', 'no longer a resource server: introspects only its own tokens');
   }
   return command;
 }

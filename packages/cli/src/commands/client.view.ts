@@ -13,6 +13,8 @@ export function printClient(out: Writer, client: Client): void {
     ['Name', client.client_name],
     ['Type', kind(client)],
     ['First party', client.first_party],
+    // `--introspect`: may introspect other clients' access tokens (RFC 7662 §4).
+    ['Resource server', client.resource_server ?? false],
     ['Auth method', client.token_endpoint_auth_method],
     ['ID token alg', client.id_token_signed_response_alg ?? 'RS256'],
     ['Grant types', client.grant_types],

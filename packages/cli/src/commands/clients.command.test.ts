@@ -74,6 +74,7 @@ void describe('portcullis clients', () => {
       ['--public with client_credentials', ['--public', '--grant-type', 'client_credentials'], /client_credentials/],
       ['--public with a secret-based auth method', ['--public', '--redirect-uri', 'https://a.example/cb', '--auth-method', 'client_secret_basic'], /--auth-method none/],
       ['an unknown auth method', ['--redirect-uri', 'https://a.example/cb', '--auth-method', 'magic'], /--auth-method "magic"/],
+      ['--public with --introspect', ['--public', '--redirect-uri', 'https://a.example/cb', '--introspect'], /--public clients cannot --introspect/],
     ];
     for (const [what, flags, reason] of badInputs) {
       void it(`rejects ${what} with exit 2, one stderr line, and no request`, async () => {
@@ -85,6 +86,14 @@ void describe('portcullis clients', () => {
         assert.equal(api.requests.length, 0);
       });
     }
+
+    void it('registers a resource server with --introspect and shows it', async () => {
+      api.reply = () => ({ status: 201, body: clientBody({ client_secret: 's', grant_types: ['client_credentials'], redirect_uris: [], resource_server: true }) });
+      const result = await run(['clients', 'create', '--name', 'API', '--grant-type', 'client_credentials', '--introspect'], envFor(api));
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal((api.requests[0]?.body as Record<string, unknown>).resource_server, true);
+      assert.match(result.stdout, /^Resource server +yes$/m);
+    });
 
     void it('rejects a missing --name through commander, with exit 2 and no request', async () => {
       const result = await run(['clients', 'create', '--redirect-uri', 'https://app.example/cb'], envFor(api));
@@ -124,6 +133,15 @@ void describe('portcullis clients', () => {
     assert.equal(api.requests[0]?.method, 'PATCH');
     assert.equal(api.requests[0]?.url, '/admin/clients/cl_123');
     assert.deepEqual(api.requests[0]?.body, { first_party: false, grant_types: ['client_credentials'] });
+  });
+
+  void it('update turns the resource-server flag on and off, and show prints it', async () => {
+    api.reply = () => ({ status: 200, body: clientBody() });
+    await run(['clients', 'update', 'cl_123', '--introspect'], envFor(api));
+    await run(['clients', 'update', 'cl_123', '--no-introspect'], envFor(api));
+    assert.deepEqual(api.requests.map((r) => r.body), [{ resource_server: true }, { resource_server: false }]);
+    const shown = await run(['clients', 'show', 'cl_123'], envFor(api));
+    assert.match(shown.stdout, /^Resource server +no$/m, 'a server that does not send the flag reads as no');
   });
 
   void it('update refuses --public, which cannot change after creation', async () => {

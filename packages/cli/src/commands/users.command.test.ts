@@ -56,6 +56,32 @@ void describe('portcullis users', () => {
     assert.match(result.stdout, /Ended 2 session\(s\) and revoked 3 grant\(s\)/);
   });
 
+  void it('consents lists the connected apps as a table', async () => {
+    api.reply = () => ({ status: 200, body: { consents: [{ client_id: 'cl_1', client_name: 'Photo Book', scopes: ['openid', 'email'], since: '2026-01-02T03:04:05.000Z', updated_at: '2026-01-02T03:04:05.000Z' }] } });
+    const result = await run(['users', 'consents', 'ada@example.com'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.url, '/admin/users/ada%40example.com/consents');
+    assert.match(result.stdout, /^CLIENT ID +NAME +SCOPES +SINCE$/m);
+    assert.match(result.stdout, /^cl_1 +Photo Book +openid email +2026-01-02T03:04:05\.000Z$/m);
+    api.reply = () => ({ status: 200, body: { consents: [] } });
+    assert.equal((await run(['users', 'consents', 'ada@example.com'], envFor(api))).stdout, 'No connected apps.\n');
+  });
+
+  void it('revoke-consent DELETEs the consent and reports the revoked grants', async () => {
+    api.reply = () => ({ status: 200, body: { consent_revoked: true, grants_revoked: 2 } });
+    const result = await run(['users', 'revoke-consent', 'ada@example.com', 'cl/1'], envFor(api));
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(api.requests[0]?.method, 'DELETE');
+    assert.equal(api.requests[0]?.url, '/admin/users/ada%40example.com/consents/cl%2F1');
+    assert.match(result.stdout, /consent withdrawn, 2 grant\(s\) revoked/);
+  });
+
+  void it('revoke-consent needs a client id', async () => {
+    const result = await run(['users', 'revoke-consent', 'ada@example.com'], envFor(api));
+    assert.equal(result.code, 2);
+    assert.equal(api.requests.length, 0);
+  });
+
   void it('unlock POSTs to /unlock and says so', async () => {
     api.reply = () => ({ status: 200, body: userBody() });
     const result = await run(['users', 'unlock', 'ada@example.com'], envFor(api));

@@ -1,10 +1,21 @@
 /**
- * `portcullis users ...`: look accounts up and switch them off or on.
+ * `portcullis users ...`: look accounts up and switch them off or on, list and end their
+ * sessions, list and withdraw the applications they allowed (consents).
  * A user is addressed by id or e-mail; the server tells them apart, the CLI only URL-encodes.
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { revokedSessionsSchema, sessionListSchema, userListSchema, userSchema, type Session, type User } from '../api.schemas.js';
+import {
+  consentListSchema,
+  revokedConsentSchema,
+  revokedSessionsSchema,
+  sessionListSchema,
+  userListSchema,
+  userSchema,
+  type Consent,
+  type Session,
+  type User,
+} from '../api.schemas.js';
 import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
@@ -57,6 +68,19 @@ function printSessions(out: Writer, sessions: readonly Session[]): void {
     { header: 'ADDRESS', value: (s) => s.last_ip ?? s.ip },
     { header: 'CLIENTS', value: (s) => s.clients.join(',') },
     { header: 'USER AGENT', value: (s) => s.user_agent },
+  ]);
+}
+
+function printConsents(out: Writer, consents: readonly Consent[]): void {
+  if (consents.length === 0) {
+    printLine(out, 'No connected apps.');
+    return;
+  }
+  printTable(out, consents, [
+    { header: 'CLIENT ID', value: (c) => c.client_id },
+    { header: 'NAME', value: (c) => c.client_name },
+    { header: 'SCOPES', value: (c) => c.scopes.join(' ') },
+    { header: 'SINCE', value: (c) => c.since },
   ]);
 }
 
@@ -116,6 +140,26 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
       const admin = await ctx.connect(cmd);
       const result = await admin.request({ method: 'POST', path: `/admin/users/${segment(who)}/revoke-sessions`, schema: revokedSessionsSchema });
       emit(ctx, cmd, result, () => printLine(out, `Ended ${result.sessions_ended} session(s) and revoked ${result.grants_revoked} grant(s) of ${safe(who)}.`));
+    });
+
+  withJsonOption(users.command('consents'))
+    .description('list the applications a user allowed (connected apps) and what each may access')
+    .argument('<email-or-id>', 'e-mail address or user id')
+    .action(async (who: string, _flags: unknown, cmd: Command) => {
+      const admin = await ctx.connect(cmd);
+      const list = await admin.request({ method: 'GET', path: `/admin/users/${segment(who)}/consents`, schema: consentListSchema });
+      emit(ctx, cmd, list, () => printConsents(out, list.consents));
+    });
+
+  withJsonOption(users.command('revoke-consent'))
+    .description("withdraw a user's consent to one application and revoke its access and refresh tokens for that user")
+    .argument('<email-or-id>', 'e-mail address or user id')
+    .argument('<client-id>', 'client id of the application')
+    .action(async (who: string, clientId: string, _flags: unknown, cmd: Command) => {
+      const admin = await ctx.connect(cmd);
+      const path = `/admin/users/${segment(who)}/consents/${segment(clientId)}`;
+      const result = await admin.request({ method: 'DELETE', path, schema: revokedConsentSchema });
+      emit(ctx, cmd, result, () => printLine(out, `Removed the access of ${safe(clientId)} to ${safe(who)}: ${result.consent_revoked ? 'consent withdrawn' : 'no consent was stored'}, ${result.grants_revoked} grant(s) revoked.`));
     });
 
   withJsonOption(users.command('unlock'))

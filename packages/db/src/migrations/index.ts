@@ -4,10 +4,12 @@ import * as initial from './2026-11-28T0001-initial.js';
 import * as mfa from './2026-11-28T1400-mfa.js';
 import * as auditEvents from './2026-11-28T1401-audit-events.js';
 import * as noPendingTotp from './2026-12-03T0900-no-pending-totp.js';
+import * as grantsByClient from './2026-12-03T1000-grants-by-client.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0001-initial': initial,
   '2026-11-28T1400-mfa': mfa,
   '2026-11-28T1401-audit-events': auditEvents,
   '2026-12-03T0900-no-pending-totp': noPendingTotp,
+  '2026-12-03T1000-grants-by-client': grantsByClient,
 };

@@ -9,11 +9,13 @@ export interface Consent {
   accountId: string;
   clientId: string;
   scopes: string[];
+  /** When the account first allowed the client (the "since" of "Connected apps"). */
+  createdAt: Date;
   updatedAt: Date;
 }
 
 function toConsent(row: ConsentRow): Consent {
-  return { accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), updatedAt: row.updated_at };
+  return { accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 export function createConsentRepository(db: Database) {
@@ -44,6 +46,10 @@ export function createConsentRepository(db: Database) {
       return rows.map(toConsent);
     },
 
+    /**
+     * Forgets the account's consent to one client, or to every client. A deleted client's
+     * consents go with it (foreign key, ON DELETE CASCADE).
+     */
     async revoke(accountId: string, clientId?: string): Promise<number> {
       let query = db.primary.deleteFrom('consents').where('account_id', '=', accountId);
       if (clientId !== undefined) query = query.where('client_id', '=', clientId);

@@ -99,6 +99,18 @@ export function createOidcPayloadRepository(db: Database) {
       return rows.map((row) => row.id);
     },
 
+    /** Ids of the live grants of one client (payload `clientId`), for revoking them when the client is deleted; index of the 2026-12-03T1000 migration. */
+    async listGrantIdsByClient(clientId: string, now: Date): Promise<string[]> {
+      const rows = await db.primary
+        .selectFrom('oidc_payloads')
+        .select('id')
+        .where('model', '=', 'Grant')
+        .where(sql<string>`payload->>'clientId'`, '=', clientId)
+        .where(live(now))
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
     /** Deletes expired rows; run periodically so the table does not grow without bound. */
     async deleteExpired(now: Date): Promise<number> {
       const result = await db.primary.deleteFrom('oidc_payloads').where('expires_at', '<=', now).executeTakeFirst();

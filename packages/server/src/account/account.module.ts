@@ -20,6 +20,8 @@ import { createAccountPages } from './account-pages.js';
 import { accountAuthRoutes } from './account-auth.routes.js';
 import { accountRoutes } from './account.routes.js';
 import { accountSessionRoutes } from './account-sessions.routes.js';
+import { accountAppsRoutes } from './account-apps.routes.js';
+import type { ConnectedApps } from '../consents/connected-apps.service.js';
 
 export interface AccountModuleDeps {
   issuer: string;
@@ -34,6 +36,8 @@ export interface AccountModuleDeps {
   sealed: SealedCookies;
   csrf: Csrf;
   ending: SessionEnding;
+  /** "Connected apps": the consents the person gave, and their withdrawal. */
+  connectedApps: ConnectedApps;
 }
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<{ routers: Router[]; prefix: string }> {
@@ -46,6 +50,7 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<{ ro
       accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, ending: deps.ending, logger: deps.logger }),
       accountRoutes({ pages, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
       accountSessionRoutes({ pages, ending: deps.ending }),
+      accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
     ],
   };
 }

@@ -24,6 +24,7 @@ import { auditAdminRoutes } from '../audit/audit.routes.js';
 import type { Limits } from '../limits/limits.js';
 import type { AccountArtefacts } from '../oidc/account-artefacts.js';
 import type { SessionEnding } from '../accounts/session-ending.js';
+import type { ConnectedApps } from '../consents/connected-apps.service.js';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../observability/metrics.js';
 import { metricsRoutes } from '../observability/metrics.routes.js';
@@ -44,6 +45,8 @@ export interface AdminDeps {
   artefacts: AccountArtefacts;
   /** Ends sessions for `users disable` and `users revoke-sessions` (accounts/session-ending.ts). */
   ending: SessionEnding;
+  /** Users' remembered consents ("Connected apps"): listed and withdrawn. */
+  connectedApps: ConnectedApps;
   /** PING Redis for /readyz; absent when OIDC artefacts stay in PostgreSQL. */
   pingRedis?: () => Promise<void>;
   /** Served at GET /metrics (no token, like the probes); absent: no /metrics. */

@@ -1,6 +1,7 @@
 /**
  * Admin API: client registration and management (the CLI's `clients` commands). Each change
- * that succeeds writes one audit event (never the secret).
+ * that succeeds writes one audit event (never the secret). Deleting a client also deletes its
+ * consents and revokes its grants with every token (clients/client.service.ts).
  */
 import Router from '@koa/router';
 import type { ClientService } from '../clients/client.service.js';
@@ -14,7 +15,7 @@ export function clientAdminRoutes(clients: ClientService, audit: AuditService): 
   });
   router.post('/', async (ctx) => {
     const created = await clients.create(ctx.request.body ?? {});
-    await audit.record({ type: 'client.created', clientId: created.client_id, detail: { client_name: created.client_name, first_party: created.first_party } }, requestMeta(ctx));
+    await audit.record({ type: 'client.created', clientId: created.client_id, detail: { client_name: created.client_name, first_party: created.first_party, resource_server: created.resource_server } }, requestMeta(ctx));
     ctx.status = 201;
     ctx.body = created;
   });
@@ -28,8 +29,8 @@ export function clientAdminRoutes(clients: ClientService, audit: AuditService): 
     ctx.body = updated;
   });
   router.delete('/:id', async (ctx) => {
-    await clients.delete(ctx.params.id!);
-    await audit.record({ type: 'client.deleted', clientId: ctx.params.id! }, requestMeta(ctx));
+    const { grantsRevoked } = await clients.delete(ctx.params.id!);
+    await audit.record({ type: 'client.deleted', clientId: ctx.params.id!, detail: { grants_revoked: grantsRevoked } }, requestMeta(ctx));
     ctx.status = 204;
   });
   router.post('/:id/rotate-secret', async (ctx) => {

@@ -5,6 +5,8 @@
  * (SECURITY.md A9, R16), one `session.revoked` event per session, back-channel logout included.
  * `sessions` lists the live sessions (never their ids: a session id is a browser's cookie);
  * `revoke-sessions` ends them all and revokes the grants.
+ * `consents` lists the applications the user allowed ("Connected apps", SECURITY.md A17);
+ * `DELETE …/consents/:clientId` withdraws one, revoking its grants with every token.
  * `unlock` is the way back in after a brute-force lockout (SECURITY.md A1): it forgets the
  * account's failed passwords and codes, everywhere and from every address that recently
  * failed against it (the addresses come from the audit log).
@@ -15,9 +17,10 @@ import type { Account, AccountRepository } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import { normalizeEmail } from '../accounts/email.js';
 import type { Limits } from '../limits/limits.js';
-import { NO_REQUEST, type AuditService } from '../audit/audit.service.js';
+import { NO_REQUEST, requestMeta, type AuditService } from '../audit/audit.service.js';
 import type { AccountArtefacts, SessionSummary } from '../oidc/account-artefacts.js';
 import type { SessionEnding } from '../accounts/session-ending.js';
+import type { ConnectedApp, ConnectedApps } from '../consents/connected-apps.service.js';
 
 export interface UserAdminDeps {
   accounts: AccountRepository;
@@ -25,6 +28,7 @@ export interface UserAdminDeps {
   audit: AuditService;
   artefacts: AccountArtefacts;
   ending: SessionEnding;
+  connectedApps: ConnectedApps;
 }
 
 const iso = (seconds: number | undefined) => (seconds === undefined ? null : new Date(seconds * 1000).toISOString());
@@ -40,6 +44,10 @@ export function toSessionView(session: SessionSummary) {
     expires_at: iso(session.expiresAt),
     clients: session.clientIds,
   };
+}
+
+export function toConnectedAppView(app: ConnectedApp) {
+  return { client_id: app.clientId, client_name: app.clientName, scopes: app.scopes, since: app.since.toISOString(), updated_at: app.updatedAt.toISOString() };
 }
 
 const listQuery = z.object({
@@ -111,6 +119,18 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
   router.post('/:idOrEmail/revoke-sessions', async (ctx) => {
     const account = await find(ctx.params.idOrEmail!);
     ctx.body = await endEverything(account.id, 'admin');
+  });
+  router.get('/:idOrEmail/consents', async (ctx) => {
+    const account = await find(ctx.params.idOrEmail!);
+    ctx.body = { consents: (await deps.connectedApps.list(account.id)).map(toConnectedAppView) };
+  });
+  router.delete('/:idOrEmail/consents/:clientId', async (ctx) => {
+    const account = await find(ctx.params.idOrEmail!);
+    const clientId = ctx.params.clientId!;
+    // No client id holds U+0000, and PostgreSQL cannot even compare one.
+    const removed = clientId.includes('\u0000') ? undefined : await deps.connectedApps.remove(account.id, clientId, 'admin', requestMeta(ctx));
+    if (!removed || (!removed.consentRevoked && removed.grantsRevoked === 0)) throw new AppError('consent.not_found');
+    ctx.body = { consent_revoked: removed.consentRevoked, grants_revoked: removed.grantsRevoked };
   });
   router.post('/:idOrEmail/unlock', async (ctx) => {
     const account = await find(ctx.params.idOrEmail!);

@@ -30,6 +30,12 @@ export const AUDIT_EVENT_TYPES = [
    * `admin` or `user_disabled`; `detail.session` its handle.
    */
   'session.revoked',
+  /**
+   * A person's consent to one client withdrawn ("Connected apps", SECURITY.md A17), with every
+   * grant of that client for the account: `detail.reason` is `account_page` or `admin`,
+   * `detail.grants_revoked` how many grants went.
+   */
+  'consent.revoked',
   'client.created',
   'client.updated',
   'client.secret_rotated',

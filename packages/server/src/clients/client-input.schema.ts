@@ -43,6 +43,8 @@ const fields = {
   // as a redirect URI (https, or http on a loopback host). null removes it on an update.
   backchannel_logout_uri: redirectUri.nullable(),
   backchannel_logout_session_required: z.boolean(),
+  // RFC 7662 §4: may introspect tokens issued to other clients (oidc/client-flags.ts).
+  resource_server: z.boolean(),
 };
 
 export const createClientSchema = z
@@ -60,6 +62,7 @@ export const createClientSchema = z
     // `sid` in every logout token unless asked otherwise: an RP with several sessions of one
     // person needs it to end the right one.
     backchannel_logout_session_required: fields.backchannel_logout_session_required.default(true),
+    resource_server: fields.resource_server.default(false),
   })
   .transform((input) => ({
     ...input,
@@ -82,6 +85,7 @@ export const updateClientSchema = z.strictObject({
   id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
   backchannel_logout_uri: fields.backchannel_logout_uri.optional(),
   backchannel_logout_session_required: fields.backchannel_logout_session_required.optional(),
+  resource_server: fields.resource_server.optional(),
 });
 
 export type CreateClientInput = z.output<typeof createClientSchema>;
@@ -92,6 +96,7 @@ export interface ClientShape {
   grant_types: string[];
   redirect_uris: string[];
   token_endpoint_auth_method: string;
+  resource_server?: boolean;
 }
 
 /** Rules across fields; also run on the merged result of an update. */
@@ -107,6 +112,7 @@ export function clientProblems(input: ClientShape): string[] {
   if (input.public && input.token_endpoint_auth_method !== 'none') add('a public client must use the auth method "none"');
   if (!input.public && input.token_endpoint_auth_method === 'none') add('the auth method "none" is only for public clients (--public)');
   if (input.public && input.grant_types.includes('client_credentials')) add('a public client cannot use the client_credentials grant');
+  if (input.public && input.resource_server) add('a public client cannot be a resource server: introspection needs a client secret');
   if (input.token_endpoint_auth_method === 'private_key_jwt') add('private_key_jwt needs a registered JWKS, which is not supported yet');
   return problems;
 }

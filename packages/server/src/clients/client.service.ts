@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ClientRepository, StoredClient } from '@portcullis/db';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
-import { FIRST_PARTY } from '../oidc/client-flags.js';
+import { FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
 import { clientProblems, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
 
 export interface ClientView {
@@ -22,6 +22,8 @@ export interface ClientView {
   id_token_signed_response_alg: string;
   scope: string;
   first_party: boolean;
+  /** May introspect tokens issued to other clients (oidc/client-flags.ts). */
+  resource_server: boolean;
   backchannel_logout_uri: string | null;
   backchannel_logout_session_required: boolean;
   created_at: string;
@@ -34,7 +36,8 @@ export interface ClientService {
   rotateSecret(clientId: string): Promise<ClientView>;
   get(clientId: string): Promise<ClientView>;
   list(): Promise<ClientView[]>;
-  delete(clientId: string): Promise<void>;
+  /** Deletes the client, its consents, and every grant of it with their tokens. */
+  delete(clientId: string): Promise<{ grantsRevoked: number }>;
   /** Creates or refreshes a client with a fixed id (the embedded demo client). */
   ensure(clientId: string, body: unknown): Promise<void>;
 }
@@ -55,7 +58,7 @@ export function newClientId(random: (size: number) => Buffer = randomBytes): str
 export function toClientView(client: StoredClient, secret?: string): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
     Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri', string>> &
-    Partial<Record<'backchannel_logout_session_required', boolean>>;
+    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER, boolean>>;
   return {
     client_id: client.clientId,
     client_name: client.name,
@@ -68,6 +71,7 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
     id_token_signed_response_alg: m.id_token_signed_response_alg ?? 'RS256',
     scope: m.scope ?? '',
     first_party: client.firstParty,
+    resource_server: m[RESOURCE_SERVER] ?? false,
     backchannel_logout_uri: m.backchannel_logout_uri ?? null,
     backchannel_logout_session_required: m.backchannel_logout_session_required ?? true,
     created_at: client.createdAt.toISOString(),
@@ -89,6 +93,7 @@ function metadataOf(input: MetadataInput) {
     id_token_signed_response_alg: input.id_token_signed_response_alg,
     scope: input.scope,
     [FIRST_PARTY]: input.first_party,
+    ...(input.resource_server && { [RESOURCE_SERVER]: true }),
     ...(input.backchannel_logout_uri !== null && {
       backchannel_logout_uri: input.backchannel_logout_uri,
       backchannel_logout_session_required: input.backchannel_logout_session_required,
@@ -96,7 +101,14 @@ function metadataOf(input: MetadataInput) {
   };
 }
 
-export function createClientService(deps: { clients: ClientRepository; box: SecretBox }): ClientService {
+export interface ClientServiceDeps {
+  clients: ClientRepository;
+  box: SecretBox;
+  /** Revokes every grant of a client with its tokens, in the store that holds them. */
+  revokeGrants(clientId: string): Promise<number>;
+}
+
+export function createClientService(deps: ClientServiceDeps): ClientService {
   const { clients, box } = deps;
   const seal = (clientId: string, secret: string) => box.seal(secret, `client:${clientId}`);
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
@@ -153,8 +165,13 @@ export function createClientService(deps: { clients: ClientRepository; box: Secr
 
     get: async (clientId) => toClientView(await mustFind(clientId)),
     list: async () => (await clients.list()).map((c) => toClientView(c)),
+    // The row goes first, with its consents (ON DELETE CASCADE), so no new grant can start;
+    // then the grants go with their codes and tokens. Should the second step fail, what is left
+    // is already useless: no one can authenticate as the client any more, and introspection
+    // answers `active: false` for a token whose client is gone (oidc/introspection-policy.ts).
     async delete(clientId) {
       if (impossibleId(clientId) || !(await clients.delete(clientId))) throw new AppError('client.not_found');
+      return { grantsRevoked: await deps.revokeGrants(clientId) };
     },
 
     async ensure(clientId, body) {

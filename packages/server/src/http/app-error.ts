@@ -24,6 +24,7 @@ export const errorTable = {
   'client.invalid': { status: 400, message: 'The client metadata is not valid.' },
   'client.no_secret': { status: 400, message: 'Public clients have no secret to rotate.' },
   'user.not_found': { status: 404, message: 'No user has this id or email.' },
+  'consent.not_found': { status: 404, message: 'This user has not given this client access.' },
   'mfa.invalid_code': { status: 401, message: 'That code is not valid. Each code works once: wait for the next one and try again.' },
   'mfa.invalid_recovery_code': { status: 401, message: 'That recovery code is not valid or has been used.' },
   'mfa.already_enabled': { status: 400, message: 'The authenticator app is already set up.' },

@@ -1,8 +1,10 @@
 /**
  * The consent step. First-party clients, and third-party clients whose remembered consent
  * already covers the request, pass straight through (the provider still asks, for example when
- * `offline_access` forces `prompt=consent`). Otherwise the page lists what the client asks for;
- * "Allow" stores the consent server-side, per account and client, until revoked.
+ * `offline_access` implies `prompt=consent`). A `prompt=consent` the client sent itself always
+ * shows the page (OIDC Core §3.1.2.1, SECURITY.md A17; oidc/offline-access.ts tells the two
+ * apart). Otherwise the page lists what the client asks for; "Allow" stores the consent
+ * server-side, per account and client, until the person removes it under "Connected apps".
  */
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
@@ -12,6 +14,7 @@ import { AppError } from '../http/app-error.js';
 import { sendPage } from '../http/render.js';
 import { consentView } from '../views/consent.view.js';
 import { isFirstParty } from '../oidc/client-flags.js';
+import { consentPromptExplicit } from '../oidc/offline-access.js';
 import type { Csrf } from './csrf.js';
 import { describeScopes } from './scope-descriptions.js';
 import { nonceOf } from '../http/request-state.js';
@@ -56,7 +59,7 @@ export function createConsentHandlers(deps: ConsentDeps) {
       const accountId = details.session?.accountId;
       const clientId = String(details.params.client_id);
       if (!accountId) throw new AppError('interaction.expired');
-      if (await alreadyConsented(details, accountId, clientId)) return grantAndFinish(ctx, details, false);
+      if (!consentPromptExplicit(details.params) && (await alreadyConsented(details, accountId, clientId))) return grantAndFinish(ctx, details, false);
       const [client, account] = await Promise.all([deps.getProvider().Client.find(clientId), deps.accounts.findById(accountId)]);
       sendPage(ctx, 200, consentView({
         nonce: nonceOf(ctx),

@@ -1,10 +1,11 @@
 /**
  * Lists and ends an account's sessions and revokes its grants: a password change, turning MFA
  * off, disabling the account, and revocation from the account page or the admin API
- * (SECURITY.md A9, R16).
- * - Finding them needs a per-account index, which each store keeps its own way: an expression
- *   index on `oidc_payloads` (PostgreSQL) or per-account sorted sets (Redis). The composition
- *   root passes the matching `listIdsByAccount`.
+ * (SECURITY.md A9, R16); revokes the grants of one client, for one account (removing a
+ * connected app, A17) or for every account (deleting the client).
+ * - Finding them needs a per-account and a per-client index, which each store keeps its own
+ *   way: expression indexes on `oidc_payloads` (PostgreSQL) or sorted sets (Redis). The
+ *   composition root passes the matching `listIdsByAccount` and `listGrantIdsByClient`.
  * - Deleting goes through the provider's models, so the adapter in use does the work: a
  *   session is destroyed, and a grant's codes and tokens are revoked by grant id before the
  *   grant itself goes, as the provider's own revocation does (lib/helpers/revoke.js).
@@ -21,6 +22,7 @@ import type { AdapterPayload } from 'oidc-provider';
 import type { SessionInfo, SessionInfoStore } from './session-info.js';
 
 export type ListIdsByAccount = (model: 'Session' | 'Grant', accountId: string) => Promise<string[]>;
+export type ListGrantIdsByClient = (clientId: string) => Promise<string[]>;
 
 export interface SessionSummary {
   /** The session id (cookie value): server-side only. */
@@ -42,6 +44,10 @@ export interface AccountArtefacts {
   endSessions(accountId: string, keepSessionId?: string): Promise<SessionSummary[]>;
   /** Revokes every grant of the account (but `keepGrantId`) with its codes, access and refresh tokens. */
   revokeGrants(accountId: string, keepGrantId?: string): Promise<number>;
+  /** Revokes every grant of the account for one client, with its tokens. */
+  revokeClientGrants(accountId: string, clientId: string): Promise<number>;
+  /** Revokes every grant of one client, for every account, with its tokens. */
+  revokeAllGrantsOfClient(clientId: string): Promise<number>;
 }
 
 interface Authorization {
@@ -54,6 +60,7 @@ export const sessionHandle = (uid: string) => createHash('sha256').update(`portc
 export function createAccountArtefacts(deps: {
   getProvider(): Provider;
   listIdsByAccount: ListIdsByAccount;
+  listGrantIdsByClient: ListGrantIdsByClient;
   info: SessionInfoStore;
   onBackchannelError?(clientId: string, error: unknown): void;
 }): AccountArtefacts {
@@ -122,6 +129,22 @@ export function createAccountArtefacts(deps: {
     async revokeGrants(accountId, keepGrantId) {
       const provider = deps.getProvider();
       const ids = (await deps.listIdsByAccount('Grant', accountId)).filter((id) => id !== keepGrantId);
+      for (const grantId of ids) await revokeGrant(provider, grantId);
+      return ids.length;
+    },
+
+    async revokeClientGrants(accountId, clientId) {
+      const provider = deps.getProvider();
+      const ids = await deps.listIdsByAccount('Grant', accountId);
+      const payloads = await Promise.all(ids.map(async (id) => ({ id, payload: await provider.Grant.adapter.find(id) })));
+      const ofClient = payloads.filter(({ payload }) => payload?.clientId === clientId && payload.accountId === accountId);
+      for (const { id } of ofClient) await revokeGrant(provider, id);
+      return ofClient.length;
+    },
+
+    async revokeAllGrantsOfClient(clientId) {
+      const provider = deps.getProvider();
+      const ids = await deps.listGrantIdsByClient(clientId);
       for (const grantId of ids) await revokeGrant(provider, grantId);
       return ids.length;
     },

@@ -2,7 +2,18 @@
 import type { Client } from 'oidc-provider';
 
 export const FIRST_PARTY = 'first_party';
+/**
+ * A resource server: a confidential client that may introspect access tokens issued to other
+ * clients (RFC 7662 §2.1, §4). Every other client may introspect only its own tokens.
+ */
+export const RESOURCE_SERVER = 'resource_server';
+
+const flag = (client: Client, name: string) => (client.metadata() as Record<string, unknown>)[name] === true;
 
 export function isFirstParty(client: Client): boolean {
-  return (client.metadata() as Record<string, unknown>)[FIRST_PARTY] === true;
+  return flag(client, FIRST_PARTY);
+}
+
+export function isResourceServer(client: Client): boolean {
+  return flag(client, RESOURCE_SERVER);
 }

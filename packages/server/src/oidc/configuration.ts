@@ -8,12 +8,14 @@ import type { AccountRepository, ConsentRepository } from '@portcullis/db';
 import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
-import { LIFETIMES, refreshTokenTtl } from './lifetimes.js';
-import { FIRST_PARTY } from './client-flags.js';
+import { LIFETIMES, refreshTokenTtl, sessionTtl } from './lifetimes.js';
+import { FIRST_PARTY, RESOURCE_SERVER } from './client-flags.js';
+import { introspectionAllowed } from './introspection-policy.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
 import { buildInteractionPolicy } from './mfa-policy.js';
 import { outgoingFetch } from './outgoing-fetch.js';
+import { impliedConsentParam } from './offline-access.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -43,10 +45,12 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     findAccount: createFindAccount(deps.accounts),
     loadExistingGrant: createLoadExistingGrant(deps.consents),
     clients: [],
+    // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17).
+    extraParams: impliedConsentParam,
     extraClientMetadata: {
-      properties: [FIRST_PARTY],
+      properties: [FIRST_PARTY, RESOURCE_SERVER],
       validator(_ctx, key, value) {
-        if (key === FIRST_PARTY && value !== undefined && typeof value !== 'boolean') throw new TypeError('first_party must be a boolean');
+        if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
     },
     scopes: SCOPES,
@@ -77,7 +81,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       ClientCredentials: LIFETIMES.clientCredentials,
       IdToken: LIFETIMES.idToken,
       Interaction: LIFETIMES.interaction,
-      Session: LIFETIMES.session,
+      // SECURITY.md A8: 12 h from sign-in at most, 2 h idle (oidc/lifetimes.ts).
+      Session: (_ctx, session) => sessionTtl(session.loginTs, Math.floor(Date.now() / 1000)),
       Grant: LIFETIMES.grant,
       RefreshToken: (_ctx, token) => refreshTokenTtl((token as { iiat?: number }).iiat, Math.floor(Date.now() / 1000)),
     },
@@ -98,10 +103,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       devInteractions: { enabled: false },
       introspection: {
         enabled: true,
-        // A public client may only introspect its own tokens; confidential clients (resource
-        // servers) may introspect any.
-        allowedPolicy: (ctx, client, token) =>
-          Promise.resolve(!(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId)),
+        // Own tokens, or other clients' access tokens for a registered resource server.
+        allowedPolicy: introspectionAllowed,
       },
       revocation: {
         enabled: true,

@@ -11,8 +11,17 @@ export const LIFETIMES = {
   idToken: 60 * 60,
   /** Time a person has to finish signing in once the login page is shown. */
   interaction: 10 * 60,
-  /** Server-side session; far below the library's 14-day default. */
-  session: 12 * 60 * 60,
+  /**
+   * A session ends 12 h after the sign-in that started it, however busy it is (NIST SP 800-63B
+   * §7.2, AAL2: re-authenticate at least every 12 hours)…
+   */
+  sessionAbsolute: 12 * 60 * 60,
+  /**
+   * …and sooner after 2 h without an authorization request. The session is only used when an
+   * application sends someone to sign in, so 2 h keeps single sign-on working across a working
+   * morning while a forgotten browser stops signing people in soon after.
+   */
+  sessionIdle: 2 * 60 * 60,
   /** A refresh token dies after 14 days unused… */
   refreshTokenIdle: 14 * 24 * 60 * 60,
   /** …and 30 days after the sign-in that started its chain, however often it rotates. */
@@ -25,6 +34,20 @@ export const LIFETIMES = {
 
 /** A retired signing key stays published until every ID token it signed has expired. */
 export const RETIRED_KEY_PUBLISH_SECONDS = LIFETIMES.idToken + 5 * 60;
+
+/**
+ * Session lifetime, computed at every save of the session (the provider saves it again on each
+ * request that uses it, and `ttl.Session` decides how long from now it lives): the idle limit,
+ * capped by what remains of the absolute limit since sign-in (`loginTs`, epoch seconds). A
+ * session nobody has signed in to yet gets the idle limit. Once the absolute limit has passed,
+ * the stored session has expired and the next request signs in again (SECURITY.md A8).
+ */
+export function sessionTtl(loginTs: number | undefined, now: number): number {
+  if (loginTs === undefined) return LIFETIMES.sessionIdle;
+  const remainingAbsolute = loginTs + LIFETIMES.sessionAbsolute - now;
+  // A ttl of 0 would mean "never expires" to the provider; 1 s keeps an ended session ended.
+  return Math.max(1, Math.min(LIFETIMES.sessionIdle, remainingAbsolute));
+}
 
 /** Refresh-token lifetime: the idle limit, capped by what remains of the absolute limit. */
 export function refreshTokenTtl(initialIssuedAt: number | undefined, now: number): number {

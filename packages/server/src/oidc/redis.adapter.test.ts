@@ -10,7 +10,7 @@ import { connectRedis, type RedisConnection } from '../redis/redis.client.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { UnavailableError } from '../http/unavailable.js';
 import { guardAdapter } from './guarded.adapter.js';
-import { createRedisAdapterClass, listIdsByAccount, redisKeys } from './redis.adapter.js';
+import { createRedisAdapterClass, listGrantIdsByClient, listIdsByAccount, redisKeys } from './redis.adapter.js';
 import { createGrantPrefetch } from './grant-prefetch.js';
 
 const logger = createLogger('error', { silent: true });
@@ -196,6 +196,19 @@ describe('Redis adapter', () => {
     await adapterFor('Session').upsert(id, { jti: id, uid: randomUUID(), accountId: 'acc-b' }, 300);
     assert.deepEqual(await listIdsByAccount(redis, 'Session', 'acc-a'), []);
     assert.deepEqual(await listIdsByAccount(redis, 'Session', 'acc-b'), [id]);
+  });
+
+  it('lists grants by client, and forgets a grant once it is destroyed or revoked', async () => {
+    const clientId = `client-${randomUUID()}`;
+    const ids = [randomUUID(), randomUUID()];
+    for (const id of ids) await adapterFor('Grant').upsert(id, { jti: id, kind: 'Grant', accountId: 'acc-1', clientId }, 600);
+    await issueGrant(); // another client's grant
+    assert.deepEqual((await listGrantIdsByClient(redis, clientId)).sort(), [...ids].sort());
+    await adapterFor('Grant').destroy(ids[0]!);
+    assert.deepEqual(await listGrantIdsByClient(redis, clientId), [ids[1]]);
+    await adapterFor('Grant').upsert(ids[1]!, { jti: ids[1], kind: 'Grant', accountId: 'acc-1', clientId: 'moved' }, 600);
+    assert.deepEqual(await listGrantIdsByClient(redis, clientId), []);
+    assert.equal(await redis.exists(redisKeys.client('Grant', clientId)), 0, 'an emptied index goes');
   });
 
   describe('grants read ahead with their tokens', () => {

@@ -7,7 +7,8 @@
  *   the record id, with the record's TTL.
  * - Tokens issued under a grant are listed in a per-grant sorted set, so `revokeByGrantId`
  *   deletes all of them, and the set, in one script. Sessions and grants are listed per
- *   account the same way, so they can be ended when an account's password changes.
+ *   account the same way, so they can be ended when an account's password changes, and grants
+ *   per client, so deleting a client revokes them.
  * - `upsert` writes the record and its indexes in one MULTI: one round trip, and no other
  *   client sees a half-written record. Redis does not roll back a transaction, so any failed
  *   command in it fails the upsert: a token is never issued without its stored record.
@@ -31,6 +32,8 @@ export const REDIS_KEY_PREFIX = 'portcullis:oidc:';
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 /** Models listed per account (payload `accountId`). */
 const BY_ACCOUNT = new Set(['Session', 'Grant']);
+/** Models listed per client (payload `clientId`). */
+const BY_CLIENT = new Set(['Grant']);
 
 export const redisKeys = {
   record: (model: string, id: string) => `${REDIS_KEY_PREFIX}${model}:${id}`,
@@ -39,6 +42,7 @@ export const redisKeys = {
   userCode: (model: string, userCode: string) => `${REDIS_KEY_PREFIX}index:${model}:userCode:${userCode}`,
   grant: (grantId: string) => `${REDIS_KEY_PREFIX}grant:${grantId}`,
   account: (model: string, accountId: string) => `${REDIS_KEY_PREFIX}account:${model}:${accountId}`,
+  client: (model: string, clientId: string) => `${REDIS_KEY_PREFIX}client:${model}:${clientId}`,
 };
 
 /** What a Grant's record key starts with (FIND_WITH_GRANT appends the grant id). */
@@ -47,6 +51,15 @@ const GRANT_RECORD_PREFIX = redisKeys.record('Grant', '');
 /** Ids of the live sessions or grants of one account (the Redis twin of the PostgreSQL query). */
 export async function listIdsByAccount(redis: Redis, model: 'Session' | 'Grant', accountId: string, now = new Date()): Promise<string[]> {
   return redis.zrangebyscore(redisKeys.account(model, accountId), `(${now.getTime()}`, '+inf');
+}
+
+/**
+ * Ids of the live grants of one client. Grants saved before this index existed are not in it;
+ * their tokens are refused all the same once the client is gone (no client can authenticate
+ * for them, and introspection answers `active: false`).
+ */
+export async function listGrantIdsByClient(redis: Redis, clientId: string, now = new Date()): Promise<string[]> {
+  return redis.zrangebyscore(redisKeys.client('Grant', clientId), `(${now.getTime()}`, '+inf');
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -76,11 +89,13 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
       const userCode = text(payload.userCode);
       const grantId = GRANTABLE.has(this.model) ? text(payload.grantId) : undefined;
       const accountId = BY_ACCOUNT.has(this.model) ? text(payload.accountId) : undefined;
+      const clientId = BY_CLIENT.has(this.model) ? text(payload.clientId) : undefined;
       const indexes = {
         ...(uid && { uidKey: redisKeys.uid(this.model, uid) }),
         ...(userCode && { userCodeKey: redisKeys.userCode(this.model, userCode) }),
         ...(grantId && { grantKey: redisKeys.grant(grantId) }),
         ...(accountId && { accountKey: redisKeys.account(this.model, accountId) }),
+        ...(clientId && { clientKey: redisKeys.client(this.model, clientId) }),
       };
 
       // Index entries of a previous version go first (a session can change accounts); a
@@ -95,6 +110,7 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
       }
       if (indexes.grantKey) multi.oidcIndexAdd(indexes.grantKey, key, ttlMs ?? '');
       if (indexes.accountKey) multi.oidcIndexAdd(indexes.accountKey, id, ttlMs ?? '');
+      if (indexes.clientKey) multi.oidcIndexAdd(indexes.clientKey, id, ttlMs ?? '');
       const results = await multi.exec();
       if (!results) throw new Error(`redis transaction for ${this.model} was aborted`);
       const failed = results.find(([error]) => error);

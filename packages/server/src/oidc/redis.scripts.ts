@@ -11,17 +11,19 @@ import type { Redis, Result } from 'ioredis';
 
 /**
  * Removes everything that points at one record: the uid/userCode index keys (when they still
- * point at it), its entry in its grant set and in its account set, and the bookkeeping fields.
+ * point at it), its entry in its grant set, in its account set and in its client set, and the
+ * bookkeeping fields.
  */
 const UNINDEX_FUNCTION = `
 local function unindex(key)
-  local meta = redis.call('HMGET', key, 'id', 'uidKey', 'userCodeKey', 'grantKey', 'accountKey')
+  local meta = redis.call('HMGET', key, 'id', 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'clientKey')
   for i = 2, 3 do
     if meta[i] and redis.call('GET', meta[i]) == meta[1] then redis.call('DEL', meta[i]) end
   end
   if meta[4] then redis.call('ZREM', meta[4], key) end
   if meta[5] then redis.call('ZREM', meta[5], meta[1]) end
-  redis.call('HDEL', key, 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'grantId')
+  if meta[6] then redis.call('ZREM', meta[6], meta[1]) end
+  redis.call('HDEL', key, 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'clientKey', 'grantId')
 end
 `;
 
@@ -56,7 +58,8 @@ return redis.call('DEL', KEYS[1])
 `;
 
 /**
- * KEYS[1] an expiring set (a grant's record keys, an account's session or grant ids),
+ * KEYS[1] an expiring set (a grant's record keys, an account's session or grant ids, a
+ * client's grant ids),
  * ARGV[1] the member, ARGV[2] the member's TTL in ms ('' for none).
  * The set is a sorted set scored by each member's expiry (Redis clock, so no skew with the
  * member's own TTL). Members already expired are pruned first, so the set holds live members

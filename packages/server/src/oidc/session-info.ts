@@ -34,7 +34,9 @@ export interface SessionInfoStore {
 
 export function createSessionInfoStore(adapter: Adapter, clock: () => Date = () => new Date()): SessionInfoStore {
   const now = () => Math.floor(clock().getTime() / 1000);
-  const ttl = LIFETIMES.session;
+  // Kept until the session's absolute end (oidc/lifetimes.ts), the longest it can live; a
+  // session that ends sooner by idling leaves a record no one looks up, and it expires too.
+  const ttl = (signedInAt: number) => Math.max(1, signedInAt + LIFETIMES.sessionAbsolute - now());
   const find = async (uid: string) => {
     const parsed = infoSchema.safeParse(await adapter.find(uid));
     return parsed.success ? parsed.data : undefined;
@@ -42,12 +44,12 @@ export function createSessionInfoStore(adapter: Adapter, clock: () => Date = () 
   return {
     async signedIn(uid, input) {
       const at = now();
-      await adapter.upsert(uid, { ...input, signedInAt: at, lastSeenAt: at, lastIp: input.ip }, ttl);
+      await adapter.upsert(uid, { ...input, signedInAt: at, lastSeenAt: at, lastIp: input.ip }, ttl(at));
     },
     async seen(uid, accountId, ip) {
       const info = await find(uid);
       if (!info || info.accountId !== accountId) return;
-      await adapter.upsert(uid, { ...info, lastSeenAt: now(), lastIp: ip }, ttl);
+      await adapter.upsert(uid, { ...info, lastSeenAt: now(), lastIp: ip }, ttl(info.signedInAt));
     },
     find,
     forget: (uid) => adapter.destroy(uid),

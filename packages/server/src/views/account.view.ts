@@ -1,7 +1,8 @@
 // The account page: who is signed in, and what they can change.
 // - Sections: Password ("Change password"), Authenticator app ("Set up authenticator app", a
 //   POST button because starting stores a pending seed, or "Turn off authenticator app"), Recovery codes (how many are left, "Regenerate recovery
-//   codes"), Sessions ("Manage sessions"), and a "Sign out" button (a POST form with the CSRF input).
+//   codes"), Sessions ("Manage sessions"), Connected apps ("Manage connected apps"), and a "Sign
+//   out" button (a POST form with the CSRF input).
 // - A message carried over from the last action is shown once: errors in role="alert", other
 //   news in role="status".
 import { html, safeUrl } from '../http/html.js';
@@ -58,6 +59,11 @@ ${
 <h2 id="sessions-heading">Sessions</h2>
 <p>See where you are signed in, and sign out of other devices.</p>
 <div class="actions">${link('/account/sessions', 'Manage sessions')}</div>
+</section>
+<section aria-labelledby="apps-heading">
+<h2 id="apps-heading">Connected apps</h2>
+<p>See which applications you allowed to use your account, and remove their access.</p>
+<div class="actions">${link('/account/apps', 'Manage connected apps')}</div>
 </section>
 <div class="actions">
 ${postForm('/account/logout', p.csrfToken, html`<button type="submit" class="button button-secondary">Sign out</button>`)}

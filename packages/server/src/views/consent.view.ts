@@ -2,7 +2,8 @@
 // - Says who is signed in and which client asks for what: one list item per scope, with its
 //   description (user words) and its name (for developers).
 // - Two separate POST forms, each with the CSRF input: "Allow" and "Deny". Nothing changes over GET.
-// - Tells the user the answer is remembered, so it is not asked again for this app.
+// - Tells the user the answer is remembered, so it is not asked again for this app, and where
+//   to withdraw it (Connected apps on the account page).
 import { html } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
@@ -37,7 +38,8 @@ export function consentView(p: ConsentViewProps): SafeHtml {
 <p class="signed-in-as">Signed in as <strong>${p.accountEmail}</strong></p>
 ${scopeList(p.scopes)}
 <p class="hint">Portcullis will remember your answer for ${p.clientName},
-so you will not be asked again each time you sign in.</p>
+so you will not be asked again each time you sign in. You can remove its access at any time
+under "Connected apps" on your account page.</p>
 <div class="actions">
 ${postForm(p.allowAction, p.csrfToken, html`<button type="submit" class="button">Allow</button>`)}
 ${postForm(p.denyAction, p.csrfToken, html`<button type="submit" class="button button-secondary">Deny</button>`)}
