@@ -4,9 +4,11 @@
  *   feature on, or a configuration change that adds a value, fails here first.
  * - COVERAGE names, for every advertised value, the test that exercises it; this file checks
  *   that the table matches the document and that each named test exists.
+ * - Every absolute URL is the issuer's, whatever Host the request carried.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +114,21 @@ function advertisedValues(document: Record<string, unknown>): string[] {
     .flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => `${key} ${String(v)}`) : [key]));
 }
 
+/** A GET with a Host header and request target of our choosing (fetch would send neither). */
+function getRaw(url: string, headers: { host: string }, target?: string): Promise<{ status: number; body: string }> {
+  const parsed = new URL(url);
+  return new Promise((resolve, reject) => {
+    const request = http.request({ hostname: parsed.hostname, port: parsed.port, path: target ?? `${parsed.pathname}${parsed.search}`, headers }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('discovery (A18)', () => {
@@ -140,5 +157,33 @@ describe('discovery (A18)', () => {
     const response = await fetch(`${server.issuer}/.well-known/oauth-authorization-server`);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), expectedDocument(server.issuer));
+  });
+
+  it('builds every URL from ISSUER, whatever the Host header or request target says', async () => {
+    // A fresh server: the hostile requests come first, when discovery's precomputed body is built.
+    const fresh = await startTestServer();
+    try {
+      const issuer = fresh.issuer;
+      const asked = [
+        // RFC 9112 §3.2.2: an absolute-form target's authority wins over Host in Koa's ctx.href.
+        { label: 'absolute-form target', host: new URL(issuer).host, absolute: 'http://evil.example' },
+        { label: 'Host: evil.example', host: 'evil.example' },
+        { label: 'Host with the port', host: `evil.example:${new URL(issuer).port}` },
+      ];
+      for (const { label, host, absolute } of asked) {
+        const discoveryPath = '/.well-known/openid-configuration';
+        const discovery = await getRaw(`${issuer}${discoveryPath}`, { host }, absolute && `${absolute}${discoveryPath}`);
+        assert.equal(discovery.status, 200, label);
+        assert.deepEqual(JSON.parse(discovery.body), expectedDocument(issuer), label);
+        const logout = await getRaw(`${issuer}/session/end`, { host }, absolute && `${absolute}/session/end`);
+        assert.equal(logout.status, 200, label);
+        assert.ok(!logout.body.includes('evil.example'), `${label}: the logout form names the attacker's host`);
+        assert.ok(logout.body.includes(`action="${issuer}/session/end/confirm"`), `${label}: the logout form posts to the issuer`);
+      }
+      const later = await fetch(`${issuer}/.well-known/openid-configuration`);
+      assert.deepEqual(await later.json(), expectedDocument(issuer), 'what the next relying party is served');
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -20,6 +20,7 @@ import { sendPage } from './render.js';
 import { nonceOf, requestIdOf } from './request-state.js';
 import { errorHandler, RETRY_AFTER_SECONDS } from './error-handler.js';
 import { requestId } from './request-id.js';
+import { issuerOrigin } from './issuer-origin.js';
 import { securityHeaders } from './security-headers.js';
 import type { Limits } from '../limits/limits.js';
 import { instanceCeiling, tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
@@ -57,6 +58,8 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
 
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
+  // Every absolute URL the provider builds takes the issuer's origin, never the Host header's.
+  app.use(issuerOrigin(deps.issuer));
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
   app.use(instanceCeiling(deps.limits));
   app.use(tokenEndpointLimit(deps.limits));
