@@ -113,6 +113,10 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       authorizationEncryptionAlgValues: [],
       authorizationEncryptionEncValues: [],
     },
+    // OpenID Connect Core §3.1.2.1: a POSTed authorization request is answered by
+    // http/authorization-post.ts with a 303 to the same request as GET; the library's own POST
+    // routes would need SameSite=None cookies.
+    enableHttpPostMethods: false,
     features: {
       ...DISABLED_FEATURES,
       introspection: {

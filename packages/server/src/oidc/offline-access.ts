@@ -3,7 +3,8 @@
  * provider silently drops it otherwise. Portcullis treats asking for `offline_access` as asking
  * for consent, so a client that wants a refresh token gets one without knowing that rule. The
  * consent step itself passes straight through for first-party clients and for remembered
- * consents, so no one sees an extra page. Applies to GET /auth (POST /auth is left as sent).
+ * consents, so no one sees an extra page. Applies to GET /auth, which a POSTed
+ * authorization request becomes first (http/authorization-post.ts).
  */
 import type { Middleware } from 'koa';
 
