@@ -326,6 +326,25 @@ describe('admin API', () => {
       assert.deepEqual(await clientIds(), before);
     });
 
+    it('refuses a body that is not valid UTF-8 with 400 and stores nothing', async () => {
+      const before = await clientIds();
+      const [head, tail] = JSON.stringify({ ...WEB_CLIENT, client_name: 'SPLIT' }).split('SPLIT') as [string, string];
+      const bodies: Record<string, Buffer> = {
+        'a lone 0xFF byte': Buffer.concat([Buffer.from(head), Buffer.from([0xff]), Buffer.from(tail)]),
+        'a truncated sequence': Buffer.concat([Buffer.from(head), Buffer.from('Zo'), Buffer.from([0xc3]), Buffer.from(tail)]),
+        'an encoded surrogate': Buffer.concat([Buffer.from(head), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(tail)]),
+        'Latin-1 instead of UTF-8': Buffer.from(JSON.stringify({ ...WEB_CLIENT, client_name: 'Café' }), 'latin1'),
+      };
+      for (const [label, body] of Object.entries(bodies)) {
+        const response = await fetch(`${server.adminUrl}/admin/clients`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, ...json }, body: new Uint8Array(body) });
+        const answer = (await response.json()) as { error: string; message: string };
+        assert.equal(response.status, 400, `${label}: ${JSON.stringify(answer)}`);
+        assert.equal(answer.error, 'admin.invalid', label);
+        assert.match(answer.message, /UTF-8/, label);
+      }
+      assert.deepEqual(await clientIds(), before);
+    });
+
     it('answers NUL bytes and odd encodings in path parameters with a 4xx, not a 500', async () => {
       for (const path of ['/admin/users/a%00b', '/admin/users/a%00b%40example.com', '/admin/users/%FF', '/admin/clients/a%00b', '/admin/clients/%E0%A4%A']) {
         const response = await raw('GET', path);

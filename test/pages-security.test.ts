@@ -226,6 +226,22 @@ describe('page security', () => {
       assert.equal((await server.admin('GET', '/admin/users?limit=1000')).body.users.length, before);
     });
 
+    it('refuses raw bytes that are not UTF-8 with 400 instead of storing U+FFFD', async () => {
+      const agent = new UserAgent();
+      const register = await openRegister(agent, await openLogin(server, agent));
+      const cookie = await agent.jar.getCookieString(formUrl(register, 'register'));
+      const email = uniqueEmail('raw-bytes');
+      const start = Buffer.from(`csrf=${encodeURIComponent(csrfToken(register.body))}&email=${encodeURIComponent(email)}&password=raw+bytes+passphrase&name=`);
+      for (const [label, bytes] of [['a lone 0xFF byte', [0xff]], ['a truncated sequence', [0x5a, 0x6f, 0xc3]], ['an encoded surrogate', [0xed, 0xa0, 0x80]]] as const) {
+        for (const step of ['login', 'register']) {
+          const response = await fetch(formUrl(register, step), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new Uint8Array(Buffer.concat([start, Buffer.from(bytes)])), redirect: 'manual' });
+          assert.equal(response.status, 400, `${step}: ${label}`);
+          assert.match(alertText(await response.text()) ?? '', /not valid text/, `${step}: ${label}`);
+        }
+      }
+      assert.equal(await accountExists(email), false, 'no account with a mangled name');
+    });
+
     it('refuses a 10 KB email with a message instead of processing it', async () => {
       const agent = new UserAgent();
       const register = await openRegister(agent, await openLogin(server, agent));

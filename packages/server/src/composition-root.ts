@@ -33,6 +33,7 @@ import { instrumentHasher } from './observability/instrumented-hasher.js';
 import { instrumentAdapter } from './observability/instrumented-adapter.js';
 import { startDependencyProbe } from './observability/dependency-probe.js';
 import { resolveSecrets } from './secrets/embedded-secrets.js';
+import { secureDataDir } from './secrets/data-dir.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { announcingRotations, createSigningKeysService } from './keys/signing-keys.service.js';
 import { createPayloadAdapterClass } from './oidc/payload.adapter.js';
@@ -107,6 +108,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
   const metrics = createMetrics({ maxClientLabels: config.observability.maxClientLabels, processMetrics: options.processMetrics });
   const requestContext = createRequestContext();
   let draining = false;
+  // Embedded mode keeps secrets and the database in DATA_DIR: 0700, or no start (secrets/data-dir.ts).
+  if (config.mode === 'embedded') await secureDataDir(config.dataDir, logger);
   const secrets = await resolveSecrets(config);
   const db = await openDatabase(config, {
     inMemory: options.inMemoryDatabase ?? false,

@@ -3,7 +3,13 @@
  * - PGlite is a single connection, so the pool below hands it to one caller at a time: a Kysely
  *   transaction holds it until it commits, and no other query can interleave with it.
  * - The same migrations run here and on a real server, so embedded mode is not a second schema.
+ * - PGlite's file layer creates every file 0666 (the umask does not apply). What keeps other
+ *   users out is DATA_DIR's own 0700 (the server checks it at start); the files are made
+ *   owner-only at open and after a clean close as well, so the data at rest, or a copy of it, is
+ *   never world-readable.
  */
+import { chmod, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql } from 'kysely';
 import { PortcullisPostgresDialect } from './postgres-dialect.js';
@@ -44,10 +50,21 @@ function createSerialPool(pg: PGlite) {
   };
 }
 
+/** Directories 0700 and files 0600, all the way down (no symlinks are followed). */
+export async function makeOwnerOnly(dir: string): Promise<void> {
+  await chmod(dir, 0o700);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) await makeOwnerOnly(entryPath);
+    else if (entry.isFile()) await chmod(entryPath, 0o600);
+  }
+}
+
 /** Opens PGlite in `dataDir` (or in memory when `dataDir` is undefined). */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   const pg = dataDir ? new PGlite(dataDir) : new PGlite();
   await pg.waitReady;
+  if (dataDir) await makeOwnerOnly(dataDir);
   const primary = new Kysely<DB>({ dialect: new PortcullisPostgresDialect({ pool: createSerialPool(pg) as never }) });
   return {
     primary,
@@ -60,6 +77,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     async close() {
       await primary.destroy();
       await pg.close();
+      // Files made since the open (tables created by migrations) are 0666 too.
+      if (dataDir) await makeOwnerOnly(dataDir);
     },
   };
 }

@@ -1,26 +1,43 @@
 /**
  * JSON bodies for the admin API: 64 KiB at most, strict JSON, bad input is a 400.
- * A string holding U+0000 is refused: PostgreSQL text and jsonb cannot store it (a 500 otherwise).
+ * - Bytes that are not valid UTF-8 are refused (http/read-body.ts), never stored as U+FFFD
+ *   (RFC 8259 §8.1: JSON text exchanged between systems is UTF-8).
+ * - Only an object or an array at the top (a bare string or number is no request); an empty
+ *   body is `{}`.
+ * - A string holding U+0000 is refused: PostgreSQL text and jsonb cannot store it (a 500 otherwise).
  */
-import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import { AppError } from '../http/app-error.js';
+import { readUtf8Body } from '../http/read-body.js';
+
+const JSON_LIMIT_BYTES = 64 * 1024;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function jsonBody(): Middleware {
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
   return async (ctx, next) => {
     const hasBody = ctx.request.length > 0 || ctx.get('Transfer-Encoding') !== '';
     if (hasBody && !ctx.is('application/json')) throw new AppError('request.unsupported_media_type', 'Send the body as application/json.');
-    try {
-      await parse(ctx, () => Promise.resolve());
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      if (status === 413) throw new AppError('request.too_large', undefined, { cause: error });
-      throw new AppError('admin.invalid', 'The body is not valid JSON.', { cause: error });
+    if (BODY_METHODS.has(ctx.method)) {
+      const text = await readUtf8Body(ctx, JSON_LIMIT_BYTES).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === 'request.invalid') throw new AppError('admin.invalid', error.detail ?? 'The body could not be read.', { cause: error });
+        throw error;
+      });
+      ctx.request.body = parseStrictJson(text);
     }
     if (holdsNul(ctx.request.body)) throw new AppError('admin.invalid', 'Text in the body must not contain NUL (U+0000) characters.');
     await next();
   };
+}
+
+function parseStrictJson(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '') return {};
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) throw new AppError('admin.invalid', 'The body is not valid JSON: it must be an object or an array.');
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch (error) {
+    throw new AppError('admin.invalid', 'The body is not valid JSON.', { cause: error });
+  }
 }
 
 /** Walks the parsed body without recursion: a 64 KiB body can nest 30,000 levels deep. */

@@ -2,36 +2,49 @@
  * Parses `application/x-www-form-urlencoded` bodies for our own pages (the provider parses its
  * own). Small limit: these forms carry an email, a name, a password and a token. Anything else
  * (wrong type, too large, broken encoding) becomes a clear 4xx, never a 500.
- * - The body parser decodes leniently (`%FF` becomes U+FFFD or stays as typed), which would
- *   silently change a password; a field that is not valid percent-encoded UTF-8 is refused instead.
+ * - Raw bytes that are not UTF-8 are refused by the reader (read-body.ts); a lenient decoder
+ *   would turn them into U+FFFD and silently change a password.
+ * - So are percent-escapes that do not decode to UTF-8 (`%FF`, `Zo%C3`, a lone `%`).
  * - U+0000 is refused too: PostgreSQL text cannot hold it, so it would fail a query (a 500).
+ * - A repeated field becomes a list, which every form schema refuses: one value per field.
  */
-import { bodyParser } from '@koa/bodyparser';
 import type { Middleware } from 'koa';
 import { AppError } from './app-error.js';
+import { readUtf8Body } from './read-body.js';
+
+const FORM_LIMIT_BYTES = 16 * 1024;
+const NOT_TEXT_MESSAGE = 'The form holds characters that are not valid text. Go back and try again.';
 
 export function formBody(): Middleware {
-  const parse = bodyParser({ enableTypes: ['form'], formLimit: '16kb', encoding: 'utf-8' });
   return async (ctx, next) => {
     if (!ctx.is('application/x-www-form-urlencoded')) throw new AppError('request.unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
-    try {
-      await parse(ctx, () => Promise.resolve());
-    } catch (error) {
-      const status = (error as { status?: number }).status;
-      throw new AppError(status === 413 ? 'request.too_large' : 'request.invalid', undefined, { cause: error });
-    }
-    if (!isCleanUtf8Form(ctx.request.rawBody)) throw new AppError('request.invalid', 'The form holds characters that are not valid text. Go back and try again.');
+    const raw = await readUtf8Body(ctx, FORM_LIMIT_BYTES).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'request.invalid') throw new AppError('request.invalid', NOT_TEXT_MESSAGE, { cause: error });
+      throw error;
+    });
+    if (!isCleanUtf8Form(raw)) throw new AppError('request.invalid', NOT_TEXT_MESSAGE);
+    ctx.request.body = parseForm(raw);
     await next();
   };
 }
 
-/** True when every `name=value` part decodes as UTF-8 and holds no U+0000. */
-function isCleanUtf8Form(raw: string | undefined): boolean {
-  return (raw ?? '').split('&').every((part) => {
+/** True when every `name=value` part percent-decodes as UTF-8 and holds no U+0000. */
+export function isCleanUtf8Form(raw: string): boolean {
+  return raw.split('&').every((part) => {
     try {
       return !decodeURIComponent(part.replaceAll('+', ' ')).includes('\u0000');
     } catch {
       return false;
     }
   });
+}
+
+/** Fields by name; a name sent twice gets the list of its values. Own properties only. */
+function parseForm(raw: string): Record<string, string | string[]> {
+  const fields = new Map<string, string | string[]>();
+  for (const [name, value] of new URLSearchParams(raw)) {
+    const seen = fields.get(name);
+    fields.set(name, seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value]);
+  }
+  return Object.fromEntries(fields);
 }

@@ -20,9 +20,14 @@ import { sendPage } from './render.js';
 import { nonceOf, requestIdOf } from './request-state.js';
 import { errorHandler, RETRY_AFTER_SECONDS } from './error-handler.js';
 import { requestId } from './request-id.js';
+import { issuerOrigin } from './issuer-origin.js';
+import { authorizationPostAsGet } from './authorization-post.js';
 import { securityHeaders } from './security-headers.js';
 import type { Limits } from '../limits/limits.js';
 import { tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
+
+/** The provider's authorization endpoint (its default route). */
+const AUTHORIZATION_PATH = '/auth';
 
 export interface PublicAppDeps {
   issuer: string;
@@ -45,6 +50,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   app.keys = deps.cookieKeys;
   logAppErrors(app, deps.logger, 'public');
   const ours = compose([errorHandler(deps.logger, 'html'), assets(), ...deps.routers.map((r) => r.routes() as unknown as Middleware)]);
+  const postedAuthorization = compose([errorHandler(deps.logger, 'html'), authorizationPostAsGet(AUTHORIZATION_PATH)]);
   const isOurs = (path: string) => path === '/' || deps.ownPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
   // A provider rebuilt after a key rotation gets its own mount; cache it per instance.
@@ -57,11 +63,18 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
 
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
+  // Every absolute URL the provider builds takes the issuer's origin, never the Host header's.
+  app.use(issuerOrigin(deps.issuer));
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
   app.use(tokenEndpointLimit(deps.limits));
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.
   app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current() }));
-  app.use(offlineAccessImpliesConsent('/auth'));
+  // OpenID Connect Core §3.1.2.1: a POSTed authorization request becomes the same request as GET.
+  app.use(async (ctx, next) => {
+    if (ctx.method === 'POST' && ctx.path === AUTHORIZATION_PATH) await postedAuthorization(ctx, next);
+    else await next();
+  });
+  app.use(offlineAccessImpliesConsent(AUTHORIZATION_PATH));
   app.use(async (ctx, next) => {
     if (isOurs(ctx.path)) {
       await ours(ctx, next);

@@ -5,7 +5,9 @@
  *   recovery code).
  * A client demands MFA with `acr_values=urn:portcullis:acr:mfa`. acr_values lists the classes
  * a client accepts, in order of preference, so listing `…:pwd` as well means a password is
- * enough; the essential `acr` claim request (`claims` parameter) is enforced by the provider.
+ * enough. The `claims` request parameter is not supported (discovery says
+ * `claims_parameter_supported: false`), so an essential `acr` asked for there is ignored, not
+ * enforced (test/oidc-capabilities.test.ts); acr_values is the one way to demand MFA.
  */
 export const ACR = {
   password: 'urn:portcullis:acr:pwd',

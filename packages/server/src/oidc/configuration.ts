@@ -16,6 +16,7 @@ import { ACR } from './acr.js';
 import { buildInteractionPolicy } from './mfa-policy.js';
 import { outgoingFetch } from './outgoing-fetch.js';
 import { impliedConsentParam } from './offline-access.js';
+import { DISABLED_FEATURES } from './disabled-features.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -91,16 +92,38 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     issueRefreshToken: (_ctx, client, code) =>
       Promise.resolve(client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access')),
     clockTolerance: LIFETIMES.clockTolerance,
+    // SECURITY.md A18: what registration accepts (clients/client-input.schema.ts), nothing more.
+    // No client authenticates with a JWT yet, so discovery lists no signing algorithms for it.
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    subjectTypes: ['public'],
+    // The algorithms a client may pick for its ID tokens (and so its logout tokens); every other
+    // list belongs to a feature that is off (disabled-features.ts).
     enabledJWA: {
       idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-      userinfoSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-      introspectionSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-      authorizationSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-      requestObjectSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
-      clientAuthSigningAlgValues: ['RS256', 'ES256', 'EdDSA', 'HS256'],
+      clientAuthSigningAlgValues: [],
+      requestObjectSigningAlgValues: [],
+      userinfoSigningAlgValues: [],
+      introspectionSigningAlgValues: [],
+      authorizationSigningAlgValues: [],
+      dPoPSigningAlgValues: [],
+      attestSigningAlgValues: [],
+      idTokenEncryptionAlgValues: [],
+      idTokenEncryptionEncValues: [],
+      requestObjectEncryptionAlgValues: [],
+      requestObjectEncryptionEncValues: [],
+      userinfoEncryptionAlgValues: [],
+      userinfoEncryptionEncValues: [],
+      introspectionEncryptionAlgValues: [],
+      introspectionEncryptionEncValues: [],
+      authorizationEncryptionAlgValues: [],
+      authorizationEncryptionEncValues: [],
     },
+    // OpenID Connect Core §3.1.2.1: a POSTed authorization request is answered by
+    // http/authorization-post.ts with a 303 to the same request as GET; the library's own POST
+    // routes would need SameSite=None cookies.
+    enableHttpPostMethods: false,
     features: {
-      devInteractions: { enabled: false },
+      ...DISABLED_FEATURES,
       introspection: {
         enabled: true,
         // Own tokens, or other clients' access tokens for a registered resource server.

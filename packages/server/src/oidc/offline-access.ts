@@ -2,7 +2,7 @@
  * OIDC Core §11: `offline_access` is only honoured together with `prompt=consent`, and the
  * provider silently drops it otherwise. Portcullis treats asking for `offline_access` as asking
  * for consent, so a client that wants a refresh token gets one without knowing that rule. Applies
- * to GET /auth (POST /auth is left as sent).
+ * to GET /auth, which a POSTed authorization request becomes first (http/authorization-post.ts).
  * - A `prompt=consent` added here is an implied one: the consent step passes straight through for
  *   first-party clients and remembered consents, so no one sees an extra page.
  * - A `prompt=consent` the client sent itself always shows the consent page (OIDC Core §3.1.2.1;

@@ -7,8 +7,9 @@
  * - a rebuilt provider is a new WeakMap key, so a rotation invalidates both documents at once;
  * - `If-None-Match` with the current tag answers 304 (RFC 9110 §13.1.2);
  * - only GET/HEAD for the issuer's own origin and without an Origin header are cached: the
- *   provider's documents carry absolute URLs built from the request (protocol and host; Koa 3's
- *   `ctx.origin` is the Origin header, not this), and its CORS answer depends on Origin, so anything else goes to the provider unchanged.
+ *   provider's documents carry absolute URLs built from `ctx.href` (which http/issuer-origin.ts
+ *   pins to the issuer; without it, the Host header would choose them), and its CORS answer
+ *   depends on Origin, so anything else goes to the provider unchanged.
  */
 import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
@@ -32,12 +33,12 @@ function matches(ifNoneMatch: string, etag: string): boolean {
 
 export function providerDocuments(deps: { issuer: string; current(): object; paths?: readonly string[]; maxAgeSeconds?: number }): Middleware {
   const paths = new Set<string>(deps.paths ?? DOCUMENT_PATHS);
-  const origin = new URL(deps.issuer).origin;
+  const prefix = `${new URL(deps.issuer).origin}/`;
   const cacheControl = `public, max-age=${deps.maxAgeSeconds ?? DOCUMENT_MAX_AGE_SECONDS}`;
   const byProvider = new WeakMap<object, Map<string, Document>>();
 
   return async (ctx, next) => {
-    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !paths.has(ctx.path) || ctx.get('Origin') || `${ctx.protocol}://${ctx.host}` !== origin) {
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !paths.has(ctx.path) || ctx.get('Origin') || !ctx.href.startsWith(prefix)) {
       await next();
       return;
     }

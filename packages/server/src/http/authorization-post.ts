@@ -1,0 +1,35 @@
+/**
+ * OpenID Connect Core §3.1.2.1: the authorization endpoint MUST accept POST with the request's
+ * parameters form-serialised. The provider can take a POST itself only with SameSite=None
+ * cookies (its `enableHttpPostMethods`), because a cross-site POST carries no Lax cookie and
+ * would lose the session. So a POST is answered with a 303 to the same request as GET: the
+ * browser follows it as a top-level navigation, which carries the Lax cookies, and the request
+ * then takes the one path every GET takes (offline_access → consent, the provider's checks).
+ * - The body is the only source of parameters (as for the provider's own POST route); a query
+ *   on the POSTed URL is ignored.
+ * - The body must be `application/x-www-form-urlencoded` (415 otherwise), valid UTF-8 with valid
+ *   percent-escapes (400), and at most 8 KiB (413): the GET it becomes must still fit the
+ *   request line a proxy accepts (Nginx's default large_client_header_buffers is 8 KiB).
+ * - Parameters are re-serialised, never copied: the Location header holds nothing the body did
+ *   not encode. Repeated parameters are kept, for the provider to refuse as on any GET.
+ */
+import type { Middleware } from 'koa';
+import { AppError } from './app-error.js';
+import { isCleanUtf8Form } from './form-body.js';
+import { readUtf8Body } from './read-body.js';
+
+export const AUTHORIZATION_POST_LIMIT_BYTES = 8 * 1024;
+
+/** Answers a POST to `authorizationPath` (the caller routes only those here). */
+export function authorizationPostAsGet(authorizationPath: string): Middleware {
+  return async (ctx) => {
+    if (!ctx.is('application/x-www-form-urlencoded')) {
+      throw new AppError('request.unsupported_media_type', 'Send the authorization request as application/x-www-form-urlencoded, or as a GET.');
+    }
+    const body = await readUtf8Body(ctx, AUTHORIZATION_POST_LIMIT_BYTES);
+    if (!isCleanUtf8Form(body)) throw new AppError('request.invalid', 'The authorization request holds characters that are not valid text.');
+    const query = new URLSearchParams(body).toString();
+    ctx.status = 303;
+    ctx.redirect(query ? `${authorizationPath}?${query}` : authorizationPath);
+  };
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildProviderConfiguration } from './configuration.js';
+import { DISABLED_FEATURES, ENABLED_FEATURES } from './disabled-features.js';
+
+/** The library's own list of features (stable and experimental); not part of its typed API. */
+async function libraryFeatures(): Promise<string[]> {
+  const specifier = 'oidc-provider/lib/helpers/features.js';
+  const { STABLE, EXPERIMENTS } = (await import(specifier)) as { STABLE: Set<string>; EXPERIMENTS: Map<string, unknown> };
+  return [...STABLE, ...EXPERIMENTS.keys()];
+}
+
+const configuration = () =>
+  buildProviderConfiguration({
+    issuer: 'http://localhost:3000',
+    cookieKeys: ['k'],
+    jwks: { keys: [] },
+    adapter: class {} as never,
+    accounts: {} as never,
+    consents: {} as never,
+    totpEnabled: () => Promise.resolve(false),
+  });
+
+describe('provider features (A18)', () => {
+  it('configures every feature the library knows, none left to its default', async () => {
+    const features = configuration().features ?? {};
+    assert.deepEqual(Object.keys(features).sort(), (await libraryFeatures()).sort());
+  });
+
+  it('turns on exactly the features that are offered and tested, and nothing else', () => {
+    const features = configuration().features as Record<string, { enabled?: boolean }>;
+    const on = Object.entries(features).filter(([, feature]) => feature.enabled === true).map(([name]) => name);
+    assert.deepEqual(on.sort(), [...ENABLED_FEATURES].sort());
+    for (const name of Object.keys(DISABLED_FEATURES)) assert.equal(features[name]?.enabled, false, name);
+  });
+});
