@@ -175,7 +175,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     });
     // Deleting a client revokes its grants, in whichever store holds them.
     const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) });
-    const connectedApps = createConnectedApps({ consents, artefacts, audit, getProvider });
+    const connectedApps = createConnectedApps({ consents, artefacts, audit });
 
     const routers = [interactionRoutes({ getProvider, accountService, signIn, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, mfa, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
