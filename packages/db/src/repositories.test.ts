@@ -74,15 +74,15 @@ describe('repositories on PGlite', () => {
     assert.deepEqual((await payloads.listGrantIdsByClient('app-a', new Date())).sort(), ['g-a1', 'g-a2']);
   });
 
-  it('lists consents by account with when each was first given, and forgets one client or all', async () => {
+  it('lists consents by account with the client name and when each was first given, and forgets one client or all', async () => {
     const accounts = createAccountRepository(db);
     await accounts.insert({ id: 'c2', email: 'consents@example.com', passwordHash: 'h', name: null });
-    for (const id of ['app-1', 'app-2']) await db.primary.insertInto('clients').values({ client_id: id, name: id, first_party: false, metadata: '{}', secret_ciphertext: null }).execute();
+    for (const id of ['app-1', 'app-2']) await db.primary.insertInto('clients').values({ client_id: id, name: `App ${id}`, first_party: false, metadata: '{}', secret_ciphertext: null }).execute();
     const consents = createConsentRepository(db);
     await consents.grant('c2', 'app-1', ['openid']);
     await consents.grant('c2', 'app-2', ['openid', 'email']);
     const listed = await consents.listForAccount('c2');
-    assert.deepEqual(listed.map((c) => c.clientId), ['app-1', 'app-2']);
+    assert.deepEqual(listed.map((c) => [c.clientId, c.clientName]), [['app-1', 'App app-1'], ['app-2', 'App app-2']]);
     assert.ok(listed.every((c) => c.createdAt instanceof Date));
     assert.equal(await consents.revoke('c2', 'app-1'), 1);
     assert.deepEqual((await consents.listForAccount('c2')).map((c) => c.clientId), ['app-2']);

@@ -183,7 +183,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     });
     // Deleting a client revokes its grants, in whichever store holds them.
     const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) });
-    const connectedApps = createConnectedApps({ consents, artefacts, audit, getProvider });
+    const connectedApps = createConnectedApps({ consents, artefacts, audit });
 
     // Every way a session ends, every code check and every password change goes through one
     // service each, which owns its limits, audit events and side effects.

@@ -14,6 +14,10 @@ export interface Consent {
   updatedAt: Date;
 }
 
+export interface ListedConsent extends Consent {
+  clientName: string;
+}
+
 function toConsent(row: ConsentRow): Consent {
   return { accountId: row.account_id, clientId: row.client_id, scopes: row.scope.split(' ').filter(Boolean), createdAt: row.created_at, updatedAt: row.updated_at };
 }
@@ -41,9 +45,18 @@ export function createConsentRepository(db: Database) {
         .execute();
     },
 
-    async listForAccount(accountId: string): Promise<Consent[]> {
-      const rows = await db.primary.selectFrom('consents').selectAll().where('account_id', '=', accountId).orderBy('client_id').execute();
-      return rows.map(toConsent);
+    /** The account's consents with each client's registered name, for "Connected apps". */
+    async listForAccount(accountId: string): Promise<ListedConsent[]> {
+      const rows = await db.primary
+        .selectFrom('consents')
+        .innerJoin('clients', 'clients.client_id', 'consents.client_id')
+        .selectAll('consents')
+        .select('clients.name as client_name')
+        .where('consents.account_id', '=', accountId)
+        .orderBy('consents.created_at')
+        .orderBy('consents.client_id')
+        .execute();
+      return rows.map((row) => ({ ...toConsent(row), clientName: row.client_name }));
     },
 
     /**

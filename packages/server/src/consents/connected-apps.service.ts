@@ -11,13 +11,12 @@
  *   many grants went.
  */
 import type { ConsentRepository } from '@portcullis/db';
-import type Provider from 'oidc-provider';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 import type { AccountArtefacts } from '../oidc/account-artefacts.js';
 
 export interface ConnectedApp {
   clientId: string;
-  /** The client's registered name; its id when the client cannot be read. */
+  /** The client's registered name. */
   clientName: string;
   scopes: string[];
   /** When the person first allowed it. */
@@ -38,13 +37,11 @@ export interface ConnectedApps {
   remove(accountId: string, clientId: string, reason: RemovalReason, meta: RequestMeta): Promise<RemovedApp>;
 }
 
-export function createConnectedApps(deps: { consents: ConsentRepository; artefacts: AccountArtefacts; audit: AuditService; getProvider(): Provider }): ConnectedApps {
-  const nameOf = async (clientId: string) => (await deps.getProvider().Client.find(clientId))?.clientName ?? clientId;
-
+export function createConnectedApps(deps: { consents: ConsentRepository; artefacts: AccountArtefacts; audit: AuditService }): ConnectedApps {
   return {
     async list(accountId) {
       const consents = await deps.consents.listForAccount(accountId);
-      return Promise.all(consents.map(async (c) => ({ clientId: c.clientId, clientName: await nameOf(c.clientId), scopes: c.scopes, since: c.createdAt, updatedAt: c.updatedAt })));
+      return consents.map((c) => ({ clientId: c.clientId, clientName: c.clientName, scopes: c.scopes, since: c.createdAt, updatedAt: c.updatedAt }));
     },
 
     async remove(accountId, clientId, reason, meta) {

@@ -32,7 +32,7 @@ function row(p: AccountAppsViewProps, app: AppRow): SafeHtml {
 <td class="client-name">${app.name}</td>
 <td><ul class="scopes">${access}</ul></td>
 <td>${day(app.since)}</td>
-<td>${postForm(`/account/apps/${encodeURIComponent(app.clientId)}/remove`, p.csrfToken, html`<button type="submit" class="button button-secondary">Remove access</button>`)}</td>
+<td>${postForm(`/account/apps/${encodeURIComponent(app.clientId)}/remove`, p.csrfToken, html`<button type="submit" class="button button-secondary" aria-label="Remove access for ${app.name}">Remove access</button>`)}</td>
 </tr>`;
 }
 
