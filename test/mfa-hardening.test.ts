@@ -8,7 +8,7 @@
  * - every code typed on the account page counts against the code limits: a flood is refused with
  *   429 + Retry-After after the limit, one `lockout` event, and a right code during the lockout
  *   changes nothing;
- * - the current-password check on the account page writes its `lockout` event too.
+ * - (the account page's current-password limit: test/account-password-limits.test.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -178,26 +178,5 @@ describe('second-factor hardening', () => {
     assert.ok((statuses.get(303) ?? 0) <= 30 && (statuses.get(429) ?? 0) >= 170, JSON.stringify([...statuses]));
     assert.equal((await events(user.email, 'lockout')).length, 1);
     assert.ok((await events(user.email, 'mfa.recovery_codes_regenerated')).every((e) => e.outcome === 'failure'));
-  });
-});
-
-describe('account page current-password limit', () => {
-  let server: TestServer;
-  before(async () => {
-    server = await startTestServer({}, { limits: { passwordPerAccount: { points: 3, durationSeconds: 3600 } } });
-  });
-  after(() => server.close());
-
-  it('answers 429 with Retry-After once the limit holds, and writes one lockout event', async () => {
-    const user = await registerOnAccountPage(server);
-    const form = await followOnServer(server, user.agent, `${server.issuer}/account/password`);
-    for (let i = 0; i < 3; i++) await user.agent.submit(form, '/account/password', { current_password: `wrong guess ${i}`, new_password: 'a fine new passphrase' });
-    const refused = await user.agent.submit(form, '/account/password', { current_password: user.password, new_password: 'a fine new passphrase' });
-    assert.equal(refused.status, 429);
-    assert.ok(Number(refused.headers.get('retry-after')) > 0);
-    const answer = await server.admin('GET', `/admin/audit?user=${encodeURIComponent(user.email)}&limit=100`);
-    const lockouts = (answer.body.events as { type: string; detail: Record<string, unknown> }[]).filter((e) => e.type === 'lockout');
-    assert.equal(lockouts.length, 1);
-    assert.deepEqual({ factor: lockouts[0]!.detail.factor, scope: lockouts[0]!.detail.scope }, { factor: 'password', scope: 'account' });
   });
 });

@@ -195,7 +195,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const ownPrefixes = ['/interaction', '/assets'];
     // The account page, in every mode.
     const account = await createAccountModule({
-      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps,
+      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
     });
     routers.push(...account.routers);
     ownPrefixes.push(account.prefix);

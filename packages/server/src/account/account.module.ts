@@ -21,6 +21,7 @@ import { accountAuthRoutes } from './account-auth.routes.js';
 import { accountRoutes } from './account.routes.js';
 import { accountSessionRoutes } from './account-sessions.routes.js';
 import { accountAppsRoutes } from './account-apps.routes.js';
+import type { DeviceCookies } from '../interactions/device-cookie.js';
 import type { ConnectedApps } from '../consents/connected-apps.service.js';
 
 export interface AccountModuleDeps {
@@ -38,6 +39,7 @@ export interface AccountModuleDeps {
   ending: SessionEnding;
   /** "Connected apps": the consents the person gave, and their withdrawal. */
   connectedApps: ConnectedApps;
+  devices: DeviceCookies;
 }
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<{ routers: Router[]; prefix: string }> {
@@ -48,7 +50,7 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<{ ro
     prefix: '/account',
     routers: [
       accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, ending: deps.ending, logger: deps.logger }),
-      accountRoutes({ pages, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
+      accountRoutes({ pages, devices: deps.devices, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
       accountSessionRoutes({ pages, ending: deps.ending }),
       accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
     ],

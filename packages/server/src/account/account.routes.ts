@@ -29,6 +29,7 @@ import { PENDING_ENROLMENT_MS } from '../mfa/mfa.service.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
 import { requestMeta } from '../audit/audit.service.js';
 import type { CheckAt } from '../limits/guarded-check.js';
+import type { DeviceCookies } from '../interactions/device-cookie.js';
 import { accountView } from '../views/account.view.js';
 import { accountPasswordView } from '../views/account-password.view.js';
 import { accountConfirmView } from '../views/account-confirm.view.js';
@@ -44,6 +45,8 @@ const PENDING = 'portcullis.account.totp';
 
 export interface AccountRoutesDeps {
   pages: AccountPages;
+  /** The sign-in's device cookies: a known device skips the per-account lockout here too. */
+  devices: DeviceCookies;
   secondFactor: SecondFactorService;
   passwords: PasswordChangeService;
   passwordMinLength: number;
@@ -105,7 +108,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     if (!session) return;
     const form = parsePost(ctx, session, passwordForm);
     try {
-      const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx) });
+      const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx), device: deps.devices.read(ctx, session.email) });
       if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => passwordPage(ctx, session, 429, error));
       pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'Your password was changed. You were signed out everywhere else.' });
     } catch (error) {
