@@ -13,25 +13,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
+import { startRedisServer, type RedisServer } from '@portcullis/server/testing/redis-server.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { UserAgent, alertText, csrfToken, type Page } from './support/user-agent.js';
-import { authorizationRequest, callbackOf, createClient, relyingParty, type RegisteredClient } from './support/oidc-harness.js';
+import { authorizationRequest, callbackOf, createClient, relyingParty, signUpAndRedeem, type RegisteredClient } from './support/oidc-harness.js';
 import {
-  CodeClock, PASSWORD, enrolOnAccountPage, enrolledUser, followOnServer, isCodeStep, registerOnAccountPage, setupKeyOf, signInToAccount, submitAndFollow,
+  CodeClock, PASSWORD, enrolOnAccountPage, enrolledUser, followOnServer, recoveryCodesOf, isCodeStep, registerOnAccountPage, setupKeyOf, signInToAccount, submitAndFollow,
 } from './support/mfa-journeys.js';
 
 const MFA = 'urn:portcullis:acr:mfa';
 
-describe('second-factor hardening', () => {
+// Both stores: sessions, grants, interactions and counters in PostgreSQL (embedded), and in a
+// real Redis as in production.
+for (const store of ['postgres', 'redis'] as const) describe(`second-factor hardening (${store})`, () => {
   let server: TestServer;
+  let redis: RedisServer | undefined;
   let app: RegisteredClient;
   let config: client.Configuration;
   before(async () => {
-    server = await startTestServer();
+    redis = store === 'redis' ? await startRedisServer() : undefined;
+    server = await startTestServer({}, redis ? { redisUrl: redis.url } : {});
     app = await createClient(server, { first_party: true, grant_types: ['authorization_code', 'refresh_token'], scope: 'openid email offline_access' });
     config = await relyingParty(server, app);
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    await redis?.close();
+  });
 
   const events = async (email: string, type: string) => {
     const answer = await server.admin('GET', `/admin/audit?user=${encodeURIComponent(email)}&limit=1000`);
@@ -111,6 +119,25 @@ describe('second-factor hardening', () => {
     assert.equal(enabled[0]!.outcome, 'success');
     assert.ok(Number(enabled[0]!.detail.sessions_ended) >= 1 && Number(enabled[0]!.detail.grants_revoked) >= 1, JSON.stringify(enabled[0]!.detail));
     assert.deepEqual(await events(owner.email, 'session.revoked'), [], 'one event for one action');
+  });
+
+  it('turning the app on inside a sign-in revokes the refresh token that browser got with a password only', async () => {
+    const { agent, tokens } = await signUpAndRedeem(server, app, 'openid email offline_access');
+    assert.ok(tokens.refresh_token);
+    // The same application now demands MFA; this browser enrols inside the sign-in.
+    const request = await authorizationRequest(config, { acr_values: MFA, scope: 'openid email offline_access', redirect_uri: app.redirect_uris[0]! });
+    const start = await followOnServer(server, agent, request.url);
+    const { page: setup } = await submitAndFollow(server, agent, start, '/enrol/start', {});
+    const clock = new CodeClock(setupKeyOf(setup));
+    const { page: codes } = await submitAndFollow(server, agent, setup, '/enrol', { code: (await clock.next()).code });
+    assert.equal(recoveryCodesOf(codes).length, 10, `the recovery codes, still inside the sign-in: ${codes.url}`);
+    const { page: done } = await submitAndFollow(server, agent, codes, '/continue', {});
+    const fresh = await client.authorizationCodeGrant(config, callbackOf(done, request.redirectUri), { pkceCodeVerifier: request.codeVerifier, expectedNonce: request.nonce, expectedState: request.state });
+    assert.equal(fresh.claims()?.acr, MFA, 'the sign-in finishes at the MFA level');
+    await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token), (error: unknown) => (error as { error?: string }).error === 'invalid_grant', 'the password-only refresh token is dead');
+    assert.ok(fresh.refresh_token);
+    const renewed = await client.refreshTokenGrant(config, fresh.refresh_token);
+    assert.ok(renewed.access_token, 'the new one works');
   });
 
   it('steps up a password-only session before the account page shows or changes anything', async () => {

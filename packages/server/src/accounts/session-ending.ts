@@ -26,12 +26,8 @@ export interface SessionEnding {
   end(accountId: string, sessions: readonly Pick<SessionSummary, 'id' | 'handle'>[], why: { reason: EndReason; clientId?: string | null; meta: RequestMeta }): Promise<number>;
   /** Ends every session (one event each) and revokes every grant: `users disable`, `users revoke-sessions`. */
   endAll(accountId: string, why: { reason: EndReason; meta: RequestMeta }): Promise<CredentialChangeResult>;
-  /**
-   * Ends every session but `keep.sessionId` and revokes every grant of the account but
-   * `keep.grantId`: the grant of a sign-in that is still under way (revoking it would delete
-   * that sign-in's interaction with it); the application then gets new tokens from that sign-in.
-   */
-  afterCredentialChange(accountId: string, keep?: { sessionId?: string; grantId?: string }): Promise<CredentialChangeResult>;
+  /** Ends every session but `keep.sessionId` and revokes every grant of the account. */
+  afterCredentialChange(accountId: string, keep?: { sessionId?: string }): Promise<CredentialChangeResult>;
   listSessions: AccountArtefacts['listSessions'];
 }
 
@@ -53,7 +49,7 @@ export function createSessionEnding(deps: { artefacts: AccountArtefacts; audit: 
 
     async afterCredentialChange(accountId, keep = {}) {
       const sessionsEnded = (await artefacts.endSessions(accountId, keep.sessionId)).length;
-      const grantsRevoked = await artefacts.revokeGrants(accountId, keep.grantId);
+      const grantsRevoked = await artefacts.revokeGrants(accountId);
       return { sessionsEnded, grantsRevoked };
     },
 

@@ -168,10 +168,16 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
 
     async enrol(ctx: Context, details: Interaction, state: SecondFactorState, code: string): Promise<void> {
       if (state.verified || !state.pending || (await secondFactor.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
-      // The browser's own session (a step-up) and the grant this sign-in is completing stay;
-      // every other session and grant of the account ends.
-      const keep = { ...(typeof details.session?.cookie === 'string' && { sessionId: details.session.cookie }), ...(details.grantId && { grantId: details.grantId }) };
+      // The browser's own session (a step-up) stays; every other session and every grant of the
+      // account ends, this sign-in's grant included: it was made with a password only.
+      const keep = typeof details.session?.cookie === 'string' ? { sessionId: details.session.cookie } : {};
       const result = await secondFactor.confirmEnrolment({ accountId: state.accountId, pending: state.pending, code, at: at(ctx, details), keep, during: 'sign-in' });
+      // Revoking a grant deletes what was stored under it, this interaction included: it is
+      // stored again without the grant, and the sign-in goes on to a fresh one.
+      if (!result.limited && result.codes && details.grantId) {
+        delete details.grantId;
+        await details.persist();
+      }
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
         return renderEnrolment(ctx, 429, details.uid, state, LIMITED_MESSAGE);

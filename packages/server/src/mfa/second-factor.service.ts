@@ -9,8 +9,7 @@
  *   every grant of the account is revoked (accounts/session-ending.ts), in the same request, with
  *   one `mfa.enabled` / `mfa.disabled` event carrying the counts (SECURITY.md A16). Turning it on
  *   revokes every grant because all of them were made with a password only: no sign-in reaches
- *   the MFA level before the account has a second factor. Turned on inside a sign-in, the grant
- *   of that very sign-in is kept (its application is being signed in at the MFA level now).
+ *   the MFA level before the account has a second factor, that of a sign-in under way included.
  * - Each action writes exactly one event of its own type, success or failure.
  */
 import type { AuditService } from '../audit/audit.service.js';
@@ -29,7 +28,7 @@ export interface SecondFactorService {
   beginEnrolment(accountId: string): Promise<PendingEnrolment>;
   enrolment(account: { id: string; email: string }, pending: PendingEnrolment): Promise<Enrolment | undefined>;
   /** Turns the app on when `code` verifies against the flow's own seed; `codes` are the recovery codes. */
-  confirmEnrolment(input: { accountId: string; pending: PendingEnrolment; code: string; at: CheckAt; keep?: { sessionId?: string; grantId?: string }; during: 'account' | 'sign-in' }): Promise<Guarded<{ codes?: string[] }>>;
+  confirmEnrolment(input: { accountId: string; pending: PendingEnrolment; code: string; at: CheckAt; keep?: { sessionId?: string }; during: 'account' | 'sign-in' }): Promise<Guarded<{ codes?: string[] }>>;
   /** A sign-in's second step. */
   verify(input: { accountId: string; method: CodeMethod; code: string; at: CheckAt }): Promise<Guarded<{ ok: boolean }>>;
   /** A current code from the app buys a new set of recovery codes. */

@@ -42,8 +42,8 @@ export interface AccountArtefacts {
   endSession(session: Pick<SessionSummary, 'id'>): Promise<void>;
   /** Ends every session of the account except `keepSessionId`; returns the ended ones. */
   endSessions(accountId: string, keepSessionId?: string): Promise<SessionSummary[]>;
-  /** Revokes every grant of the account (but `keepGrantId`) with its codes, access and refresh tokens. */
-  revokeGrants(accountId: string, keepGrantId?: string): Promise<number>;
+  /** Revokes every grant of the account with its codes, access and refresh tokens. */
+  revokeGrants(accountId: string): Promise<number>;
   /** Revokes every grant of the account for one client, with its tokens. */
   revokeClientGrants(accountId: string, clientId: string): Promise<number>;
   /** Revokes every grant of one client, for every account, with its tokens. */
@@ -126,9 +126,9 @@ export function createAccountArtefacts(deps: {
       return sessions;
     },
 
-    async revokeGrants(accountId, keepGrantId) {
+    async revokeGrants(accountId) {
       const provider = deps.getProvider();
-      const ids = (await deps.listIdsByAccount('Grant', accountId)).filter((id) => id !== keepGrantId);
+      const ids = await deps.listIdsByAccount('Grant', accountId);
       for (const grantId of ids) await revokeGrant(provider, grantId);
       return ids.length;
     },
