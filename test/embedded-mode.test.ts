@@ -103,6 +103,20 @@ describe('DATA_DIR permissions', () => {
     }
   });
 
+  it('refuses a shared directory with the sticky bit (as /tmp is) and leaves its mode alone', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-sticky-'));
+    try {
+      await chmod(dataDir, 0o1777);
+      const result = await runMain({ DATA_DIR: dataDir, PORT: String(await freePort()), ADMIN_PORT: String(await freePort()), HOST: '127.0.0.1' });
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, /DATA_DIR .* is not safe for secrets: it is a shared directory \(sticky bit/);
+      assert.equal((await stat(dataDir)).mode & 0o7777, 0o1777, 'never narrowed');
+      assert.deepEqual(await readdir(dataDir), [], 'nothing written');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start, naming DATA_DIR, when another user owns it and others can write to it', async () => {
     // As root, a directory given to `nobody`; otherwise the system's world-writable temp directory.
     const asRoot = process.getuid?.() === 0;

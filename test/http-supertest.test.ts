@@ -3,7 +3,9 @@
  * input at the HTTP layer, quickly, against the real composition on in-memory PGlite.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { loadConfig } from '@portcullis/config';
@@ -15,13 +17,19 @@ describe('apps in-process (supertest)', () => {
   let adminServer: ReturnType<Portcullis['adminApp']['callback']>;
   const bearer = () => `Bearer ${app.adminToken}`;
 
+  let dataDir: string;
   before(async () => {
-    const config = loadConfig({ DATA_DIR: os.tmpdir(), LOG_LEVEL: 'error', COOKIE_KEYS: 'k'.repeat(32), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ADMIN_TOKEN: 'a'.repeat(40) });
+    // A directory of its own: DATA_DIR is made private at start (secrets/data-dir.ts).
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-supertest-'));
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', COOKIE_KEYS: 'k'.repeat(32), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ADMIN_TOKEN: 'a'.repeat(40) });
     app = await createPortcullis(config, { inMemoryDatabase: true, logger: createLogger('error', { silent: true }) });
     publicServer = app.publicApp.callback();
     adminServer = app.adminApp.callback();
   });
-  after(() => app.close());
+  after(async () => {
+    await app.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
 
   it('serves JWKS with public keys only', async () => {
     const response = await request(publicServer).get('/jwks').expect(200);

@@ -11,7 +11,14 @@ describe('judging DATA_DIR', () => {
   });
 
   it('tightens a directory of ours that group or others can read, enter or write', () => {
-    for (const mode of [0o755, 0o750, 0o701, 0o770, 0o777, 0o1777]) assert.deepEqual(judgeDataDir({ uid: ME, mode }, ME), { action: 'tighten' }, mode.toString(8));
+    for (const mode of [0o755, 0o750, 0o701, 0o770, 0o777]) assert.deepEqual(judgeDataDir({ uid: ME, mode }, ME), { action: 'tighten' }, mode.toString(8));
+  });
+
+  it('refuses a shared directory of ours with the sticky bit and never narrows it (/tmp as root)', () => {
+    const verdict = judgeDataDir({ uid: ME, mode: 0o41777 }, ME);
+    assert.equal(verdict.action, 'refuse');
+    assert.match(verdict.action === 'refuse' ? verdict.reason : '', /shared directory \(sticky bit/);
+    assert.equal(judgeDataDir({ uid: SOMEONE, mode: 0o41777 }, ME).action, 'refuse', "someone else's /tmp too");
   });
 
   it("refuses someone else's directory that group or others can write", () => {

@@ -3,7 +3,9 @@
  * layer creates every file 0666 whatever the umask). Only the directory's own mode keeps other
  * users out, so it is checked at every start, not only when the server creates it:
  * - ours (owned by this process's user) and open to group or others in any way: made 0700, and
- *   the change is logged;
+ *   the change is logged; except a directory with the sticky bit, which is shared on purpose
+ *   (/tmp, run as root): it is refused, never narrowed, since making it 0700 would break every
+ *   other program that uses it;
  * - someone else's and writable by group or others: refused, naming DATA_DIR, since whoever can
  *   write there can swap the secrets or the database under us;
  * - missing: created 0700.
@@ -17,7 +19,10 @@ export type DataDirVerdict = { action: 'ok' } | { action: 'tighten' } | { action
 /** What to do about a directory with this owner and mode, for a process running as `uid`. */
 export function judgeDataDir(dir: { uid: number; mode: number }, uid: number): DataDirVerdict {
   const permissions = dir.mode & 0o777;
-  if (dir.uid === uid) return permissions & 0o077 ? { action: 'tighten' } : { action: 'ok' };
+  if (dir.uid === uid) {
+    if (dir.mode & 0o1000) return { action: 'refuse', reason: `it is a shared directory (sticky bit, mode ${(dir.mode & 0o7777).toString(8)}), as /tmp is; give Portcullis a directory of its own inside it` };
+    return permissions & 0o077 ? { action: 'tighten' } : { action: 'ok' };
+  }
   if (permissions & 0o022) {
     const who = [permissions & 0o020 ? 'its group' : '', permissions & 0o002 ? 'every user' : ''].filter(Boolean).join(' and ');
     return { action: 'refuse', reason: `it belongs to another user (uid ${dir.uid}) and ${who} can write to it (mode ${permissions.toString(8).padStart(4, '0')})` };
