@@ -148,3 +148,55 @@ Promise.all(Array.from({ length: count }, () => get(flooder).then((status) => {
   agent.destroy();
 });
 `;
+
+describe('failed client authentications are counted on every path to a client-authenticating endpoint', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ TRUST_PROXY: 'true', RATE_LIMIT_EXEMPT: '', RATE_LIMIT_TOKEN_CLIENT_ADDRESS: '3/5m:5m', RATE_LIMIT_TOKEN_ADDRESS: '100/15m:15m' });
+  });
+  after(() => server.close());
+
+  const serviceClient = async () => {
+    const created = await server.admin('POST', '/admin/clients', { client_name: 'Guessed service', grant_types: ['client_credentials'], redirect_uris: [] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return created.body as { client_id: string; client_secret: string };
+  };
+  const post = (path: string, clientId: string, secret: string, address: string, contentType = 'application/x-www-form-urlencoded', body = 'grant_type=client_credentials') =>
+    fetch(`${server.issuer}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`, 'content-type': contentType, 'x-forwarded-for': address },
+      body,
+    });
+
+  it('treats /TOKEN and /token/ as /token: the same counters refuse them', async () => {
+    const client = await serviceClient();
+    const attacker = '203.0.113.60';
+    const statuses: number[] = [];
+    for (const path of ['/token', '/TOKEN', '/token/', '/Token//', '/token', '/TOKEN']) statuses.push((await post(path, client.client_id, 'wrong', attacker)).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429, 429]);
+  });
+
+  it('a 400 the provider answers before authenticating does not wipe the failures', async () => {
+    const client = await serviceClient();
+    const attacker = '203.0.113.61';
+    const statuses: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      statuses.push((await post('/token', client.client_id, 'wrong', attacker)).status);
+      statuses.push((await post('/token', client.client_id, 'wrong', attacker, 'text/plain', 'x')).status);
+    }
+    // The third wrong secret reaches the limit; the 400s in between cleared nothing.
+    assert.deepEqual(statuses, [401, 400, 401, 400, 401, 429]);
+    assert.equal((await post('/token', client.client_id, 'wrong', attacker)).status, 429);
+    assert.equal((await post('/token', client.client_id, client.client_secret, '198.51.100.61')).status, 200, 'the client itself, elsewhere');
+  });
+
+  it('counts wrong secrets at introspection and revocation too', async () => {
+    for (const path of ['/token/introspection', '/token/revocation']) {
+      const client = await serviceClient();
+      const attacker = path.endsWith('introspection') ? '203.0.113.62' : '203.0.113.63';
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await post(path, client.client_id, 'wrong', attacker, 'application/x-www-form-urlencoded', 'token=anything')).status);
+      assert.deepEqual(statuses, [401, 401, 401, 429], path);
+    }
+  });
+});

@@ -1,13 +1,17 @@
 /**
- * The token endpoint's limit on failed client authentications (token-auth-guard.ts), around the
- * provider's `POST /token`:
+ * The limit on failed client authentications (token-auth-guard.ts), around every provider
+ * endpoint that authenticates a client: `POST /token`, `/token/introspection` and
+ * `/token/revocation`. The provider's router matches paths without regard to case or a trailing
+ * slash, so this does too: `/TOKEN/` is the same endpoint and the same counters.
  * - before: a (client, address) pair or an address that failed too often gets 429 with
  *   Retry-After in the OAuth error format, and the provider never sees the request. The client
  *   is the Basic auth username (RFC 6749 §2.3.1: the form-urlencoded client_id); the request
  *   body belongs to the provider, which reads the raw stream itself.
  * - after: a 401 is a failed client authentication (RFC 6749 §5.2 `invalid_client`; the token
  *   endpoint answers 401 for nothing else, and the body may be an HTML page when the client
- *   asked for one, so the status decides); anything else is not counted.
+ *   asked for one, so the status decides). A 2xx clears the pair's failures; anything else (a
+ *   400 for a malformed body, which the provider answers before it authenticates the client)
+ *   leaves the counters as they are, so it cannot be used to wipe them.
  * When the counters' store (Redis) is down the endpoint answers 503 with Retry-After, as the
  * provider does for its own storage: its codes and tokens live in the same Redis. Once the
  * provider has answered, its answer stands: a token it issued is never swapped for a 503.
@@ -33,9 +37,15 @@ export function basicClientId(header: string | undefined): string | undefined {
   }
 }
 
-export function tokenEndpointLimit(limits: Limits, path = '/token'): Middleware {
+/** The provider's endpoints that authenticate a client, as its router matches them. */
+export const CLIENT_AUTH_PATHS: readonly string[] = ['/token', '/token/introspection', '/token/revocation'];
+
+const normalisePath = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
+
+export function tokenEndpointLimit(limits: Limits, paths: readonly string[] = CLIENT_AUTH_PATHS): Middleware {
+  const guarded = new Set(paths.map(normalisePath));
   return async (ctx, next) => {
-    if (ctx.method !== 'POST' || ctx.path !== path) {
+    if (ctx.method !== 'POST' || !guarded.has(normalisePath(ctx.path))) {
       await next();
       return;
     }
@@ -60,7 +70,8 @@ export function tokenEndpointLimit(limits: Limits, path = '/token'): Middleware 
     }
     await next();
     try {
-      await check.settle(ctx.status === 401 ? 'failed' : 'succeeded');
+      if (ctx.status === 401) await check.settle('failed');
+      else if (ctx.status >= 200 && ctx.status < 300) await check.settle('succeeded');
     } catch (error) {
       // The store went away mid-request: one failure goes uncounted, and the next request's
       // check answers 503 while it stays away.
