@@ -18,8 +18,11 @@ export type PasswordCheck =
 
 export interface AccountService {
   register(input: { email: string; password: string; name: string | null }): Promise<Account>;
-  authenticate(email: string, password: string): Promise<Account>;
-  /** Like `authenticate`, but says why it failed; callers still show one message for all. */
+  /**
+   * Checks a password and says why it failed (for the audit log; callers show one message for
+   * all). Unlimited by itself: only the guarded sign-in (guarded-sign-in.ts) calls it, and routes
+   * receive that, never this (SECURITY.md A1).
+   */
   checkPassword(email: string, password: string): Promise<PasswordCheck>;
 }
 
@@ -63,12 +66,6 @@ export function createAccountService(deps: {
         if (error instanceof DuplicateEmailError) throw new AppError('registration.email_taken');
         throw error;
       }
-    },
-
-    async authenticate(email, password) {
-      const result = await checkPassword(email, password);
-      if (!result.ok) throw new AppError('interaction.invalid_credentials');
-      return result.account;
     },
 
     checkPassword,

@@ -39,7 +39,8 @@ import type { DeviceCookies } from './device-cookie.js';
 
 export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
-  accountService: AccountService;
+  /** Registration only: password checks reach routes through `signIn`, behind the limits. */
+  accountService: Pick<AccountService, 'register'>;
   signIn: GuardedSignIn;
   devices: DeviceCookies;
   csrf: Csrf;
