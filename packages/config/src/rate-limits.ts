@@ -28,6 +28,8 @@ export interface RateLimits {
   mfaPerAccount: RateLimitTier;
   mfaPerAccountAndAddress: RateLimitTier[];
   mfaPerAddress: RateLimitTier;
+  /** Wrong codes from one device that signed in to the account before (its device cookie). */
+  mfaPerDevice: RateLimitTier;
   registrationPerAddress: RateLimitTier;
   /** Failed client authentications at the token endpoint per client id and address. */
   tokenFailuresPerClientAndAddress: RateLimitTier;
@@ -55,6 +57,7 @@ export const RATE_LIMIT_VARIABLES = {
   RATE_LIMIT_MFA_ACCOUNT: { key: 'mfaPerAccount', default: '30/1h', noBlock: true },
   RATE_LIMIT_MFA_ACCOUNT_ADDRESS: { key: 'mfaPerAccountAndAddress', default: '5/15m:1m,15/1h:1h', tiers: true },
   RATE_LIMIT_MFA_ADDRESS: { key: 'mfaPerAddress', default: '30/15m:15m' },
+  RATE_LIMIT_MFA_DEVICE: { key: 'mfaPerDevice', default: '10/1h', noBlock: true },
   RATE_LIMIT_REGISTRATION_ADDRESS: { key: 'registrationPerAddress', default: '10/1h' },
   RATE_LIMIT_TOKEN_CLIENT_ADDRESS: { key: 'tokenFailuresPerClientAndAddress', default: '20/5m:5m' },
   RATE_LIMIT_TOKEN_ADDRESS: { key: 'tokenFailuresPerAddress', default: '100/15m:15m' },

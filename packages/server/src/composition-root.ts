@@ -171,7 +171,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const signIn = createGuardedSignIn({ accountService, guard: limits.password, audit });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
-    const devices = createDeviceCookies({ secure: config.issuer.startsWith('https://') });
+    const devices = createDeviceCookies({ secure: config.issuer.startsWith('https://'), key: secrets.cookieKeys[0]! });
     const getProvider = () => holder.current();
     // The session index follows where sessions are stored.
     const artefacts = createAccountArtefacts({

@@ -29,7 +29,7 @@ import { PENDING_ENROLMENT_MS } from '../mfa/mfa.service.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
 import { requestMeta } from '../audit/audit.service.js';
 import type { CheckAt } from '../limits/guarded-check.js';
-import type { DeviceCookies } from '../interactions/device-cookie.js';
+import type { DeviceCookies, DeviceTrust } from '../interactions/device-cookie.js';
 import { accountView } from '../views/account.view.js';
 import { accountPasswordView } from '../views/account-password.view.js';
 import { accountConfirmView } from '../views/account-confirm.view.js';
@@ -55,7 +55,14 @@ export interface AccountRoutesDeps {
 export function accountRoutes(deps: AccountRoutesDeps): Router {
   const router = new Router({ prefix: '/account' });
   const { pages, secondFactor } = deps;
-  const at = (ctx: Context): CheckAt => ({ ip: ctx.ip, meta: requestMeta(ctx), clientId: ACCOUNT_CLIENT_ID });
+  /**
+   * Who guesses: with this browser's device cookie for the account when it is trusted for the
+   * kind of secret (device-cookie.ts), counted per device rather than per account (A14).
+   */
+  const at = (ctx: Context, session: AccountSession, trust: DeviceTrust = 'code'): CheckAt => {
+    const device = deps.devices.read(ctx, session.email, trust);
+    return { ip: ctx.ip, meta: requestMeta(ctx), clientId: ACCOUNT_CLIENT_ID, ...(device && { device }) };
+  };
   const codesCookie = (session: AccountSession) => ({ path: '/account', aad: `codes:account:${session.accountId}:${session.csrfScope}` });
   const pendingCookie = (session: AccountSession) => ({ path: '/account', aad: `totp-pending:account:${session.accountId}:${session.csrfScope}` });
   const pendingOf = (ctx: Context, session: AccountSession) => {
@@ -108,7 +115,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     if (!session) return;
     const form = parsePost(ctx, session, passwordForm);
     try {
-      const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx), device: deps.devices.read(ctx, session.email) });
+      const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx, session, 'password') });
       if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => passwordPage(ctx, session, 429, error));
       pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'Your password was changed. You were signed out everywhere else.' });
     } catch (error) {
@@ -160,10 +167,11 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const form = parsePost(ctx, session, totpForm);
     const pending = pendingOf(ctx, session);
     if (!pending) return pages.redirectWith(ctx, session, '/account', { kind: 'error', message: 'The set-up expired. Press "Set up authenticator app" to start again.' });
-    const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx), keep: { sessionId: session.sessionId }, during: 'account' });
+    const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx, session), keep: { sessionId: session.sessionId }, during: 'account' });
     if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => void setupPage(ctx, session, 429, error));
     if (!result.codes) return pages.redirectWith(ctx, session, '/account/totp/setup', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
     pages.sealed.clear(ctx, PENDING, pendingCookie(session));
+    deps.devices.secondFactorVerified(ctx, session.email);
     showCodes(ctx, session, result.codes);
   });
 
@@ -210,7 +218,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     numeric: true,
     button: 'Regenerate recovery codes',
   }, async (ctx, session, code) => {
-    const result = await secondFactor.regenerateRecoveryCodes({ accountId: session.accountId, code, at: at(ctx) });
+    const result = await secondFactor.regenerateRecoveryCodes({ accountId: session.accountId, code, at: at(ctx, session) });
     if (result.limited) return result;
     const { codes } = result;
     if (!codes) return { limited: false, error: new AppError('mfa.invalid_code').publicMessage };
@@ -225,7 +233,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     numeric: false,
     button: 'Turn off authenticator app',
   }, async (ctx, session, code) => {
-    const result = await secondFactor.disable({ accountId: session.accountId, code, at: at(ctx), keepSessionId: session.sessionId });
+    const result = await secondFactor.disable({ accountId: session.accountId, code, at: at(ctx, session), keepSessionId: session.sessionId });
     if (result.limited) return result;
     if (!result.disabled) return { limited: false, error: 'That code is not valid. Enter a current code from your app or an unused recovery code.' };
     return { limited: false, done: () => pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'The authenticator app is turned off.' }) };

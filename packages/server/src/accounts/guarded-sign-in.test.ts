@@ -32,7 +32,7 @@ function setup(overrides: Parameters<typeof limitPolicy>[0] = {}) {
   const audit = { record: (input: AuditInput) => Promise.resolve(void events.push(input)) } as unknown as AuditService;
   const guarded = createGuardedSignIn({ accountService, guard: limits.password, audit });
   // Each check from its own address, as the limits see it; lockouts are read from the audit events.
-  const signIn = { check: (email: string, password: string, ip: string, options?: BeginOptions) => guarded.check(email, password, { ip, meta: { ip, userAgent: null }, clientId: null }, options) };
+  const signIn = { check: (email: string, password: string, ip: string, options?: BeginOptions) => guarded.check(email, password, { ip, meta: { ip, userAgent: null }, clientId: null, ...(options?.device && { device: options.device }) }) };
   const lockouts = () => events.filter((e) => e.type === 'lockout').map((e) => e.detail as { scope: string; factor: string });
   return { calls, limits, signIn, lockouts };
 }

@@ -6,10 +6,10 @@
  * writes one `lockout` event (limits/guarded-check.ts). The key is the normalised email, known
  * or not, so a lockout says nothing about whether an account exists. A disabled account counts
  * as a failure: it gets the same answer as a wrong password (A2).
- * A browser that signed in to the account before (its device cookie, read by the caller) is
- * counted per device instead of per account (A14).
+ * A browser that signed in to the account before (its device cookie, read by the caller into
+ * `at.device`) is counted per device instead of per account (A14).
  */
-import type { AttemptGuard, BeginOptions } from '../limits/attempt-guard.js';
+import type { AttemptGuard } from '../limits/attempt-guard.js';
 import { guardedCheck, type CheckAt, type Guarded } from '../limits/guarded-check.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AccountService, PasswordCheck } from './account.service.js';
@@ -18,17 +18,17 @@ import { emailSchema } from './email.js';
 export type GuardedCheck = Guarded<{ result: PasswordCheck }>;
 
 export interface GuardedSignIn {
-  check(email: string, password: string, at: CheckAt, options?: BeginOptions): Promise<GuardedCheck>;
+  check(email: string, password: string, at: CheckAt): Promise<GuardedCheck>;
 }
 
 export function createGuardedSignIn(deps: { accountService: AccountService; guard: AttemptGuard; audit: AuditService }): GuardedSignIn {
   const guarded = { guard: deps.guard, audit: deps.audit, factor: 'password' as const };
   return {
-    check: (email, password, at, options) => guardedCheck(guarded, email, at, () => deps.accountService.checkPassword(email, password), (result) => result.ok, (result) => ({
+    check: (email, password, at) => guardedCheck(guarded, email, at, () => deps.accountService.checkPassword(email, password), (result) => result.ok, (result) => ({
       accountId: result.ok ? result.account.id : (result.accountId ?? null),
       // The email is kept for an unknown account only when it is one: a password typed into
       // the email field by mistake must not land in the log.
       ...(!result.ok && !result.accountId && emailSchema.safeParse(email).success && { detail: { email } }),
-    }), options),
+    })),
   };
 }

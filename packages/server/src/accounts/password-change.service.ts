@@ -22,7 +22,7 @@ import type { CredentialChangeResult, SessionEnding } from './session-ending.js'
 
 export interface PasswordChangeService {
   /** Throws `account.invalid_password` or a `registration.password_*` policy error. */
-  change(input: { accountId: string; email: string; current: string; next: string; keepSessionId?: string; at: CheckAt; device?: string }): Promise<Guarded<CredentialChangeResult>>;
+  change(input: { accountId: string; email: string; current: string; next: string; keepSessionId?: string; at: CheckAt }): Promise<Guarded<CredentialChangeResult>>;
 }
 
 export function createPasswordChangeService(deps: {
@@ -38,10 +38,10 @@ export function createPasswordChangeService(deps: {
     throw error;
   };
   return {
-    async change({ accountId, email, current, next, keepSessionId, at, device }) {
-      // The browser's device cookie counts here as at sign-in (A14): a lockout an attacker caused
-      // from unknown devices does not refuse the person on the device they signed in from.
-      const checked = await deps.signIn.check(email, current, at, device ? { device } : undefined);
+    async change({ accountId, email, current, next, keepSessionId, at }) {
+      // `at.device` counts here as at sign-in (A14): a lockout an attacker caused from unknown
+      // devices does not refuse the person on the device they signed in from.
+      const checked = await deps.signIn.check(email, current, at);
       if (checked.limited) return checked;
       if (!checked.result.ok || checked.result.account.id !== accountId) return failed(accountId, at, new AppError('account.invalid_password'));
       try {

@@ -9,11 +9,12 @@ async function serve(secure: boolean, keys = ['k'.repeat(32)]) {
   const app = new Koa();
   app.keys = keys;
   app.proxy = true;
-  const devices = createDeviceCookies({ secure });
+  const devices = createDeviceCookies({ secure, key: keys[0]! });
   app.use((ctx) => {
     const email = ctx.query.email as string;
     if (ctx.path === '/issue') devices.issue(ctx, email);
-    ctx.body = { device: devices.read(ctx, email) ?? null };
+    if (ctx.path === '/verified') devices.secondFactorVerified(ctx, email);
+    ctx.body = { device: devices.read(ctx, email) ?? null, codeDevice: devices.read(ctx, email, 'code') ?? null };
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -21,7 +22,8 @@ async function serve(secure: boolean, keys = ['k'.repeat(32)]) {
   return {
     call: async (path: string, email: string, cookie = '') => {
       const response = await fetch(`${url}${path}?email=${encodeURIComponent(email)}`, { headers: { cookie, 'x-forwarded-proto': secure ? 'https' : 'http' } });
-      return { setCookies: response.headers.getSetCookie(), device: ((await response.json()) as { device: string | null }).device };
+      const body = (await response.json()) as { device: string | null; codeDevice: string | null };
+      return { setCookies: response.headers.getSetCookie(), device: body.device, codeDevice: body.codeDevice };
     },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
@@ -45,8 +47,9 @@ void describe('device cookie (SECURITY.md A14)', () => {
         assert.ok(expires - Date.now() > 179 * 24 * 3600 * 1000, cookie);
       }
       const value = JSON.parse(Buffer.from(setCookies[0]!.split(';')[0]!.split('=')[1]!, 'base64url').toString('utf8')) as Record<string, string>;
-      assert.deepEqual(Object.keys(value).sort(), ['a', 'n'], 'the email and a nonce, nothing else');
-      assert.equal(value.a, 'ada@example.com');
+      assert.deepEqual(Object.keys(value).sort(), ['a', 'n'], 'the account and a nonce, nothing else');
+      assert.ok(!setCookies.join(';').includes('ada') && !Buffer.from(setCookies[0]!.split(';')[0]!.split('=')[1]!, 'base64url').toString().includes('example.com'), 'no email in the cookie');
+      assert.match(value.a!, /^[A-Za-z0-9_-]{43}$/, 'an HMAC of the email');
       assert.equal((await server.call('/read', 'ada@example.com', cookieHeader(setCookies))).device, value.n);
     } finally {
       await server.close();
@@ -76,6 +79,26 @@ void describe('device cookie (SECURITY.md A14)', () => {
     } finally {
       await server.close();
       await stranger.close();
+    }
+  });
+
+  void it('trusts a device for codes only once a second factor verified on it, and keeps that across its next password sign-in', async () => {
+    const server = await serve(false);
+    try {
+      const issued = await server.call('/issue', 'ada@example.com');
+      const afterPassword = await server.call('/read', 'ada@example.com', cookieHeader(issued.setCookies));
+      assert.ok(afterPassword.device, 'a password sign-in makes a known device for passwords');
+      assert.equal(afterPassword.codeDevice, null, 'but not for codes: a password alone must not buy code guesses');
+      const verified = await server.call('/verified', 'ada@example.com', cookieHeader(issued.setCookies));
+      const trusted = await server.call('/read', 'ada@example.com', cookieHeader(verified.setCookies));
+      assert.equal(trusted.codeDevice, afterPassword.device, 'the same device, now trusted for codes');
+      const again = await server.call('/issue', 'ada@example.com', cookieHeader(verified.setCookies));
+      const later = await server.call('/read', 'ada@example.com', cookieHeader(again.setCookies));
+      assert.ok(later.codeDevice && later.codeDevice !== afterPassword.device, 'a fresh nonce, still trusted for codes');
+      const other = await server.call('/issue', 'bob@example.com', cookieHeader(verified.setCookies));
+      assert.equal((await server.call('/read', 'bob@example.com', cookieHeader(other.setCookies))).codeDevice, null, "another account's sign-in starts untrusted");
+    } finally {
+      await server.close();
     }
   });
 });

@@ -42,7 +42,6 @@ export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   /** Registration only: password checks reach routes through `signIn`, behind the limits. */
   accountService: Pick<AccountService, 'register'>;
   signIn: GuardedSignIn;
-  devices: DeviceCookies;
   csrf: Csrf;
   passwordMinLength: number;
   audit: AuditService;
@@ -105,7 +104,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const email = form.success ? normalizeEmail(form.data.email) : '';
     if (!form.success) return renderLogin(ctx, 400, details.uid, { email, error: form.error.issues[0]!.message });
     const meta = requestMeta(ctx);
-    const checked = await deps.signIn.check(email, form.data.password, { ip: ctx.ip, meta, clientId: clientIdOf(details) }, { device: deps.devices.read(ctx, email) });
+    const device = deps.devices.read(ctx, email);
+    const checked = await deps.signIn.check(email, form.data.password, { ip: ctx.ip, meta, clientId: clientIdOf(details), ...(device && { device }) });
     if (checked.limited) {
       limitedAnswer(ctx, checked);
       const error = checked.scope === 'account' ? newDeviceLimitedMessage(checked.retryAfterSeconds) : LIMITED_MESSAGE;

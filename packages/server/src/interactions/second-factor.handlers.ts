@@ -33,6 +33,7 @@ import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import type { Csrf } from './csrf.js';
 import { saveState, type SecondFactorState } from './second-factor.state.js';
 import { LIMITED_MESSAGE } from './limited.js';
+import type { DeviceCookies } from './device-cookie.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
@@ -46,6 +47,8 @@ export interface SecondFactorDeps {
   accounts: AccountRepository;
   csrf: Csrf;
   sealed: SealedCookies;
+  /** The sign-in's device cookies (device-cookie.ts): a known device's codes count on their own. */
+  devices: DeviceCookies;
 }
 
 type Method = CodeMethod;
@@ -57,7 +60,16 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   };
   const codesCookie = (uid: string, accountId: string) => ({ path: paths(uid).start, aad: `codes:interaction:${uid}:${accountId}` });
   const clientIdOf = (details: Interaction) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
-  const at = (ctx: Context, details: Interaction): CheckAt => ({ ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details) });
+  /**
+   * Who guesses: with this browser's device cookie when a second factor verified on it before for
+   * this account (the cookie names an email, so the account is read for it); such a device's codes
+   * count on their own rather than against the per-account limit (A14).
+   */
+  const guesser = async (ctx: Context, details: Interaction, accountId: string): Promise<{ at: CheckAt; email?: string }> => {
+    const account = await deps.accounts.findById(accountId);
+    const device = account ? deps.devices.read(ctx, account.email, 'code') : undefined;
+    return { at: { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details), ...(device && { device }) }, ...(account && { email: account.email }) };
+  };
   const { secondFactor } = deps;
   const limited = (ctx: Context, retryAfterSeconds: number) => ctx.set('Retry-After', String(retryAfterSeconds));
 
@@ -148,12 +160,16 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
 
     async verify(ctx: Context, details: Interaction, state: SecondFactorState, method: Method, code: string): Promise<void> {
       if (state.verified || !(await secondFactor.isEnabled(state.accountId))) throw new AppError('interaction.expired');
-      const result = await secondFactor.verify({ accountId: state.accountId, method, code, at: at(ctx, details) });
+      const who = await guesser(ctx, details, state.accountId);
+      const result = await secondFactor.verify({ accountId: state.accountId, method, code, at: who.at });
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
         return renderCodeStep(ctx, 429, details.uid, method, LIMITED_MESSAGE);
       }
-      if (result.ok) return finish(ctx, state.accountId, 'mfa');
+      if (result.ok) {
+        if (who.email) deps.devices.secondFactorVerified(ctx, who.email);
+        return finish(ctx, state.accountId, 'mfa');
+      }
       const error = new AppError(method === 'totp' ? 'mfa.invalid_code' : 'mfa.invalid_recovery_code');
       await failed(ctx, details, state, (message) => renderCodeStep(ctx, error.status, details.uid, method, message), error.publicMessage);
     },
@@ -171,7 +187,9 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       // The browser's own session (a step-up) stays; every other session and every grant of the
       // account ends, this sign-in's grant included: it was made with a password only.
       const keep = typeof details.session?.cookie === 'string' ? { sessionId: details.session.cookie } : {};
-      const result = await secondFactor.confirmEnrolment({ accountId: state.accountId, pending: state.pending, code, at: at(ctx, details), keep, during: 'sign-in' });
+      const who = await guesser(ctx, details, state.accountId);
+      const result = await secondFactor.confirmEnrolment({ accountId: state.accountId, pending: state.pending, code, at: who.at, keep, during: 'sign-in' });
+      if (!result.limited && result.codes && who.email) deps.devices.secondFactorVerified(ctx, who.email);
       // Revoking a grant deletes what was stored under it, this interaction included: it is
       // stored again without the grant, and the sign-in goes on to a fresh one.
       if (!result.limited && result.codes && details.grantId) {

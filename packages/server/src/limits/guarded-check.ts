@@ -8,7 +8,7 @@
  * - `check` answers whether the secret was right; the guard gives the point back on success.
  */
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
-import type { AttemptGuard, BeginOptions, LimitScope } from './attempt-guard.js';
+import type { AttemptGuard, LimitScope } from './attempt-guard.js';
 
 /** Who is guessing, from where, for which application: what the audit events record. */
 export interface CheckAt {
@@ -16,6 +16,11 @@ export interface CheckAt {
   ip: string;
   meta: RequestMeta;
   clientId: string | null;
+  /**
+   * The nonce of this browser's device cookie when it names the account being guessed at: a
+   * device that signed in before is counted on its own, not against the per-account limit (A14).
+   */
+  device?: string;
 }
 
 /** A refused guess names the counter that refused it (`account`: this account, from devices unknown to it). */
@@ -39,9 +44,8 @@ export async function guardedCheck<T>(
   check: () => Promise<T>,
   succeeded: (result: T) => boolean,
   about: (result: T) => { accountId: string | null; detail?: Record<string, unknown> },
-  options?: BeginOptions,
 ): Promise<Guarded<{ result: T }>> {
-  const attempt = await deps.guard.begin(subject, at.ip, options);
+  const attempt = await deps.guard.begin(subject, at.ip, at.device ? { device: at.device } : undefined);
   if (!attempt.allowed) return { limited: true, retryAfterSeconds: attempt.retryAfterSeconds, ...(attempt.scope && { scope: attempt.scope }) };
   const result = await check();
   if (succeeded(result)) {

@@ -60,7 +60,7 @@ export function createLimits(deps: { policy: LimitPolicy; redis?: Redis; exempt:
     password: createAttemptGuard({
       name: 'password', make, perAccount: policy.passwordPerAccount, perAccountAndAddress: policy.passwordPerAccountAndAddress, perAddress: policy.passwordPerAddress, perDevice: policy.passwordPerDevice, isExempt,
     }),
-    mfa: createAttemptGuard({ name: 'mfa', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, isExempt }),
+    mfa: createAttemptGuard({ name: 'mfa', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, perDevice: policy.mfaPerDevice, isExempt }),
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
     tokenAuth: createTokenAuthGuard({ make, perClientAndAddress: policy.tokenFailuresPerClientAndAddress, perAddress: policy.tokenFailuresPerAddress, isExempt }),
     isExempt,
