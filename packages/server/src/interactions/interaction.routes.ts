@@ -35,7 +35,6 @@ import { emailSchema as validEmail } from '../accounts/email.js';
 import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
 import type { Limited } from '../limits/attempt-guard.js';
 import { LIMITED_MESSAGE, newDeviceLimitedMessage } from './limited.js';
-import type { DeviceCookies } from './device-cookie.js';
 
 export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
