@@ -101,4 +101,17 @@ describe('authorization requests sent with POST', () => {
     assert.equal(response.status, 413);
     assert.equal(response.headers.get('location'), null);
   });
+
+  it('refuses a body that would re-encode to a redirect too long for a proxy (413), and keeps every Location within 4 KiB', async () => {
+    const form = formOf(await authorizationRequest(await relyingParty(server, web)));
+    // 2,000 "!" are 2,000 bytes in the body and 6,000 once re-encoded as %21.
+    const body = `${form.toString()}&login_hint=${'!'.repeat(2000)}`;
+    assert.ok(body.length < 8 * 1024);
+    const response = await send(endpoints.authorization, { method: 'POST', headers: { 'content-type': FORM }, body });
+    assert.equal(response.status, 413);
+    assert.equal(response.headers.get('location'), null);
+    const fits = await send(endpoints.authorization, { method: 'POST', headers: { 'content-type': FORM }, body: `${form.toString()}&login_hint=${'!'.repeat(500)}` });
+    assert.equal(fits.status, 303);
+    assert.ok((fits.headers.get('location') ?? '').length <= 4 * 1024 + '/auth?'.length);
+  });
 });

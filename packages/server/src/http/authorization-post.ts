@@ -8,8 +8,12 @@
  * - The body is the only source of parameters (as for the provider's own POST route); a query
  *   on the POSTed URL is ignored.
  * - The body must be `application/x-www-form-urlencoded` (415 otherwise), valid UTF-8 with valid
- *   percent-escapes (400), and at most 8 KiB (413): the GET it becomes must still fit the
- *   request line a proxy accepts (Nginx's default large_client_header_buffers is 8 KiB).
+ *   percent-escapes (400), and at most 8 KiB (413).
+ * - The query it becomes, once re-encoded (which can triple raw UTF-8 or `!'()~`), must be at most
+ *   4 KiB (413): the Location header has to fit a reverse proxy's response-header buffer (Nginx's
+ *   default `proxy_buffer_size` is one page, 4 KiB on most systems), and the GET the browser then
+ *   sends its request-line buffer (`large_client_header_buffers`, 8 KiB). Real authorization
+ *   requests are a few hundred bytes.
  * - Parameters are re-serialised, never copied: the Location header holds nothing the body did
  *   not encode. Repeated parameters are kept, for the provider to refuse as on any GET.
  */
@@ -19,6 +23,7 @@ import { isCleanUtf8Form } from './form-body.js';
 import { readUtf8Body } from './read-body.js';
 
 export const AUTHORIZATION_POST_LIMIT_BYTES = 8 * 1024;
+export const AUTHORIZATION_QUERY_LIMIT_BYTES = 4 * 1024;
 
 /** Answers a POST to `authorizationPath` (the caller routes only those here). */
 export function authorizationPostAsGet(authorizationPath: string): Middleware {
@@ -29,6 +34,9 @@ export function authorizationPostAsGet(authorizationPath: string): Middleware {
     const body = await readUtf8Body(ctx, AUTHORIZATION_POST_LIMIT_BYTES);
     if (!isCleanUtf8Form(body)) throw new AppError('request.invalid', 'The authorization request holds characters that are not valid text.');
     const query = new URLSearchParams(body).toString();
+    if (query.length > AUTHORIZATION_QUERY_LIMIT_BYTES) {
+      throw new AppError('request.too_large', 'This authorization request is too long to continue. Send it with fewer or shorter parameters.');
+    }
     ctx.status = 303;
     ctx.redirect(query ? `${authorizationPath}?${query}` : authorizationPath);
   };
