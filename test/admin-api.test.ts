@@ -345,6 +345,21 @@ describe('admin API', () => {
       assert.deepEqual(await clientIds(), before);
     });
 
+    it('refuses a lone surrogate escape (\\ud800) in JSON with 400 instead of storing U+FFFD', async () => {
+      const before = await clientIds();
+      for (const name of ['\\ud800', 'a\\udfffb', '\\ud83d']) {
+        const body = JSON.stringify({ ...WEB_CLIENT, client_name: 'SPLIT' }).replace('SPLIT', name);
+        const response = await fetch(`${server.adminUrl}/admin/clients`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, ...json }, body });
+        const answer = (await response.json()) as { error: string; message: string };
+        assert.equal(response.status, 400, `${name}: ${JSON.stringify(answer)}`);
+        assert.match(answer.message, /lone surrogate/, name);
+      }
+      const pair = await fetch(`${server.adminUrl}/admin/clients`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, ...json }, body: JSON.stringify({ ...WEB_CLIENT, client_name: 'SPLIT' }).replace('SPLIT', '\\ud83d\\ude00 app') });
+      assert.equal(pair.status, 201, 'a surrogate pair is a real character');
+      assert.equal(((await pair.json()) as { client_name: string }).client_name, '\u{1F600} app');
+      assert.deepEqual((await clientIds()).length, before.length + 1);
+    });
+
     it('answers NUL bytes and odd encodings in path parameters with a 4xx, not a 500', async () => {
       for (const path of ['/admin/users/a%00b', '/admin/users/a%00b%40example.com', '/admin/users/%FF', '/admin/clients/a%00b', '/admin/clients/%E0%A4%A']) {
         const response = await raw('GET', path);

@@ -24,7 +24,9 @@ export function jsonBody(): Middleware {
       });
       ctx.request.body = parseStrictJson(text);
     }
-    if (holdsNul(ctx.request.body)) throw new AppError('admin.invalid', 'Text in the body must not contain NUL (U+0000) characters.');
+    if (holdsUnstorable(ctx.request.body)) {
+      throw new AppError('admin.invalid', 'Text in the body must be valid Unicode without NUL (U+0000): no lone surrogate escapes such as \\ud800.');
+    }
     await next();
   };
 }
@@ -40,15 +42,20 @@ function parseStrictJson(text: string): unknown {
   }
 }
 
-/** Walks the parsed body without recursion: a 64 KiB body can nest 30,000 levels deep. */
-function holdsNul(body: unknown): boolean {
+/**
+ * Whether any key or string holds what PostgreSQL text cannot store as sent: NUL, or a lone
+ * surrogate from a JSON escape (`"\ud800"`), which the driver would silently turn into U+FFFD.
+ * Walks the parsed body without recursion: a 64 KiB body can nest 30,000 levels deep.
+ */
+function holdsUnstorable(body: unknown): boolean {
+  const bad = (text: string) => text.includes('\u0000') || !text.isWellFormed();
   const pending: unknown[] = [body];
   while (pending.length > 0) {
     const value = pending.pop();
-    if (typeof value === 'string' && value.includes('\u0000')) return true;
+    if (typeof value === 'string' && bad(value)) return true;
     if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
-        if (key.includes('\u0000')) return true;
+        if (bad(key)) return true;
         pending.push(child);
       }
     }
