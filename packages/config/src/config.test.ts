@@ -143,4 +143,13 @@ describe('loadConfig', () => {
       },
     );
   });
+
+  it('refuses a per-account password limit over 100 in one window even at the same hourly rate (200/2h), as a config error', () => {
+    assert.throws(() => loadConfig({ RATE_LIMIT_PASSWORD_ACCOUNT: '200/2h' }), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.problems.map((p) => p.variable), ['RATE_LIMIT_PASSWORD_ACCOUNT']);
+      return true;
+    });
+    assert.equal(loadConfig({ RATE_LIMIT_PASSWORD_ACCOUNT: '100/2h' }).rateLimits.passwordPerAccount.points, 100);
+  });
 });

@@ -108,7 +108,9 @@ function tierSchema(name: RateLimitVariable) {
       }
       tiers.push(tier);
     }
-    if (variable.key === 'passwordPerAccount' && tiers[0]!.points * 3600 > MAX_FAILED_PASSWORDS_PER_ACCOUNT_HOUR * tiers[0]!.durationSeconds) {
+    // The same rule limit-policy.ts applies to the overrides tests pass: never more than 100 in one
+    // window, nor more than 100 an hour on average (so 200/2h is refused here, not at start).
+    if (variable.key === 'passwordPerAccount' && (tiers[0]!.points > MAX_FAILED_PASSWORDS_PER_ACCOUNT_HOUR || tiers[0]!.points * 3600 > MAX_FAILED_PASSWORDS_PER_ACCOUNT_HOUR * tiers[0]!.durationSeconds)) {
       ctx.addIssue({ code: 'custom', message: `allows at most ${MAX_FAILED_PASSWORDS_PER_ACCOUNT_HOUR} failures per hour (SECURITY.md A1), e.g. 100/1h or 50/30m`, input: value });
       return z.NEVER;
     }
