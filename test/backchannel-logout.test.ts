@@ -74,7 +74,7 @@ describe('back-channel logout', () => {
 
   it('sends a verifiable logout token on RP-initiated logout', async () => {
     const config = await relyingParty(server, registered);
-    const { agent, tokens } = await signUpAndRedeem(server, registered, 'openid email');
+    const { agent, email, tokens } = await signUpAndRedeem(server, registered, 'openid email');
     const claims = tokens.claims()!;
     const endSession = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_REDIRECT_URI });
     const confirm = await agent.request(endSession.href);
@@ -86,6 +86,12 @@ describe('back-channel logout', () => {
     assert.equal(logout.sub, claims.sub);
     assert.equal(typeof logout.sid, 'string');
     assert.equal(logout.sid, claims.sid, 'the sid of the ID token issued in that session');
+    // Audited like every other ending of a session.
+    const audit = await server.admin('GET', `/admin/audit?user=${encodeURIComponent(email)}&limit=100`);
+    const revoked = (audit.body.events as { type: string; client_id: string | null; detail: Record<string, unknown> }[]).filter((e) => e.type === 'session.revoked');
+    assert.equal(revoked.length, 1);
+    assert.equal(revoked[0]!.detail.reason, 'logout');
+    assert.equal(revoked[0]!.client_id, registered.client_id);
   });
 
   it('sends one when an admin revokes the sessions, and when the user is disabled', async () => {

@@ -28,6 +28,7 @@ import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createRequestContext } from './observability/request-context.js';
 import { observeRequests } from './observability/request-observer.middleware.js';
 import { attachProviderMetrics } from './observability/provider-metrics.js';
+import { auditLogouts } from './oidc/logout-audit.js';
 import { observeAudit } from './observability/audit-observer.js';
 import { instrumentHasher } from './observability/instrumented-hasher.js';
 import { instrumentAdapter } from './observability/instrumented-adapter.js';
@@ -159,7 +160,10 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       keys,
       logger,
       use: [...(grantPrefetch ? [grantPrefetch.middleware] : []), recordSessionActivity(sessionInfo)],
-      onBuild: (provider) => attachProviderMetrics(provider, metrics, requestContext),
+      onBuild: (provider) => {
+        attachProviderMetrics(provider, metrics, requestContext);
+        auditLogouts(provider, audit);
+      },
       configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
     });
 

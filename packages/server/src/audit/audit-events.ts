@@ -26,7 +26,8 @@ export const AUDIT_EVENT_TYPES = [
   'mfa.disabled',
   'mfa.recovery_codes_regenerated',
   /**
-   * A session ended on purpose, once per session: `detail.reason` is `sign_out`, `account_page`,
+   * A session ended on purpose, once per session: `detail.reason` is `sign_out` (the account
+   * page), `logout` (RP-initiated logout at /session/end), `account_page` (its sessions list),
    * `admin` or `user_disabled`; `detail.session` its handle.
    */
   'session.revoked',
