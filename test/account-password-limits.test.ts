@@ -51,7 +51,7 @@ describe('account page password limits', () => {
     const refused = await user.agent.submit(form, '/account/password', { current_password: user.password, new_password: 'a fine new passphrase' });
     assert.equal(refused.status, 429);
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
-    assert.match(alertText(refused.body) ?? '', /Too many attempts/);
+    assert.match(alertText(refused.body) ?? '', /limited on new devices/, 'the same words as the sign-in page');
     assert.deepEqual((await lockouts(user.email)).sort(), ['password:account', 'password:device']);
     const blocked = await signInToAccount(server, user.email, { password: 'a fine new passphrase' }).catch(() => undefined);
     assert.ok(!blocked || !/<h1>Your account<\/h1>/.test(blocked.body), 'the new password was not set');

@@ -23,7 +23,8 @@ import { sendPage } from '../http/render.js';
 import { nonceOf } from '../http/request-state.js';
 import { AppError } from '../http/app-error.js';
 import { csrfField, csrfOnlyForm, totpForm } from '../interactions/forms.js';
-import { LIMITED_MESSAGE } from '../interactions/limited.js';
+import { LIMITED_MESSAGE, newDeviceLimitedMessage } from '../interactions/limited.js';
+import type { LimitScope } from '../limits/attempt-guard.js';
 import type { SecondFactorService } from '../mfa/second-factor.service.js';
 import { PENDING_ENROLMENT_MS } from '../mfa/mfa.service.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
@@ -74,10 +75,12 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     pages.redirectWith(ctx, session, '/account/recovery-codes/new');
   };
   /** A guess the limits refused: 429, Retry-After, and the form again with the reason. */
-  const limited = (ctx: Context, retryAfterSeconds: number, render: (error: string) => void) => {
-    ctx.set('Retry-After', String(retryAfterSeconds));
+  const limited = (ctx: Context, refused: { retryAfterSeconds: number; scope?: LimitScope }, render: (error: string) => void, password = false) => {
+    ctx.set('Retry-After', String(refused.retryAfterSeconds));
     ctx.status = 429;
-    render(LIMITED_MESSAGE);
+    // The per-account password lockout refuses devices unknown to the account: say so, and what
+    // to do, as the sign-in page does.
+    render(password && refused.scope === 'account' ? newDeviceLimitedMessage(refused.retryAfterSeconds) : LIMITED_MESSAGE);
   };
   /** Parses a POST after its CSRF check; a malformed form is a 400, not a flash. */
   const parsePost = <T>(ctx: Context, session: AccountSession, schema: z.ZodType<T>): T => {
@@ -116,7 +119,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const form = parsePost(ctx, session, passwordForm);
     try {
       const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx, session, 'password') });
-      if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => passwordPage(ctx, session, 429, error));
+      if (result.limited) return limited(ctx, result, (error) => passwordPage(ctx, session, 429, error), true);
       pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'Your password was changed. You were signed out everywhere else.' });
     } catch (error) {
       pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: failureMessage(error, ['account.invalid_password', 'registration.password']) });
@@ -168,7 +171,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const pending = pendingOf(ctx, session);
     if (!pending) return pages.redirectWith(ctx, session, '/account', { kind: 'error', message: 'The set-up expired. Press "Set up authenticator app" to start again.' });
     const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx, session), keep: { sessionId: session.sessionId }, during: 'account' });
-    if (result.limited) return limited(ctx, result.retryAfterSeconds, (error) => void setupPage(ctx, session, 429, error));
+    if (result.limited) return limited(ctx, result, (error) => void setupPage(ctx, session, 429, error));
     if (!result.codes) return pages.redirectWith(ctx, session, '/account/totp/setup', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
     pages.sealed.clear(ctx, PENDING, pendingCookie(session));
     deps.devices.secondFactorVerified(ctx, session.email);
@@ -193,7 +196,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   const confirmPage = (ctx: Context, session: AccountSession, path: string, view: ConfirmPage, status: number, error?: string) =>
     sendPage(ctx, status, accountConfirmView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), action: `/account${path}`, ...view, ...(error && { error }) }));
 
-  const confirmRoute = (path: string, view: ConfirmPage, act: (ctx: Context, session: AccountSession, code: string) => Promise<{ limited: true; retryAfterSeconds: number } | { limited: false; done: () => void } | { limited: false; error: string }>) => {
+  const confirmRoute = (path: string, view: ConfirmPage, act: (ctx: Context, session: AccountSession, code: string) => Promise<{ limited: true; retryAfterSeconds: number; scope?: LimitScope } | { limited: false; done: () => void } | { limited: false; error: string }>) => {
     router.get(path, async (ctx) => {
       const session = await pages.signedIn(ctx);
       if (!session) return;
@@ -205,7 +208,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       if (!session) return;
       const form = parsePost(ctx, session, totpForm);
       const outcome = await act(ctx, session, form.code);
-      if (outcome.limited) return limited(ctx, outcome.retryAfterSeconds, (error) => confirmPage(ctx, session, path, view, 429, error));
+      if (outcome.limited) return limited(ctx, outcome, (error) => confirmPage(ctx, session, path, view, 429, error));
       if ('error' in outcome) return pages.redirectWith(ctx, session, `/account${path}`, { kind: 'error', message: outcome.error });
       outcome.done();
     });
