@@ -10,6 +10,15 @@ export const emailSchema = z
   .transform((value) => value.normalize('NFC').trim().toLowerCase())
   .pipe(z.email({ error: 'Enter a valid email address.' }).max(254, 'The email address is too long.'));
 
+/**
+ * What an audit event may say about the email typed for an unknown account: the email when it is
+ * one, nothing otherwise (a password typed into the email field by mistake must not land in the
+ * log).
+ */
+export function loggableEmail(email: string, accountId: string | undefined): { email?: string } {
+  return !accountId && emailSchema.safeParse(email).success ? { email } : {};
+}
+
 export function normalizeEmail(value: string): string {
   return value.normalize('NFC').trim().toLowerCase();
 }

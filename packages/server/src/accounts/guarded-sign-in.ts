@@ -13,7 +13,7 @@ import type { AttemptGuard } from '../limits/attempt-guard.js';
 import { guardedCheck, type CheckAt, type Guarded } from '../limits/guarded-check.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AccountService, PasswordCheck } from './account.service.js';
-import { emailSchema } from './email.js';
+import { loggableEmail } from './email.js';
 
 export type GuardedCheck = Guarded<{ result: PasswordCheck }>;
 
@@ -24,11 +24,13 @@ export interface GuardedSignIn {
 export function createGuardedSignIn(deps: { accountService: AccountService; guard: AttemptGuard; audit: AuditService }): GuardedSignIn {
   const guarded = { guard: deps.guard, audit: deps.audit, factor: 'password' as const };
   return {
-    check: (email, password, at) => guardedCheck(guarded, email, at, () => deps.accountService.checkPassword(email, password), (result) => result.ok, (result) => ({
-      accountId: result.ok ? result.account.id : (result.accountId ?? null),
-      // The email is kept for an unknown account only when it is one: a password typed into
-      // the email field by mistake must not land in the log.
-      ...(!result.ok && !result.accountId && emailSchema.safeParse(email).success && { detail: { email } }),
-    })),
+    check: (email, password, at) => {
+      const run = () => deps.accountService.checkPassword(email, password);
+      const about = (result: PasswordCheck) => {
+        const accountId = result.ok ? result.account.id : result.accountId;
+        return { accountId: accountId ?? null, detail: loggableEmail(email, accountId) };
+      };
+      return guardedCheck(guarded, email, at, run, (result) => result.ok, about);
+    },
   };
 }

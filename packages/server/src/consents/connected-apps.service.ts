@@ -1,8 +1,8 @@
 /**
  * "Connected apps" (SECURITY.md A17): every application a person allowed, what it may access
  * and since when, and the way to withdraw it, for the account page and the admin API alike.
- * - The list is the remembered consents (the consent page's "Allow"); first-party clients,
- *   which never ask, are not in it.
+ * - The list is the remembered consents (the consent page's "Allow"). A first-party client is in
+ *   it only when it once asked with `prompt=consent` itself and the person allowed it.
  * - Removing an app forgets the consent first, so no new grant can be rebuilt from it
  *   (oidc/load-existing-grant.ts), then revokes every grant of that app for the account with
  *   its codes, access and refresh tokens: the app's next refresh is `invalid_grant`, and its

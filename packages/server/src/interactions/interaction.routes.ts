@@ -18,7 +18,7 @@ import type Provider from 'oidc-provider';
 import { AppError } from '../http/app-error.js';
 import { formBody } from '../http/form-body.js';
 import { sendPage } from '../http/render.js';
-import { emailSchema, normalizeEmail } from '../accounts/email.js';
+import { emailSchema, loggableEmail, normalizeEmail } from '../accounts/email.js';
 import type { AccountService } from '../accounts/account.service.js';
 import { loginView } from '../views/login.view.js';
 import { registerView } from '../views/register.view.js';
@@ -31,7 +31,6 @@ import { createSecondFactorHandlers, type SecondFactorDeps } from './second-fact
 import { secondFactorOf } from './second-factor.state.js';
 import { requestMeta, type AuditService } from '../audit/audit.service.js';
 import type { Limits } from '../limits/limits.js';
-import { emailSchema as validEmail } from '../accounts/email.js';
 import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
 import type { Limited } from '../limits/attempt-guard.js';
 import { LIMITED_MESSAGE, newDeviceLimitedMessage } from './limited.js';
@@ -113,9 +112,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const { result } = checked;
     if (!result.ok) {
       // The same answer for every failure (SECURITY.md A2); only the audit log tells them apart.
-      // The email is kept for an unknown account only when it is one: a password typed into
-      // the email field by mistake must not land in the log.
-      const named = !result.accountId && validEmail.safeParse(email).success ? { email } : {};
+      const named = loggableEmail(email, result.accountId);
       const about = { accountId: result.accountId ?? null, clientId: clientIdOf(details) };
       await deps.audit.record({ type: 'signin', outcome: 'failure', ...about, detail: { reason: result.reason, ...named } }, meta);
       const error = new AppError('interaction.invalid_credentials');
