@@ -62,7 +62,7 @@ import { createAdminApp } from './admin/admin.app.js';
 import { createMfaService } from './mfa/mfa.service.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createSealedCookies } from './http/sealed-cookie.js';
-import { createAccountModule } from './account/account.module.js';
+import { createAccountModule } from './account-page/account.module.js';
 import { createLimits } from './limits/limits.js';
 import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
 import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
