@@ -1,7 +1,7 @@
 /**
  * A change made through one instance's admin API takes effect on the other at once, not after
  * its 10 s client cache or its 30 s key poll: the instances tell each other over Redis
- * (packages/server/src/redis/change-feed.ts). Each request goes straight to one instance.
+ * (packages/server/src/stores/redis/change-feed.ts). Each request goes straight to one instance.
  * The deadlines below (3 s) are far under the cache lifetime and the poll, so without the
  * announcement these tests fail.
  */

@@ -2,11 +2,12 @@
  * The one place that builds everything: config in, a running set of apps out. Every dependency
  * is created here and passed down explicitly; nothing below reads globals or the environment.
  *
- * Where the provider's artefacts (sessions, interactions, codes, tokens, grants) live follows
- * `config.redisUrl` alone: Redis when it is set, the `oidc_payloads` table otherwise. Clients
- * always stay in SQL. The SQL engine is a separate choice (PGlite embedded, PostgreSQL in
- * production), so a test can pair embedded PGlite with a real Redis by setting `redisUrl` on
- * the Config it builds; the environment schema still allows REDIS_URL only in production mode.
+ * Where the provider's artefacts (sessions, interactions, codes, tokens, grants), the rate-limit
+ * counters and the change feed live is decided once, by `buildStores` (stores/build-stores.ts),
+ * from `config.redisUrl` alone. Clients always stay in SQL. The SQL engine is a separate choice
+ * (PGlite embedded, PostgreSQL in production), so a test can pair embedded PGlite with a real
+ * Redis by setting `redisUrl` on the Config it builds; the environment schema still allows
+ * REDIS_URL only in production mode.
  */
 import type Koa from 'koa';
 import type { Config } from '@portcullis/config';
@@ -14,7 +15,6 @@ import {
   createAccountRepository,
   createClientRepository,
   createConsentRepository,
-  createOidcPayloadRepository,
   createSigningKeyRepository,
   createMfaRepository,
   createAuditRepository,
@@ -31,21 +31,16 @@ import { attachProviderMetrics } from './observability/provider-metrics.js';
 import { auditLogouts } from './oidc/logout-audit.js';
 import { observeAudit } from './observability/audit-observer.js';
 import { instrumentHasher } from './observability/instrumented-hasher.js';
-import { instrumentAdapter } from './observability/instrumented-adapter.js';
 import { startDependencyProbe } from './observability/dependency-probe.js';
 import { resolveSecrets } from './secrets/embedded-secrets.js';
 import { secureDataDir } from './secrets/data-dir.js';
 import { createSecretBox } from './crypto/secret-box.js';
 import { announcingRotations, createSigningKeysService } from './keys/signing-keys.service.js';
-import { createPayloadAdapterClass } from './oidc/payload.adapter.js';
-import { createRedisAdapterClass, listGrantIdsByClient, listIdsByAccount } from './oidc/redis.adapter.js';
-import { createGrantPrefetch } from './oidc/grant-prefetch.js';
-import { guardAdapter } from './oidc/guarded.adapter.js';
-import { refuseNul } from './oidc/nul-guard.adapter.js';
+import { buildStores } from './stores/build-stores.js';
+import { protectAdapter } from './stores/protected.adapter.js';
+import type { Stores } from './stores/stores.js';
 import { createClientAdapter } from './oidc/client.adapter.js';
 import { createClientCache, invalidatingClientRepository } from './oidc/client-cache.js';
-import { connectRedis, type RedisConnection } from './redis/redis.client.js';
-import { openChangeFeed, type Change, type ChangeFeed } from './redis/change-feed.js';
 import { buildProviderConfiguration } from './oidc/configuration.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider.factory.js';
 import { RETIRED_KEY_PUBLISH_SECONDS } from './oidc/lifetimes.js';
@@ -81,8 +76,8 @@ export interface Portcullis {
   /** The one metrics registry of this instance, served at GET /metrics on the admin listener. */
   metrics: Metrics;
   db: Database;
-  /** The Redis connection holding the provider's artefacts, when `config.redisUrl` is set. */
-  redis?: RedisConnection;
+  /** Where the provider's artefacts, the rate-limit counters and the change feed live (stores/). */
+  stores: Stores;
   holder: ProviderHolder;
   publicApp: Koa;
   adminApp: Koa;
@@ -121,37 +116,31 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     onQuery: (handle, ms, failed) => metrics.internals.queryDuration.observe({ handle, outcome: failed ? 'error' : 'ok' }, ms / 1000),
   });
   const timers: NodeJS.Timeout[] = [];
-  let redis: RedisConnection | undefined;
-  let feed: ChangeFeed | undefined;
+  let stores: Stores | undefined;
   try {
-    if (config.redisUrl) redis = await connectRedis(config.redisUrl, { timeoutMs: config.redisTimeoutMs, logger });
+    stores = await buildStores(config, { db, logger, metrics });
+    const { payloads, sessionIndex, changeFeed } = stores;
     await migrateToLatest(db);
     const accounts = createAccountRepository(db);
     // Client metadata is cached per instance. A write through this repository drops the
-    // client here and, with Redis, announces it to the other instances (redis/change-feed.ts),
-    // which drop it too; a rotation of the signing keys is announced the same way.
+    // client here and announces it on the stores' change feed to the other instances, which
+    // drop it too; a rotation of the signing keys is announced the same way.
     const clientCache = createClientCache();
-    const announce = (change: Change) => void feed?.publish(change);
     const clients = invalidatingClientRepository(createClientRepository(db), (clientId) => {
       clientCache.invalidate(clientId);
-      announce({ kind: 'client', clientId });
+      void changeFeed.publish({ kind: 'client', clientId });
     });
     const consents = createConsentRepository(db);
-    const payloads = createOidcPayloadRepository(db);
     const box = createSecretBox(secrets.encryptionKey);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
 
-    const keys = announcingRotations(createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS }), () => announce({ kind: 'keys' }));
+    const keys = announcingRotations(createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS }), () => void changeFeed.publish({ kind: 'keys' }));
     await keys.ensureInitial();
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
-    // Grants are read ahead with their tokens only from Redis; PostgreSQL needs no memo.
-    const grantPrefetch = redis ? createGrantPrefetch() : undefined;
-    const PayloadAdapter = redis ? createRedisAdapterClass(redis.client, { prefetch: grantPrefetch }) : createPayloadAdapterClass(payloads);
-    const clientAdapter = guardAdapter(instrumentAdapter(refuseNul(createClientAdapter(clients, box, clientCache)), { metrics, backend: 'reader', model: 'Client' }));
-    const backend = redis ? 'redis' : 'primary';
-    const adapter = (name: string) => (name === 'Client' ? clientAdapter : guardAdapter(instrumentAdapter(refuseNul(new PayloadAdapter(name)), { metrics, backend, model: name })));
+    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache), { metrics, backend: 'reader', model: 'Client' });
+    const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
     const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
     const holder = await createProviderHolder({
@@ -159,7 +148,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [...(grantPrefetch ? [grantPrefetch.middleware] : []), recordSessionActivity(sessionInfo)],
+      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo)],
       onBuild: (provider) => {
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
@@ -170,8 +159,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
     const policy = createPasswordPolicy(config.passwordMinLength, loadCommonPasswords());
     const accountService = createAccountService({ accounts, hasher, policy });
-    // Counters are shared through Redis when instances share one; in memory otherwise.
-    const limits = createLimits({ policy: limitPolicy(options.limits, config.rateLimits), redis: redis?.client, exempt: config.rateLimitExempt });
+    // Counters are shared when instances share a store; in memory otherwise (stores/).
+    const limits = createLimits({ policy: limitPolicy(options.limits, config.rateLimits), counters: stores.counters, exempt: config.rateLimitExempt });
     const signIn = createGuardedSignIn({ accountService, guard: limits.password, audit });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });
@@ -181,8 +170,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const artefacts = createAccountArtefacts({
       getProvider,
       info: sessionInfo,
-      listIdsByAccount: (model, accountId) => (redis ? listIdsByAccount(redis.client, model, accountId) : payloads.listIdsByAccount(model, accountId, new Date())),
-      listGrantIdsByClient: (clientId) => (redis ? listGrantIdsByClient(redis.client, clientId) : payloads.listGrantIdsByClient(clientId, new Date())),
+      listIdsByAccount: sessionIndex.listIdsByAccount,
+      listGrantIdsByClient: sessionIndex.listGrantIdsByClient,
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
     // Deleting a client revokes its grants, in whichever store holds them.
@@ -210,29 +199,24 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     }
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, connectedApps, pingRedis: redis?.ping,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, connectedApps, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
-    // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key
-    // rotations made by other instances.
-    const sweep = () => payloads.deleteExpired(new Date()).catch((error: unknown) => logger.warn('expired sweep failed', { error: errorMessage(error) }));
+    // Housekeeping: notice key rotations made by other instances (each store sweeps its own
+    // expired artefacts).
     const poll = () => holder.refreshKeys().catch((error: unknown) => logger.warn('key reload failed', { error: errorMessage(error) }));
     // Listening starts once there is a provider to reload; nothing is cached before it.
-    if (redis) {
-      feed = await openChangeFeed(redis.client, {
-        logger,
-        onChange: (change) => (change.kind === 'client' ? clientCache.invalidate(change.clientId) : void poll()),
-        onResync: () => {
-          clientCache.invalidateAll();
-          void poll();
-        },
-      });
-    }
+    await changeFeed.listen({
+      onChange: (change) => (change.kind === 'client' ? clientCache.invalidate(change.clientId) : void poll()),
+      onResync: () => {
+        clientCache.invalidateAll();
+        void poll();
+      },
+    });
 
-    const probe = startDependencyProbe({ db, metrics, pingRedis: redis?.ping, redisClient: redis?.client, draining: () => draining });
+    const probe = startDependencyProbe({ db, metrics, store: stores, draining: () => draining });
     await probe.probe();
 
-    if (!redis) timers.push(setInterval(() => void sweep(), 10 * 60 * 1000).unref());
     timers.push(setInterval(() => void poll(), 30 * 1000).unref());
 
     return {
@@ -240,7 +224,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       logger,
       metrics,
       db,
-      redis,
+      stores,
       holder,
       publicApp,
       adminApp,
@@ -252,15 +236,13 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       async close() {
         timers.forEach(clearInterval);
         probe.stop();
-        await feed?.close();
-        await redis?.close();
+        await stores?.close();
         await db.close();
       },
     };
   } catch (error) {
     timers.forEach(clearInterval);
-    await feed?.close().catch(() => undefined);
-    await redis?.close().catch(() => undefined);
+    await stores?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type http from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { loadConfig } from '@portcullis/config';
 import { startPostgresServer, type PostgresServer } from '@portcullis/db/testing/postgres-server';
 import { freePort } from '@portcullis/db/testing/free-port';
@@ -88,7 +89,13 @@ describe('production mode (PostgreSQL + Redis from the environment)', () => {
     // The client is read through the reader, which falls back to the primary.
     const token = await clientCredentialsToken(client);
     assert.equal(token.status, 200, JSON.stringify(token.body));
-    assert.equal(await app.redis?.client.exists(`portcullis:oidc:ClientCredentials:${token.body.access_token}`), 1);
+    const inspect = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    await inspect.connect();
+    try {
+      assert.equal(await inspect.exists(`portcullis:oidc:ClientCredentials:${token.body.access_token}`), 1);
+    } finally {
+      inspect.disconnect();
+    }
     const rows = await app.db.primary.selectFrom('oidc_payloads').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(rows.n), 0);
 

@@ -28,6 +28,7 @@ import type { ConnectedApps } from '../consents/connected-apps.service.js';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../observability/metrics.js';
 import { metricsRoutes } from '../observability/metrics.routes.js';
+import type { StoreHealth } from '../stores/stores.js';
 
 export interface AdminDeps {
   adminToken: string;
@@ -47,8 +48,8 @@ export interface AdminDeps {
   ending: SessionEnding;
   /** Users' remembered consents ("Connected apps"): listed and withdrawn. */
   connectedApps: ConnectedApps;
-  /** PING Redis for /readyz; absent when OIDC artefacts stay in PostgreSQL. */
-  pingRedis?: () => Promise<void>;
+  /** The stores' health check for /readyz (stores/stores.ts). */
+  store?: StoreHealth;
   /** Served at GET /metrics (no token, like the probes); absent: no /metrics. */
   metrics?: Metrics;
   /** The request log and metrics middleware (observability/), outermost. */
@@ -69,7 +70,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));
   app.use(open.routes());
-  app.use(readinessRoutes({ db: deps.db, pingRedis: deps.pingRedis, draining: deps.draining, metrics: deps.metrics }).routes());
+  app.use(readinessRoutes({ db: deps.db, store: deps.store, draining: deps.draining, metrics: deps.metrics }).routes());
   if (deps.metrics) app.use(metricsRoutes(deps.metrics).routes());
   app.use(requireAdminToken(deps.adminToken));
   app.use(jsonBody());

@@ -1,6 +1,6 @@
 /**
  * Admin API: signing keys and migrations. A key rotation is applied to this instance at once;
- * other instances reload at once when they share a Redis (redis/change-feed.ts), and on their
+ * other instances reload at once when they share a Redis (the stores' change feed, stores/), and on their
  * next key poll (30 s) otherwise.
  */
 import Router from '@koa/router';

@@ -7,7 +7,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../observability/logger.js';
 import { AppError } from './app-error.js';
-import { isUnavailable } from './unavailable.js';
+import { isUnavailable } from '../stores/unavailable.js';
 import { sendPage } from './render.js';
 import { errorView } from '../views/error.view.js';
 import { nonceOf, requestIdOf } from './request-state.js';

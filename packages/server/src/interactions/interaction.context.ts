@@ -7,7 +7,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { AppError } from '../http/app-error.js';
-import { isUnavailable } from '../http/unavailable.js';
+import { isUnavailable } from '../stores/unavailable.js';
 
 export async function loadInteraction(ctx: Context, provider: Provider): Promise<Interaction> {
   let details: Interaction;

@@ -1,15 +1,16 @@
 /**
- * Builds every rate limit from one policy (limit-policy.ts), on Redis when the instances share
- * one (production: counters must be shared, or N instances would allow N times the limit) and
- * in memory otherwise (embedded mode is one process).
- * Redis keys are `portcullis:limit:<name>:<key>` and expire with their window or block.
+ * Builds every rate limit from one policy (limit-policy.ts), on the counters of the instance's
+ * stores (stores/): shared by every instance when the store is (production: N instances must
+ * not allow N times the limit), in this process's memory otherwise (embedded mode is one
+ * process; unit tests pass none).
+ * Counter keys are `portcullis:limit:<name>:<key>` and expire with their window or block.
  */
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createAttemptGuard, retryAfterSeconds, type AttemptGuard, type Limited, type LimiterFactory } from './attempt-guard.js';
 import { createExemption, limitAddress } from './client-address.js';
-import type { LimitPolicy, Tier } from './limit-policy.js';
+import type { LimitPolicy } from './limit-policy.js';
 import { createTokenAuthGuard, type TokenAuthGuard } from './token-auth-guard.js';
+import { memoryCounters } from '../stores/memory-counters.js';
 
 export interface Limits {
   policy: LimitPolicy;
@@ -24,21 +25,9 @@ export interface Limits {
   isExempt(ip: string): boolean;
 }
 
-export const LIMIT_KEY_PREFIX = 'portcullis:limit:';
-
-export function createLimits(deps: { policy: LimitPolicy; redis?: Redis; exempt: readonly string[] }): Limits {
-  const memory = (name: string, tier: Tier): RateLimiterAbstract =>
-    new RateLimiterMemory({ keyPrefix: `${LIMIT_KEY_PREFIX}${name}`, points: tier.points, duration: tier.durationSeconds, blockDuration: tier.blockSeconds ?? 0 });
-  const make: LimiterFactory = deps.redis
-    ? (name, tier) => new RateLimiterRedis({
-      storeClient: deps.redis,
-      useRedisPackage: false,
-      keyPrefix: `${LIMIT_KEY_PREFIX}${name}`,
-      points: tier.points,
-      duration: tier.durationSeconds,
-      blockDuration: tier.blockSeconds ?? 0,
-    })
-    : memory;
+/** `counters`: the stores' counters (stores.ts); this process's memory when absent. */
+export function createLimits(deps: { policy: LimitPolicy; counters?: LimiterFactory; exempt: readonly string[] }): Limits {
+  const make = deps.counters ?? memoryCounters;
   const isExempt = createExemption(deps.exempt);
   const { policy } = deps;
 

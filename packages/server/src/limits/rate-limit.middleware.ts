@@ -19,7 +19,7 @@
 import type { Middleware } from 'koa';
 import type { Limits } from './limits.js';
 import type { TokenAuthCheck } from './token-auth-guard.js';
-import { isUnavailable } from '../http/unavailable.js';
+import { isUnavailable } from '../stores/unavailable.js';
 import { RETRY_AFTER_SECONDS } from '../http/error-handler.js';
 
 /** The client_id of a Basic `Authorization` header, or undefined. */

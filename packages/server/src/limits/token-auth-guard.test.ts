@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../observability/logger.js';
-import { connectRedis, type RedisConnection } from '../redis/redis.client.js';
+import { connectRedis, type RedisConnection } from '../stores/redis/redis.client.js';
+import { redisCounters } from '../stores/redis/redis.counters.js';
 import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
 import { createLimits } from './limits.js';
 import { DEFAULT_LIMIT_POLICY, limitPolicy } from './limit-policy.js';
@@ -70,7 +71,7 @@ void describe('token endpoint client authentication limits on Redis (shared by e
   void it('blocks the failing pair on the Redis counters, with its block time, and nothing else', async () => {
     const policy = limitPolicy({ tokenFailuresPerClientAndAddress: { points: 5, durationSeconds: 60, blockSeconds: 300 } });
     // Two instances on one Redis.
-    const [one, two] = [createLimits({ policy, redis: connection.client, exempt: [] }), createLimits({ policy, redis: connection.client, exempt: [] })];
+    const [one, two] = [createLimits({ policy, counters: redisCounters(connection.client), exempt: [] }), createLimits({ policy, counters: redisCounters(connection.client), exempt: [] })];
     for (let i = 0; i < 5; i++) assert.equal(await request(i % 2 ? one : two, 'victim', '203.0.113.9', 'failed'), undefined);
     const refused = await request(one, 'victim', '203.0.113.9', 'succeeded');
     assert.ok(refused && refused.retryAfterSeconds > 60 && refused.retryAfterSeconds <= 300, JSON.stringify(refused));

@@ -15,7 +15,7 @@ describe('dependency probe', () => {
     const db = { engine: 'pglite', probe: () => Promise.resolve(), poolStats: () => [{ handle: 'primary', total: 3, idle: 2, waiting: 0 }] } as unknown as Database;
     const metrics = createMetrics({ maxClientLabels: 5, processMetrics: false });
     let draining = false;
-    const probe = startDependencyProbe({ db, metrics, pingRedis: () => (redisUp ? Promise.resolve() : Promise.reject(new Error('down'))), draining: () => draining, intervalMs: 50 });
+    const probe = startDependencyProbe({ db, metrics, store: { dependency: 'redis', ping: () => (redisUp ? Promise.resolve() : Promise.reject(new Error('down'))) }, draining: () => draining, intervalMs: 50 });
     try {
       await probe.probe();
       assert.equal(await value(metrics, 'portcullis_dependency_up', { dependency: 'redis' }), 1);

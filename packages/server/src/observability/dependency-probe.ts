@@ -6,24 +6,23 @@
  * - it reads the replica lag through the reader (`pg_last_xact_replay_timestamp()`; 0 when
  *   the replica has replayed everything it received, since an idle primary makes the
  *   timestamp old without any lag);
- * - pool and Redis connection state are read at scrape time (collect callbacks).
+ * - pool state is read at scrape time (a collect callback); a store with a connection of its
+ *   own registers its gauge itself (stores/).
  * `draining()` true (SIGTERM) makes the instance not ready regardless of its dependencies.
  */
 import { sql, type Kysely } from 'kysely';
 import { Gauge } from 'prom-client';
 import type { Database } from '@portcullis/db';
-import type { Redis } from 'ioredis';
-import { checkReadiness, DEPENDENCY_VALUE } from '../admin/readiness.routes.js';
+import { checkReadiness, DEPENDENCY_VALUE } from '../health/readiness.js';
+import type { StoreHealth } from '../stores/stores.js';
 import type { Metrics } from './metrics.js';
 import { METRIC_PREFIX } from './metrics.js';
-
-
 
 export interface DependencyProbeDeps {
   db: Database;
   metrics: Metrics;
-  pingRedis?: () => Promise<void>;
-  redisClient?: Redis;
+  /** The stores' health check (stores/stores.ts). */
+  store?: StoreHealth;
   draining: () => boolean;
   intervalMs?: number;
 }
@@ -39,18 +38,9 @@ export function startDependencyProbe(deps: DependencyProbeDeps): { probe(): Prom
       }
     },
   });
-  if (deps.redisClient) {
-    const client = deps.redisClient;
-    new Gauge({
-      name: `${METRIC_PREFIX}redis_connected`, help: '1 while the Redis connection is ready, 0 while it reconnects.', registers,
-      collect() {
-        this.set(client.status === 'ready' ? 1 : 0);
-      },
-    });
-  }
 
   const probe = async () => {
-    const { ready, checks } = await checkReadiness({ db, pingRedis: deps.pingRedis });
+    const { ready, checks } = await checkReadiness({ db, store: deps.store });
     for (const [dependency, state] of Object.entries(checks)) metrics.dependencyUp.set({ dependency }, DEPENDENCY_VALUE[state]);
     metrics.ready.set(ready && !deps.draining() ? 1 : 0);
     if (db.engine === 'postgres') {

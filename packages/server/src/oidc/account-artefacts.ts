@@ -5,7 +5,7 @@
  * connected app, A17) or for every account (deleting the client).
  * - Finding them needs a per-account and a per-client index, which each store keeps its own
  *   way: expression indexes on `oidc_payloads` (PostgreSQL) or sorted sets (Redis). The
- *   composition root passes the matching `listIdsByAccount` and `listGrantIdsByClient`.
+ *   composition root passes the stores' session index (stores/stores.ts `SessionIndex`).
  * - Deleting goes through the provider's models, so the adapter in use does the work: a
  *   session is destroyed, and a grant's codes and tokens are revoked by grant id before the
  *   grant itself goes, as the provider's own revocation does (lib/helpers/revoke.js).

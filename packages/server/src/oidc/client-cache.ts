@@ -5,7 +5,7 @@
  * share of the token endpoints' CPU (docs/benchmarks.md).
  * - Entries live at most `ttlMs` (10 s in production). A change made through this instance
  *   (the admin API writes through `invalidatingClientRepository`) takes effect at once here,
- *   and, when instances share a Redis, at once on the others too (redis/change-feed.ts). The
+ *   and, when instances share a Redis, at once on the others too (stores/redis/change-feed.ts). The
  *   TTL is the backstop for a lost announcement: without one (Redis down at that moment, or
  *   embedded mode, which has one instance), another instance accepts an old secret or a
  *   deleted client at most 10 s.

@@ -3,7 +3,7 @@
  * secret to authenticate `client_secret_basic/post`, so it is decrypted here, per lookup, and
  * never stored in clear (docs/README.md "adapter": the Client adapter returns the secret).
  * Clients are managed through the admin API, never through the provider, so writes are refused.
- * U+0000 in a client_id is handled by nul-guard.adapter.ts, which wraps this adapter too.
+ * U+0000 in a client_id is handled by stores/nul-guard.adapter.ts, which wraps this adapter too.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ClientRepository } from '@portcullis/db';

@@ -6,7 +6,7 @@
  */
 import type { FindAccount } from 'oidc-provider';
 import type { AccountRepository } from '@portcullis/db';
-import { orUnavailable } from '../http/unavailable.js';
+import { orUnavailable } from '../stores/unavailable.js';
 
 export function createFindAccount(accounts: AccountRepository): FindAccount {
   return async (_ctx, sub) => {

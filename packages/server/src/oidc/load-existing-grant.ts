@@ -12,7 +12,7 @@
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
 import type { ConsentRepository } from '@portcullis/db';
 import { isFirstParty } from './client-flags.js';
-import { orUnavailable } from '../http/unavailable.js';
+import { orUnavailable } from '../stores/unavailable.js';
 
 export function createLoadExistingGrant(consents: ConsentRepository) {
   return async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {

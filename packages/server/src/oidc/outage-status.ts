@@ -9,7 +9,7 @@
  */
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { isUnavailable } from '../http/unavailable.js';
+import { isUnavailable } from '../stores/unavailable.js';
 
 export function answerOutagesWith503(provider: Pick<Provider, 'on'>): void {
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {

@@ -6,7 +6,7 @@
  * is never issued without its stored record.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { orUnavailable } from '../http/unavailable.js';
+import { orUnavailable } from './unavailable.js';
 
 export function guardAdapter(adapter: Adapter): Adapter {
   return {

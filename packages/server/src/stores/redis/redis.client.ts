@@ -16,8 +16,8 @@
  * cannot reach its stores should not start. Outages after the start are 503s and /readyz.
  */
 import { Redis } from 'ioredis';
-import type { Logger } from '../observability/logger.js';
-import { errorMessage } from '../error-message.js';
+import type { Logger } from '../../observability/logger.js';
+import { errorMessage } from '../../error-message.js';
 
 export interface RedisConnection {
   client: Redis;

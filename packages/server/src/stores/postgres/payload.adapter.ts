@@ -5,7 +5,8 @@
  *   redemptions of a code or refresh token; the losers get `invalid_grant` and revoke the grant,
  *   as a sequential replay would (SECURITY.md R5, R7).
  * - Expired rows are invisible to `find` and removed by a periodic sweep.
- * - U+0000 never reaches it: nul-guard.adapter.ts wraps every payload adapter.
+ * - U+0000 never reaches it: ../nul-guard.adapter.ts wraps every payload adapter
+ *   (buildStores wraps every store's adapters the same way).
  */
 import { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';

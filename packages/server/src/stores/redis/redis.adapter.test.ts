@@ -5,11 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { errors } from 'oidc-provider';
 import type { Adapter } from 'oidc-provider';
-import { createLogger } from '../observability/logger.js';
-import { connectRedis, type RedisConnection } from '../redis/redis.client.js';
-import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
-import { UnavailableError } from '../http/unavailable.js';
-import { guardAdapter } from './guarded.adapter.js';
+import { createLogger } from '../../observability/logger.js';
+import { connectRedis, type RedisConnection } from './redis.client.js';
+import { startRedisServer, type RedisServer } from '../../testing/redis-server.js';
+import { UnavailableError } from '../unavailable.js';
+import { guardAdapter } from '../guarded.adapter.js';
 import { createRedisAdapterClass, listGrantIdsByClient, listIdsByAccount, redisKeys } from './redis.adapter.js';
 import { createGrantPrefetch } from './grant-prefetch.js';
 

@@ -1,6 +1,7 @@
 /**
  * Tells every instance sharing a Redis that something it caches changed, so a change made
- * through one instance's admin API takes effect on all of them at once:
+ * through one instance's admin API takes effect on all of them at once (the Redis side of the
+ * stores' `ChangeFeed`, ../stores.ts; the messages are ../change.ts):
  * - `client`: a client was changed, had its secret rotated or was deleted; each
  *   instance drops it from its client cache (oidc/client-cache.ts), so an old secret or a
  *   deleted client stops working everywhere, not only on the instance that made the change;
@@ -16,25 +17,19 @@
  * (10 s, plus replica lag) and the key poll (30 s) still bound how long another instance lags.
  */
 import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import type { Logger } from '../observability/logger.js';
-import { errorMessage } from '../error-message.js';
+import type { Logger } from '../../observability/logger.js';
+import { errorMessage } from '../../error-message.js';
+import { changeSchema, type Change } from '../change.js';
 
 export const CHANGE_CHANNEL = 'portcullis:changes';
 
-const changeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('client'), clientId: z.string().min(1).max(1024) }),
-  z.object({ kind: z.literal('keys') }),
-]);
-export type Change = z.infer<typeof changeSchema>;
-
-export interface ChangeFeed {
+export interface RedisChangeFeed {
   /** Announces a change to every instance, this one included. Never throws. */
   publish(change: Change): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openChangeFeed(redis: Redis, deps: { onChange(change: Change): void; onResync(): void; logger: Logger }): Promise<ChangeFeed> {
+export async function openChangeFeed(redis: Redis, deps: { onChange(change: Change): void; onResync(): void; logger: Logger }): Promise<RedisChangeFeed> {
   // A subscribed connection can do nothing else, so it is a connection of its own. It keeps
   // reconnecting in the background like the main one and subscribes again by itself.
   const subscriber = redis.duplicate({ lazyConnect: true, autoResubscribe: true, enableAutoPipelining: false });

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createLogger } from '../observability/logger.js';
-import { startRedisServer, type RedisServer } from '../testing/redis-server.js';
-import { CHANGE_CHANNEL, openChangeFeed, type Change, type ChangeFeed } from './change-feed.js';
+import { createLogger } from '../../observability/logger.js';
+import { startRedisServer, type RedisServer } from '../../testing/redis-server.js';
+import type { Change } from '../change.js';
+import { CHANGE_CHANNEL, openChangeFeed, type RedisChangeFeed } from './change-feed.js';
 import { connectRedis, type RedisConnection } from './redis.client.js';
 
 /** One instance's view: its connection, its feed, what it was told. */
 interface Instance {
   connection: RedisConnection;
-  feed: ChangeFeed;
+  feed: RedisChangeFeed;
   changes: Change[];
   resyncs: number;
   logs: string[];

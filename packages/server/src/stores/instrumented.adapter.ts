@@ -1,15 +1,16 @@
 /**
- * Times every call of a provider adapter, labelled by backend (`redis`; `primary` for the
- * PostgreSQL payload table; `reader` for clients, read from the replicas with primary fallback),
+ * Times every call of a provider adapter, labelled by backend (each store names its own:
+ * `redis`, or `primary` for the PostgreSQL payload table; `reader` for clients, read from the
+ * replicas with primary fallback),
  * model (`Session`, `AccessToken`, `Client`, …) and operation. Wraps the adapter unchanged
  * otherwise: results and errors pass straight through.
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 
 type Operation = 'upsert' | 'find' | 'findByUid' | 'findByUserCode' | 'consume' | 'destroy' | 'revokeByGrantId';
 
-export function instrumentAdapter(adapter: Adapter, deps: { metrics: Metrics; backend: 'redis' | 'primary' | 'reader'; model: string }): Adapter {
+export function instrumentAdapter(adapter: Adapter, deps: { metrics: Metrics; backend: string; model: string }): Adapter {
   const { adapterDuration } = deps.metrics.internals;
   const timed = async <T>(operation: Operation, call: () => Promise<T>): Promise<T> => {
     const end = adapterDuration.startTimer({ backend: deps.backend, model: deps.model, operation });
