@@ -5,6 +5,8 @@
  * - On our routes the error handler maps it to AppError 'service.unavailable'.
  * - On the provider's routes it must carry `statusCode = 503` itself: the provider answers
  *   `err.statusCode || 500` and renders `server_error` (not exposed, so no detail leaks).
+ * It lives with the stores because it knows their drivers' failures (pg, ioredis): a new store
+ * whose driver fails in words of its own adds them to MESSAGES below.
  */
 import { errorMessage } from '../error-message.js';
 
