@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { auditListSchema, type AuditEvent } from '../api.schemas.js';
+import { auditListSchema, type AuditEventView } from '@portcullis/contract';
 import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
 import { printLine, printTable } from '../output.js';
@@ -24,7 +24,7 @@ function describeDetail(detail: Record<string, unknown>): string {
     .join(' ');
 }
 
-function printEvents(out: Writer, events: readonly AuditEvent[]): void {
+function printEvents(out: Writer, events: readonly AuditEventView[]): void {
   if (events.length === 0) {
     printLine(out, 'No audit events.');
     return;

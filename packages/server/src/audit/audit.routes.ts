@@ -5,6 +5,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AccountRepository, ListedAuditEvent } from '@portcullis/db';
+import type { AuditEventView } from '@portcullis/contract';
 import { AppError } from '../http/app-error.js';
 import { emailSchema } from '../accounts/email.js';
 import type { AuditService } from './audit.service.js';
@@ -23,7 +24,7 @@ const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export function toAuditView(event: ListedAuditEvent) {
+export function toAuditView(event: ListedAuditEvent): AuditEventView {
   return {
     id: event.id,
     time: event.time.toISOString(),
