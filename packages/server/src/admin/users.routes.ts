@@ -14,7 +14,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Account, AccountRepository } from '@portcullis/db';
-import type { ConsentView, RevokedConsent, RevokedSessions, SessionView, UserView } from '@portcullis/contract';
+import { LIST_LIMIT_MAX, type ConsentView, type RevokedConsent, type RevokedSessions, type SessionView, type UserView } from '@portcullis/contract';
 import { AppError } from '../http/app-error.js';
 import { normalizeEmail } from '../accounts/email.js';
 import type { Limits } from '../limits/limits.js';
@@ -52,7 +52,7 @@ export function toConnectedAppView(app: ConnectedApp): ConsentView {
 }
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 
@@ -101,7 +101,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
 
   router.get('/', async (ctx) => {
     const query = listQuery.safeParse(ctx.query);
-    if (!query.success) throw new AppError('admin.invalid', 'limit must be 1-1000 and offset a non-negative number');
+    if (!query.success) throw new AppError('admin.invalid', `limit must be 1-${LIST_LIMIT_MAX} and offset a non-negative number`);
     ctx.body = { users: (await accounts.list(query.data)).map(toUserView) };
   });
   router.get('/:idOrEmail', async (ctx) => {
