@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { apiErrorSchema, clientViewSchema, signingKeyViewSchema, userViewSchema, type ClientView } from './admin-api.schemas.js';
-import { clientCreateInputSchema, clientUpdateInputSchema } from './client-input.schemas.js';
 
 const client: ClientView = {
   client_id: 'cl_1',
@@ -43,27 +42,5 @@ void describe('admin API answers', () => {
     assert.equal(apiErrorSchema.safeParse({ error: 'client.not_found', message: 'No client has this id' }).success, true);
     assert.equal(apiErrorSchema.safeParse({ error: 'x', message: '' }).success, false);
     assert.equal(apiErrorSchema.safeParse('<html>').success, false);
-  });
-});
-
-void describe('client registration bodies', () => {
-  void it('need only a name to create, and refuse a field they do not know', () => {
-    assert.equal(clientCreateInputSchema.safeParse({ client_name: 'App' }).success, true);
-    assert.equal(clientCreateInputSchema.safeParse({}).success, false);
-    assert.equal(clientCreateInputSchema.safeParse({ client_name: 'App', extra: 1 }).success, false);
-    assert.equal(clientUpdateInputSchema.safeParse({ public: true }).success, false, 'a client never switches kind');
-  });
-
-  void it('word a bad field for an API caller, naming the value', () => {
-    const result = clientCreateInputSchema.safeParse({ client_name: 'A', redirect_uris: ['http://app.example/cb'], grant_types: ['password'], scope: 'openid admin' });
-    assert.equal(result.success, false);
-    const messages = result.error?.issues.map((issue) => issue.message) ?? [];
-    assert.ok(messages.includes('"http://app.example/cb": http is only allowed for loopback hosts'), messages.join('; '));
-    assert.ok(messages.includes('unknown grant type "password"'), messages.join('; '));
-    assert.ok(messages.includes('unknown scope "admin"'), messages.join('; '));
-  });
-
-  void it('normalise scope text to the supported scopes, single-spaced', () => {
-    assert.equal(clientUpdateInputSchema.parse({ scope: ' openid  email openid ' }).scope, 'openid email');
   });
 });

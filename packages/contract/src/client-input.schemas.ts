@@ -10,6 +10,9 @@
 import { z } from 'zod';
 import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS, SUPPORTED_SCOPES, redirectUriProblem, scopeTokens } from './client-rules.js';
 
+/** A closed set in a sentence: "RS256, ES256 or EdDSA". */
+const inWords = (values: readonly string[]) => (values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`);
+
 const redirectUri = z
   .string()
   .max(2000)
@@ -38,7 +41,7 @@ const fields = {
   grant_types: z.array(z.enum(GRANT_TYPES, { error: (i) => `unknown grant type "${String(i.input)}"` })).min(1).max(3),
   scope,
   token_endpoint_auth_method: z.enum(AUTH_METHODS, { error: (i) => `unknown auth method "${String(i.input)}"` }),
-  id_token_signed_response_alg: z.enum(ID_TOKEN_ALGS, { error: (i) => `unknown ID token algorithm "${String(i.input)}" (use RS256, ES256 or EdDSA)` }),
+  id_token_signed_response_alg: z.enum(ID_TOKEN_ALGS, { error: (i) => `unknown ID token algorithm "${String(i.input)}" (use ${inWords(ID_TOKEN_ALGS)})` }),
   // OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; the same rules
   // as a redirect URI (https, or http on a loopback host). null removes it on an update.
   backchannel_logout_uri: redirectUri.nullable(),
