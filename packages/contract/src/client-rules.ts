@@ -1,9 +1,9 @@
 /**
  * Client registration rules, the one copy the server (clients/client-input.schema.ts) and the CLI
  * (validate.ts) both apply. The server is the authority; the CLI checks the same rules before
- * sending so a typo fails fast. Each side words a refusal for its own reader (API field names,
- * CLI flags): the rules return codes, and a `Record<Code, string>` on each side keeps the wording
- * exhaustive.
+ * sending so a typo fails fast. A redirect URI's reason reads the same on both sides, after the
+ * URI; the rules across fields return codes, which each side words for its reader (API field
+ * names, CLI flags) in a `Record<ClientProblem, …>`, so a new rule cannot go unworded.
  * - Redirect URIs (and back-channel logout URIs): absolute, https, or http on a loopback host only
  *   (@see RFC 8252 §7.3, RFC 9700 §2.1); no fragment (@see RFC 6749 §3.1.2); no userinfo
  *   (SECURITY.md R1, R3). Matching at the authorization endpoint is exact; the provider does that.
