@@ -6,7 +6,7 @@
  * - Every success body is parsed with the caller's zod schema before anyone reads it.
  */
 import type { z } from 'zod';
-import { apiErrorSchema } from './api.schemas.js';
+import { apiErrorSchema } from '@portcullis/contract';
 import { CliError } from './cli.error.js';
 import type { Connection } from './connection.js';
 

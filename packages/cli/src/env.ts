@@ -1,20 +1,22 @@
 /**
  * The environment variables the CLI reads, validated once with zod.
- * - The same names and defaults as the server's schema (packages/config/src/env.schema.ts), but only
- *   these four: the CLI must keep working when an unrelated server variable (REDIS_URL, ISSUER, ...)
- *   is missing or wrong, and must not demand production secrets it never uses.
+ * - The same names as the server's schema (packages/config/src/env.schema.ts) and the same defaults
+ *   (@portcullis/contract), but only these four: the CLI must keep working when an unrelated server
+ *   variable (REDIS_URL, ISSUER, ...) is missing or wrong, and must not demand production secrets it
+ *   never uses.
  * - An empty variable (`ADMIN_TOKEN=`) means "not set", as in the server's config.
  */
 import { z } from 'zod';
+import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DATA_DIR } from '@portcullis/contract';
 import { CliError } from './cli.error.js';
 
 const notAPort = 'must be a port number (1-65535)';
 
 const adminEnvSchema = z.object({
-  ADMIN_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  ADMIN_PORT: z.coerce.number({ error: notAPort }).int(notAPort).min(1, notAPort).max(65535, notAPort).default(9464),
+  ADMIN_HOST: z.string().trim().min(1).default(DEFAULT_ADMIN_HOST),
+  ADMIN_PORT: z.coerce.number({ error: notAPort }).int(notAPort).min(1, notAPort).max(65535, notAPort).default(DEFAULT_ADMIN_PORT),
   ADMIN_TOKEN: z.string().optional(),
-  DATA_DIR: z.string().trim().min(1).default('./.data'),
+  DATA_DIR: z.string().trim().min(1).default(DEFAULT_DATA_DIR),
 });
 
 export interface AdminEnv {

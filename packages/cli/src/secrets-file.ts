@@ -7,12 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { SECRETS_FILE_NAME } from '@portcullis/contract';
 import { CliError } from './cli.error.js';
 
 const secretsFileSchema = z.looseObject({ adminToken: z.string().min(1) });
 
 export function secretsFilePath(dataDir: string, cwd: string): string {
-  return path.resolve(cwd, dataDir, 'secrets.json');
+  return path.resolve(cwd, dataDir, SECRETS_FILE_NAME);
 }
 
 export async function readAdminTokenFile(file: string): Promise<string | undefined> {

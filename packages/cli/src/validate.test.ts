@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CliError } from './cli.error.js';
-import { parseCreateFlags, parseUpdateFlags, redirectUriProblem } from './validate.js';
+import { redirectUriProblem } from '@portcullis/contract';
+import { parseCreateFlags, parseUpdateFlags } from './validate.js';
 
 /** The usage error a parse throws, asserting that it is one. */
 function usageMessage(parse: () => unknown): string {

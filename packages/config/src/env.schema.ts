@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DATA_DIR } from '@portcullis/contract';
 import { rateLimitEnvShape } from './rate-limits.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -32,9 +33,10 @@ export const envSchema = z
     PORT: port.default(3000),
     HOST: z.string().trim().min(1).default('localhost'),
     ISSUER: httpUrl.optional(),
-    ADMIN_PORT: port.default(9464),
-    ADMIN_HOST: z.string().trim().min(1).default('127.0.0.1'),
-    DATA_DIR: z.string().trim().min(1).default('./.data'),
+    // The CLI finds the admin API with the same defaults (@portcullis/contract).
+    ADMIN_PORT: port.default(DEFAULT_ADMIN_PORT),
+    ADMIN_HOST: z.string().trim().min(1).default(DEFAULT_ADMIN_HOST),
+    DATA_DIR: z.string().trim().min(1).default(DEFAULT_DATA_DIR),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
     TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),

@@ -5,16 +5,19 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { auditListSchema, type AuditEvent } from '../api.schemas.js';
+import { auditListSchema, DURATION_PATTERN, LIST_LIMIT_MAX, type AuditEventView } from '@portcullis/contract';
 import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
 import { printLine, printTable } from '../output.js';
 import { emit, withJsonOption, type CommandContext } from './command-context.js';
 
+const LIMIT_RANGE = `--limit must be 1-${LIST_LIMIT_MAX}`;
+
 const flagsSchema = z.object({
   user: z.string().min(3, '--user must be an e-mail address').max(320, '--user is too long').includes('@', { error: '--user must be an e-mail address' }).optional(),
-  since: z.string().regex(/^\d{1,6}[mhd]$/, '--since must be a number and a unit, such as 15m, 24h or 7d').optional(),
-  limit: z.coerce.number({ error: '--limit must be a whole number' }).int('--limit must be a whole number').min(1, '--limit must be 1-1000').max(1000, '--limit must be 1-1000').optional(),
+  // The shape only: a window the server finds too long (over a year) is its to refuse.
+  since: z.string().regex(DURATION_PATTERN, '--since must be a number and a unit, such as 15m, 24h or 7d').optional(),
+  limit: z.coerce.number({ error: '--limit must be a whole number' }).int('--limit must be a whole number').min(1, LIMIT_RANGE).max(LIST_LIMIT_MAX, LIMIT_RANGE).optional(),
 });
 
 /** The detail object as `key=value` pairs, short enough for a table cell. */
@@ -24,7 +27,7 @@ function describeDetail(detail: Record<string, unknown>): string {
     .join(' ');
 }
 
-function printEvents(out: Writer, events: readonly AuditEvent[]): void {
+function printEvents(out: Writer, events: readonly AuditEventView[]): void {
   if (events.length === 0) {
     printLine(out, 'No audit events.');
     return;

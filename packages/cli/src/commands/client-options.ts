@@ -1,9 +1,9 @@
 /**
  * The flags `clients create` and `clients update` share. Commander only collects strings here;
- * validate.ts decides what they mean.
+ * validate.ts decides what they mean; the lists are the server's (@portcullis/contract).
  */
 import type { Command } from 'commander';
-import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS } from '../validate.js';
+import { AUTH_METHODS, DEFAULT_ID_TOKEN_ALG, GRANT_TYPES, ID_TOKEN_ALGS } from '@portcullis/contract';
 
 /** Repeatable flag: each occurrence appends to the list. */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -21,7 +21,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
     .option('--scope <scopes>', 'space-separated scopes the client may request')
     .option('--auth-method <method>', `token endpoint auth method: ${AUTH_METHODS.join(', ')}`)
     .option('--backchannel-logout-uri <uri>', `where logout tokens are POSTed when a session ends (https, or http on loopback)${mode === 'update' ? "; '' removes it" : ''}`)
-    .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default RS256)`);
+    .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default ${DEFAULT_ID_TOKEN_ALG})`);
   const introspect = "resource server: may introspect other clients' access tokens (confidential clients only)";
   if (mode === 'create') {
     command

@@ -1,27 +1,27 @@
 /** Human output for clients: one block per client, one table for the list. */
-import type { Client } from '../api.schemas.js';
+import type { ClientView } from '@portcullis/contract';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
 
-function kind(client: Client): string {
+function kind(client: ClientView): string {
   return client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential';
 }
 
-export function printClient(out: Writer, client: Client): void {
+export function printClient(out: Writer, client: ClientView): void {
   printBlock(out, [
     ['Client ID', client.client_id],
     ['Name', client.client_name],
     ['Type', kind(client)],
     ['First party', client.first_party],
     // `--introspect`: may introspect other clients' access tokens (RFC 7662 §4).
-    ['Resource server', client.resource_server ?? false],
+    ['Resource server', client.resource_server],
     ['Auth method', client.token_endpoint_auth_method],
-    ['ID token alg', client.id_token_signed_response_alg ?? 'RS256'],
+    ['ID token alg', client.id_token_signed_response_alg],
     ['Grant types', client.grant_types],
     ['Response types', client.response_types],
     ['Redirect URIs', client.redirect_uris],
     ['Post-logout URIs', client.post_logout_redirect_uris],
-    ['Back-channel logout', client.backchannel_logout_uri ?? null],
+    ['Back-channel logout', client.backchannel_logout_uri],
     ['Scope', client.scope],
     ['Created', client.created_at],
     ['Updated', client.updated_at],
@@ -34,7 +34,7 @@ export function printClient(out: Writer, client: Client): void {
   }
 }
 
-export function printClientList(out: Writer, clients: readonly Client[]): void {
+export function printClientList(out: Writer, clients: readonly ClientView[]): void {
   if (clients.length === 0) {
     printLine(out, 'No clients.');
     return;

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { clientListSchema, clientSchema } from '../api.schemas.js';
+import { clientListSchema, clientViewSchema } from '@portcullis/contract';
 import { printLine, safe } from '../output.js';
 import { parseCreateFlags, parseUpdateFlags } from '../validate.js';
 import { addClientOptions } from './client-options.js';
@@ -21,7 +21,7 @@ export function addClientsCommand(program: Command, ctx: CommandContext): void {
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       const body = parseCreateFlags(flags);
       const admin = await ctx.connect(cmd);
-      const client = await admin.request({ method: 'POST', path: '/admin/clients', body, schema: clientSchema });
+      const client = await admin.request({ method: 'POST', path: '/admin/clients', body, schema: clientViewSchema });
       emit(ctx, cmd, client, () => printClient(out, client));
     });
 
@@ -38,7 +38,7 @@ export function addClientsCommand(program: Command, ctx: CommandContext): void {
     .argument('<id>', 'client id')
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const admin = await ctx.connect(cmd);
-      const client = await admin.request({ method: 'GET', path: `/admin/clients/${segment(id)}`, schema: clientSchema });
+      const client = await admin.request({ method: 'GET', path: `/admin/clients/${segment(id)}`, schema: clientViewSchema });
       emit(ctx, cmd, client, () => printClient(out, client));
     });
 
@@ -49,7 +49,7 @@ export function addClientsCommand(program: Command, ctx: CommandContext): void {
       const body = parseUpdateFlags(flags);
       const admin = await ctx.connect(cmd);
       const path = `/admin/clients/${segment(id)}`;
-      const client = await admin.request({ method: 'PATCH', path, body, schema: clientSchema });
+      const client = await admin.request({ method: 'PATCH', path, body, schema: clientViewSchema });
       emit(ctx, cmd, client, () => printClient(out, client));
     });
 
@@ -69,7 +69,7 @@ export function addClientsCommand(program: Command, ctx: CommandContext): void {
     .action(async (id: string, _flags: unknown, cmd: Command) => {
       const admin = await ctx.connect(cmd);
       const path = `/admin/clients/${segment(id)}/rotate-secret`;
-      const client = await admin.request({ method: 'POST', path, schema: clientSchema });
+      const client = await admin.request({ method: 'POST', path, schema: clientViewSchema });
       emit(ctx, cmd, client, () => printClient(out, client));
     });
 

@@ -1,6 +1,6 @@
 /** `portcullis db migrate`: ask the running server to apply pending migrations (the CLI never opens the database). */
 import type { Command } from 'commander';
-import { migrateResultSchema } from '../api.schemas.js';
+import { migrateResultSchema } from '@portcullis/contract';
 import { printLine, printTable, safe } from '../output.js';
 import { emit, withJsonOption, type CommandContext } from './command-context.js';
 

@@ -3,12 +3,12 @@
  * stay published in the JWKS until `publish_until`, so tokens they signed keep verifying.
  */
 import type { Command } from 'commander';
-import { signingKeyListSchema, type SigningKey } from '../api.schemas.js';
+import { signingKeyListSchema, type SigningKeyView } from '@portcullis/contract';
 import type { Writer } from '../io.js';
 import { printLine, printTable } from '../output.js';
 import { emit, withJsonOption, type CommandContext } from './command-context.js';
 
-function printKeys(out: Writer, keys: readonly SigningKey[]): void {
+function printKeys(out: Writer, keys: readonly SigningKeyView[]): void {
   if (keys.length === 0) {
     printLine(out, 'No signing keys.');
     return;

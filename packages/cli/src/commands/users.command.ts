@@ -11,11 +11,11 @@ import {
   revokedSessionsSchema,
   sessionListSchema,
   userListSchema,
-  userSchema,
-  type Consent,
-  type Session,
-  type User,
-} from '../api.schemas.js';
+  userViewSchema,
+  type ConsentView,
+  type SessionView,
+  type UserView,
+} from '@portcullis/contract';
 import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
@@ -30,7 +30,7 @@ function parsePageFlags(flags: Record<string, unknown>): z.output<typeof pageFla
   return parseOrThrow(pageFlagsSchema, { limit: flags.limit, offset: flags.offset });
 }
 
-function printUser(out: Writer, user: User): void {
+function printUser(out: Writer, user: UserView): void {
   printBlock(out, [
     ['ID', user.id],
     ['E-mail', user.email],
@@ -41,7 +41,7 @@ function printUser(out: Writer, user: User): void {
   ]);
 }
 
-function printUserList(out: Writer, users: readonly User[]): void {
+function printUserList(out: Writer, users: readonly UserView[]): void {
   if (users.length === 0) {
     printLine(out, 'No users.');
     return;
@@ -56,7 +56,7 @@ function printUserList(out: Writer, users: readonly User[]): void {
   ]);
 }
 
-function printSessions(out: Writer, sessions: readonly Session[]): void {
+function printSessions(out: Writer, sessions: readonly SessionView[]): void {
   if (sessions.length === 0) {
     printLine(out, 'No active sessions.');
     return;
@@ -71,7 +71,7 @@ function printSessions(out: Writer, sessions: readonly Session[]): void {
   ]);
 }
 
-function printConsents(out: Writer, consents: readonly Consent[]): void {
+function printConsents(out: Writer, consents: readonly ConsentView[]): void {
   if (consents.length === 0) {
     printLine(out, 'No connected apps.');
     return;
@@ -105,7 +105,7 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
     .argument('<email-or-id>', 'e-mail address or user id')
     .action(async (who: string, _flags: unknown, cmd: Command) => {
       const admin = await ctx.connect(cmd);
-      const user = await admin.request({ method: 'GET', path: `/admin/users/${segment(who)}`, schema: userSchema });
+      const user = await admin.request({ method: 'GET', path: `/admin/users/${segment(who)}`, schema: userViewSchema });
       emit(ctx, cmd, user, () => printUser(out, user));
     });
 
@@ -116,7 +116,7 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
       .action(async (who: string, _flags: unknown, cmd: Command) => {
         const admin = await ctx.connect(cmd);
         const path = `/admin/users/${segment(who)}/${action}`;
-        const user = await admin.request({ method: 'POST', path, schema: userSchema });
+        const user = await admin.request({ method: 'POST', path, schema: userViewSchema });
         emit(ctx, cmd, user, () => {
           printLine(out, `User ${safe(user.email)} is now ${user.disabled ? 'disabled' : 'enabled'}.`);
           printUser(out, user);
@@ -167,7 +167,7 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
     .argument('<email-or-id>', 'e-mail address or user id')
     .action(async (who: string, _flags: unknown, cmd: Command) => {
       const admin = await ctx.connect(cmd);
-      const user = await admin.request({ method: 'POST', path: `/admin/users/${segment(who)}/unlock`, schema: userSchema });
+      const user = await admin.request({ method: 'POST', path: `/admin/users/${segment(who)}/unlock`, schema: userViewSchema });
       emit(ctx, cmd, user, () => printLine(out, `User ${safe(user.email)} is unlocked: failed sign-in attempts are forgotten.`));
     });
 }

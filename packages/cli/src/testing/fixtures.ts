@@ -1,4 +1,4 @@
-/** API bodies shaped exactly as the admin API contract describes them. */
+/** API bodies shaped exactly as the admin API contract (@portcullis/contract) describes them. */
 export function clientBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     client_id: 'cl_123',
@@ -8,8 +8,12 @@ export function clientBody(overrides: Record<string, unknown> = {}): Record<stri
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+    id_token_signed_response_alg: 'RS256',
     scope: 'openid profile',
     first_party: false,
+    resource_server: false,
+    backchannel_logout_uri: null,
+    backchannel_logout_session_required: true,
     created_at: '2026-11-28T12:00:00.000Z',
     updated_at: '2026-11-28T12:00:00.000Z',
     ...overrides,

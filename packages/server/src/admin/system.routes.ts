@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import type { Database } from '@portcullis/db';
 import { migrateToLatest, migrationStatus } from '@portcullis/db';
+import type { MigrateResult } from '@portcullis/contract';
 import type { SigningKeysService } from '../keys/signing-keys.service.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -26,7 +27,7 @@ export function systemAdminRoutes(deps: { keys: SigningKeysService; holder: Prov
   router.post('/db/migrate', async (ctx) => {
     const report = await migrateToLatest(deps.db);
     const status = await migrationStatus(deps.db);
-    ctx.body = { applied: report.applied, migrations: status.map((m) => ({ name: m.name, executed_at: m.executedAt?.toISOString() ?? null })) };
+    ctx.body = { applied: report.applied, migrations: status.map((m) => ({ name: m.name, executed_at: m.executedAt?.toISOString() ?? null })) } satisfies MigrateResult;
   });
   return router;
 }

@@ -14,6 +14,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Account, AccountRepository } from '@portcullis/db';
+import { LIST_LIMIT_MAX, type ConsentView, type RevokedConsent, type RevokedSessions, type SessionView, type UserView } from '@portcullis/contract';
 import { AppError } from '../http/app-error.js';
 import { normalizeEmail } from '../accounts/email.js';
 import type { Limits } from '../limits/limits.js';
@@ -33,7 +34,7 @@ export interface UserAdminDeps {
 
 const iso = (seconds: number | undefined) => (seconds === undefined ? null : new Date(seconds * 1000).toISOString());
 
-export function toSessionView(session: SessionSummary) {
+export function toSessionView(session: SessionSummary): SessionView {
   return {
     handle: session.handle,
     user_agent: session.info?.userAgent ?? null,
@@ -46,16 +47,16 @@ export function toSessionView(session: SessionSummary) {
   };
 }
 
-export function toConnectedAppView(app: ConnectedApp) {
+export function toConnectedAppView(app: ConnectedApp): ConsentView {
   return { client_id: app.clientId, client_name: app.clientName, scopes: app.scopes, since: app.since.toISOString(), updated_at: app.updatedAt.toISOString() };
 }
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 
-export function toUserView(account: Account) {
+export function toUserView(account: Account): UserView {
   return {
     id: account.id,
     email: account.email,
@@ -85,7 +86,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     return found;
   };
   /** Ends every session and revokes every grant of the account; one audit event per session. */
-  const endEverything = async (accountId: string, reason: 'user_disabled' | 'admin') => {
+  const endEverything = async (accountId: string, reason: 'user_disabled' | 'admin'): Promise<RevokedSessions> => {
     const result = await deps.ending.endAll(accountId, { reason, meta: NO_REQUEST });
     return { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked };
   };
@@ -100,7 +101,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
 
   router.get('/', async (ctx) => {
     const query = listQuery.safeParse(ctx.query);
-    if (!query.success) throw new AppError('admin.invalid', 'limit must be 1-1000 and offset a non-negative number');
+    if (!query.success) throw new AppError('admin.invalid', `limit must be 1-${LIST_LIMIT_MAX} and offset a non-negative number`);
     ctx.body = { users: (await accounts.list(query.data)).map(toUserView) };
   });
   router.get('/:idOrEmail', async (ctx) => {
@@ -130,7 +131,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     // No client id holds U+0000, and PostgreSQL cannot even compare one.
     const removed = clientId.includes('\u0000') ? undefined : await deps.connectedApps.remove(account.id, clientId, 'admin', requestMeta(ctx));
     if (!removed || (!removed.consentRevoked && removed.grantsRevoked === 0)) throw new AppError('consent.not_found');
-    ctx.body = { consent_revoked: removed.consentRevoked, grants_revoked: removed.grantsRevoked };
+    ctx.body = { consent_revoked: removed.consentRevoked, grants_revoked: removed.grantsRevoked } satisfies RevokedConsent;
   });
   router.post('/:idOrEmail/unlock', async (ctx) => {
     const account = await find(ctx.params.idOrEmail!);

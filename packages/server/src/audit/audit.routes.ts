@@ -5,10 +5,10 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AccountRepository, ListedAuditEvent } from '@portcullis/db';
+import { LIST_LIMIT_MAX, parseDuration, type AuditEventView } from '@portcullis/contract';
 import { AppError } from '../http/app-error.js';
 import { emailSchema } from '../accounts/email.js';
 import type { AuditService } from './audit.service.js';
-import { parseDuration } from './duration.js';
 
 const auditQuery = z.object({
   user: emailSchema.optional(),
@@ -20,10 +20,10 @@ const auditQuery = z.object({
     }
     return ms;
   }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(100),
 });
 
-export function toAuditView(event: ListedAuditEvent) {
+export function toAuditView(event: ListedAuditEvent): AuditEventView {
   return {
     id: event.id,
     time: event.time.toISOString(),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createClientSchema } from './client-input.schema.js';
-import { redirectUriProblem } from './redirect-uri.js';
+import { redirectUriProblem } from '@portcullis/contract';
 
 describe('redirect URI rules', () => {
   it('accepts https and loopback http', () => {

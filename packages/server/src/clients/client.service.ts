@@ -5,30 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { ClientRepository, StoredClient } from '@portcullis/db';
+import { DEFAULT_ID_TOKEN_ALG, type ClientView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
 import { FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
-import { clientProblems, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
-
-export interface ClientView {
-  client_id: string;
-  client_name: string;
-  client_secret?: string;
-  redirect_uris: string[];
-  post_logout_redirect_uris: string[];
-  grant_types: string[];
-  response_types: string[];
-  token_endpoint_auth_method: string;
-  id_token_signed_response_alg: string;
-  scope: string;
-  first_party: boolean;
-  /** May introspect tokens issued to other clients (oidc/client-flags.ts). */
-  resource_server: boolean;
-  backchannel_logout_uri: string | null;
-  backchannel_logout_session_required: boolean;
-  created_at: string;
-  updated_at: string;
-}
+import { clientProblemTexts, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
 
 export interface ClientService {
   create(body: unknown): Promise<ClientView>;
@@ -68,7 +49,7 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
     grant_types: m.grant_types ?? [],
     response_types: m.response_types ?? [],
     token_endpoint_auth_method: m.token_endpoint_auth_method ?? 'client_secret_basic',
-    id_token_signed_response_alg: m.id_token_signed_response_alg ?? 'RS256',
+    id_token_signed_response_alg: m.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALG,
     scope: m.scope ?? '',
     first_party: client.firstParty,
     resource_server: m[RESOURCE_SERVER] ?? false,
@@ -147,7 +128,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       if (changes.token_endpoint_auth_method !== undefined && (changes.token_endpoint_auth_method === 'none') !== merged.public) {
         throw new AppError('client.invalid', 'a client cannot switch between public and confidential; create a new client');
       }
-      const problems = clientProblems(merged);
+      const problems = clientProblemTexts(merged);
       if (problems.length > 0) throw new AppError('client.invalid', problems.join('; '));
       const updated = await clients.update(clientId, { name: merged.client_name, firstParty: merged.first_party, metadata: metadataOf(merged) });
       if (!updated) throw new AppError('client.not_found');

@@ -5,6 +5,7 @@
  * never with a stack trace. JSON callers (the admin API) get `{error, message}`.
  */
 import type { Middleware } from 'koa';
+import type { ApiError } from '@portcullis/contract';
 import type { Logger } from '../observability/logger.js';
 import { AppError } from './app-error.js';
 import { isUnavailable } from '../stores/unavailable.js';
@@ -27,7 +28,7 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
       if (error.code === 'request.rate_limited' && !ctx.response.get('Retry-After')) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
       if (style === 'json') {
         ctx.status = error.status;
-        ctx.body = { error: error.code, message: error.publicMessage };
+        ctx.body = { error: error.code, message: error.publicMessage } satisfies ApiError;
         return;
       }
       sendPage(ctx, error.status, errorView({

@@ -9,18 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SigningKeyRepository, StoredSigningKey } from '@portcullis/db';
+import { ID_TOKEN_ALGS, type SigningKeyView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 
-export const SIGNING_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
+/** One key per algorithm a client may pick for its ID tokens, RS256 first. */
+export const SIGNING_ALGORITHMS = ID_TOKEN_ALGS;
 
-export interface PublicKeyInfo {
-  kid: string;
-  alg: string;
-  status: 'active' | 'retired';
-  created_at: string;
-  retired_at: string | null;
-  publish_until: string | null;
-}
+/** A key as the admin API shows it (no private half). */
+export type PublicKeyInfo = SigningKeyView;
 
 export interface SigningKeysService {
   ensureInitial(): Promise<void>;

@@ -5,6 +5,7 @@
 import { errors } from 'oidc-provider';
 import type { Configuration, JWKS, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountRepository, ConsentRepository } from '@portcullis/db';
+import { ID_TOKEN_ALGS, SUPPORTED_SCOPES } from '@portcullis/contract';
 import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
@@ -29,8 +30,6 @@ export interface ProviderConfigDeps {
   totpEnabled(accountId: string): Promise<boolean>;
 }
 
-export const SCOPES = ['openid', 'profile', 'email', 'offline_access'];
-
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
   const https = deps.issuer.startsWith('https://');
   // SECURITY.md A10: `__Host-` needs Secure and Path=/ (the session cookie); the interaction
@@ -54,7 +53,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
         if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
     },
-    scopes: SCOPES,
+    // The scopes a client may be registered with (@portcullis/contract), no others.
+    scopes: [...SUPPORTED_SCOPES],
     // SECURITY.md A5: `acr` and `amr` say how the person signed in (oidc/acr.ts); they ride in
     // every ID token through the openid scope.
     acrValues: [ACR.password, ACR.mfa],
@@ -99,7 +99,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     // The algorithms a client may pick for its ID tokens (and so its logout tokens); every other
     // list belongs to a feature that is off (disabled-features.ts).
     enabledJWA: {
-      idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'],
+      idTokenSigningAlgValues: [...ID_TOKEN_ALGS],
       clientAuthSigningAlgValues: [],
       requestObjectSigningAlgValues: [],
       userinfoSigningAlgValues: [],

@@ -8,6 +8,7 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Config, Secrets } from '@portcullis/config';
+import { SECRETS_FILE_NAME } from '@portcullis/contract';
 
 const fileSchema = z.object({
   cookieKeys: z.array(z.string().min(32)).min(1),
@@ -16,7 +17,7 @@ const fileSchema = z.object({
 });
 
 export function secretsFilePath(dataDir: string): string {
-  return path.join(dataDir, 'secrets.json');
+  return path.join(dataDir, SECRETS_FILE_NAME);
 }
 
 export async function resolveSecrets(config: Pick<Config, 'mode' | 'secrets' | 'dataDir'>): Promise<Secrets> {

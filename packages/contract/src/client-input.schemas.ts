@@ -1,0 +1,85 @@
+/**
+ * The bodies of `POST /admin/clients` and `PATCH /admin/clients/:id`, field by field, with the
+ * API's wording for a bad field. The server parses with these and then fills in its defaults and
+ * applies the rules across fields (clients/client-input.schema.ts); the CLI types what it sends
+ * with `ClientCreateInput` / `ClientUpdateInput`.
+ * - Strict objects: an unknown field is refused, not ignored, so a typo cannot pass silently.
+ * - Lists are deduplicated and scope text normalised by the server, not here: the body is what
+ *   was sent.
+ */
+import { z } from 'zod';
+import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS, SUPPORTED_SCOPES, redirectUriProblem, scopeTokens } from './client-rules.js';
+
+/** A closed set in a sentence: "RS256, ES256 or EdDSA". */
+const inWords = (values: readonly string[]) => (values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`);
+
+const redirectUri = z
+  .string()
+  .max(2000)
+  .superRefine((value, ctx) => {
+    const problem = redirectUriProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `"${value}": ${problem}` });
+  });
+
+/** Normalised to single spaces, duplicates dropped, order kept; only the supported scopes. */
+const scope = z
+  .string()
+  .max(1000)
+  .transform(scopeTokens)
+  .superRefine((scopes, ctx) => {
+    for (const s of scopes) {
+      if (!(SUPPORTED_SCOPES as readonly string[]).includes(s)) ctx.addIssue({ code: 'custom', message: `unknown scope "${s}"` });
+    }
+  })
+  .transform((scopes) => scopes.join(' '));
+
+const fields = {
+  client_name: z.string().trim().min(1, 'client_name is required').max(200),
+  redirect_uris: z.array(redirectUri).max(50),
+  post_logout_redirect_uris: z.array(redirectUri).max(50),
+  first_party: z.boolean(),
+  grant_types: z.array(z.enum(GRANT_TYPES, { error: (i) => `unknown grant type "${String(i.input)}"` })).min(1).max(3),
+  scope,
+  token_endpoint_auth_method: z.enum(AUTH_METHODS, { error: (i) => `unknown auth method "${String(i.input)}"` }),
+  id_token_signed_response_alg: z.enum(ID_TOKEN_ALGS, { error: (i) => `unknown ID token algorithm "${String(i.input)}" (use ${inWords(ID_TOKEN_ALGS)})` }),
+  // OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; the same rules
+  // as a redirect URI (https, or http on a loopback host). null removes it on an update.
+  backchannel_logout_uri: redirectUri.nullable(),
+  backchannel_logout_session_required: z.boolean(),
+  // RFC 7662 §4: may introspect tokens issued to other clients.
+  resource_server: z.boolean(),
+};
+
+/** Every field but the name may be left out; the server's defaults fill them in. */
+export const clientCreateInputSchema = z.strictObject({
+  client_name: fields.client_name,
+  /** A public client has no secret (a SPA, a native app); fixed at creation. */
+  public: z.boolean().optional(),
+  redirect_uris: fields.redirect_uris.optional(),
+  post_logout_redirect_uris: fields.post_logout_redirect_uris.optional(),
+  first_party: fields.first_party.optional(),
+  grant_types: fields.grant_types.optional(),
+  scope: fields.scope.optional(),
+  token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
+  id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
+  backchannel_logout_uri: fields.backchannel_logout_uri.optional(),
+  backchannel_logout_session_required: fields.backchannel_logout_session_required.optional(),
+  resource_server: fields.resource_server.optional(),
+});
+export type ClientCreateInput = z.input<typeof clientCreateInputSchema>;
+
+/** Only the fields sent change; `public` cannot (a client never switches kind). */
+export const clientUpdateInputSchema = z.strictObject({
+  client_name: fields.client_name.optional(),
+  redirect_uris: fields.redirect_uris.optional(),
+  post_logout_redirect_uris: fields.post_logout_redirect_uris.optional(),
+  first_party: fields.first_party.optional(),
+  grant_types: fields.grant_types.optional(),
+  scope: fields.scope.optional(),
+  token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
+  id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
+  backchannel_logout_uri: fields.backchannel_logout_uri.optional(),
+  backchannel_logout_session_required: fields.backchannel_logout_session_required.optional(),
+  resource_server: fields.resource_server.optional(),
+});
+export type ClientUpdateInput = z.input<typeof clientUpdateInputSchema>;
