@@ -34,6 +34,7 @@ import type { Limits } from '../limits/limits.js';
 import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
 import type { Limited } from '../limits/attempt-guard.js';
 import { LIMITED_MESSAGE, newDeviceLimitedMessage } from './limited.js';
+import { interactionPaths as paths } from './paths.js';
 
 export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
@@ -47,11 +48,10 @@ export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
-  const router = new Router({ prefix: '/interaction/:uid' });
+  const router = new Router({ prefix: paths(':uid').start });
   const consent = createConsentHandlers(deps);
   const secondFactor = createSecondFactorHandlers(deps);
   const clientIdOf = (details: { params: Record<string, unknown> }) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
-  const paths = (uid: string) => ({ login: `/interaction/${uid}/login`, register: `/interaction/${uid}/register`, start: `/interaction/${uid}` });
 
   const renderLogin = (ctx: Context, status: number, uid: string, extra: { email?: string; error?: string; clientName?: string }) =>
     sendPage(ctx, status, loginView({

@@ -34,6 +34,7 @@ import type { Csrf } from './csrf.js';
 import { saveState, type SecondFactorState } from './second-factor.state.js';
 import { LIMITED_MESSAGE } from './limited.js';
 import type { DeviceCookies } from './device-cookie.js';
+import { interactionPaths as paths } from './paths.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
@@ -54,10 +55,6 @@ export interface SecondFactorDeps {
 type Method = CodeMethod;
 
 export function createSecondFactorHandlers(deps: SecondFactorDeps) {
-  const paths = (uid: string) => {
-    const start = `/interaction/${uid}`;
-    return { start, totp: `${start}/totp`, recovery: `${start}/recovery`, enrol: `${start}/enrol`, enrolStart: `${start}/enrol/start`, done: `${start}/continue` };
-  };
   const codesCookie = (uid: string, accountId: string) => ({ path: paths(uid).start, aad: `codes:interaction:${uid}:${accountId}` });
   const clientIdOf = (details: Interaction) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
   /**
