@@ -14,7 +14,7 @@ import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
 import { providerDocuments } from '../oidc/provider-documents.js';
 import { errorView } from '../views/error.view.js';
-import { errorTable } from './app-error.js';
+import { message } from '../messages/message.js';
 import type { FeatureModule } from './feature-module.js';
 import { logAppErrors } from './app-errors-logged.js';
 import { sendPage } from './render.js';
@@ -87,7 +87,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
     if (ctx.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     // Paths neither we nor the provider know get our 404 page, not a bare "Not Found".
     if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
-      sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: 'Page not found', message: errorTable['request.not_found'].message, requestId: requestIdOf(ctx) }));
+      sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: message('page.not_found'), message: message('error.request.not_found'), requestId: requestIdOf(ctx) }));
     }
   });
   return app;
