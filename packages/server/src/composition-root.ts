@@ -49,9 +49,9 @@ import { createPasswordPolicy, loadCommonPasswords } from './accounts/password-p
 import { createAccountService } from './accounts/account.service.js';
 import { createClientService } from './clients/client.service.js';
 import { createCsrf } from './interactions/csrf.js';
-import { interactionRoutes } from './interactions/interaction.routes.js';
-import { createDemoRelyingParty, registerDemoClient } from './demo/demo-client.js';
-import { demoRoutes } from './demo/demo.routes.js';
+import { createInteractionModule } from './interactions/interaction.module.js';
+import { createDemoModule } from './demo/demo.module.js';
+import { assetsModule } from './http/assets.js';
 import { createPublicApp } from './http/public.app.js';
 import { createAdminApp } from './admin/admin.app.js';
 import { createMfaService } from './mfa/mfa.service.js';
@@ -184,21 +184,18 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
 
-    const routers = [interactionRoutes({ getProvider, accountService, signIn, devices, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed })];
-    const ownPrefixes = ['/interaction', '/assets'];
-    // The account page, in every mode.
-    const account = await createAccountModule({
-      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
-    });
-    routers.push(...account.routers);
-    ownPrefixes.push(account.prefix);
-    if (config.demo) {
-      await registerDemoClient(clientService, config.issuer);
-      routers.push(demoRoutes({ issuer: config.issuer, rp: createDemoRelyingParty(config.issuer), logger }));
-      ownPrefixes.push('/demo');
-    }
+    // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
+    const modules = [
+      assetsModule(),
+      createInteractionModule({ getProvider, accountService, signIn, devices, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed }),
+      // The account page, in every mode.
+      await createAccountModule({
+        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
+      }),
+      ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger })] : []),
+    ];
 
-    const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
+    const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
     const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, connectedApps, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 

@@ -17,6 +17,7 @@ import type { ConnectedApps } from '../consents/connected-apps.service.js';
 import { describeScopes } from '../interactions/scope-descriptions.js';
 import { accountAppsView } from '../views/account-apps.view.js';
 import type { AccountPages } from './account-pages.js';
+import { message } from '../messages/message.js';
 
 export interface AccountAppsRoutesDeps {
   pages: AccountPages;
@@ -44,9 +45,9 @@ export function accountAppsRoutes(deps: AccountAppsRoutesDeps): Router {
     if (!session) return;
     pages.requireCsrf(ctx, session);
     const app = (await deps.connectedApps.list(session.accountId)).find((a) => a.clientId === ctx.params.clientId);
-    if (!app) return pages.redirectWith(ctx, session, '/account/apps', { kind: 'error', message: 'That app has no access to remove.' });
+    if (!app) return pages.redirectWith(ctx, session, '/account/apps', { kind: 'error', message: message('account.app_not_connected') });
     await deps.connectedApps.remove(session.accountId, app.clientId, 'account_page', requestMeta(ctx));
-    pages.redirectWith(ctx, session, '/account/apps', { kind: 'notice', message: `${app.clientName} no longer has access to your account.` });
+    pages.redirectWith(ctx, session, '/account/apps', { kind: 'notice', message: message('account.app_removed', { app: app.clientName }) });
   });
 
   return router;

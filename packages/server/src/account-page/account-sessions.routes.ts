@@ -21,6 +21,7 @@ import { accountSessionsView } from '../views/account-sessions.view.js';
 import { ACCOUNT_CLIENT_ID } from './account-client.js';
 import type { AccountSession } from './account-session.js';
 import type { AccountPages } from './account-pages.js';
+import { message } from '../messages/message.js';
 
 export interface AccountSessionRoutesDeps {
   pages: AccountPages;
@@ -59,7 +60,7 @@ export function accountSessionRoutes(deps: AccountSessionRoutesDeps): Router {
     pages.requireCsrf(ctx, session);
     const others = (await deps.ending.listSessions(session.accountId)).filter((s) => s.id !== session.sessionId);
     await end(ctx, session, others);
-    pages.redirectWith(ctx, session, '/account/sessions', { kind: 'notice', message: others.length === 1 ? 'One other session was signed out.' : `${others.length} other sessions were signed out.` });
+    pages.redirectWith(ctx, session, '/account/sessions', { kind: 'notice', message: message('account.sessions_others_ended', { count: others.length }) });
   });
 
   router.post('/:handle/revoke', formBody(), async (ctx) => {
@@ -67,10 +68,10 @@ export function accountSessionRoutes(deps: AccountSessionRoutesDeps): Router {
     if (!session) return;
     pages.requireCsrf(ctx, session);
     const target = (await deps.ending.listSessions(session.accountId)).find((s) => s.handle === ctx.params.handle);
-    if (!target) return pages.redirectWith(ctx, session, '/account/sessions', { kind: 'error', message: 'That session has already ended.' });
-    if (target.id === session.sessionId) return pages.redirectWith(ctx, session, '/account/sessions', { kind: 'error', message: 'To end this session, use "Sign out" on your account page.' });
+    if (!target) return pages.redirectWith(ctx, session, '/account/sessions', { kind: 'error', message: message('account.session_already_ended') });
+    if (target.id === session.sessionId) return pages.redirectWith(ctx, session, '/account/sessions', { kind: 'error', message: message('account.session_is_current') });
     await end(ctx, session, [target]);
-    pages.redirectWith(ctx, session, '/account/sessions', { kind: 'notice', message: 'The session was signed out.' });
+    pages.redirectWith(ctx, session, '/account/sessions', { kind: 'notice', message: message('account.session_ended') });
   });
 
   return router;

@@ -1,9 +1,8 @@
 /**
  * Builds the account page from what the composition root already made: registers its client,
  * and wires its sessions, pages and routes to the services (password change, second factor,
- * session ending).
+ * session ending). The result is one feature module: everything under `/account`.
  */
-import type Router from '@koa/router';
 import type Provider from 'oidc-provider';
 import type { AccountRepository } from '@portcullis/db';
 import type { ClientService } from '../clients/client.service.js';
@@ -12,6 +11,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { SealedCookies } from '../http/sealed-cookie.js';
 import type { Csrf } from '../interactions/csrf.js';
 import type { Logger } from '../observability/logger.js';
+import { routerModule, type FeatureModule } from '../http/feature-module.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
 import type { SessionEnding } from '../accounts/session-ending.js';
 import { createAccountRelyingParty, registerAccountClient } from './account-client.js';
@@ -42,17 +42,15 @@ export interface AccountModuleDeps {
   devices: DeviceCookies;
 }
 
-export async function createAccountModule(deps: AccountModuleDeps): Promise<{ routers: Router[]; prefix: string }> {
+export async function createAccountModule(deps: AccountModuleDeps): Promise<FeatureModule> {
   await registerAccountClient(deps.clients, deps.issuer);
   const sessions = createAccountSessions({ getProvider: deps.getProvider, accounts: deps.accounts, secure: deps.issuer.startsWith('https://') });
   const pages = createAccountPages({ sessions, csrf: deps.csrf, sealed: deps.sealed, hasSecondFactor: (accountId) => deps.secondFactor.isEnabled(accountId) });
-  return {
-    prefix: '/account',
-    routers: [
-      accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, ending: deps.ending, logger: deps.logger }),
-      accountRoutes({ pages, devices: deps.devices, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
-      accountSessionRoutes({ pages, ending: deps.ending }),
-      accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
-    ],
-  };
+  return routerModule(
+    '/account',
+    accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, ending: deps.ending, logger: deps.logger }),
+    accountRoutes({ pages, devices: deps.devices, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
+    accountSessionRoutes({ pages, ending: deps.ending }),
+    accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
+  );
 }

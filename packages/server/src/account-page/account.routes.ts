@@ -23,7 +23,8 @@ import { sendPage } from '../http/render.js';
 import { nonceOf } from '../http/request-state.js';
 import { AppError } from '../http/app-error.js';
 import { csrfField, csrfOnlyForm, totpForm } from '../interactions/forms.js';
-import { LIMITED_MESSAGE, newDeviceLimitedMessage } from '../interactions/limited.js';
+import { limitedMessage, newDeviceLimitedMessage } from '../http/limited-message.js';
+import { message } from '../messages/message.js';
 import type { LimitScope } from '../limits/attempt-guard.js';
 import type { SecondFactorService } from '../mfa/second-factor.service.js';
 import { PENDING_ENROLMENT_MS } from '../mfa/mfa.service.js';
@@ -80,7 +81,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     ctx.status = 429;
     // The per-account password lockout refuses devices unknown to the account: say so, and what
     // to do, as the sign-in page does.
-    render(password && refused.scope === 'account' ? newDeviceLimitedMessage(refused.retryAfterSeconds) : LIMITED_MESSAGE);
+    render(password && refused.scope === 'account' ? newDeviceLimitedMessage(refused.retryAfterSeconds) : limitedMessage());
   };
   /** Parses a POST after its CSRF check; a malformed form is a 400, not a flash. */
   const parsePost = <T>(ctx: Context, session: AccountSession, schema: z.ZodType<T>): T => {
@@ -120,7 +121,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     try {
       const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx, session, 'password') });
       if (result.limited) return limited(ctx, result, (error) => passwordPage(ctx, session, 429, error), true);
-      pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'Your password was changed. You were signed out everywhere else.' });
+      pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: message('account.password_changed') });
     } catch (error) {
       pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: failureMessage(error, ['account.invalid_password', 'registration.password']) });
     }
@@ -169,7 +170,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     if (!session) return;
     const form = parsePost(ctx, session, totpForm);
     const pending = pendingOf(ctx, session);
-    if (!pending) return pages.redirectWith(ctx, session, '/account', { kind: 'error', message: 'The set-up expired. Press "Set up authenticator app" to start again.' });
+    if (!pending) return pages.redirectWith(ctx, session, '/account', { kind: 'error', message: message('account.totp_setup_expired') });
     const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx, session), keep: { sessionId: session.sessionId }, during: 'account' });
     if (result.limited) return limited(ctx, result, (error) => void setupPage(ctx, session, 429, error));
     if (!result.codes) return pages.redirectWith(ctx, session, '/account/totp/setup', { kind: 'error', message: new AppError('mfa.invalid_code').publicMessage });
@@ -238,8 +239,8 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   }, async (ctx, session, code) => {
     const result = await secondFactor.disable({ accountId: session.accountId, code, at: at(ctx, session), keepSessionId: session.sessionId });
     if (result.limited) return result;
-    if (!result.disabled) return { limited: false, error: 'That code is not valid. Enter a current code from your app or an unused recovery code.' };
-    return { limited: false, done: () => pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: 'The authenticator app is turned off.' }) };
+    if (!result.disabled) return { limited: false, error: message('account.totp_disable_invalid_code') };
+    return { limited: false, done: () => pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: message('account.totp_turned_off') }) };
   });
 
   return router;

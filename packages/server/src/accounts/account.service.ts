@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { DuplicateEmailError, type Account, type AccountRepository } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
+import { message } from '../messages/message.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { PasswordPolicy } from './password-policy.js';
 
@@ -30,7 +31,7 @@ export interface AccountService {
 export function assertPasswordAllowed(policy: PasswordPolicy, password: string): void {
   const problem = policy.check(password);
   if (problem === 'too_short') {
-    throw new AppError('registration.password_too_short', `The password must have at least ${policy.minLength} characters.`);
+    throw new AppError('registration.password_too_short', message('error.registration.password_min_length', { min: policy.minLength }));
   }
   if (problem === 'too_long') throw new AppError('registration.password_too_long');
   if (problem === 'common') throw new AppError('registration.password_common');

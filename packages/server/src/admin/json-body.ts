@@ -9,6 +9,7 @@
 import type { Middleware } from 'koa';
 import { AppError } from '../http/app-error.js';
 import { readUtf8Body } from '../http/read-body.js';
+import { message } from '../messages/message.js';
 
 const JSON_LIMIT_BYTES = 64 * 1024;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -16,16 +17,16 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 export function jsonBody(): Middleware {
   return async (ctx, next) => {
     const hasBody = ctx.request.length > 0 || ctx.get('Transfer-Encoding') !== '';
-    if (hasBody && !ctx.is('application/json')) throw new AppError('request.unsupported_media_type', 'Send the body as application/json.');
+    if (hasBody && !ctx.is('application/json')) throw new AppError('request.unsupported_media_type', message('error.admin.json_type'));
     if (BODY_METHODS.has(ctx.method)) {
       const text = await readUtf8Body(ctx, JSON_LIMIT_BYTES).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === 'request.invalid') throw new AppError('admin.invalid', error.detail ?? 'The body could not be read.', { cause: error });
+        if (error instanceof AppError && error.code === 'request.invalid') throw new AppError('admin.invalid', error.detail ?? message('error.admin.body_unreadable'), { cause: error });
         throw error;
       });
       ctx.request.body = parseStrictJson(text);
     }
     if (holdsUnstorable(ctx.request.body)) {
-      throw new AppError('admin.invalid', 'Text in the body must be valid Unicode without NUL (U+0000): no lone surrogate escapes such as \\ud800.');
+      throw new AppError('admin.invalid', message('error.admin.body_not_unicode'));
     }
     await next();
   };
@@ -34,11 +35,11 @@ export function jsonBody(): Middleware {
 function parseStrictJson(text: string): unknown {
   const trimmed = text.trim();
   if (trimmed === '') return {};
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) throw new AppError('admin.invalid', 'The body is not valid JSON: it must be an object or an array.');
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) throw new AppError('admin.invalid', message('error.admin.body_not_container'));
   try {
     return JSON.parse(trimmed) as unknown;
   } catch (error) {
-    throw new AppError('admin.invalid', 'The body is not valid JSON.', { cause: error });
+    throw new AppError('admin.invalid', message('error.admin.body_not_json'), { cause: error });
   }
 }
 

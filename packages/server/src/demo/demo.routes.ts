@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js';
 import { DEMO_SCOPE, type createDemoRelyingParty } from './demo-client.js';
 import { nonceOf, requestIdOf } from '../http/request-state.js';
 import { beginSignIn } from '../oidc/self-sign-in.js';
+import { message } from '../messages/message.js';
 
 const COOKIE = 'portcullis.demo';
 const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
@@ -39,7 +40,7 @@ export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createD
     const raw = ctx.cookies.get(COOKIE, { signed: true });
     ctx.cookies.set(COOKIE, null, { path: '/demo' });
     const saved = raw ? pending.safeParse(JSON.parse(raw)) : undefined;
-    if (!saved?.success) return home(ctx, 400, { error: 'This sign-in started elsewhere or took too long. Press "Sign in" to start again.' });
+    if (!saved?.success) return home(ctx, 400, { error: message('demo.sign_in_expired') });
     try {
       const config = await deps.rp.configuration();
       const callbackUrl = new URL(`${deps.issuer}/demo/callback${ctx.search}`);
@@ -53,7 +54,7 @@ export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createD
       const signOut = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${deps.issuer}/demo` });
       home(ctx, 200, { signedIn: { claims, userinfo, idToken: tokens.id_token! }, signOutHref: signOut.href });
     } catch (error) {
-      const reason = error instanceof oidc.AuthorizationResponseError ? error.error_description ?? error.error : 'The sign-in could not be completed.';
+      const reason = error instanceof oidc.AuthorizationResponseError ? error.error_description ?? error.error : message('demo.sign_in_failed');
       deps.logger.info('demo sign-in failed', { requestId: requestIdOf(ctx), reason: error instanceof Error ? error.name : 'unknown' });
       home(ctx, 400, { error: reason });
     }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Middleware } from 'koa';
+import type { FeatureModule } from './feature-module.js';
 
 export function assets(): Middleware {
   const css = readFileSync(new URL('../views/assets/portcullis.css', import.meta.url));
@@ -24,3 +25,6 @@ export function assets(): Middleware {
     ctx.body = css;
   };
 }
+
+/** The stylesheet as a feature of the public listener: everything under `/assets` is ours. */
+export const assetsModule = (): FeatureModule => ({ prefix: '/assets', routes: assets() });

@@ -21,6 +21,7 @@ import type { Middleware } from 'koa';
 import { AppError } from './app-error.js';
 import { isCleanUtf8Form } from './form-body.js';
 import { readUtf8Body } from './read-body.js';
+import { message } from '../messages/message.js';
 
 export const AUTHORIZATION_POST_LIMIT_BYTES = 8 * 1024;
 export const AUTHORIZATION_QUERY_LIMIT_BYTES = 4 * 1024;
@@ -29,13 +30,13 @@ export const AUTHORIZATION_QUERY_LIMIT_BYTES = 4 * 1024;
 export function authorizationPostAsGet(authorizationPath: string): Middleware {
   return async (ctx) => {
     if (!ctx.is('application/x-www-form-urlencoded')) {
-      throw new AppError('request.unsupported_media_type', 'Send the authorization request as application/x-www-form-urlencoded, or as a GET.');
+      throw new AppError('request.unsupported_media_type', message('error.request.authorization_type'));
     }
     const body = await readUtf8Body(ctx, AUTHORIZATION_POST_LIMIT_BYTES);
-    if (!isCleanUtf8Form(body)) throw new AppError('request.invalid', 'The authorization request holds characters that are not valid text.');
+    if (!isCleanUtf8Form(body)) throw new AppError('request.invalid', message('error.request.authorization_not_text'));
     const query = new URLSearchParams(body).toString();
     if (query.length > AUTHORIZATION_QUERY_LIMIT_BYTES) {
-      throw new AppError('request.too_large', 'This authorization request is too long to continue. Send it with fewer or shorter parameters.');
+      throw new AppError('request.too_large', message('error.request.authorization_too_long'));
     }
     ctx.status = 303;
     ctx.redirect(query ? `${authorizationPath}?${query}` : authorizationPath);

@@ -8,6 +8,7 @@ import type { Middleware } from 'koa';
 import type { ApiError } from '@portcullis/contract';
 import type { Logger } from '../observability/logger.js';
 import { AppError } from './app-error.js';
+import { message } from '../messages/message.js';
 import { isUnavailable } from '../stores/unavailable.js';
 import { sendPage } from './render.js';
 import { errorView } from '../views/error.view.js';
@@ -33,7 +34,7 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
       }
       sendPage(ctx, error.status, errorView({
         nonce: nonceOf(ctx),
-        title: error.status >= 500 ? 'Something went wrong' : 'This request could not be completed',
+        title: message(error.status >= 500 ? 'page.failed' : 'page.refused'),
         message: error.publicMessage,
         requestId: requestIdOf(ctx),
       }));

@@ -11,18 +11,18 @@
 import type { Middleware } from 'koa';
 import { AppError } from './app-error.js';
 import { readUtf8Body } from './read-body.js';
+import { message } from '../messages/message.js';
 
 const FORM_LIMIT_BYTES = 16 * 1024;
-const NOT_TEXT_MESSAGE = 'The form holds characters that are not valid text. Go back and try again.';
 
 export function formBody(): Middleware {
   return async (ctx, next) => {
-    if (!ctx.is('application/x-www-form-urlencoded')) throw new AppError('request.unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
+    if (!ctx.is('application/x-www-form-urlencoded')) throw new AppError('request.unsupported_media_type', message('error.request.form_type'));
     const raw = await readUtf8Body(ctx, FORM_LIMIT_BYTES).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'request.invalid') throw new AppError('request.invalid', NOT_TEXT_MESSAGE, { cause: error });
+      if (error instanceof AppError && error.code === 'request.invalid') throw new AppError('request.invalid', message('error.request.form_not_text'), { cause: error });
       throw error;
     });
-    if (!isCleanUtf8Form(raw)) throw new AppError('request.invalid', NOT_TEXT_MESSAGE);
+    if (!isCleanUtf8Form(raw)) throw new AppError('request.invalid', message('error.request.form_not_text'));
     ctx.request.body = parseForm(raw);
     await next();
   };

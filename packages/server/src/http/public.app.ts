@@ -1,20 +1,21 @@
 /**
- * The public listener: our pages (interactions, demo, assets) in front of the provider's routes.
- * Order matters: request id → security headers → our routes (with their error handler) →
- * provider. The provider renders its own errors (through our views); ours go through AppError.
+ * The public listener: our feature modules (assets, interactions, account page, demo) in front of
+ * the provider's routes. Order matters: request id → security headers → our modules, in the order
+ * given (with their error handler) → provider. A path is ours when it is `/` or falls under a
+ * module's prefix; everything else goes to the provider. The provider renders its own errors
+ * (through our views); ours go through AppError.
  */
 import Koa from 'koa';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import mount from 'koa-mount';
-import type Router from '@koa/router';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
 import { providerDocuments } from '../oidc/provider-documents.js';
 import { errorView } from '../views/error.view.js';
-import { errorTable } from './app-error.js';
-import { assets } from './assets.js';
+import { message } from '../messages/message.js';
+import type { FeatureModule } from './feature-module.js';
 import { logAppErrors } from './app-errors-logged.js';
 import { sendPage } from './render.js';
 import { nonceOf, requestIdOf } from './request-state.js';
@@ -35,9 +36,8 @@ export interface PublicAppDeps {
   cookieKeys: string[];
   logger: Logger;
   holder: ProviderHolder;
-  routers: Router[];
-  /** Paths (prefixes) our own routers answer; everything else belongs to the provider. */
-  ownPrefixes: string[];
+  /** Our features, mounted in this order; their prefixes are the paths the provider never sees. */
+  modules: FeatureModule[];
   /** The token endpoint's limit on failed client authentications wraps the provider's `/token`. */
   limits: Limits;
   /** The request log and metrics middleware (observability/), outermost. */
@@ -49,9 +49,10 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   app.proxy = deps.trustProxy;
   app.keys = deps.cookieKeys;
   logAppErrors(app, deps.logger, 'public');
-  const ours = compose([errorHandler(deps.logger, 'html'), assets(), ...deps.routers.map((r) => r.routes() as unknown as Middleware)]);
+  const ours = compose([errorHandler(deps.logger, 'html'), ...deps.modules.map((module) => module.routes)]);
+  const ownPrefixes = deps.modules.map((module) => module.prefix);
   const postedAuthorization = compose([errorHandler(deps.logger, 'html'), authorizationPostAsGet(AUTHORIZATION_PATH)]);
-  const isOurs = (path: string) => path === '/' || deps.ownPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+  const isOurs = (path: string) => path === '/' || ownPrefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
   // A provider rebuilt after a key rotation gets its own mount; cache it per instance.
   let mounted: { provider: unknown; middleware: Middleware } | undefined;
@@ -86,7 +87,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
     if (ctx.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     // Paths neither we nor the provider know get our 404 page, not a bare "Not Found".
     if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
-      sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: 'Page not found', message: errorTable['request.not_found'].message, requestId: requestIdOf(ctx) }));
+      sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: message('page.not_found'), message: message('error.request.not_found'), requestId: requestIdOf(ctx) }));
     }
   });
   return app;

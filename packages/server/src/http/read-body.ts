@@ -9,6 +9,7 @@
  */
 import type { Context } from 'koa';
 import { AppError } from './app-error.js';
+import { message } from '../messages/message.js';
 
 declare module 'koa' {
   interface Request {
@@ -17,11 +18,9 @@ declare module 'koa' {
   }
 }
 
-const NOT_UTF8_MESSAGE = 'The request holds bytes that are not valid UTF-8 text.';
-
 export async function readUtf8Body(ctx: Context, limit: number): Promise<string> {
   const coding = ctx.get('Content-Encoding').trim().toLowerCase();
-  if (coding !== '' && coding !== 'identity') throw new AppError('request.unsupported_media_type', 'Compressed request bodies are not accepted.');
+  if (coding !== '' && coding !== 'identity') throw new AppError('request.unsupported_media_type', message('error.request.body_compressed'));
   const declared = ctx.request.length;
   if (declared !== undefined && declared > limit) throw new AppError('request.too_large');
   const chunks: Buffer[] = [];
@@ -41,6 +40,6 @@ export async function readUtf8Body(ctx: Context, limit: number): Promise<string>
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, received));
   } catch (error) {
-    throw new AppError('request.invalid', NOT_UTF8_MESSAGE, { cause: error });
+    throw new AppError('request.invalid', message('error.request.body_not_utf8'), { cause: error });
   }
 }

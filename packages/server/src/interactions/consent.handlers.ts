@@ -18,6 +18,7 @@ import { consentPromptExplicit } from '../oidc/offline-access.js';
 import type { Csrf } from './csrf.js';
 import { describeScopes } from './scope-descriptions.js';
 import { nonceOf } from '../http/request-state.js';
+import { interactionPaths } from './paths.js';
 
 export interface ConsentDeps {
   getProvider(): Provider;
@@ -64,8 +65,8 @@ export function createConsentHandlers(deps: ConsentDeps) {
       sendPage(ctx, 200, consentView({
         nonce: nonceOf(ctx),
         csrfToken: deps.csrf.tokenFor(details.uid),
-        allowAction: `/interaction/${details.uid}/consent`,
-        denyAction: `/interaction/${details.uid}/deny`,
+        allowAction: interactionPaths(details.uid).consent,
+        denyAction: interactionPaths(details.uid).deny,
         clientName: client?.clientName ?? clientId,
         scopes: describeScopes(requestedScopes(details)),
         accountEmail: account?.email ?? '',

@@ -3,22 +3,23 @@
  * any expensive work (argon2 runs only on a password that passed these checks).
  */
 import { z } from 'zod';
+import { message } from '../messages/message.js';
 
 export const csrfField = z.string().max(200);
 const csrf = csrfField;
 /** Long enough for any real password (the policy allows 256 code points, up to 4 bytes each). */
-const password = z.string().min(1, 'Enter your password.').max(1024, 'The password is too long.');
+const password = z.string().min(1, message('form.password_required')).max(1024, message('form.password_too_long'));
 
 export const loginForm = z.object({
   csrf,
-  email: z.string().max(320, 'The email address is too long.'),
+  email: z.string().max(320, message('form.email_too_long')),
   password,
 });
 
 export const registerForm = z.object({
   csrf,
-  email: z.string().max(320, 'The email address is too long.'),
-  name: z.string().trim().max(200, 'The name is too long.').optional().transform((v) => (v ? v : null)),
+  email: z.string().max(320, message('form.email_too_long')),
+  name: z.string().trim().max(200, message('form.name_too_long')).optional().transform((v) => (v ? v : null)),
   password,
 });
 

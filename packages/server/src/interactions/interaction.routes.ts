@@ -33,7 +33,9 @@ import { requestMeta, type AuditService } from '../audit/audit.service.js';
 import type { Limits } from '../limits/limits.js';
 import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
 import type { Limited } from '../limits/attempt-guard.js';
-import { LIMITED_MESSAGE, newDeviceLimitedMessage } from './limited.js';
+import { limitedMessage, newDeviceLimitedMessage } from '../http/limited-message.js';
+import { message } from '../messages/message.js';
+import { interactionPaths as paths } from './paths.js';
 
 export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
@@ -47,11 +49,10 @@ export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
-  const router = new Router({ prefix: '/interaction/:uid' });
+  const router = new Router({ prefix: paths(':uid').start });
   const consent = createConsentHandlers(deps);
   const secondFactor = createSecondFactorHandlers(deps);
   const clientIdOf = (details: { params: Record<string, unknown> }) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
-  const paths = (uid: string) => ({ login: `/interaction/${uid}/login`, register: `/interaction/${uid}/register`, start: `/interaction/${uid}` });
 
   const renderLogin = (ctx: Context, status: number, uid: string, extra: { email?: string; error?: string; clientName?: string }) =>
     sendPage(ctx, status, loginView({
@@ -106,7 +107,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const checked = await deps.signIn.check(email, form.data.password, { ip: ctx.ip, meta, clientId: clientIdOf(details), ...(device && { device }) });
     if (checked.limited) {
       limitedAnswer(ctx, checked);
-      const error = checked.scope === 'account' ? newDeviceLimitedMessage(checked.retryAfterSeconds) : LIMITED_MESSAGE;
+      const error = checked.scope === 'account' ? newDeviceLimitedMessage(checked.retryAfterSeconds) : limitedMessage();
       return renderLogin(ctx, 429, details.uid, { email, error });
     }
     const { result } = checked;
@@ -192,7 +193,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const limited = await deps.limits.registration(ctx.ip);
     if (limited) {
       limitedAnswer(ctx, limited);
-      return renderRegister(ctx, 429, details.uid, { ...shown, error: LIMITED_MESSAGE });
+      return renderRegister(ctx, 429, details.uid, { ...shown, error: limitedMessage() });
     }
     let account;
     try {
@@ -216,7 +217,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.post('/deny', formBody(), async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());
     requireCsrf(ctx, details.uid);
-    await deps.getProvider().interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'The user denied the request.' }, { mergeWithLastSubmission: false });
+    await deps.getProvider().interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: message('signin.denied') }, { mergeWithLastSubmission: false });
     ctx.respond = false;
   });
 

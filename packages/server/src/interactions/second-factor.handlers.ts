@@ -32,14 +32,15 @@ import { totpSetupView, totpStartView } from '../views/totp-setup.view.js';
 import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import type { Csrf } from './csrf.js';
 import { saveState, type SecondFactorState } from './second-factor.state.js';
-import { LIMITED_MESSAGE } from './limited.js';
+import { limitedMessage } from '../http/limited-message.js';
+import { message } from '../messages/message.js';
 import type { DeviceCookies } from './device-cookie.js';
+import { interactionPaths as paths } from './paths.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
 /** After a verified password: nothing more, a code from the app, or setting the app up first. */
 export type SecondStep = 'none' | 'code' | 'enrol';
-const ENROL_INTRO = 'This application asks for two-step verification. Set up an authenticator app to continue.';
 
 export interface SecondFactorDeps {
   getProvider(): Provider;
@@ -54,10 +55,6 @@ export interface SecondFactorDeps {
 type Method = CodeMethod;
 
 export function createSecondFactorHandlers(deps: SecondFactorDeps) {
-  const paths = (uid: string) => {
-    const start = `/interaction/${uid}`;
-    return { start, totp: `${start}/totp`, recovery: `${start}/recovery`, enrol: `${start}/enrol`, enrolStart: `${start}/enrol/start`, done: `${start}/continue` };
-  };
   const codesCookie = (uid: string, accountId: string) => ({ path: paths(uid).start, aad: `codes:interaction:${uid}:${accountId}` });
   const clientIdOf = (details: Interaction) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
   /**
@@ -98,7 +95,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
     if (!account) throw new AppError('interaction.expired');
     const enrolment = state.pending ? await secondFactor.enrolment(account, state.pending) : undefined;
     if (!enrolment) {
-      sendPage(ctx, status, totpStartView({ nonce: nonceOf(ctx), csrfToken: deps.csrf.tokenFor(uid), action: paths(uid).enrolStart, intro: ENROL_INTRO }));
+      sendPage(ctx, status, totpStartView({ nonce: nonceOf(ctx), csrfToken: deps.csrf.tokenFor(uid), action: paths(uid).enrolStart, intro: message('signin.enrol_intro') }));
       return;
     }
     sendPage(ctx, status, totpSetupView({
@@ -107,7 +104,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       action: paths(uid).enrol,
       qrCodeDataUrl: enrolment.qrCodeDataUrl,
       secret: enrolment.secret,
-      intro: ENROL_INTRO,
+      intro: message('signin.enrol_intro'),
       ...(error && { error }),
     }));
   }
@@ -116,7 +113,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   async function failed(ctx: Context, details: Interaction, state: SecondFactorState, rerender: (error: string) => Promise<void> | void, error: string): Promise<void> {
     const failures = state.failures + 1;
     if (failures >= MAX_CODE_FAILURES) {
-      await deps.getProvider().interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: 'Too many wrong codes.' }, { mergeWithLastSubmission: false });
+      await deps.getProvider().interactionFinished(ctx.req, ctx.res, { error: 'access_denied', error_description: message('signin.too_many_wrong_codes') }, { mergeWithLastSubmission: false });
       ctx.respond = false;
       return;
     }
@@ -164,7 +161,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       const result = await secondFactor.verify({ accountId: state.accountId, method, code, at: who.at });
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
-        return renderCodeStep(ctx, 429, details.uid, method, LIMITED_MESSAGE);
+        return renderCodeStep(ctx, 429, details.uid, method, limitedMessage());
       }
       if (result.ok) {
         if (who.email) deps.devices.secondFactorVerified(ctx, who.email);
@@ -198,7 +195,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       }
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
-        return renderEnrolment(ctx, 429, details.uid, state, LIMITED_MESSAGE);
+        return renderEnrolment(ctx, 429, details.uid, state, limitedMessage());
       }
       const { codes } = result;
       if (!codes) {

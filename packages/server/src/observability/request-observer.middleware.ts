@@ -14,6 +14,7 @@ import type { Metrics } from './metrics.js';
 import type { RequestContext, RequestFacts } from './request-context.js';
 import { traceIdOf } from './trace-context.js';
 import { requestIdOf } from '../http/request-state.js';
+import { interactionPaths } from '../interactions/paths.js';
 
 interface OidcFacts {
   route?: string;
@@ -23,7 +24,7 @@ interface OidcFacts {
 }
 
 /** The consent page's two answers; the provider has no event that tells them apart. */
-const CONSENT_ROUTES: Record<string, string> = { '/interaction/:uid/consent': 'granted', '/interaction/:uid/deny': 'denied' };
+const CONSENT_ROUTES: Record<string, string> = { [interactionPaths(':uid').consent]: 'granted', [interactionPaths(':uid').deny]: 'denied' };
 
 export function routeOf(ctx: Context): string {
   const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;

@@ -18,6 +18,7 @@ import { buildInteractionPolicy } from './mfa-policy.js';
 import { outgoingFetch } from './outgoing-fetch.js';
 import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
+import { interactionPaths } from '../interactions/paths.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -154,7 +155,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     },
     interactions: {
       policy: buildInteractionPolicy({ totpEnabled: (accountId) => deps.totpEnabled(accountId) }),
-      url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}`,
+      url: (_ctx: KoaContextWithOIDC, interaction) => interactionPaths(interaction.uid).start,
     },
     renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),
     discovery: {

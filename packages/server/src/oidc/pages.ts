@@ -9,19 +9,21 @@ import { errorView } from '../views/error.view.js';
 import { logoutView } from '../views/logout.view.js';
 import { logoutSuccessView } from '../views/logout-success.view.js';
 import { nonceOf, requestIdOf } from '../http/request-state.js';
+import { message, type PlainMessageId } from '../messages/message.js';
 
 type Ctx = KoaContextWithOIDC & { state: { nonce?: string; requestId?: string } };
 
-const ERROR_TITLES: Record<string, string> = {
-  invalid_request: 'The request is not valid',
-  invalid_client: 'Unknown application',
-  invalid_redirect_uri: 'The application sent an unregistered address',
-  unauthorized_client: 'The application is not allowed to do this',
-  unsupported_response_type: 'Unsupported request',
-  invalid_scope: 'The application asked for something unknown',
-  access_denied: 'Access denied',
-  login_required: 'Sign-in required',
-  server_error: 'Something went wrong',
+/** The page title of each OAuth error we name; any other gets `page.oauth.other`. */
+const ERROR_TITLES: Record<string, PlainMessageId> = {
+  invalid_request: 'page.oauth.invalid_request',
+  invalid_client: 'page.oauth.invalid_client',
+  invalid_redirect_uri: 'page.oauth.invalid_redirect_uri',
+  unauthorized_client: 'page.oauth.unauthorized_client',
+  unsupported_response_type: 'page.oauth.unsupported_response_type',
+  invalid_scope: 'page.oauth.invalid_scope',
+  access_denied: 'page.oauth.access_denied',
+  login_required: 'page.oauth.login_required',
+  server_error: 'page.failed',
 };
 
 export function renderError(ctx: Ctx, out: { error: string; error_description?: string }): void {
@@ -29,8 +31,8 @@ export function renderError(ctx: Ctx, out: { error: string; error_description?: 
   ctx.body = renderDocument(
     errorView({
       nonce: nonceOf(ctx),
-      title: ERROR_TITLES[out.error] ?? 'The request could not be completed',
-      message: out.error === 'server_error' ? 'Please try again later.' : (out.error_description ?? out.error),
+      title: message(Object.hasOwn(ERROR_TITLES, out.error) ? ERROR_TITLES[out.error]! : 'page.oauth.other'),
+      message: out.error === 'server_error' ? message('page.oauth.try_later') : (out.error_description ?? out.error),
       requestId: requestIdOf(ctx),
     }),
   );

@@ -1,0 +1,28 @@
+/**
+ * Every URL of a sign-in interaction, built in one place: the provider's `interactions.url`
+ * (oidc/configuration.ts), the router's prefix, the forms' actions and links, the redirects, and
+ * the route templates that label metrics (pass `':uid'` to get the template).
+ */
+
+/** The public app's prefix for interactions: everything under it is ours, never the provider's. */
+export const INTERACTION_PREFIX = '/interaction';
+
+export function interactionPaths(uid: string) {
+  const start = `${INTERACTION_PREFIX}/${uid}`;
+  return {
+    /** The interaction's page: login, the second factor, or consent, whichever is due. */
+    start,
+    login: `${start}/login`,
+    register: `${start}/register`,
+    totp: `${start}/totp`,
+    recovery: `${start}/recovery`,
+    enrolStart: `${start}/enrol/start`,
+    enrol: `${start}/enrol`,
+    /** "Continue" after the recovery codes of an enrolment made inside the sign-in. */
+    done: `${start}/continue`,
+    consent: `${start}/consent`,
+    deny: `${start}/deny`,
+  };
+}
+
+export type InteractionPaths = ReturnType<typeof interactionPaths>;
