@@ -73,6 +73,9 @@ import { createDeviceCookies } from './interactions/device-cookie.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { createConnectedApps } from './consents/connected-apps.service.js';
+import { createConsentService } from './consents/consent.service.js';
+import { createUsersService } from './accounts/users.service.js';
+import { createFactors } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
 
 export interface Portcullis {
@@ -137,6 +140,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       announce({ kind: 'client', clientId });
     });
     const consents = createConsentRepository(db);
+    const consent = createConsentService({ consents });
     const payloads = createOidcPayloadRepository(db);
     const box = createSecretBox(secrets.encryptionKey);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
@@ -164,7 +168,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
@@ -192,14 +196,15 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Every way a session ends, every code check and every password change goes through one
     // service each, which owns its limits, audit events and side effects.
     const ending = createSessionEnding({ artefacts, audit });
-    const secondFactor = createSecondFactorService({ mfa, guard: limits.mfa, audit, sessions: ending });
+    const secondFactor = createSecondFactorService({ mfa, factors: createFactors({ mfa }), guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
+    const users = createUsersService({ accounts, limits, audit, ending });
 
-    const routers = [interactionRoutes({ getProvider, accountService, signIn, devices, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed })];
+    const routers = [interactionRoutes({ getProvider, accountService, signIn, devices, limits, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed })];
     const ownPrefixes = ['/interaction', '/assets'];
     // The account page, in every mode.
     const account = await createAccountModule({
-      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
+      issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
     });
     routers.push(...account.routers);
     ownPrefixes.push(account.prefix);
@@ -210,7 +215,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     }
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, routers, ownPrefixes, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, connectedApps, pingRedis: redis?.ping,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, holder, db, audit, connectedApps, pingRedis: redis?.ping,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: drop expired OIDC rows (Redis expires its keys itself); notice key

@@ -1,0 +1,19 @@
+/**
+ * A code from an authenticator app (RFC 6238). Each time step is accepted once
+ * (mfa.service.ts, one conditional UPDATE; SECURITY.md A5).
+ */
+import type { MfaService } from '../mfa.service.js';
+import type { Factor } from './factor.js';
+
+export const TOTP = 'totp';
+
+export function createTotpFactor(deps: { mfa: Pick<MfaService, 'verifyTotp'> }): Factor {
+  return {
+    id: TOTP,
+    amr: ['otp'],
+    secondStep: true,
+    turnsOff: true,
+    wrongProof: 'mfa.invalid_code',
+    verify: (accountId, code) => deps.mfa.verifyTotp(accountId, code),
+  };
+}
