@@ -75,7 +75,7 @@ import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { createConnectedApps } from './consents/connected-apps.service.js';
 import { createConsentService } from './consents/consent.service.js';
 import { createUsersService } from './accounts/users.service.js';
-import { createFactors } from './mfa/factors/index.js';
+import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
 
 export interface Portcullis {
@@ -144,6 +144,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const payloads = createOidcPayloadRepository(db);
     const box = createSecretBox(secrets.encryptionKey);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
+    const factors = createFactors({ mfa });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
 
     const keys = announcingRotations(createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS }), () => announce({ kind: 'keys' }));
@@ -168,7 +169,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, totpEnabled: (accountId) => secondStepDue(factors, accountId) }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
@@ -196,7 +197,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Every way a session ends, every code check and every password change goes through one
     // service each, which owns its limits, audit events and side effects.
     const ending = createSessionEnding({ artefacts, audit });
-    const secondFactor = createSecondFactorService({ mfa, factors: createFactors({ mfa }), guard: limits.mfa, audit, sessions: ending });
+    const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending });
 

@@ -46,10 +46,24 @@ describe('second-factor service', () => {
   it('registers TOTP, then the recovery code, both usable as the second step and adding amr "otp"', () => {
     const mfa = { verifyTotp: () => Promise.resolve(true), verifyRecoveryCode: () => Promise.resolve(false) } as unknown as MfaService;
     const factors = createFactors({ mfa });
-    assert.deepEqual(factors.map((f) => [f.id, f.secondStep, f.turnsOff, [...f.amr], f.wrongProof]), [
-      ['totp', true, true, ['otp'], 'mfa.invalid_code'],
-      ['recovery_code', true, true, ['otp'], 'mfa.invalid_recovery_code'],
+    assert.deepEqual(factors.map((f) => [f.id, f.secondStep, f.turnsOff, [...f.amr], f.wrongProof, Boolean(f.enrolled)]), [
+      ['totp', true, true, ['otp'], 'mfa.invalid_code', true],
+      ['recovery_code', true, true, ['otp'], 'mfa.invalid_recovery_code', false],
     ]);
+  });
+
+  it('makes the second step due when any second-step factor is set up for the account', async () => {
+    const enrolledFor = (...ids: string[]) => (accountId: string) => Promise.resolve(ids.includes(accountId));
+    const { service } = setup([
+      factor('totp', '1', { enrolled: enrolledFor('has-totp') }),
+      factor('recovery_code', '2'),
+      factor('passkey', '3', { enrolled: enrolledFor('has-passkey') }),
+      factor('not-a-step', '4', { secondStep: false, enrolled: enrolledFor('has-other') }),
+    ]);
+    assert.equal(await service.isEnabled('has-totp'), true);
+    assert.equal(await service.isEnabled('has-passkey'), true);
+    assert.equal(await service.isEnabled('has-other'), false);
+    assert.equal(await service.isEnabled('nobody'), false);
   });
 
   it('verifies with the factor named by id, behind the guard, with one mfa.verify event naming the method', async () => {

@@ -20,7 +20,7 @@ import type { AttemptGuard } from '../limits/attempt-guard.js';
 import { guardedCheck, type CheckAt, type Guarded } from '../limits/guarded-check.js';
 import { AppError, type AppErrorCode } from '../http/app-error.js';
 import type { Enrolment, MfaService, MfaStatus, PendingEnrolment } from './mfa.service.js';
-import type { Factor } from './factors/index.js';
+import { secondStepDue, type Factor } from './factors/index.js';
 import { TOTP } from './factors/totp.factor.js';
 
 /** A registered factor's id (factors/index.ts), e.g. `totp` or `recovery_code`. */
@@ -28,6 +28,7 @@ export type FactorId = string;
 
 export interface SecondFactorService {
   status(accountId: string): Promise<MfaStatus>;
+  /** Whether the account has any second-step factor set up (so the second step is due). */
   isEnabled(accountId: string): Promise<boolean>;
   /** A new seed for the calling flow to keep (a POST: SECURITY.md A12). */
   beginEnrolment(accountId: string): Promise<PendingEnrolment>;
@@ -60,7 +61,7 @@ export function createSecondFactorService(deps: { mfa: MfaService; factors: read
 
   return {
     status: (accountId) => mfa.status(accountId),
-    isEnabled: (accountId) => mfa.isEnabled(accountId),
+    isEnabled: (accountId) => secondStepDue(deps.factors, accountId),
     beginEnrolment: (accountId) => mfa.beginEnrolment(accountId),
     enrolment: (account, pending) => mfa.enrolment(account, pending),
 

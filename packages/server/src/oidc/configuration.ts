@@ -27,7 +27,7 @@ export interface ProviderConfigDeps {
   accounts: AccountRepository;
   /** Decides which requests skip the consent page (consents/consent.service.ts). */
   consent: Pick<ConsentService, 'coveredGrant'>;
-  /** Whether an account has TOTP on: a pwd-only session of such an account is asked for a code. */
+  /** Whether an account has a second factor set up (mfa/factors/): a pwd-only session of it is asked for a code. */
   totpEnabled(accountId: string): Promise<boolean>;
 }
 

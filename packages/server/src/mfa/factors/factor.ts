@@ -14,6 +14,12 @@ export interface Factor {
   readonly amr: readonly string[];
   /** Whether it can be the sign-in's second step. */
   readonly secondStep: boolean;
+  /**
+   * Whether the account has set it up: one enrolled second-step factor makes the second step due
+   * at every sign-in. Absent for a backup that is never set up on its own (recovery codes come
+   * with the app).
+   */
+  readonly enrolled?: (accountId: string) => Promise<boolean>;
   /** Whether proving it may turn the second factor off (the account page's "Turn off"). */
   readonly turnsOff: boolean;
   /** The error a wrong, replayed or used proof is shown as. */

@@ -15,6 +15,12 @@ export interface FactorDeps {
   mfa: MfaService;
 }
 
+/** Whether `accountId` has a second-step factor set up, so every sign-in owes the second step. */
+export async function secondStepDue(factors: readonly Factor[], accountId: string): Promise<boolean> {
+  for (const f of factors) if (f.secondStep && f.enrolled && (await f.enrolled(accountId))) return true;
+  return false;
+}
+
 export function createFactors(deps: FactorDeps): readonly Factor[] {
   return [
     createTotpFactor(deps),

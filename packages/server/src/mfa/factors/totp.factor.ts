@@ -7,13 +7,14 @@ import type { Factor } from './factor.js';
 
 export const TOTP = 'totp';
 
-export function createTotpFactor(deps: { mfa: Pick<MfaService, 'verifyTotp'> }): Factor {
+export function createTotpFactor(deps: { mfa: Pick<MfaService, 'verifyTotp' | 'isEnabled'> }): Factor {
   return {
     id: TOTP,
     amr: ['otp'],
     secondStep: true,
     turnsOff: true,
     wrongProof: 'mfa.invalid_code',
+    enrolled: (accountId) => deps.mfa.isEnabled(accountId),
     verify: (accountId, code) => deps.mfa.verifyTotp(accountId, code),
   };
 }
