@@ -1,6 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ConsentRepository } from '@portcullis/db';
 import { createConsentHandlers } from './consent.handlers.js';
 import { createConsentService } from '../consents/consent.service.js';
 import { createCsrf } from './csrf.js';
@@ -23,7 +22,7 @@ function setup(interaction: FakeInteractionInit, remembered: Record<string, stri
       granted.push(scopes);
       return Promise.resolve();
     },
-  } as unknown as ConsentRepository;
+  } as unknown as Parameters<typeof createConsentService>[0]['consents'];
   const handlers = createConsentHandlers({
     getProvider: () => fake.provider,
     consent: createConsentService({ consents }),
