@@ -68,6 +68,9 @@ import { createDeviceCookies } from './interactions/device-cookie.js';
 import { createSessionInfoStore, recordSessionActivity } from './oidc/session-info.js';
 import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { createConnectedApps } from './consents/connected-apps.service.js';
+import { createConsentService } from './consents/consent.service.js';
+import { createUsersService } from './accounts/users.service.js';
+import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
 
 export interface Portcullis {
@@ -131,8 +134,10 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       void changeFeed.publish({ kind: 'client', clientId });
     });
     const consents = createConsentRepository(db);
+    const consent = createConsentService({ consents });
     const box = createSecretBox(secrets.encryptionKey);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
+    const factors = createFactors({ mfa });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
 
     const keys = announcingRotations(createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS }), () => void changeFeed.publish({ kind: 'keys' }));
@@ -153,7 +158,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consents, totpEnabled: (accountId) => mfa.isEnabled(accountId) }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, totpEnabled: (accountId) => secondStepDue(factors, accountId) }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
@@ -181,22 +186,23 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Every way a session ends, every code check and every password change goes through one
     // service each, which owns its limits, audit events and side effects.
     const ending = createSessionEnding({ artefacts, audit });
-    const secondFactor = createSecondFactorService({ mfa, guard: limits.mfa, audit, sessions: ending });
+    const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
+    const users = createUsersService({ accounts, limits, audit, ending });
 
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, accountService, signIn, devices, limits, csrf, consents, accounts, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed }),
+      createInteractionModule({ getProvider, accountService, signIn, devices, limits, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed }),
       // The account page, in every mode.
       await createAccountModule({
-        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, accounts, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
+        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
       }),
       ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger })] : []),
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, accounts, keys, holder, db, audit, limits, artefacts, ending, connectedApps, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, holder, db, audit, connectedApps, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own

@@ -14,7 +14,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import type { AccountRepository } from '@portcullis/db';
+import type { UsersService } from '../accounts/users.service.js';
 import { sessionHandle } from '../oidc/account-artefacts.js';
 import { ACCOUNT_CLIENT_ID } from './account-client.js';
 
@@ -39,7 +39,7 @@ export interface AccountSessions {
   clear(ctx: Context): void;
 }
 
-export function createAccountSessions(deps: { getProvider(): Provider; accounts: AccountRepository; secure: boolean }): AccountSessions {
+export function createAccountSessions(deps: { getProvider(): Provider; users: Pick<UsersService, 'findById'>; secure: boolean }): AccountSessions {
   const name = deps.secure ? '__Secure-portcullis.account' : 'portcullis.account';
   const options = { httpOnly: true, sameSite: 'lax' as const, secure: deps.secure, path: '/account', signed: true, overwrite: true };
 
@@ -63,7 +63,7 @@ export function createAccountSessions(deps: { getProvider(): Provider; accounts:
       const { a: accountId, s: sid } = parsed.data;
       const session = await providerSession(ctx);
       if (!session || session.accountId !== accountId || session.sidFor(ACCOUNT_CLIENT_ID) !== sid) return undefined;
-      const account = await deps.accounts.findById(accountId);
+      const account = await deps.users.findById(accountId);
       if (!account || account.disabled) return undefined;
       return { accountId, email: account.email, sessionId: session.jti, handle: sessionHandle(session.uid), csrfScope: `account:${sid}`, ...(typeof session.acr === 'string' && { acr: session.acr }) };
     },

@@ -4,7 +4,7 @@
  * session ending). The result is one feature module: everything under `/account`.
  */
 import type Provider from 'oidc-provider';
-import type { AccountRepository } from '@portcullis/db';
+import type { UsersService } from '../accounts/users.service.js';
 import type { ClientService } from '../clients/client.service.js';
 import type { SecondFactorService } from '../mfa/second-factor.service.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -30,7 +30,7 @@ export interface AccountModuleDeps {
   logger: Logger;
   getProvider: () => Provider;
   clients: ClientService;
-  accounts: AccountRepository;
+  users: Pick<UsersService, 'findById'>;
   passwords: PasswordChangeService;
   secondFactor: SecondFactorService;
   audit: AuditService;
@@ -44,7 +44,7 @@ export interface AccountModuleDeps {
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<FeatureModule> {
   await registerAccountClient(deps.clients, deps.issuer);
-  const sessions = createAccountSessions({ getProvider: deps.getProvider, accounts: deps.accounts, secure: deps.issuer.startsWith('https://') });
+  const sessions = createAccountSessions({ getProvider: deps.getProvider, users: deps.users, secure: deps.issuer.startsWith('https://') });
   const pages = createAccountPages({ sessions, csrf: deps.csrf, sealed: deps.sealed, hasSecondFactor: (accountId) => deps.secondFactor.isEnabled(accountId) });
   return routerModule(
     '/account',

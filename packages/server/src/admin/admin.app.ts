@@ -5,7 +5,7 @@
  */
 import Koa from 'koa';
 import Router from '@koa/router';
-import type { AccountRepository, Database } from '@portcullis/db';
+import type { Database } from '@portcullis/db';
 import type { Logger } from '../observability/logger.js';
 import { errorHandler } from '../http/error-handler.js';
 import { requestId } from '../http/request-id.js';
@@ -21,9 +21,7 @@ import { systemAdminRoutes } from './system.routes.js';
 import { readinessRoutes } from './readiness.routes.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { auditAdminRoutes } from '../audit/audit.routes.js';
-import type { Limits } from '../limits/limits.js';
-import type { AccountArtefacts } from '../oidc/account-artefacts.js';
-import type { SessionEnding } from '../accounts/session-ending.js';
+import type { UsersService } from '../accounts/users.service.js';
 import type { ConnectedApps } from '../consents/connected-apps.service.js';
 import type { Middleware } from 'koa';
 import type { Metrics } from '../observability/metrics.js';
@@ -34,18 +32,13 @@ export interface AdminDeps {
   adminToken: string;
   logger: Logger;
   clients: ClientService;
-  accounts: AccountRepository;
+  /** Users: lookups, disable/enable, sessions, unlock (accounts/users.service.ts). */
+  users: UsersService;
   keys: SigningKeysService;
   holder: ProviderHolder;
   db: Database;
   /** Client changes and key rotations are audited; GET /admin/audit reads the log. */
   audit: AuditService;
-  /** `POST /admin/users/:idOrEmail/unlock` clears brute-force counters. */
-  limits: Limits;
-  /** Users' sessions and grants: listed, ended, revoked on disable. */
-  artefacts: AccountArtefacts;
-  /** Ends sessions for `users disable` and `users revoke-sessions` (accounts/session-ending.ts). */
-  ending: SessionEnding;
   /** Users' remembered consents ("Connected apps"): listed and withdrawn. */
   connectedApps: ConnectedApps;
   /** The stores' health check for /readyz (stores/stores.ts). */

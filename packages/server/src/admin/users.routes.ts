@@ -13,22 +13,17 @@
  */
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { Account, AccountRepository } from '@portcullis/db';
+import type { Account } from '@portcullis/db';
 import { LIST_LIMIT_MAX, type ConsentView, type RevokedConsent, type RevokedSessions, type SessionView, type UserView } from '@portcullis/contract';
 import { AppError } from '../http/app-error.js';
-import { normalizeEmail } from '../accounts/email.js';
-import type { Limits } from '../limits/limits.js';
-import { NO_REQUEST, requestMeta, type AuditService } from '../audit/audit.service.js';
-import type { AccountArtefacts, SessionSummary } from '../oidc/account-artefacts.js';
-import type { SessionEnding } from '../accounts/session-ending.js';
+import { requestMeta } from '../audit/audit.service.js';
+import type { SessionSummary } from '../oidc/account-artefacts.js';
+import type { UsersService } from '../accounts/users.service.js';
 import type { ConnectedApp, ConnectedApps } from '../consents/connected-apps.service.js';
 
 export interface UserAdminDeps {
-  accounts: AccountRepository;
-  limits: Limits;
-  audit: AuditService;
-  artefacts: AccountArtefacts;
-  ending: SessionEnding;
+  /** Lookups, disable/enable, sessions, unlock (accounts/users.service.ts). */
+  users: UsersService;
   connectedApps: ConnectedApps;
 }
 
@@ -67,42 +62,20 @@ export function toUserView(account: Account): UserView {
   };
 }
 
-/** Addresses that failed against an account in the longest address-keyed window. */
-async function recentFailureAddresses(deps: UserAdminDeps, accountId: string): Promise<string[]> {
-  const tiers = [...deps.limits.policy.passwordPerAccountAndAddress, ...deps.limits.policy.mfaPerAccountAndAddress];
-  const seconds = Math.max(...tiers.map((tier) => Math.max(tier.durationSeconds, tier.blockSeconds ?? 0)));
-  const events = await deps.audit.list({ accountId, since: new Date(Date.now() - seconds * 1000), limit: 1000 });
-  return [...new Set(events.filter((event) => event.outcome === 'failure' || event.type === 'lockout').flatMap((event) => (event.ip ? [event.ip] : [])))];
-}
-
 export function userAdminRoutes(deps: UserAdminDeps): Router {
-  const { accounts } = deps;
+  const { users } = deps;
   const router = new Router({ prefix: '/admin/users' });
-  const find = async (idOrEmail: string): Promise<Account> => {
-    // No id or email holds U+0000, and PostgreSQL cannot even compare one: not found, not a 500.
-    if (idOrEmail.includes('\u0000')) throw new AppError('user.not_found');
-    const found = idOrEmail.includes('@') ? await accounts.findByEmail(normalizeEmail(idOrEmail)) : await accounts.findById(idOrEmail);
-    if (!found) throw new AppError('user.not_found');
-    return found;
-  };
-  /** Ends every session and revokes every grant of the account; one audit event per session. */
+  const find = (idOrEmail: string) => users.find(idOrEmail);
   const endEverything = async (accountId: string, reason: 'user_disabled' | 'admin'): Promise<RevokedSessions> => {
-    const result = await deps.ending.endAll(accountId, { reason, meta: NO_REQUEST });
+    const result = await users.endEverything(accountId, reason);
     return { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked };
   };
-  const setDisabled = async (idOrEmail: string, disabled: boolean) => {
-    const account = await find(idOrEmail);
-    const updated = await accounts.setDisabled(account.id, disabled);
-    if (!updated) throw new AppError('user.not_found');
-    // After the flag: a sign-in racing with this request is refused by the flag or ended here.
-    if (disabled) await endEverything(account.id, 'user_disabled');
-    return toUserView(updated);
-  };
+  const setDisabled = async (idOrEmail: string, disabled: boolean) => toUserView(await users.setDisabled(idOrEmail, disabled));
 
   router.get('/', async (ctx) => {
     const query = listQuery.safeParse(ctx.query);
     if (!query.success) throw new AppError('admin.invalid', `limit must be 1-${LIST_LIMIT_MAX} and offset a non-negative number`);
-    ctx.body = { users: (await accounts.list(query.data)).map(toUserView) };
+    ctx.body = { users: (await users.list(query.data)).map(toUserView) };
   });
   router.get('/:idOrEmail', async (ctx) => {
     ctx.body = toUserView(await find(ctx.params.idOrEmail!));
@@ -115,7 +88,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
   });
   router.get('/:idOrEmail/sessions', async (ctx) => {
     const account = await find(ctx.params.idOrEmail!);
-    ctx.body = { sessions: (await deps.artefacts.listSessions(account.id)).map(toSessionView) };
+    ctx.body = { sessions: (await users.listSessions(account.id)).map(toSessionView) };
   });
   router.post('/:idOrEmail/revoke-sessions', async (ctx) => {
     const account = await find(ctx.params.idOrEmail!);
@@ -134,11 +107,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     ctx.body = { consent_revoked: removed.consentRevoked, grants_revoked: removed.grantsRevoked } satisfies RevokedConsent;
   });
   router.post('/:idOrEmail/unlock', async (ctx) => {
-    const account = await find(ctx.params.idOrEmail!);
-    const addresses = await recentFailureAddresses(deps, account.id);
-    await deps.limits.password.clear(account.email, addresses);
-    await deps.limits.mfa.clear(account.id, addresses);
-    ctx.body = toUserView(account);
+    ctx.body = toUserView(await users.unlock(ctx.params.idOrEmail!));
   });
   return router;
 }

@@ -4,8 +4,9 @@
  */
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AccountRepository, ListedAuditEvent } from '@portcullis/db';
+import type { ListedAuditEvent } from '@portcullis/db';
 import { LIST_LIMIT_MAX, parseDuration, type AuditEventView } from '@portcullis/contract';
+import type { UsersService } from '../accounts/users.service.js';
 import { AppError } from '../http/app-error.js';
 import { emailSchema } from '../accounts/email.js';
 import type { AuditService } from './audit.service.js';
@@ -38,14 +39,14 @@ export function toAuditView(event: ListedAuditEvent): AuditEventView {
   };
 }
 
-export function auditAdminRoutes(deps: { audit: AuditService; accounts: AccountRepository; clock?: () => Date }): Router {
+export function auditAdminRoutes(deps: { audit: Pick<AuditService, 'list'>; users: Pick<UsersService, 'findByEmail'>; clock?: () => Date }): Router {
   const router = new Router({ prefix: '/admin/audit' });
   const clock = deps.clock ?? (() => new Date());
   router.get('/', async (ctx) => {
     const parsed = auditQuery.safeParse(ctx.query);
     if (!parsed.success) throw new AppError('audit.invalid');
     const { user, since, limit } = parsed.data;
-    const account = user === undefined ? undefined : await deps.accounts.findByEmail(user);
+    const account = user === undefined ? undefined : await deps.users.findByEmail(user);
     const events = await deps.audit.list({
       ...(user !== undefined && { email: user }),
       ...(account && { accountId: account.id }),

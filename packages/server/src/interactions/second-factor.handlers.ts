@@ -18,12 +18,12 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
-import type { AccountRepository } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import { sendPage } from '../http/render.js';
 import { nonceOf } from '../http/request-state.js';
 import type { SealedCookies } from '../http/sealed-cookie.js';
-import type { CodeMethod, SecondFactorService } from '../mfa/second-factor.service.js';
+import type { FactorId, SecondFactorService } from '../mfa/second-factor.service.js';
+import type { UsersService } from '../accounts/users.service.js';
 import { ACR, AMR, demandsMfa } from '../oidc/acr.js';
 import { requestMeta } from '../audit/audit.service.js';
 import type { CheckAt } from '../limits/guarded-check.js';
@@ -45,14 +45,15 @@ export type SecondStep = 'none' | 'code' | 'enrol';
 export interface SecondFactorDeps {
   getProvider(): Provider;
   secondFactor: SecondFactorService;
-  accounts: AccountRepository;
+  users: Pick<UsersService, 'findById'>;
   csrf: Csrf;
   sealed: SealedCookies;
   /** The sign-in's device cookies (device-cookie.ts): a known device's codes count on their own. */
   devices: DeviceCookies;
 }
 
-type Method = CodeMethod;
+/** The factor a code step is for; the page knows `totp` and `recovery_code`. */
+type Method = FactorId;
 
 export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   const codesCookie = (uid: string, accountId: string) => ({ path: paths(uid).start, aad: `codes:interaction:${uid}:${accountId}` });
@@ -63,15 +64,15 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
    * count on their own rather than against the per-account limit (A14).
    */
   const guesser = async (ctx: Context, details: Interaction, accountId: string): Promise<{ at: CheckAt; email?: string }> => {
-    const account = await deps.accounts.findById(accountId);
+    const account = await deps.users.findById(accountId);
     const device = account ? deps.devices.read(ctx, account.email, 'code') : undefined;
     return { at: { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details), ...(device && { device }) }, ...(account && { email: account.email }) };
   };
   const { secondFactor } = deps;
   const limited = (ctx: Context, retryAfterSeconds: number) => ctx.set('Retry-After', String(retryAfterSeconds));
 
-  async function finish(ctx: Context, accountId: string, level: 'password' | 'mfa'): Promise<void> {
-    const login = { accountId, acr: ACR[level], amr: [...AMR[level]], remember: false };
+  async function finish(ctx: Context, accountId: string, level: 'password' | 'mfa', amr: readonly string[] = AMR[level]): Promise<void> {
+    const login = { accountId, acr: ACR[level], amr: [...amr], remember: false };
     await deps.getProvider().interactionFinished(ctx.req, ctx.res, { login }, { mergeWithLastSubmission: false });
     ctx.respond = false;
   }
@@ -91,7 +92,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
    * one (or once it expired), the start button. A GET writes nothing (SECURITY.md A12).
    */
   async function renderEnrolment(ctx: Context, status: number, uid: string, state: SecondFactorState, error?: string): Promise<void> {
-    const account = await deps.accounts.findById(state.accountId);
+    const account = await deps.users.findById(state.accountId);
     if (!account) throw new AppError('interaction.expired');
     const enrolment = state.pending ? await secondFactor.enrolment(account, state.pending) : undefined;
     if (!enrolment) {
@@ -165,9 +166,9 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       }
       if (result.ok) {
         if (who.email) deps.devices.secondFactorVerified(ctx, who.email);
-        return finish(ctx, state.accountId, 'mfa');
+        return finish(ctx, state.accountId, 'mfa', result.amr);
       }
-      const error = new AppError(method === 'totp' ? 'mfa.invalid_code' : 'mfa.invalid_recovery_code');
+      const error = new AppError(result.wrongProof);
       await failed(ctx, details, state, (message) => renderCodeStep(ctx, error.status, details.uid, method, message), error.publicMessage);
     },
 

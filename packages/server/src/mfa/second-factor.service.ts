@@ -11,34 +11,46 @@
  *   revokes every grant because all of them were made with a password only: no sign-in reaches
  *   the MFA level before the account has a second factor, that of a sign-in under way included.
  * - Each action writes exactly one event of its own type, success or failure.
+ * - Factors (TOTP, recovery code, …) sit behind the `Factor` interface (factors/), looked up
+ *   here by id; this service never names one but the app's own code for regenerating recovery codes.
  */
 import type { AuditService } from '../audit/audit.service.js';
 import type { SessionEnding } from '../accounts/session-ending.js';
 import type { AttemptGuard } from '../limits/attempt-guard.js';
 import { guardedCheck, type CheckAt, type Guarded } from '../limits/guarded-check.js';
+import { AppError, type AppErrorCode } from '../http/app-error.js';
 import type { Enrolment, MfaService, MfaStatus, PendingEnrolment } from './mfa.service.js';
+import { secondStepDue, type Factor } from './factors/index.js';
+import { TOTP } from './factors/totp.factor.js';
 
-/** A factor a person proves at sign-in, after the password. */
-export type CodeMethod = 'totp' | 'recovery_code';
+/** A registered factor's id (factors/index.ts), e.g. `totp` or `recovery_code`. */
+export type FactorId = string;
 
 export interface SecondFactorService {
   status(accountId: string): Promise<MfaStatus>;
+  /** Whether the account has any second-step factor set up (so the second step is due). */
   isEnabled(accountId: string): Promise<boolean>;
   /** A new seed for the calling flow to keep (a POST: SECURITY.md A12). */
   beginEnrolment(accountId: string): Promise<PendingEnrolment>;
   enrolment(account: { id: string; email: string }, pending: PendingEnrolment): Promise<Enrolment | undefined>;
   /** Turns the app on when `code` verifies against the flow's own seed; `codes` are the recovery codes. */
   confirmEnrolment(input: { accountId: string; pending: PendingEnrolment; code: string; at: CheckAt; keep?: { sessionId?: string }; during: 'account' | 'sign-in' }): Promise<Guarded<{ codes?: string[] }>>;
-  /** A sign-in's second step. */
-  verify(input: { accountId: string; method: CodeMethod; code: string; at: CheckAt }): Promise<Guarded<{ ok: boolean }>>;
+  /**
+   * A sign-in's second step with the factor `method`: `amr` is the sign-in's whole list once it
+   * verified; `wrongProof` what a wrong one is shown as. An unknown factor is `request.invalid`.
+   */
+  verify(input: { accountId: string; method: FactorId; code: string; at: CheckAt }): Promise<Guarded<{ ok: boolean; amr: string[]; wrongProof: AppErrorCode }>>;
   /** A current code from the app buys a new set of recovery codes. */
   regenerateRecoveryCodes(input: { accountId: string; code: string; at: CheckAt }): Promise<Guarded<{ codes?: string[] }>>;
   /** A current code or an unused recovery code turns the app off. */
   disable(input: { accountId: string; code: string; at: CheckAt; keepSessionId?: string }): Promise<Guarded<{ disabled: boolean }>>;
 }
 
-export function createSecondFactorService(deps: { mfa: MfaService; guard: AttemptGuard; audit: AuditService; sessions: SessionEnding }): SecondFactorService {
+export function createSecondFactorService(deps: { mfa: MfaService; factors: readonly Factor[]; guard: AttemptGuard; audit: AuditService; sessions: SessionEnding }): SecondFactorService {
   const { mfa, audit } = deps;
+  const factor = (id: FactorId) => deps.factors.find((f) => f.id === id);
+  const totp = factor(TOTP);
+  if (!totp) throw new Error('the TOTP factor must be registered (mfa/factors/index.ts)');
   const guarded = { guard: deps.guard, audit, factor: 'mfa' as const };
   /** Runs one code check for `accountId` behind the limits; `check` is true when the code was right. */
   const check = <T>(accountId: string, at: CheckAt, run: () => Promise<T>, ok: (result: T) => boolean) =>
@@ -49,7 +61,7 @@ export function createSecondFactorService(deps: { mfa: MfaService; guard: Attemp
 
   return {
     status: (accountId) => mfa.status(accountId),
-    isEnabled: (accountId) => mfa.isEnabled(accountId),
+    isEnabled: (accountId) => secondStepDue(deps.factors, accountId),
     beginEnrolment: (accountId) => mfa.beginEnrolment(accountId),
     enrolment: (account, pending) => mfa.enrolment(account, pending),
 
@@ -67,14 +79,16 @@ export function createSecondFactorService(deps: { mfa: MfaService; guard: Attemp
     },
 
     async verify({ accountId, method, code, at }) {
-      const checked = await check(accountId, at, () => (method === 'totp' ? mfa.verifyTotp(accountId, code) : mfa.verifyRecoveryCode(accountId, code)), Boolean);
+      const used = factor(method);
+      if (!used?.secondStep) throw new AppError('request.invalid');
+      const checked = await check(accountId, at, () => used.verify(accountId, code), Boolean);
       if (checked.limited) return checked;
       await record('mfa.verify', accountId, at, checked.result, { method });
-      return { limited: false, ok: checked.result };
+      return { limited: false, ok: checked.result, amr: ['pwd', ...used.amr], wrongProof: used.wrongProof };
     },
 
     async regenerateRecoveryCodes({ accountId, code, at }) {
-      const checked = await check(accountId, at, () => mfa.verifyTotp(accountId, code), Boolean);
+      const checked = await check(accountId, at, () => totp.verify(accountId, code), Boolean);
       if (checked.limited) return checked;
       const codes = checked.result ? await mfa.replaceRecoveryCodes(accountId) : undefined;
       await record('mfa.recovery_codes_regenerated', accountId, at, codes !== undefined);
@@ -82,14 +96,15 @@ export function createSecondFactorService(deps: { mfa: MfaService; guard: Attemp
     },
 
     async disable({ accountId, code, at, keepSessionId }) {
-      const checked = await check(accountId, at, async (): Promise<CodeMethod | undefined> => {
-        if (await mfa.verifyTotp(accountId, code)) return 'totp';
-        return (await mfa.verifyRecoveryCode(accountId, code)) ? 'recovery_code' : undefined;
+      // Each factor that may turn the app off, in registration order; the first that verifies names the method.
+      const checked = await check(accountId, at, async (): Promise<FactorId | undefined> => {
+        for (const f of deps.factors) if (f.turnsOff && (await f.verify(accountId, code))) return f.id;
+        return undefined;
       }, (method) => method !== undefined);
       if (checked.limited) return checked;
       const method = checked.result;
       if (!method || !(await mfa.turnOff(accountId))) {
-        await record('mfa.disabled', accountId, at, false, method && { method });
+        await record('mfa.disabled', accountId, at, false, method !== undefined ? { method } : undefined);
         return { limited: false, disabled: false };
       }
       const ended = await deps.sessions.afterCredentialChange(accountId, { sessionId: keepSessionId });

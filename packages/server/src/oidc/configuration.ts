@@ -4,8 +4,9 @@
  */
 import { errors } from 'oidc-provider';
 import type { Configuration, JWKS, KoaContextWithOIDC } from 'oidc-provider';
-import type { AccountRepository, ConsentRepository } from '@portcullis/db';
+import type { AccountRepository } from '@portcullis/db';
 import { ID_TOKEN_ALGS, SUPPORTED_SCOPES } from '@portcullis/contract';
+import type { ConsentService } from '../consents/consent.service.js';
 import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
@@ -26,8 +27,9 @@ export interface ProviderConfigDeps {
   jwks: JWKS;
   adapter: NonNullable<Configuration['adapter']>;
   accounts: AccountRepository;
-  consents: ConsentRepository;
-  /** Whether an account has TOTP on: a pwd-only session of such an account is asked for a code. */
+  /** Decides which requests skip the consent page (consents/consent.service.ts). */
+  consent: Pick<ConsentService, 'coveredGrant'>;
+  /** Whether an account has a second factor set up (mfa/factors/): a pwd-only session of it is asked for a code. */
   totpEnabled(accountId: string): Promise<boolean>;
 }
 
@@ -44,7 +46,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     fetch: outgoingFetch,
     jwks: deps.jwks,
     findAccount: createFindAccount(deps.accounts),
-    loadExistingGrant: createLoadExistingGrant(deps.consents),
+    loadExistingGrant: createLoadExistingGrant(deps.consent),
     clients: [],
     // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17).
     extraParams: impliedConsentParam,

@@ -17,7 +17,7 @@ const configuration = () =>
     jwks: { keys: [] },
     adapter: class {} as never,
     accounts: {} as never,
-    consents: {} as never,
+    consent: {} as never,
     totpEnabled: () => Promise.resolve(false),
   });
 

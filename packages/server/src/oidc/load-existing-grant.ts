@@ -2,19 +2,18 @@
  * Decides when an authorization request needs no consent page (docs/README.md
  * "loadExistingGrant"):
  * - a grant already in this session for this client, as the provider does by default;
- * - a first-party client: the grant is created here, for everything it asked for;
- * - a third-party client the account already consented to, with every requested scope inside
- *   the remembered consent: the grant is rebuilt from that consent, across sessions.
- * A covered request widens the session's grant when it asks for more than the grant holds.
+ * - a request the consent service says is covered (consents/consent.service.ts: a first-party
+ *   client, or a remembered consent holding every requested scope): the grant is created or
+ *   widened there, across sessions.
  * Anything else returns the session's grant (possibly none) and the consent prompt runs.
  * A database outage while reading consents is a 503 (UnavailableError), not a 500.
  */
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
-import type { ConsentRepository } from '@portcullis/db';
-import { isFirstParty } from './client-flags.js';
+import type { ConsentService } from '../consents/consent.service.js';
+import { requestedScopes } from '../consents/consent.service.js';
 import { orUnavailable } from '../stores/unavailable.js';
 
-export function createLoadExistingGrant(consents: ConsentRepository) {
+export function createLoadExistingGrant(consent: Pick<ConsentService, 'coveredGrant'>) {
   return async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
     const { oidc } = ctx;
     const client = oidc.client!;
@@ -22,23 +21,8 @@ export function createLoadExistingGrant(consents: ConsentRepository) {
     const grantId = oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
     const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
     if (!session.accountId) return existing;
-
-    const scope = oidc.params?.scope;
-    const requested = (typeof scope === 'string' ? scope : '').split(' ').filter(Boolean);
-    let covered = isFirstParty(client);
-    if (!covered) {
-      const consent = await orUnavailable(consents.find(session.accountId, client.clientId));
-      covered = consent !== undefined && requested.every((s) => consent.scopes.includes(s));
-    }
-    if (!covered) return existing;
-
-    // A session's grant may predate a wider request (e.g. offline_access added later); when the
-    // request is covered anyway, widen that grant instead of asking again.
-    const grant = existing ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
-    const missing = requested.filter((s) => !grant.getOIDCScope().split(' ').includes(s));
-    if (existing && missing.length === 0) return existing;
-    grant.addOIDCScope(missing.join(' '));
-    await grant.save();
-    return grant;
+    const requested = requestedScopes(oidc.params);
+    const covered = await orUnavailable(consent.coveredGrant(oidc.provider, { accountId: session.accountId, client, requested, ...(existing && { existing }) }));
+    return covered ?? existing;
   };
 }

@@ -1,0 +1,82 @@
+/**
+ * Accounts as the pages and the admin API see them: lookups, disable/enable, ending every
+ * session, unlock. Routes reach the account store only through here.
+ * - A lookup by id or email that cannot match (U+0000, which PostgreSQL cannot even compare)
+ *   is `user.not_found`, not a 500.
+ * - Disabling sets the flag first, then ends every session and revokes every grant
+ *   (accounts/session-ending.ts, one `session.revoked` event per session): a sign-in racing with
+ *   it is refused by the flag or ended here (SECURITY.md A9, R16).
+ * - Unlock is the way back in after a brute-force lockout (SECURITY.md A1): it forgets the
+ *   account's failed passwords and codes, everywhere and from every address that recently
+ *   failed against it (the addresses come from the audit log).
+ */
+import type { Account, AccountRepository } from '@portcullis/db';
+import { AppError } from '../http/app-error.js';
+import { normalizeEmail } from './email.js';
+import type { Limits } from '../limits/limits.js';
+import { NO_REQUEST, type AuditService } from '../audit/audit.service.js';
+import type { CredentialChangeResult, SessionEnding } from './session-ending.js';
+
+export interface UsersService {
+  findById(accountId: string): Promise<Account | undefined>;
+  findByEmail(email: string): Promise<Account | undefined>;
+  /** By id, or by email when it holds an `@`; `user.not_found` otherwise. */
+  find(idOrEmail: string): Promise<Account>;
+  list(page: { limit: number; offset: number }): Promise<Account[]>;
+  /** Sets the flag; disabling also ends every session and revokes every grant. */
+  setDisabled(idOrEmail: string, disabled: boolean): Promise<Account>;
+  /** Ends every session (one event each) and revokes every grant. */
+  endEverything(accountId: string, reason: 'user_disabled' | 'admin'): Promise<CredentialChangeResult>;
+  listSessions: SessionEnding['listSessions'];
+  /** Clears the brute-force counters of the account. */
+  unlock(idOrEmail: string): Promise<Account>;
+}
+
+export function createUsersService(deps: { accounts: AccountRepository; limits: Limits; audit: AuditService; ending: SessionEnding; clock?: () => Date }): UsersService {
+  const { accounts } = deps;
+  const clock = deps.clock ?? (() => new Date());
+
+  /** Addresses that failed against an account in the longest address-keyed window. */
+  const recentFailureAddresses = async (accountId: string): Promise<string[]> => {
+    const tiers = [...deps.limits.policy.passwordPerAccountAndAddress, ...deps.limits.policy.mfaPerAccountAndAddress];
+    const seconds = Math.max(...tiers.map((tier) => Math.max(tier.durationSeconds, tier.blockSeconds ?? 0)));
+    const events = await deps.audit.list({ accountId, since: new Date(clock().getTime() - seconds * 1000), limit: 1000 });
+    return [...new Set(events.filter((event) => event.outcome === 'failure' || event.type === 'lockout').flatMap((event) => (event.ip ? [event.ip] : [])))];
+  };
+
+  const users: UsersService = {
+    findById: (accountId) => accounts.findById(accountId),
+    findByEmail: (email) => accounts.findByEmail(email),
+
+    async find(idOrEmail) {
+      // No id or email holds U+0000, and PostgreSQL cannot even compare one: not found, not a 500.
+      if (idOrEmail.includes('\u0000')) throw new AppError('user.not_found');
+      const found = idOrEmail.includes('@') ? await accounts.findByEmail(normalizeEmail(idOrEmail)) : await accounts.findById(idOrEmail);
+      if (!found) throw new AppError('user.not_found');
+      return found;
+    },
+
+    list: (page) => accounts.list(page),
+
+    async setDisabled(idOrEmail, disabled) {
+      const account = await users.find(idOrEmail);
+      const updated = await accounts.setDisabled(account.id, disabled);
+      if (!updated) throw new AppError('user.not_found');
+      // After the flag: a sign-in racing with this request is refused by the flag or ended here.
+      if (disabled) await users.endEverything(account.id, 'user_disabled');
+      return updated;
+    },
+
+    endEverything: (accountId, reason) => deps.ending.endAll(accountId, { reason, meta: NO_REQUEST }),
+    listSessions: (accountId) => deps.ending.listSessions(accountId),
+
+    async unlock(idOrEmail) {
+      const account = await users.find(idOrEmail);
+      const addresses = await recentFailureAddresses(account.id);
+      await deps.limits.password.clear(account.email, addresses);
+      await deps.limits.mfa.clear(account.id, addresses);
+      return account;
+    },
+  };
+  return users;
+}
