@@ -54,6 +54,7 @@ import { createDemoModule } from './demo/demo.module.js';
 import { assetsModule } from './http/assets.js';
 import { createPublicApp } from './http/public.app.js';
 import { createAdminApp } from './admin/admin.app.js';
+import { createKeyRotation } from './keys/key-rotation.service.js';
 import { createMfaService } from './mfa/mfa.service.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createSealedCookies } from './http/sealed-cookie.js';
@@ -61,6 +62,7 @@ import { createAccountModule } from './account-page/account.module.js';
 import { createLimits } from './limits/limits.js';
 import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
 import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
+import { createSignInService } from './accounts/sign-in.service.js';
 import { createSessionEnding } from './accounts/session-ending.js';
 import { createPasswordChangeService } from './accounts/password-change.service.js';
 import { createSecondFactorService } from './mfa/second-factor.service.js';
@@ -180,7 +182,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
     // Deleting a client revokes its grants, in whichever store holds them.
-    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) });
+    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId), audit });
     const connectedApps = createConnectedApps({ consents, artefacts, audit });
 
     // Every way a session ends, every code check and every password change goes through one
@@ -193,7 +195,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, accountService, signIn, devices, limits, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, audit, sealed }),
+      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed }),
       // The account page, in every mode.
       await createAccountModule({
         issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
@@ -202,7 +204,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, holder, db, audit, connectedApps, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), db, audit, connectedApps, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own

@@ -12,7 +12,7 @@ import { requestId } from '../http/request-id.js';
 import { logAppErrors } from '../http/app-errors-logged.js';
 import type { ClientService } from '../clients/client.service.js';
 import type { SigningKeysService } from '../keys/signing-keys.service.js';
-import type { ProviderHolder } from '../oidc/provider.factory.js';
+import type { KeyRotation } from '../keys/key-rotation.service.js';
 import { requireAdminToken } from './admin-auth.js';
 import { jsonBody } from './json-body.js';
 import { clientAdminRoutes } from './clients.routes.js';
@@ -35,7 +35,8 @@ export interface AdminDeps {
   /** Users: lookups, disable/enable, sessions, unlock (accounts/users.service.ts). */
   users: UsersService;
   keys: SigningKeysService;
-  holder: ProviderHolder;
+  /** `keys rotate`: store, rebuild this instance's provider, audit (keys/key-rotation.service.ts). */
+  rotation: KeyRotation;
   db: Database;
   /** Client changes and key rotations are audited; GET /admin/audit reads the log. */
   audit: AuditService;
@@ -58,7 +59,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  const routers = [clientAdminRoutes(deps.clients, deps.audit), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps)];
+  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps)];
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));

@@ -8,21 +8,16 @@ import type { Database } from '@portcullis/db';
 import { migrateToLatest, migrationStatus } from '@portcullis/db';
 import type { MigrateResult } from '@portcullis/contract';
 import type { SigningKeysService } from '../keys/signing-keys.service.js';
-import type { ProviderHolder } from '../oidc/provider.factory.js';
-import type { AuditService } from '../audit/audit.service.js';
+import type { KeyRotation } from '../keys/key-rotation.service.js';
 import { requestMeta } from '../audit/audit.service.js';
 
-export function systemAdminRoutes(deps: { keys: SigningKeysService; holder: ProviderHolder; db: Database; audit: AuditService }): Router {
+export function systemAdminRoutes(deps: { keys: SigningKeysService; rotation: KeyRotation; db: Database }): Router {
   const router = new Router({ prefix: '/admin' });
   router.get('/keys', async (ctx) => {
     ctx.body = { keys: await deps.keys.list() };
   });
   router.post('/keys/rotate', async (ctx) => {
-    await deps.keys.rotate();
-    await deps.holder.refreshKeys();
-    const keys = await deps.keys.list();
-    await deps.audit.record({ type: 'key.rotated', detail: { active: keys.filter((k) => k.status === 'active').map((k) => k.kid) } }, requestMeta(ctx));
-    ctx.body = { keys };
+    ctx.body = { keys: await deps.rotation.rotate(requestMeta(ctx)) };
   });
   router.post('/db/migrate', async (ctx) => {
     const report = await migrateToLatest(deps.db);

@@ -1,6 +1,8 @@
 /**
  * Client registration for the admin API (and so the CLI): validates once, generates the id and
- * secret, seals the secret, stores the client, and shows the secret exactly once.
+ * secret, seals the secret, stores the client, and shows the secret exactly once. Each change
+ * made for a caller writes one audit event of its own here (never the secret), so a route cannot
+ * forget it; `ensure` (the server's own built-in clients at start) writes none.
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -10,15 +12,16 @@ import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
 import { FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
 import { clientProblemTexts, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
+import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 
 export interface ClientService {
-  create(body: unknown): Promise<ClientView>;
-  update(clientId: string, body: unknown): Promise<ClientView>;
-  rotateSecret(clientId: string): Promise<ClientView>;
+  create(body: unknown, meta: RequestMeta): Promise<ClientView>;
+  update(clientId: string, body: unknown, meta: RequestMeta): Promise<ClientView>;
+  rotateSecret(clientId: string, meta: RequestMeta): Promise<ClientView>;
   get(clientId: string): Promise<ClientView>;
   list(): Promise<ClientView[]>;
   /** Deletes the client, its consents, and every grant of it with their tokens. */
-  delete(clientId: string): Promise<{ grantsRevoked: number }>;
+  delete(clientId: string, meta: RequestMeta): Promise<{ grantsRevoked: number }>;
   /** Creates or refreshes a client with a fixed id (the embedded demo client). */
   ensure(clientId: string, body: unknown): Promise<void>;
 }
@@ -87,6 +90,7 @@ export interface ClientServiceDeps {
   box: SecretBox;
   /** Revokes every grant of a client with its tokens, in the store that holds them. */
   revokeGrants(clientId: string): Promise<number>;
+  audit: AuditService;
 }
 
 export function createClientService(deps: ClientServiceDeps): ClientService {
@@ -118,10 +122,15 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     return toClientView(stored, secret);
   }
 
+  const { audit } = deps;
   return {
-    create: (body) => insert(newClientId(), body),
+    async create(body, meta) {
+      const created = await insert(newClientId(), body);
+      await audit.record({ type: 'client.created', clientId: created.client_id, detail: { client_name: created.client_name, first_party: created.first_party, resource_server: created.resource_server } }, meta);
+      return created;
+    },
 
-    async update(clientId, body) {
+    async update(clientId, body, meta) {
       const changes = parse(updateClientSchema, body);
       const current = toClientView(await mustFind(clientId));
       const merged = { ...current, ...changes, public: current.token_endpoint_auth_method === 'none' };
@@ -132,15 +141,18 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       if (problems.length > 0) throw new AppError('client.invalid', problems.join('; '));
       const updated = await clients.update(clientId, { name: merged.client_name, firstParty: merged.first_party, metadata: metadataOf(merged) });
       if (!updated) throw new AppError('client.not_found');
+      const fields = body !== null && typeof body === 'object' ? Object.keys(body).sort().slice(0, 50) : [];
+      await audit.record({ type: 'client.updated', clientId, detail: { fields } }, meta);
       return toClientView(updated);
     },
 
-    async rotateSecret(clientId) {
+    async rotateSecret(clientId, meta) {
       const current = await mustFind(clientId);
       if (current.secretCiphertext === null) throw new AppError('client.no_secret');
       const secret = newSecret();
       const updated = await clients.update(clientId, { secretCiphertext: seal(clientId, secret) });
       if (!updated) throw new AppError('client.not_found');
+      await audit.record({ type: 'client.secret_rotated', clientId }, meta);
       return toClientView(updated, secret);
     },
 
@@ -150,9 +162,11 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     // then the grants go with their codes and tokens. Should the second step fail, what is left
     // is already useless: no one can authenticate as the client any more, and introspection
     // answers `active: false` for a token whose client is gone (oidc/introspection-policy.ts).
-    async delete(clientId) {
+    async delete(clientId, meta) {
       if (impossibleId(clientId) || !(await clients.delete(clientId))) throw new AppError('client.not_found');
-      return { grantsRevoked: await deps.revokeGrants(clientId) };
+      const grantsRevoked = await deps.revokeGrants(clientId);
+      await audit.record({ type: 'client.deleted', clientId, detail: { grants_revoked: grantsRevoked } }, meta);
+      return { grantsRevoked };
     },
 
     async ensure(clientId, body) {

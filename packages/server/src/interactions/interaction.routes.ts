@@ -18,8 +18,9 @@ import type Provider from 'oidc-provider';
 import { AppError } from '../http/app-error.js';
 import { formBody } from '../http/form-body.js';
 import { sendPage } from '../http/render.js';
-import { emailSchema, loggableEmail, normalizeEmail } from '../accounts/email.js';
-import type { AccountService } from '../accounts/account.service.js';
+import { emailSchema, normalizeEmail } from '../accounts/email.js';
+import type { SignInService } from '../accounts/sign-in.service.js';
+import { demandsMfa } from '../oidc/acr.js';
 import { loginView } from '../views/login.view.js';
 import { registerView } from '../views/register.view.js';
 import type { Csrf } from './csrf.js';
@@ -29,9 +30,7 @@ import { createConsentHandlers, type ConsentDeps } from './consent.handlers.js';
 import { nonceOf } from '../http/request-state.js';
 import { createSecondFactorHandlers, type SecondFactorDeps } from './second-factor.handlers.js';
 import { secondFactorOf } from './second-factor.state.js';
-import { requestMeta, type AuditService } from '../audit/audit.service.js';
-import type { Limits } from '../limits/limits.js';
-import type { GuardedSignIn } from '../accounts/guarded-sign-in.js';
+import { requestMeta } from '../audit/audit.service.js';
 import type { Limited } from '../limits/attempt-guard.js';
 import { limitedMessage, newDeviceLimitedMessage } from '../http/limited-message.js';
 import { message } from '../messages/message.js';
@@ -39,13 +38,10 @@ import { interactionPaths as paths } from './paths.js';
 
 export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   getProvider(): Provider;
-  /** Registration only: password checks reach routes through `signIn`, behind the limits. */
-  accountService: Pick<AccountService, 'register'>;
-  signIn: GuardedSignIn;
+  /** The password and registration step, with its limits and audit events (accounts/sign-in.service.ts). */
+  signIn: SignInService;
   csrf: Csrf;
   passwordMinLength: number;
-  audit: AuditService;
-  limits: Pick<Limits, 'registration'>;
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
@@ -102,27 +98,21 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const form = loginForm.safeParse(ctx.request.body);
     const email = form.success ? normalizeEmail(form.data.email) : '';
     if (!form.success) return renderLogin(ctx, 400, details.uid, { email, error: form.error.issues[0]!.message });
-    const meta = requestMeta(ctx);
     const device = deps.devices.read(ctx, email);
-    const checked = await deps.signIn.check(email, form.data.password, { ip: ctx.ip, meta, clientId: clientIdOf(details), ...(device && { device }) });
+    const at = { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details), ...(device && { device }) };
+    const checked = await deps.signIn.password({ email, password: form.data.password, at, demandsMfa: demandsMfa(details.params) });
     if (checked.limited) {
       limitedAnswer(ctx, checked);
       const error = checked.scope === 'account' ? newDeviceLimitedMessage(checked.retryAfterSeconds) : limitedMessage();
       return renderLogin(ctx, 429, details.uid, { email, error });
     }
-    const { result } = checked;
-    if (!result.ok) {
+    if (!checked.ok) {
       // The same answer for every failure (SECURITY.md A2); only the audit log tells them apart.
-      const named = loggableEmail(email, result.accountId);
-      const about = { accountId: result.accountId ?? null, clientId: clientIdOf(details) };
-      await deps.audit.record({ type: 'signin', outcome: 'failure', ...about, detail: { reason: result.reason, ...named } }, meta);
       const error = new AppError('interaction.invalid_credentials');
       return renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
     }
     deps.devices.issue(ctx, email);
-    const step = await secondFactor.secondStep(details, result.account.id);
-    await deps.audit.record({ type: 'signin', accountId: result.account.id, clientId: clientIdOf(details), detail: { mfa_required: step !== 'none' } }, meta);
-    await secondFactor.afterPassword(ctx, details, result.account, step);
+    await secondFactor.afterPassword(ctx, details, checked.account, checked.step);
   });
 
   router.get('/recovery', async (ctx) => {
@@ -190,22 +180,20 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     const email = emailSchema.safeParse(form.data.email);
     const shown = { email: normalizeEmail(form.data.email), ...(form.data.name && { name: form.data.name }) };
     if (!email.success) return renderRegister(ctx, 400, details.uid, { ...shown, error: email.error.issues[0]!.message });
-    const limited = await deps.limits.registration(ctx.ip);
-    if (limited) {
-      limitedAnswer(ctx, limited);
-      return renderRegister(ctx, 429, details.uid, { ...shown, error: limitedMessage() });
-    }
-    let account;
+    let registered;
     try {
-      account = await deps.accountService.register({ email: email.data, password: form.data.password, name: form.data.name });
+      const at = { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details) };
+      registered = await deps.signIn.register({ email: email.data, password: form.data.password, name: form.data.name, at, demandsMfa: demandsMfa(details.params) });
     } catch (error) {
       if (!(error instanceof AppError) || !error.code.startsWith('registration.')) throw error;
       return renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
     }
-    deps.devices.issue(ctx, account.email);
-    const step = await secondFactor.secondStep(details, account.id);
-    await deps.audit.record({ type: 'account.registered', accountId: account.id, clientId: clientIdOf(details), detail: { mfa_required: step !== 'none' } }, requestMeta(ctx));
-    await secondFactor.afterPassword(ctx, details, account, step);
+    if (registered.limited) {
+      limitedAnswer(ctx, registered);
+      return renderRegister(ctx, 429, details.uid, { ...shown, error: limitedMessage() });
+    }
+    deps.devices.issue(ctx, registered.account.email);
+    await secondFactor.afterPassword(ctx, details, registered.account, registered.step);
   });
 
   router.post('/consent', formBody(), async (ctx) => {

@@ -16,6 +16,7 @@
  *   (one per submission, plus a `lockout` when a limit is reached).
  */
 import type { Context } from 'koa';
+import type { SecondStep } from '../accounts/sign-in.service.js';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { AppError } from '../http/app-error.js';
@@ -39,8 +40,6 @@ import { interactionPaths as paths } from './paths.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
-/** After a verified password: nothing more, a code from the app, or setting the app up first. */
-export type SecondStep = 'none' | 'code' | 'enrol';
 
 export interface SecondFactorDeps {
   getProvider(): Provider;
@@ -123,12 +122,6 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
   }
 
   return {
-    /** What a verified password leads to: a code (TOTP on), setting up an app (MFA demanded), or nothing. */
-    async secondStep(details: Interaction, accountId: string): Promise<SecondStep> {
-      if (await secondFactor.isEnabled(accountId)) return 'code';
-      return demandsMfa(details.params) ? 'enrol' : 'none';
-    },
-
     /** After a verified password (or a registration): finish, or hand over to the code step. */
     async afterPassword(ctx: Context, details: Interaction, account: { id: string; email: string }, step: SecondStep): Promise<void> {
       if (step === 'none') return finish(ctx, account.id, 'password');
