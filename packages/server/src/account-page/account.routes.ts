@@ -123,7 +123,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       if (result.limited) return limited(ctx, result, (error) => passwordPage(ctx, session, 429, error), true);
       pages.redirectWith(ctx, session, '/account', { kind: 'notice', message: message('account.password_changed') });
     } catch (error) {
-      pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: failureMessage(error, ['account.invalid_password', 'registration.password']) });
+      pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: failureMessage(error, ['account.invalid_password', 'password.']) });
     }
   });
 
@@ -189,7 +189,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     sendPage(ctx, 200, recoveryCodesView({
       nonce: nonceOf(ctx),
       ...(Array.isArray(codes) && { codes: codes.filter((c): c is string => typeof c === 'string') }),
-      next: { kind: 'link', href: '/account', label: 'Back to your account' },
+      next: { kind: 'link', href: '/account', label: message('next.back_to_account') },
     }));
   });
 
@@ -216,11 +216,11 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   };
 
   confirmRoute('/recovery-codes', {
-    title: 'Regenerate recovery codes',
-    intro: 'A new set of ten recovery codes replaces the old one, which stops working. Enter a code from your authenticator app to continue.',
-    label: 'Code',
+    title: message('confirm.regenerate.title'),
+    intro: message('confirm.regenerate.intro'),
+    label: message('confirm.regenerate.label'),
     numeric: true,
-    button: 'Regenerate recovery codes',
+    button: message('confirm.regenerate.button'),
   }, async (ctx, session, code) => {
     const result = await secondFactor.regenerateRecoveryCodes({ accountId: session.accountId, code, at: at(ctx, session) });
     if (result.limited) return result;
@@ -230,12 +230,12 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   });
 
   confirmRoute('/totp/disable', {
-    title: 'Turn off authenticator app',
-    intro: 'Signing in will ask only for your password. Your recovery codes stop working.',
-    label: 'Code or recovery code',
-    hint: 'A code from your authenticator app, or one of your unused recovery codes.',
+    title: message('confirm.disable.title'),
+    intro: message('confirm.disable.intro'),
+    label: message('confirm.disable.label'),
+    hint: message('confirm.disable.hint'),
     numeric: false,
-    button: 'Turn off authenticator app',
+    button: message('confirm.disable.button'),
   }, async (ctx, session, code) => {
     const result = await secondFactor.disable({ accountId: session.accountId, code, at: at(ctx, session), keepSessionId: session.sessionId });
     if (result.limited) return result;

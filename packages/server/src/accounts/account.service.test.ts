@@ -60,8 +60,8 @@ describe('account service', () => {
 
   it('refuses short and common passwords before hashing, and duplicate emails', async () => {
     const { service } = fakes();
-    await assert.rejects(service.register({ email: 'x@example.com', password: 'short', name: null }), (e) => code(e) === 'registration.password_too_short');
-    await assert.rejects(service.register({ email: 'x@example.com', password: 'Password1', name: null }), (e) => code(e) === 'registration.password_common');
+    await assert.rejects(service.register({ email: 'x@example.com', password: 'short', name: null }), (e) => code(e) === 'password.too_short');
+    await assert.rejects(service.register({ email: 'x@example.com', password: 'Password1', name: null }), (e) => code(e) === 'password.common');
     await service.register({ email: 'x@example.com', password: 'long enough', name: null });
     await assert.rejects(service.register({ email: 'x@example.com', password: 'long enough', name: null }), (e) => code(e) === 'registration.email_taken');
   });

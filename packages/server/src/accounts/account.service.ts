@@ -31,10 +31,10 @@ export interface AccountService {
 export function assertPasswordAllowed(policy: PasswordPolicy, password: string): void {
   const problem = policy.check(password);
   if (problem === 'too_short') {
-    throw new AppError('registration.password_too_short', message('error.registration.password_min_length', { min: policy.minLength }));
+    throw new AppError('password.too_short', message('error.password.min_length', { min: policy.minLength }));
   }
-  if (problem === 'too_long') throw new AppError('registration.password_too_long');
-  if (problem === 'common') throw new AppError('registration.password_common');
+  if (problem === 'too_long') throw new AppError('password.too_long');
+  if (problem === 'common') throw new AppError('password.common');
 }
 
 export function createAccountService(deps: {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { memoryCounters } from '../stores/memory-counters.js';
 import { describe, it } from 'node:test';
 import type { AccountCredentials, AccountRepository } from '@portcullis/db';
 import { createLimits } from '../limits/limits.js';
@@ -26,7 +27,7 @@ function setup(overrides: Parameters<typeof limitPolicy>[0] = {}) {
     },
     verifyDummy: () => Promise.resolve(false),
   };
-  const limits = createLimits({ policy: limitPolicy(overrides), exempt: [] });
+  const limits = createLimits({ policy: limitPolicy(overrides), counters: memoryCounters, exempt: [] });
   const accountService = createAccountService({ accounts, hasher, policy: createPasswordPolicy(8, new Set()) });
   const events: AuditInput[] = [];
   const audit = { record: (input: AuditInput) => Promise.resolve(void events.push(input)) } as unknown as AuditService;

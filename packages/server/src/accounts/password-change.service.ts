@@ -21,7 +21,7 @@ import type { PasswordPolicy } from './password-policy.js';
 import type { CredentialChangeResult, SessionEnding } from './session-ending.js';
 
 export interface PasswordChangeService {
-  /** Throws `account.invalid_password` or a `registration.password_*` policy error. */
+  /** Throws `account.invalid_password` or a `password.*` policy error. */
   change(input: { accountId: string; email: string; current: string; next: string; keepSessionId?: string; at: CheckAt }): Promise<Guarded<CredentialChangeResult>>;
 }
 

@@ -24,7 +24,7 @@ export type PasswordStep = Guarded<{ ok: false } | { ok: true; account: Account;
 
 export interface SignInService {
   password(input: { email: string; password: string; at: CheckAt; demandsMfa: boolean }): Promise<PasswordStep>;
-  /** Throws the `registration.*` error of a refused registration. */
+  /** Throws the `registration.*` or `password.*` error of a refused registration. */
   register(input: { email: string; password: string; name: string | null; at: CheckAt; demandsMfa: boolean }): Promise<Guarded<{ account: Account; step: SecondStep }>>;
 }
 

@@ -185,7 +185,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       const at = { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details) };
       registered = await deps.signIn.register({ email: email.data, password: form.data.password, name: form.data.name, at, demandsMfa: demandsMfa(details.params) });
     } catch (error) {
-      if (!(error instanceof AppError) || !error.code.startsWith('registration.')) throw error;
+      if (!(error instanceof AppError) || !(error.code.startsWith('registration.') || error.code.startsWith('password.'))) throw error;
       return renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
     }
     if (registered.limited) {

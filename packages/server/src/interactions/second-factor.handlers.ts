@@ -139,7 +139,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
         sendPage(ctx, 200, recoveryCodesView({
           nonce: nonceOf(ctx),
           ...(Array.isArray(codes) && { codes: codes.filter((c): c is string => typeof c === 'string') }),
-          next: { kind: 'form', action: paths(details.uid).done, csrfToken: deps.csrf.tokenFor(details.uid), label: 'Continue' },
+          next: { kind: 'form', action: paths(details.uid).done, csrfToken: deps.csrf.tokenFor(details.uid), label: message('next.continue') },
         }));
         return;
       }

@@ -10,7 +10,6 @@ import { createAttemptGuard, retryAfterSeconds, type AttemptGuard, type Limited,
 import { createExemption, limitAddress } from './client-address.js';
 import type { LimitPolicy } from './limit-policy.js';
 import { createTokenAuthGuard, type TokenAuthGuard } from './token-auth-guard.js';
-import { memoryCounters } from '../stores/memory-counters.js';
 
 export interface Limits {
   policy: LimitPolicy;
@@ -25,9 +24,9 @@ export interface Limits {
   isExempt(ip: string): boolean;
 }
 
-/** `counters`: the stores' counters (stores.ts); this process's memory when absent. */
-export function createLimits(deps: { policy: LimitPolicy; counters?: LimiterFactory; exempt: readonly string[] }): Limits {
-  const make = deps.counters ?? memoryCounters;
+/** `counters`: the stores' counters (stores.ts), which also decide where they live. */
+export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFactory; exempt: readonly string[] }): Limits {
+  const make = deps.counters;
   const isExempt = createExemption(deps.exempt);
   const { policy } = deps;
 

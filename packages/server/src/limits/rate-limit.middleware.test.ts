@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { memoryCounters } from '../stores/memory-counters.js';
 import { describe, it } from 'node:test';
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
@@ -51,7 +52,7 @@ void describe('tokenEndpointLimit', () => {
   });
 
   void it('counts 401s (JSON or HTML) per client and address, refuses that pair only, and never counts successes', async () => {
-    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerClientAndAddress: { points: 3, durationSeconds: 60, blockSeconds: 60 } }), exempt: [] });
+    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerClientAndAddress: { points: 3, durationSeconds: 60, blockSeconds: 60 } }), counters: memoryCounters, exempt: [] });
     const server = await serve(limits, (secret) => ({ status: secret === 'right' ? 200 : 401, html: secret === 'html' }));
     try {
       for (let i = 0; i < 50; i++) assert.equal((await server.post('app', 'right', '192.0.2.1')).status, 200);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { memoryCounters } from '../stores/memory-counters.js';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../observability/logger.js';
 import { connectRedis, type RedisConnection } from '../stores/redis/redis.client.js';
@@ -17,7 +18,7 @@ async function request(limits: ReturnType<typeof createLimits>, clientId: string
 
 void describe('token endpoint client authentication limits (A14)', () => {
   void it('by default: 305 failures for a client from one address refuse that pair, never the client from another address', async () => {
-    const limits = createLimits({ policy: limitPolicy(), exempt: [] });
+    const limits = createLimits({ policy: limitPolicy(), counters: memoryCounters, exempt: [] });
     const outcomes = [];
     for (let i = 0; i < 305; i++) outcomes.push(await request(limits, 'victim', '203.0.113.5', 'failed'));
     const allowed = outcomes.filter((o) => o === undefined).length;
@@ -28,12 +29,12 @@ void describe('token endpoint client authentication limits (A14)', () => {
   });
 
   void it("never caps a client's successful requests", async () => {
-    const limits = createLimits({ policy: limitPolicy(), exempt: [] });
+    const limits = createLimits({ policy: limitPolicy(), counters: memoryCounters, exempt: [] });
     for (let i = 0; i < 2000; i++) assert.equal(await request(limits, 'popular', '198.51.100.6', 'succeeded'), undefined);
   });
 
   void it('refuses an address that sprays client ids, and only that address', async () => {
-    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerAddress: { points: 10, durationSeconds: 60, blockSeconds: 120 } }), exempt: [] });
+    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerAddress: { points: 10, durationSeconds: 60, blockSeconds: 120 } }), counters: memoryCounters, exempt: [] });
     for (let i = 0; i < 10; i++) assert.equal(await request(limits, `guess-${i}`, '203.0.113.6', 'failed'), undefined);
     assert.ok(await request(limits, 'anything', '203.0.113.6', 'succeeded'));
     assert.ok(await request(limits, undefined, '203.0.113.6', 'succeeded'), 'body-authenticated requests from that address too');
@@ -41,7 +42,7 @@ void describe('token endpoint client authentication limits (A14)', () => {
   });
 
   void it("a success clears the pair's earlier failures", async () => {
-    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerClientAndAddress: { points: 3, durationSeconds: 60 } }), exempt: [] });
+    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerClientAndAddress: { points: 3, durationSeconds: 60 } }), counters: memoryCounters, exempt: [] });
     await request(limits, 'app', '192.0.2.8', 'failed');
     await request(limits, 'app', '192.0.2.8', 'failed');
     await request(limits, 'app', '192.0.2.8', 'succeeded');
@@ -51,7 +52,7 @@ void describe('token endpoint client authentication limits (A14)', () => {
   });
 
   void it('skips exempt addresses', async () => {
-    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerClientAndAddress: { points: 1, durationSeconds: 60 } }), exempt: ['127.0.0.1'] });
+    const limits = createLimits({ policy: limitPolicy({ tokenFailuresPerClientAndAddress: { points: 1, durationSeconds: 60 } }), counters: memoryCounters, exempt: ['127.0.0.1'] });
     for (let i = 0; i < 5; i++) assert.equal(await request(limits, 'app', '127.0.0.1', 'failed'), undefined);
   });
 });

@@ -30,7 +30,7 @@ export interface ProviderConfigDeps {
   /** Decides which requests skip the consent page (consents/consent.service.ts). */
   consent: Pick<ConsentService, 'coveredGrant'>;
   /** Whether an account has a second factor set up (mfa/factors/): a pwd-only session of it is asked for a code. */
-  totpEnabled(accountId: string): Promise<boolean>;
+  secondStepDue(accountId: string): Promise<boolean>;
 }
 
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
@@ -156,7 +156,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       backchannelLogout: { enabled: true },
     },
     interactions: {
-      policy: buildInteractionPolicy({ totpEnabled: (accountId) => deps.totpEnabled(accountId) }),
+      policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),
       url: (_ctx: KoaContextWithOIDC, interaction) => interactionPaths(interaction.uid).start,
     },
     renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),

@@ -18,7 +18,7 @@ const configuration = () =>
     adapter: class {} as never,
     accounts: {} as never,
     consent: {} as never,
-    totpEnabled: () => Promise.resolve(false),
+    secondStepDue: () => Promise.resolve(false),
   });
 
 describe('provider features (A18)', () => {

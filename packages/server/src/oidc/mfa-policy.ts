@@ -2,7 +2,8 @@
  * The provider's interaction policy (docs/README.md "interactions.policy"): the library's login
  * and consent prompts, plus one check on the login prompt, `mfa_required`, which asks for sign-in
  * again when a signed-in session lacks the second factor it needs:
- * - the account has TOTP on (turned on after this session signed in with a password), or
+ * - the account has a second factor set up (turned on after this session signed in with a
+ *   password), or
  * - the client demands MFA through acr_values (step-up).
  * A session already at `urn:portcullis:acr:mfa` passes. With no session the library's
  * `no_session` check prompts anyway. Our login route then asks only for the code when this is
@@ -14,7 +15,7 @@ import { ACR, demandsMfa } from './acr.js';
 
 export const MFA_REQUIRED = 'mfa_required';
 
-export function buildInteractionPolicy(deps: { totpEnabled(accountId: string): Promise<boolean> }) {
+export function buildInteractionPolicy(deps: { secondStepDue(accountId: string): Promise<boolean> }) {
   const policy = interactionPolicy.base();
   const { Check } = interactionPolicy;
   policy.get('login')!.checks.add(
@@ -22,7 +23,7 @@ export function buildInteractionPolicy(deps: { totpEnabled(accountId: string): P
       const { session, params } = ctx.oidc;
       if (!session?.accountId || session.acr === ACR.mfa) return Check.NO_NEED_TO_PROMPT;
       if (demandsMfa(params)) return Check.REQUEST_PROMPT;
-      return (await deps.totpEnabled(session.accountId)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+      return (await deps.secondStepDue(session.accountId)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   );
   return policy;

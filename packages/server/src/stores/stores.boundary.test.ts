@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 const SRC = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-/** What only stores/ may import: a store's driver, its counters, its implementation folder. */
-const STORE_ONLY_IMPORTS = [/^ioredis$/, /\/stores\/(redis|postgres)\//];
+/**
+ * What only stores/ may import: a store's driver, its in-memory counters, and any store's
+ * implementation folder (every folder under stores/, so a store added later is covered too).
+ */
+const STORE_ONLY_IMPORTS = [/^ioredis$/, /\/stores\/[^/]+\//, /\/stores\/memory-counters\.js$/];
 /** What only stores/ may build: the artefact table's repository, a counter of a given kind. */
 const STORE_ONLY_NAMES = /\b(createOidcPayloadRepository|RateLimiterRedis|RateLimiterMemory)\b/;
 
