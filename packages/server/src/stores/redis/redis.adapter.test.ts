@@ -187,6 +187,24 @@ describe('Redis adapter', () => {
     await adapterFor('Session').destroy(randomUUID()); // destroying nothing is fine
   });
 
+  it('keeps no copy of the id in the record (every byte of a session counts), and still cleans up records of an earlier release that did', async () => {
+    const id = randomUUID();
+    const uid = randomUUID();
+    await adapterFor('Session').upsert(id, { jti: id, uid, accountId: 'acc-lean' }, 300);
+    assert.deepEqual((await redis.hkeys(redisKeys.record('Session', id))).sort(), ['accountKey', 'payload', 'uidKey']);
+    // As an earlier release wrote it: the id in the hash beside the index key names.
+    const old = randomUUID();
+    const oldUid = randomUUID();
+    await redis.hset(redisKeys.record('Session', old), { payload: JSON.stringify({ jti: old, uid: oldUid, accountId: 'acc-lean' }), id: old, uidKey: redisKeys.uid('Session', oldUid), accountKey: redisKeys.account('Session', 'acc-lean') });
+    await redis.set(redisKeys.uid('Session', oldUid), old);
+    await redis.zadd(redisKeys.account('Session', 'acc-lean'), '+inf', old);
+    assert.deepEqual((await listIdsByAccount(redis, 'Session', 'acc-lean')).sort(), [id, old].sort());
+    await adapterFor('Session').destroy(old);
+    assert.equal(await redis.exists(redisKeys.uid('Session', oldUid)), 0, 'its uid index went');
+    assert.deepEqual(await listIdsByAccount(redis, 'Session', 'acc-lean'), [id], 'its account entry went');
+    await adapterFor('Session').destroy(id);
+  });
+
   it('lists sessions and grants by account, following a session that changes accounts', async () => {
     const id = randomUUID();
     await adapterFor('Session').upsert(id, { jti: id, uid: randomUUID(), accountId: 'acc-a' }, 300);

@@ -100,7 +100,7 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
 
       // Index entries of a previous version go first (a session can change accounts); a
       // `consumed` mark survives a re-save, as it does in the PostgreSQL adapter.
-      const multi = redis.multi().oidcUnindex(key).hset(key, { payload: JSON.stringify(payload), id, ...indexes, ...(grantId && { grantId }) });
+      const multi = redis.multi().oidcUnindex(key).hset(key, { payload: JSON.stringify(payload), ...indexes, ...(grantId && { grantId }) });
       if (ttlMs) multi.pexpire(key, ttlMs);
       else multi.persist(key);
       for (const indexKey of [indexes.uidKey, indexes.userCodeKey]) {

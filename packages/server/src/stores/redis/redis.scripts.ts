@@ -2,8 +2,10 @@
  * The Lua scripts behind the Redis adapter. Each runs atomically inside Redis, which is what
  * makes single use (consume) and grant revocation race-free across instances.
  * - A record is a hash: `payload` (the provider's JSON, untouched), `consumed` (epoch seconds,
- *   once), and bookkeeping: its `id`, the names of the index keys that point at it, and for
- *   tokens and codes the `grantId` they were issued under.
+ *   once), and bookkeeping: the names of the index keys that point at it, and for tokens and
+ *   codes the `grantId` they were issued under. Its id is the last segment of its key (ids are
+ *   base64url, never holding `:`), so it is not stored again: every byte of a session counts
+ *   against the 2 KB budget per signed-in session (docs/benchmarks.md).
  * - Keys touched but not declared in KEYS (index and member keys read from a record) are fine
  *   on a single Redis or a Sentinel pair; a Redis Cluster would need hash tags (not supported).
  */
@@ -16,14 +18,16 @@ import type { Redis, Result } from 'ioredis';
  */
 const UNINDEX_FUNCTION = `
 local function unindex(key)
-  local meta = redis.call('HMGET', key, 'id', 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'clientKey')
-  for i = 2, 3 do
-    if meta[i] and redis.call('GET', meta[i]) == meta[1] then redis.call('DEL', meta[i]) end
+  local id = string.match(key, '[^:]+$')
+  local meta = redis.call('HMGET', key, 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'clientKey')
+  for i = 1, 2 do
+    if meta[i] and redis.call('GET', meta[i]) == id then redis.call('DEL', meta[i]) end
   end
-  if meta[4] then redis.call('ZREM', meta[4], key) end
-  if meta[5] then redis.call('ZREM', meta[5], meta[1]) end
-  if meta[6] then redis.call('ZREM', meta[6], meta[1]) end
-  redis.call('HDEL', key, 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'clientKey', 'grantId')
+  if meta[3] then redis.call('ZREM', meta[3], key) end
+  if meta[4] then redis.call('ZREM', meta[4], id) end
+  if meta[5] then redis.call('ZREM', meta[5], id) end
+  -- 'id': records written by an earlier release kept their id in the hash too.
+  redis.call('HDEL', key, 'uidKey', 'userCodeKey', 'grantKey', 'accountKey', 'clientKey', 'grantId', 'id')
 end
 `;
 
