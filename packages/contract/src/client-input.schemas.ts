@@ -50,36 +50,15 @@ const fields = {
   resource_server: z.boolean(),
 };
 
+/** Only the fields sent change; `public` cannot (a client never switches kind). */
+export const clientUpdateInputSchema = z.strictObject(fields).partial();
+
 /** Every field but the name may be left out; the server's defaults fill them in. */
-export const clientCreateInputSchema = z.strictObject({
+export const clientCreateInputSchema = clientUpdateInputSchema.extend({
   client_name: fields.client_name,
   /** A public client has no secret (a SPA, a native app); fixed at creation. */
   public: z.boolean().optional(),
-  redirect_uris: fields.redirect_uris.optional(),
-  post_logout_redirect_uris: fields.post_logout_redirect_uris.optional(),
-  first_party: fields.first_party.optional(),
-  grant_types: fields.grant_types.optional(),
-  scope: fields.scope.optional(),
-  token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
-  id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
-  backchannel_logout_uri: fields.backchannel_logout_uri.optional(),
-  backchannel_logout_session_required: fields.backchannel_logout_session_required.optional(),
-  resource_server: fields.resource_server.optional(),
 });
 export type ClientCreateInput = z.input<typeof clientCreateInputSchema>;
 
-/** Only the fields sent change; `public` cannot (a client never switches kind). */
-export const clientUpdateInputSchema = z.strictObject({
-  client_name: fields.client_name.optional(),
-  redirect_uris: fields.redirect_uris.optional(),
-  post_logout_redirect_uris: fields.post_logout_redirect_uris.optional(),
-  first_party: fields.first_party.optional(),
-  grant_types: fields.grant_types.optional(),
-  scope: fields.scope.optional(),
-  token_endpoint_auth_method: fields.token_endpoint_auth_method.optional(),
-  id_token_signed_response_alg: fields.id_token_signed_response_alg.optional(),
-  backchannel_logout_uri: fields.backchannel_logout_uri.optional(),
-  backchannel_logout_session_required: fields.backchannel_logout_session_required.optional(),
-  resource_server: fields.resource_server.optional(),
-});
 export type ClientUpdateInput = z.input<typeof clientUpdateInputSchema>;
