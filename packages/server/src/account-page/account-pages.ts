@@ -86,7 +86,6 @@ export function createAccountPages(deps: AccountPagesDeps) {
     },
 
     sealed: deps.sealed,
-    flashOptions,
   };
 }
 

@@ -65,7 +65,7 @@ export function toUserView(account: Account): UserView {
 export function userAdminRoutes(deps: UserAdminDeps): Router {
   const { users } = deps;
   const router = new Router({ prefix: '/admin/users' });
-  const find = (idOrEmail: string) => users.find(idOrEmail);
+
   const endEverything = async (accountId: string, reason: 'user_disabled' | 'admin'): Promise<RevokedSessions> => {
     const result = await users.endEverything(accountId, reason);
     return { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked };
@@ -78,7 +78,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     ctx.body = { users: (await users.list(query.data)).map(toUserView) };
   });
   router.get('/:idOrEmail', async (ctx) => {
-    ctx.body = toUserView(await find(ctx.params.idOrEmail!));
+    ctx.body = toUserView(await users.find(ctx.params.idOrEmail!));
   });
   router.post('/:idOrEmail/disable', async (ctx) => {
     ctx.body = await setDisabled(ctx.params.idOrEmail!, true);
@@ -87,19 +87,19 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     ctx.body = await setDisabled(ctx.params.idOrEmail!, false);
   });
   router.get('/:idOrEmail/sessions', async (ctx) => {
-    const account = await find(ctx.params.idOrEmail!);
+    const account = await users.find(ctx.params.idOrEmail!);
     ctx.body = { sessions: (await users.listSessions(account.id)).map(toSessionView) };
   });
   router.post('/:idOrEmail/revoke-sessions', async (ctx) => {
-    const account = await find(ctx.params.idOrEmail!);
+    const account = await users.find(ctx.params.idOrEmail!);
     ctx.body = await endEverything(account.id, 'admin');
   });
   router.get('/:idOrEmail/consents', async (ctx) => {
-    const account = await find(ctx.params.idOrEmail!);
+    const account = await users.find(ctx.params.idOrEmail!);
     ctx.body = { consents: (await deps.connectedApps.list(account.id)).map(toConnectedAppView) };
   });
   router.delete('/:idOrEmail/consents/:clientId', async (ctx) => {
-    const account = await find(ctx.params.idOrEmail!);
+    const account = await users.find(ctx.params.idOrEmail!);
     const clientId = ctx.params.clientId!;
     // No client id holds U+0000, and PostgreSQL cannot even compare one.
     const removed = clientId.includes('\u0000') ? undefined : await deps.connectedApps.remove(account.id, clientId, 'admin', requestMeta(ctx));

@@ -25,4 +25,3 @@ export function interactionPaths(uid: string) {
   };
 }
 
-export type InteractionPaths = ReturnType<typeof interactionPaths>;

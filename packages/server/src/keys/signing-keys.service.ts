@@ -16,7 +16,6 @@ import type { SecretBox } from '../crypto/secret-box.js';
 export const SIGNING_ALGORITHMS = ID_TOKEN_ALGS;
 
 /** A key as the admin API shows it (no private half). */
-export type PublicKeyInfo = SigningKeyView;
 
 export interface SigningKeysService {
   ensureInitial(): Promise<void>;
@@ -24,7 +23,7 @@ export interface SigningKeysService {
   /** A fingerprint of the published set; instances compare it to notice a rotation elsewhere. */
   fingerprint(): Promise<string>;
   rotate(): Promise<void>;
-  list(): Promise<PublicKeyInfo[]>;
+  list(): Promise<SigningKeyView[]>;
 }
 
 async function generate(alg: (typeof SIGNING_ALGORITHMS)[number]): Promise<JWK> {

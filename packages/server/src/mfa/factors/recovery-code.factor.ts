@@ -5,7 +5,7 @@
 import type { MfaService } from '../mfa.service.js';
 import type { Factor } from './factor.js';
 
-export const RECOVERY_CODE = 'recovery_code';
+const RECOVERY_CODE = 'recovery_code';
 
 export function createRecoveryCodeFactor(deps: { mfa: Pick<MfaService, 'verifyRecoveryCode'> }): Factor {
   return {
