@@ -25,6 +25,8 @@ declare -A NEEDED=(
   # observability: Prometheus (ships promtool) scrapes the stack; rsyslog collects its logs
   [prometheus]=/usr/bin/prometheus
   [rsyslog]=/usr/sbin/rsyslogd
+  # backups: WAL archiving and point-in-time restore (test/stack/backup-restore.test.ts)
+  [pgbackrest]=/usr/bin/pgbackrest
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss
