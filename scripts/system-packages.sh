@@ -25,6 +25,12 @@ declare -A NEEDED=(
   # observability: Prometheus (ships promtool) scrapes the stack; rsyslog collects its logs
   [prometheus]=/usr/bin/prometheus
   [rsyslog]=/usr/sbin/rsyslogd
+  # the container image (Containerfile, `npm run image:build` and its test): Podman and Buildah
+  # run as root with runc (infra/image/containers.conf); debootstrap makes the local base image
+  [podman]=/usr/bin/podman
+  [buildah]=/usr/bin/buildah
+  [runc]=/usr/sbin/runc
+  [debootstrap]=/usr/sbin/debootstrap
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss

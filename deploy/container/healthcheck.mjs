@@ -1,3 +1,4 @@
+/* global process, fetch, AbortSignal -- Node.js 24 globals; this file runs as plain JavaScript in the image */
 // The image's HEALTHCHECK: exit 0 when the admin listener answers GET /healthz with 200 within
 // 2 s, 1 otherwise. /healthz is liveness only (the process answers); readiness is /readyz.
 // A wildcard ADMIN_HOST (0.0.0.0, ::) is reached through loopback.
