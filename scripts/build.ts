@@ -8,13 +8,15 @@
  *   `exports` point at dist/ instead of src/ (see the package.json files), so the built server
  *   never loads TypeScript and needs no tsx. Without it everything resolves to src/ as before.
  */
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
-/** The packages production runs, in no particular order (each builds on its own). */
-const PACKAGES = ['contract', 'config', 'db', 'server', 'cli'];
+/** Every folder of packages/ (what production runs); each builds on its own, in any order. */
+const PACKAGES = readdirSync(join(root, 'packages'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(root, 'packages', entry.name, 'src')))
+  .map((entry) => entry.name);
 
 const isSourceOnly = (file: string): boolean =>
   /\.test\.ts$|\.test-support\.ts$/.test(file) || file.split('/').includes('testing');
