@@ -4,7 +4,7 @@
  * non-root user on the stack's PostgreSQL (through PgBouncer, reads through HAProxy) and Redis,
  * its HEALTHCHECK turns healthy, and a person in Chromium signs in to a third-party app through it.
  * The container is always removed. The image size is reported as a test diagnostic.
- * Cost: ~15 s with the layers cached, ~1 min after a source change, ~3 min on a clean machine
+ * Cost: ~40 s with the layers cached, ~1.5 min after a source change, ~5.5 min on a clean machine
  * (debootstrap and the dependency download; docs/image.md).
  */
 import assert from 'node:assert/strict';
