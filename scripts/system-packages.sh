@@ -27,6 +27,12 @@ declare -A NEEDED=(
   [rsyslog]=/usr/sbin/rsyslogd
   # backups: WAL archiving and point-in-time restore (test/stack/backup-restore.test.ts)
   [pgbackrest]=/usr/bin/pgbackrest
+  # the container image (Containerfile, `npm run image:build` and its test): Podman and Buildah
+  # run as root with runc (infra/image/containers.conf); debootstrap makes the local base image
+  [podman]=/usr/bin/podman
+  [buildah]=/usr/bin/buildah
+  [runc]=/usr/sbin/runc
+  [debootstrap]=/usr/sbin/debootstrap
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss

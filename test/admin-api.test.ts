@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
+import { PORTCULLIS_VERSION } from '@portcullis/contract';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { UserAgent } from './support/user-agent.js';
 import { registerAccount, submitLogin, uniqueEmail } from './support/pages.js';
@@ -77,10 +78,10 @@ describe('admin API', () => {
       assert.deepEqual((await server.admin('GET', '/admin/keys')).body, keys);
     });
 
-    it('serves the liveness probe without a token', async () => {
+    it('serves the liveness probe without a token, naming the version', async () => {
       const response = await raw('GET', '/healthz', { token: null });
       assert.equal(response.status, 200);
-      assert.deepEqual(response.body, { status: 'ok' });
+      assert.deepEqual(response.body, { status: 'ok', version: PORTCULLIS_VERSION });
     });
 
     it('is not reachable on the public listener', async () => {

@@ -1,5 +1,7 @@
 # Portcullis app instances for the local stack: N processes in production mode, writes through
 # PgBouncer, reads through HAProxy, Redis for short-lived state, issuer = the Nginx front.
+# They run the built JavaScript (packages/*/dist, `npm run build`, rebuilt by app_up) as production
+# does: `node --conditions=portcullis-dist`, no tsx.
 # Each instance: .stack/app/app-N.pid, .stack/logs/app-N.log, public and admin ports from
 # stack.env. Runs as the invoking user (the app needs no privilege and no special user).
 # shellcheck shell=bash
@@ -19,9 +21,19 @@ app_running() { live_pid "$(app_pidfile "$1")" >/dev/null; }
 # in the terminal that ran stack:up does not reach it. env -i: only the variables listed here,
 # so nothing from the caller's shell (a DEMO or DATA_DIR) changes how the instance runs — except
 # STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`pnpm bench --stack --cpu-prof` uses it).
+app_node_path() {
+  if [ -x "$PORTCULLIS_ROOT/.tools/node/bin/node" ]; then echo "$PORTCULLIS_ROOT/.tools/node/bin:$PATH"; else echo "$PATH"; fi
+}
+
+# Compiles the workspace to packages/*/dist (under a second), so the instances run this checkout's code.
+app_build() {
+  (cd "$PORTCULLIS_ROOT" && PATH="$(app_node_path)" node --import tsx scripts/build.ts) >>"$LOGS/build.log" 2>&1 \
+    || fail_component "build" "$LOGS/build.log" "npm run build failed"
+}
+
 app_spawn() {
-  local i="$1" node_path="$PATH"
-  if [ -x "$PORTCULLIS_ROOT/.tools/node/bin/node" ]; then node_path="$PORTCULLIS_ROOT/.tools/node/bin:$PATH"; fi
+  local i="$1" node_path
+  node_path="$(app_node_path)"
   mkdir -p "$APP_DIR"
   require_port_free "app $i" "$(app_public_port "$i")"
   require_port_free "app $i admin" "$(app_admin_port "$i")"
@@ -38,7 +50,7 @@ app_spawn() {
       COOKIE_KEYS="$COOKIE_KEYS" ENCRYPTION_KEY="$ENCRYPTION_KEY" ADMIN_TOKEN="$ADMIN_TOKEN" \
       LOG_LEVEL="$STACK_APP_LOG_LEVEL" LOG_SHIP_URL="$LOG_SHIP_URL" \
       NODE_OPTIONS="${STACK_APP_NODE_OPTIONS:-}" \
-      setsid node --import tsx packages/server/src/main.ts
+      setsid node --conditions=portcullis-dist packages/server/dist/main.js
   ) >>"$(app_log "$i")" 2>&1 </dev/null &
   echo $! >"$(app_pidfile "$i")"
 }
@@ -69,6 +81,7 @@ app_kill() { stop_pidfile "$(app_pidfile "$1")" KILL 5; }
 # Instance 1 first: it applies pending migrations while nobody else does, then the rest together.
 app_up() {
   local i
+  app_build
   app_start 1
   for ((i = 2; i <= STACK_APP_INSTANCES; i++)); do app_start "$i" nowait; done
   for ((i = 2; i <= STACK_APP_INSTANCES; i++)); do app_wait "$i"; done

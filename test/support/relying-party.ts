@@ -19,7 +19,7 @@ const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main>${body}</main></body></html>`;
 const escape = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export async function startRelyingParty(server: TestServer, options: { firstParty?: boolean } = {}): Promise<RelyingParty> {
+export async function startRelyingParty(server: Pick<TestServer, 'issuer' | 'admin'>, options: { firstParty?: boolean } = {}): Promise<RelyingParty> {
   const pending = new Map<string, { verifier: string; nonce: string }>();
   // Discovered after the server is listening (its origin is the redirect URI's).
   const rp: { config?: client.Configuration } = {};

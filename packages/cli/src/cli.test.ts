@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import { PORTCULLIS_VERSION } from '@portcullis/contract';
 import { run } from './testing/run.js';
 
 /** A port that was free a moment ago: listen on port 0, note the port, close. */
@@ -51,6 +52,15 @@ void describe('portcullis (program level)', () => {
       assert.equal(result.stderr, '');
     }
     assert.match((await run(['clients', 'create', '--help'], env)).stdout, /--redirect-uri <uri>/);
+  });
+
+  void it('prints the project version for --version and -V', async () => {
+    for (const flag of ['--version', '-V']) {
+      const result = await run([flag], {});
+      assert.equal(result.code, 0, flag);
+      assert.equal(result.stdout, `${PORTCULLIS_VERSION}\n`, flag);
+      assert.match(PORTCULLIS_VERSION, /^\d+\.\d+\.\d+/);
+    }
   });
 
   void it('treats a command group without a subcommand as a usage error, with help on stderr', async () => {

@@ -6,6 +6,7 @@
  *   subcommands only when they are created with `.command()`.
  */
 import { Command } from 'commander';
+import { PORTCULLIS_VERSION } from '@portcullis/contract';
 import { createAdminClient, DEFAULT_TIMEOUT_MS } from './admin-client.js';
 import { addAuditCommand } from './commands/audit.command.js';
 import { addClientsCommand } from './commands/clients.command.js';
@@ -24,6 +25,7 @@ export interface ProgramOptions {
 export function buildProgram(io: CliIo, options: ProgramOptions = {}): Command {
   const program = new Command('portcullis')
     .description('Administer a Portcullis authorization server through its admin API.')
+    .version(PORTCULLIS_VERSION, '-V, --version', 'print the Portcullis version')
     .option('--admin-url <url>', 'admin API base URL (default: http://$ADMIN_HOST:$ADMIN_PORT)')
     .option('--token <token>', 'admin API token (default: $ADMIN_TOKEN, then $DATA_DIR/secrets.json); prefer the variable, flags show up in `ps`')
     .exitOverride()

@@ -24,6 +24,7 @@ import { auditAdminRoutes } from '../audit/audit.routes.js';
 import type { UsersService } from '../accounts/users.service.js';
 import type { ConnectedApps } from '../consents/connected-apps.service.js';
 import type { Middleware } from 'koa';
+import { PORTCULLIS_VERSION } from '@portcullis/contract';
 import type { Metrics } from '../observability/metrics.js';
 import { metricsRoutes } from '../observability/metrics.routes.js';
 import type { StoreHealth } from '../stores/stores.js';
@@ -57,7 +58,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   logAppErrors(app, deps.logger, 'admin');
   const open = new Router();
   open.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+    ctx.body = { status: 'ok', version: PORTCULLIS_VERSION };
   });
   const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps)];
   if (deps.observe) app.use(deps.observe);

@@ -8,6 +8,7 @@
  * - Names and meanings are listed in docs/operations.md; dashboards and alerts depend on them.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PORTCULLIS_VERSION } from '@portcullis/contract';
 
 export const METRIC_PREFIX = 'portcullis_';
 
@@ -40,6 +41,10 @@ export function createMetrics(options: MetricsOptions) {
     labelled.add(clientId);
     return clientId;
   };
+
+  // The Prometheus "info" pattern: a constant 1 whose labels say which release and Node.js run here.
+  new Gauge({ name: `${p}build_info`, help: 'Always 1; the labels name the Portcullis version and the Node.js version of this instance.', labelNames: ['version', 'node_version'], registers })
+    .set({ version: PORTCULLIS_VERSION, node_version: process.version }, 1);
 
   return {
     registry,
