@@ -86,8 +86,8 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       assert.deepEqual(container.volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }], container.name);
     }
     assert.ok(pod.volumes.find((v: { name: string; emptyDir?: object }) => v.name === 'tmp' && v.emptyDir));
-    assert.deepEqual(pod.initContainers.map((c: { command: string[] }) => c.command.at(-1)), ['packages/db/dist/migrate.main.js']);
-    assert.equal(one(prod, 'Job', 'portcullis-migrate').spec.template.spec.containers[0].command.at(-1), 'packages/db/dist/migrate.main.js');
+    assert.deepEqual(pod.initContainers.map((c: { command: string[] }) => c.command.at(-1)), ['/app/server/node_modules/@portcullis/db/dist/migrate.main.js']);
+    assert.equal(one(prod, 'Job', 'portcullis-migrate').spec.template.spec.containers[0].command.at(-1), '/app/server/node_modules/@portcullis/db/dist/migrate.main.js');
   });
 
   it('the image is a placeholder every overlay replaces; no Secret is rendered, only referenced', () => {
