@@ -36,6 +36,9 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       assert.ok(objects.length > 0, `${overlay} rendered nothing`);
       assert.deepEqual(objects.flatMap(validateObject), [], `overlay ${overlay}`);
     }
+    // docs/deployment.md applies the production overlay one tier at a time by this label.
+    const untiered = prod.filter((o) => o.kind !== 'Namespace' && !['app', 'database', 'redis', 'monitoring'].includes(o.metadata.labels?.['portcullis.dev/tier'] ?? ''));
+    assert.deepEqual(untiered.map((o) => `${o.kind}/${o.metadata.name}`), []);
   });
 
   it('a wrong field, a wrong type or an unknown kind fails the validation', () => {
