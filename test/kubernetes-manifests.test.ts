@@ -106,7 +106,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       if (['secretRef', 'secretKeyRef', 'redisSecret', 'accessKeyId', 'secretAccessKey'].includes(key)) referenced.add((value as { name: string }).name);
       return value;
     });
-    assert.deepEqual([...referenced].sort(), ['portcullis-app', 'portcullis-backup-s3', 'portcullis-db-app', 'portcullis-redis']);
+    assert.deepEqual([...referenced].sort(), ['portcullis-app', 'portcullis-backup-s3', 'portcullis-db-app']);
   });
 
   it('Ingress limits equal deploy/nginx: rate, burst and connections per path group', async () => {
@@ -172,6 +172,20 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const env = Object.fromEntries(one(prod, 'Deployment', 'portcullis').spec.template.spec.containers[0].env.map((e: { name: string; value?: string }) => [e.name, e.value]));
     assert.equal(env.REDIS_SENTINELS, `${sentinel.metadata.name}-sentinel:26379`);
     assert.equal(env.REDIS_SENTINEL_NAME, sentinel.spec.redisSentinelConfig.masterGroupName);
+    assert.ok(!('REDIS_URL' in env), 'REDIS_URL and REDIS_SENTINELS together are a configuration error');
+  });
+
+  it('the data tier (PostgreSQL, poolers, Redis) accepts only this namespace, its operators and Prometheus', () => {
+    const policy = one(prod, 'NetworkPolicy', 'portcullis-data');
+    assert.equal(policy.metadata.labels?.['portcullis.dev/tier'], 'database', 'applied before any data exists');
+    assert.deepEqual(policy.spec.podSelector, { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['portcullis'] }] });
+    assert.deepEqual(policy.spec.ingress, [{ from: [
+      { podSelector: {} },
+      ...['cnpg-system', 'redis-operator', 'monitoring'].map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+    ] }]);
+    // The app's pods are left to their own, narrower policy (policies add up).
+    const app = one(prod, 'Deployment', 'portcullis').spec.template.metadata.labels;
+    assert.equal(app['app.kubernetes.io/name'], 'portcullis');
   });
 
   it('monitoring: the ServiceMonitor scrapes the admin Service as job "portcullis"; rules and dashboards come from deploy/', async () => {
