@@ -179,7 +179,10 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
   it('the data tier (PostgreSQL, poolers, Redis) accepts only this namespace, its operators and Prometheus', () => {
     const policy = one(prod, 'NetworkPolicy', 'portcullis-data');
     assert.equal(policy.metadata.labels?.['portcullis.dev/tier'], 'database', 'applied before any data exists');
-    assert.deepEqual(policy.spec.podSelector, { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['portcullis'] }] });
+    assert.deepEqual(policy.spec.podSelector, { matchExpressions: [
+      { key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['portcullis'] },
+      { key: 'acme.cert-manager.io/http01-solver', operator: 'DoesNotExist' },
+    ] });
     assert.deepEqual(policy.spec.ingress, [{ from: [
       { podSelector: {} },
       ...['cnpg-system', 'redis-operator', 'monitoring'].map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
