@@ -1,7 +1,7 @@
 /**
  * The migration entry point Kubernetes runs (migrate.main.ts) against a real PostgreSQL: the
- * first run applies every migration, the second applies none, and a bad environment exits 1
- * naming the variable without touching the database.
+ * first run applies every migration, the second applies none, and a bad environment or a
+ * missing DATABASE_URL exits 1 with a one-line reason, without touching the database.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -39,6 +39,15 @@ describe('migrate.main (the migration Job and init container)', () => {
     assert.deepEqual(JSON.parse(first.stdout), { applied: Object.keys(migrations) });
     const second = await migrate(env);
     assert.deepEqual(JSON.parse(second.stdout), { applied: [] });
+  });
+
+  it('exits 1 without DATABASE_URL (embedded mode migrates in the server)', async () => {
+    const { DATABASE_URL: _unused, ...embedded } = env;
+    await assert.rejects(migrate(embedded), (error: { code?: number; stderr?: string }) => {
+      assert.equal(error.code, 1);
+      assert.match(error.stderr ?? '', /needs DATABASE_URL/);
+      return true;
+    });
   });
 
   it('exits 1 naming a bad variable', async () => {
