@@ -8,6 +8,7 @@
  * Anything else keeps its own message.
  */
 import type http from 'node:http';
+import path from 'node:path';
 import type Koa from 'koa';
 import type { Config } from '@portcullis/config';
 import { SECRETS_FILE_NAME } from '@portcullis/contract';
@@ -41,15 +42,15 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOU
 export function describeStartupError(error: unknown, config: Readonly<Config> | undefined): string {
   if (error instanceof StartupError) return error.message;
   if (error instanceof SecretBoxError) {
-    const where = config?.mode === 'embedded' && config.secrets.encryptionKey === undefined
-      ? `the ENCRYPTION_KEY kept in ${config.dataDir}/${SECRETS_FILE_NAME}`
-      : 'ENCRYPTION_KEY';
-    return `${where} does not open the data encrypted at rest (signing keys, client secrets): it is not the key this database was set up with; restore the original ENCRYPTION_KEY${config?.mode === 'embedded' ? ` or ${SECRETS_FILE_NAME}` : ''}`;
+    const embedded = config?.mode === 'embedded';
+    const where = embedded && config.secrets.encryptionKey === undefined ? `the ENCRYPTION_KEY kept in ${path.join(config.dataDir, SECRETS_FILE_NAME)}` : 'ENCRYPTION_KEY';
+    const remedy = embedded ? `set ENCRYPTION_KEY to the key the data was written with, or unset it to use the one in ${SECRETS_FILE_NAME}` : 'set ENCRYPTION_KEY to the key the data was written with';
+    return `${where} does not open the data encrypted at rest (signing keys, client secrets, TOTP seeds): it is not the key this database was set up with; ${remedy}`;
   }
   const unreachable = unreachableTarget(error);
   if (unreachable && config) {
     const variable = whichUrl(unreachable, config);
-    if (variable) return `cannot reach ${variable} (${redact(variableValue(variable, config)!)}): ${unreachable.code}; is the server running and the address right?`;
+    if (variable) return `cannot reach ${variable === 'REDIS_URL' ? 'Redis' : 'the database'} at ${variable} (${redact(variableValue(variable, config)!)}): ${unreachable.code}; is it running, and is the address right?`;
   }
   if (config?.database.url && /timeout.*connect|connection timeout|Connection terminated/i.test(errorMessage(error))) {
     return `cannot reach DATABASE_URL (${redact(config.database.url)}): ${errorMessage(error)}`;
