@@ -20,7 +20,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, freePort, type TestServer } from './support/test-server.js';
 import { root } from './support/server-process.js';
-import { authorizationUrl, registerAccount, createThirdPartyClient } from './support/pages.js';
+import { authorizationUrl, registerAccount, THIRD_PARTY_REDIRECT } from './support/pages.js';
 import { UserAgent } from './support/user-agent.js';
 
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -116,7 +116,10 @@ describe('README CLI commands, run as written', () => {
 
   /** A client of its own for each line that names CLIENT_ID; alice has allowed it when the line needs a consent. */
   async function clientFor(command: string): Promise<string> {
-    const client = await createThirdPartyClient(server, 'README client');
+    // Confidential (a secret to rotate) and third-party (a consent to give).
+    const created = await server.admin('POST', '/admin/clients', { client_name: 'README client', redirect_uris: [THIRD_PARTY_REDIRECT], scope: 'openid email' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const client = { client_id: created.body.client_id as string, redirect_uri: THIRD_PARTY_REDIRECT };
     if (command.includes('revoke-consent')) {
       const agent = new UserAgent();
       const login = await agent.follow(authorizationUrl(server, client));
