@@ -16,10 +16,11 @@
  * message; the lock is what counts, and the file stays in place after a stop (removing it would
  * let a process that opened it just before lock a file nobody else sees).
  */
-import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { LOCK_FILE_NAME } from '@portcullis/contract';
+import { refuseUnsafeDataDir } from './data-dir.js';
 
 interface NativeLocks {
   tryLock(fd: number): boolean;
@@ -46,7 +47,7 @@ export interface DataDirLock {
 }
 
 export function lockDataDir(dataDir: string, now: Date = new Date()): DataDirLock {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  refuseUnsafeDataDir(dataDir); // nothing is written to a directory that is refused
   const file = path.join(dataDir, LOCK_FILE_NAME);
   const fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
   let locked = false;
