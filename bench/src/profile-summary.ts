@@ -1,5 +1,5 @@
 /**
- * Summarises a V8 .cpuprofile (from `pnpm bench -- --cpu-prof`): the busy (non-idle) time by
+ * Summarises a V8 .cpuprofile (from `npm run bench -- --cpu-prof`): the busy (non-idle) time by
  * group, then self time by package and by function, so they can go into docs/benchmarks.md.
  *   node --import tsx bench/src/profile-summary.ts bench/results/profiles/<file>.cpuprofile [top]
  */

@@ -20,7 +20,7 @@ app_running() { live_pid "$(app_pidfile "$1")" >/dev/null; }
 # Starts instance N in the background without waiting. setsid: its own session, so a Ctrl-C
 # in the terminal that ran stack:up does not reach it. env -i: only the variables listed here,
 # so nothing from the caller's shell (a DEMO or DATA_DIR) changes how the instance runs — except
-# STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`pnpm bench --stack --cpu-prof` uses it).
+# STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`npm run bench -- --stack --cpu-prof` uses it).
 app_node_path() {
   if [ -x "$PORTCULLIS_ROOT/.tools/node/bin/node" ]; then echo "$PORTCULLIS_ROOT/.tools/node/bin:$PATH"; else echo "$PATH"; fi
 }

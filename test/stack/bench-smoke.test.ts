@@ -1,5 +1,5 @@
 /**
- * `pnpm bench --stack --smoke`: every scenario for two seconds through Nginx against the local
+ * `npm run bench -- --stack --smoke`: every scenario for two seconds through Nginx against the local
  * production stack, with no errors, and the Redis budget per signed-in session (≤ 2 KB, the
  * benchmark issue's target; a memory figure, not a timing). It proves the stack mode of the
  * bench works on a fresh clone; the measured runs are never timed tests.

@@ -1,7 +1,9 @@
 /**
  * Decides where the admin API is and which token to send. Precedence, highest first:
- * - URL:   --admin-url, then http://ADMIN_HOST:ADMIN_PORT
- * - token: --token, then ADMIN_TOKEN, then DATA_DIR/secrets.json (written by the server's first start)
+ * - URL:   --admin-url, then ADMIN_HOST/ADMIN_PORT when either is set, then the running embedded
+ *          server's DATA_DIR/admin.json, then the defaults (http://127.0.0.1:9464)
+ * - token: --token, then ADMIN_TOKEN, then admin.json (when the URL is that server's), then
+ *          DATA_DIR/secrets.json (written by the server's first start)
  * Called only after a command has validated its own input, so a bad flag never needs a token.
  */
 import { z } from 'zod';
@@ -10,6 +12,7 @@ import { parseAdminEnv } from './env.js';
 import { parseOrThrow } from './validate.js';
 import type { CliIo } from './io.js';
 import { readAdminTokenFile, secretsFilePath } from './secrets-file.js';
+import { readRunningServer } from './admin-file.js';
 
 export interface Connection {
   /** Origin plus optional path prefix, never with a trailing slash. */
@@ -26,8 +29,11 @@ export async function resolveConnection(io: CliIo, flags: Record<string, unknown
   const { adminUrl, token: flagToken } = parseOrThrow(globalFlagsSchema, flags);
   const env = parseAdminEnv(io.env);
 
-  const baseUrl = adminUrl === undefined ? envBaseUrl(env.adminHost, env.adminPort) : parseAdminUrl(adminUrl);
-  const token = flagToken ?? env.adminToken ?? (await tokenFromDataDir(env.dataDir, io.cwd ?? process.cwd()));
+  const cwd = io.cwd ?? process.cwd();
+  const envChoosesUrl = [io.env.ADMIN_HOST, io.env.ADMIN_PORT].some((value) => value !== undefined && value !== '');
+  const running = adminUrl === undefined && !envChoosesUrl ? await readRunningServer(env.dataDir, cwd) : undefined;
+  const baseUrl = adminUrl !== undefined ? parseAdminUrl(adminUrl) : running ? running.adminUrl.replace(/\/+$/, '') : envBaseUrl(env.adminHost, env.adminPort);
+  const token = flagToken ?? env.adminToken ?? running?.adminToken ?? (await tokenFromDataDir(env.dataDir, cwd));
   return { baseUrl, token };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Process entry point for `pnpm portcullis ...`: hands the real process's argv, environment and
+ * Process entry point for `npm run portcullis -- ...`: hands the real process's argv, environment and
  * streams to runCli and sets the exit code. Everything else lives in cli.ts so tests run it in-process.
  * process.exitCode (not process.exit) lets stdout drain when it is a pipe.
  */

@@ -8,7 +8,10 @@ export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
 
   constructor(problems: ConfigProblem[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`);
+    // One problem, one line; several, one line each under a heading.
+    super(problems.length === 1
+      ? `Invalid configuration: ${problems[0]!.variable}: ${problems[0]!.message}`
+      : `Invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`);
     this.name = 'ConfigError';
     this.problems = problems;
   }

@@ -8,11 +8,20 @@ import { z } from 'zod';
 import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DATA_DIR } from '@portcullis/contract';
 import { rateLimitEnvShape } from './rate-limits.js';
 
-const port = z.coerce.number().int().min(1).max(65535);
+/**
+ * A whole number in [min, max], refused in the operator's words ("must be a port number
+ * (1-65535)"), not zod's ("expected number, received NaN").
+ */
+function wholeNumber(min: number, max: number, what = 'a whole number') {
+  const message = `must be ${what} (${min}-${max})`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+}
+
+const port = wholeNumber(1, 65535, 'a port number');
 /** A connection-pool size: at least one connection, and a sanity cap well above any sane value. */
-const poolSize = z.coerce.number().int().min(1).max(1000);
+const poolSize = wholeNumber(1, 1000);
 /** A timeout in milliseconds: long enough to do anything at all, short enough to fail a request. */
-const timeoutMs = z.coerce.number().int().min(100).max(60_000);
+const timeoutMs = wholeNumber(100, 60_000, 'a number of milliseconds');
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 /** Cookie signing keys: newest first; older keys still verify cookies during a rotation. */
@@ -53,13 +62,13 @@ export const envSchema = z
     ENCRYPTION_KEY: encryptionKey.optional(),
     ADMIN_TOKEN: z.string().min(32, 'needs at least 32 characters').optional(),
     DEMO: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
-    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
+    PASSWORD_MIN_LENGTH: wholeNumber(8, 64).default(8),
     // Observability (docs/operations.md): how many client ids get their own metric label (the
     // rest share `other`), and a central log collector to ship JSON lines to.
     // SIGTERM: how long /readyz reports not-ready before the public listener stops accepting
     // (for balancers that poll readiness; Kubernetes: a few seconds).
-    SHUTDOWN_READINESS_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
-    METRICS_MAX_CLIENT_LABELS: z.coerce.number().int().min(0).max(1000).default(50),
+    SHUTDOWN_READINESS_GRACE_MS: wholeNumber(0, 60_000, 'a number of milliseconds').default(0),
+    METRICS_MAX_CLIENT_LABELS: wholeNumber(0, 1000).default(50),
     LOG_SHIP_URL: z.string().trim().regex(/^syslog\+tcp:\/\/[^/:]+:\d{1,5}\/?$/, 'must look like syslog+tcp://host:port').optional(),
     // Client addresses exempt from the per-address, per-client and per-account-and-address
     // limits (a test runner, a health checker); the per-account limits apply to everyone.
@@ -72,6 +81,10 @@ export const envSchema = z
     ...rateLimitEnvShape,
   })
   .superRefine((env, ctx) => {
+    // One port cannot serve both listeners; refused here rather than as a bind error later.
+    if (env.PORT === env.ADMIN_PORT) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PORT'], message: `must differ from PORT (both are ${env.PORT})` });
+    }
     if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_READ_URL'], message: 'needs DATABASE_URL as well' });
     }

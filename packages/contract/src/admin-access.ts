@@ -11,3 +11,13 @@ export const DEFAULT_DATA_DIR = './.data';
 
 /** In DATA_DIR, mode 0600; the CLI reads only its `adminToken`. */
 export const SECRETS_FILE_NAME = 'secrets.json';
+
+/**
+ * In DATA_DIR, mode 0600, while an embedded server runs: `{ adminUrl, adminToken, pid }`, so the
+ * CLI finds that server with no environment. Removed on a clean stop; after a crash the CLI sees
+ * that its pid is gone and ignores it.
+ */
+export const ADMIN_FILE_NAME = 'admin.json';
+
+/** In DATA_DIR: the file an embedded server holds an exclusive lock on while it runs. */
+export const LOCK_FILE_NAME = 'portcullis.lock';

@@ -59,6 +59,7 @@ import { createMfaService } from './mfa/mfa.service.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createSealedCookies } from './http/sealed-cookie.js';
 import { createAccountModule } from './account-page/account.module.js';
+import { createOwnIssuerFetch } from './oidc/own-issuer.js';
 import { createLimits } from './limits/limits.js';
 import { limitPolicy, type LimitPolicy } from './limits/limit-policy.js';
 import { createGuardedSignIn } from './accounts/guarded-sign-in.js';
@@ -192,15 +193,17 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending });
 
+    // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).
+    const ownFetch = createOwnIssuerFetch(config.issuer, config.http);
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
       createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed }),
       // The account page, in every mode.
       await createAccountModule({
-        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices,
+        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch,
       }),
-      ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger })] : []),
+      ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger, ownFetch })] : []),
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });

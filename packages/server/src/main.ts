@@ -4,13 +4,15 @@
  */
 import { ConfigError, loadConfig } from '@portcullis/config';
 import { createPortcullis } from './composition-root.js';
-import { listen } from './listen.js';
+import { describeStartupError, listenOn } from './startup-error.js';
+import { lockDataDir, type DataDirLock } from './secrets/data-dir-lock.js';
+import { writeAdminFile } from './secrets/admin-file.js';
 import { shutDown, trackResponses } from './shutdown.js';
 import { flushLogger } from './observability/logger.js';
-import { errorMessage } from './error-message.js';
+
+let config: ReturnType<typeof loadConfig> | undefined;
 
 async function main(): Promise<void> {
-  let config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -20,18 +22,24 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // One server per DATA_DIR, before anything there is opened (secrets/data-dir-lock.ts).
+  const lock: DataDirLock | undefined = config.mode === 'embedded' ? lockDataDir(config.dataDir) : undefined;
   const app = await createPortcullis(config);
-  const publicServers = await listen(app.publicApp, config.http.host, config.http.port);
-  const adminServers = await listen(app.adminApp, config.admin.host, config.admin.port);
+  const publicServers = await listenOn('PORT', app.publicApp, config.http.host, config.http.port);
+  const adminServers = await listenOn('ADMIN_PORT', app.adminApp, config.admin.host, config.admin.port);
   trackResponses([...publicServers, ...adminServers]);
   const adminHost = config.admin.host.includes(':') ? `[${config.admin.host}]` : config.admin.host;
+  // The CLI finds this server by itself (secrets/admin-file.ts); a wildcard bind is dialled on loopback.
+  const removeAdminFile = config.mode === 'embedded'
+    ? await writeAdminFile(config.dataDir, { adminUrl: `http://${dialHost(adminHost)}:${config.admin.port}`, adminToken: app.adminToken })
+    : undefined;
   app.logger.info('portcullis started', { mode: config.mode, issuer: config.issuer, admin: `http://${adminHost}:${config.admin.port}` });
   if (process.stdout.isTTY || config.mode === 'embedded') {
     const lines = [
       '',
       `  Portcullis is running (${config.mode} mode)`,
       `  Issuer:    ${config.issuer}   (discovery: ${config.issuer}/.well-known/openid-configuration)`,
-      `  Admin API: http://${adminHost}:${config.admin.port}   (use: pnpm portcullis --help)`,
+      `  Admin API: http://${adminHost}:${config.admin.port}   (use: npm run portcullis -- --help)`,
       ...(config.demo ? [`  Demo:      open ${config.issuer}/demo and press "Sign in"`] : []),
       ...(config.mode === 'embedded' ? [`  Data:      ${config.dataDir}`] : []),
       '',
@@ -39,6 +47,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${lines.join('\n')}\n`);
   }
 
+  const readinessGraceMs = config.shutdown.readinessGraceMs;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -52,16 +61,22 @@ async function main(): Promise<void> {
       log: (message, fields) => app.logger.info(message, fields),
       // Balancers that poll /readyz (Kubernetes, HAProxy) get a moment to notice; Nginx's
       // passive checks retry a refused connection on the next instance instead.
-      readinessGraceMs: config.shutdown.readinessGraceMs,
+      readinessGraceMs,
       drainMs: 10_000,
     }, signal);
+    removeAdminFile?.();
+    lock?.release();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+function dialHost(host: string): string {
+  return host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host;
+}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`portcullis: failed to start: ${errorMessage(error)}\n`);
+  process.stderr.write(`portcullis: failed to start: ${describeStartupError(error, config)}\n`);
   process.exit(1);
 });

@@ -75,6 +75,7 @@ export function accountAuthRoutes(deps: AccountAuthDeps): Router {
       });
       claims = tokens.claims()!;
     } catch (error) {
+      if (error instanceof AppError) throw error; // this server unreachable: its own page (503)
       deps.logger.info('account sign-in failed', { requestId: requestIdOf(ctx), reason: error instanceof Error ? error.name : 'unknown' });
       throw new AppError('interaction.expired', undefined, { cause: error });
     }

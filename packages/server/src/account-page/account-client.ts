@@ -1,10 +1,9 @@
 /**
  * The account page signs its users in as a client of this very server, like any application:
  * a public, first-party client with authorization code + PKCE, registered at every start in
- * every mode. openid-client talks to the issuer URL, so ISSUER must be reachable from the
- * server itself (in production, through the same front that browsers use).
+ * every mode. openid-client talks to this instance's own listener (oidc/own-issuer.ts), so the
+ * public ISSUER URL need not be reachable from the server itself.
  */
-import * as oidc from 'openid-client';
 import type { ClientService } from '../clients/client.service.js';
 
 export const ACCOUNT_CLIENT_ID = 'portcullis-account';
@@ -26,16 +25,4 @@ export async function registerAccountClient(clients: ClientService, issuer: stri
   await clients.ensure(ACCOUNT_CLIENT_ID, accountClientBody(issuer));
 }
 
-export type AccountRelyingParty = ReturnType<typeof createAccountRelyingParty>;
-
-export function createAccountRelyingParty(issuer: string) {
-  let config: oidc.Configuration | undefined;
-  return {
-    async configuration(): Promise<oidc.Configuration> {
-      config ??= await oidc.discovery(new URL(issuer), ACCOUNT_CLIENT_ID, undefined, oidc.None(), {
-        execute: issuer.startsWith('http://') ? [oidc.allowInsecureRequests] : [],
-      });
-      return config;
-    },
-  };
-}
+export type { OwnRelyingParty as AccountRelyingParty } from '../oidc/own-issuer.js';

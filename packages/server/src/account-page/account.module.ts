@@ -14,7 +14,8 @@ import type { Logger } from '../observability/logger.js';
 import { routerModule, type FeatureModule } from '../http/feature-module.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
 import type { SessionEnding } from '../accounts/session-ending.js';
-import { createAccountRelyingParty, registerAccountClient } from './account-client.js';
+import { ACCOUNT_CLIENT_ID, registerAccountClient } from './account-client.js';
+import { createOwnRelyingParty, type OwnIssuerFetch } from '../oidc/own-issuer.js';
 import { createAccountSessions } from './account-session.js';
 import { createAccountPages } from './account-pages.js';
 import { accountAuthRoutes } from './account-auth.routes.js';
@@ -28,6 +29,8 @@ export interface AccountModuleDeps {
   issuer: string;
   passwordMinLength: number;
   logger: Logger;
+  /** How the account client reaches this server (oidc/own-issuer.ts). */
+  ownFetch: OwnIssuerFetch;
   getProvider: () => Provider;
   clients: ClientService;
   users: Pick<UsersService, 'findById'>;
@@ -48,7 +51,7 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<Feat
   const pages = createAccountPages({ sessions, csrf: deps.csrf, sealed: deps.sealed, hasSecondFactor: (accountId) => deps.secondFactor.isEnabled(accountId) });
   return routerModule(
     '/account',
-    accountAuthRoutes({ issuer: deps.issuer, rp: createAccountRelyingParty(deps.issuer), sessions, pages, ending: deps.ending, logger: deps.logger }),
+    accountAuthRoutes({ issuer: deps.issuer, rp: createOwnRelyingParty({ issuer: deps.issuer, clientId: ACCOUNT_CLIENT_ID, ownFetch: deps.ownFetch, logger: deps.logger }), sessions, pages, ending: deps.ending, logger: deps.logger }),
     accountRoutes({ pages, devices: deps.devices, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
     accountSessionRoutes({ pages, ending: deps.ending }),
     accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),

@@ -3,7 +3,6 @@
  * very server with authorization code + PKCE, using openid-client like any third-party app
  * would.
  */
-import * as oidc from 'openid-client';
 import type { ClientService } from '../clients/client.service.js';
 
 export const DEMO_CLIENT_ID = 'portcullis-demo';
@@ -23,21 +22,4 @@ export function demoClientBody(issuer: string) {
 
 export async function registerDemoClient(clients: ClientService, issuer: string): Promise<void> {
   await clients.ensure(DEMO_CLIENT_ID, demoClientBody(issuer));
-}
-
-/**
- * The relying party's configuration, discovered once from the issuer. The server calls its own
- * issuer URL, so in embedded mode (where the demo exists) ISSUER must be reachable from the
- * machine itself, as the default http://localhost:PORT is.
- */
-export function createDemoRelyingParty(issuer: string) {
-  let config: oidc.Configuration | undefined;
-  return {
-    async configuration(): Promise<oidc.Configuration> {
-      config ??= await oidc.discovery(new URL(issuer), DEMO_CLIENT_ID, undefined, oidc.None(), {
-        execute: issuer.startsWith('http://') ? [oidc.allowInsecureRequests] : [],
-      });
-      return config;
-    },
-  };
 }

@@ -5,10 +5,11 @@
 import type { ClientService } from '../clients/client.service.js';
 import type { Logger } from '../observability/logger.js';
 import { routerModule, type FeatureModule } from '../http/feature-module.js';
-import { createDemoRelyingParty, registerDemoClient } from './demo-client.js';
+import { DEMO_CLIENT_ID, registerDemoClient } from './demo-client.js';
+import { createOwnRelyingParty, type OwnIssuerFetch } from '../oidc/own-issuer.js';
 import { demoRoutes } from './demo.routes.js';
 
-export async function createDemoModule(deps: { issuer: string; clients: ClientService; logger: Logger }): Promise<FeatureModule> {
+export async function createDemoModule(deps: { issuer: string; clients: ClientService; logger: Logger; ownFetch: OwnIssuerFetch }): Promise<FeatureModule> {
   await registerDemoClient(deps.clients, deps.issuer);
-  return routerModule('/demo', demoRoutes({ issuer: deps.issuer, rp: createDemoRelyingParty(deps.issuer), logger: deps.logger }));
+  return routerModule('/demo', demoRoutes({ issuer: deps.issuer, rp: createOwnRelyingParty({ issuer: deps.issuer, clientId: DEMO_CLIENT_ID, ownFetch: deps.ownFetch, logger: deps.logger }), logger: deps.logger }));
 }

@@ -10,7 +10,9 @@ import { z } from 'zod';
 import { sendPage } from '../http/render.js';
 import { demoHomeView } from '../views/demo.view.js';
 import type { Logger } from '../observability/logger.js';
-import { DEMO_SCOPE, type createDemoRelyingParty } from './demo-client.js';
+import { DEMO_SCOPE } from './demo-client.js';
+import { AppError } from '../http/app-error.js';
+import type { OwnRelyingParty } from '../oidc/own-issuer.js';
 import { nonceOf, requestIdOf } from '../http/request-state.js';
 import { beginSignIn } from '../oidc/self-sign-in.js';
 import { message } from '../messages/message.js';
@@ -18,7 +20,7 @@ import { message } from '../messages/message.js';
 const COOKIE = 'portcullis.demo';
 const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
 
-export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createDemoRelyingParty>; logger: Logger }): Router {
+export function demoRoutes(deps: { issuer: string; rp: OwnRelyingParty; logger: Logger }): Router {
   const router = new Router();
   const secure = deps.issuer.startsWith('https://');
   const home = (ctx: Context, status: number, extra: Partial<Parameters<typeof demoHomeView>[0]> = {}) =>
@@ -54,6 +56,7 @@ export function demoRoutes(deps: { issuer: string; rp: ReturnType<typeof createD
       const signOut = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${deps.issuer}/demo` });
       home(ctx, 200, { signedIn: { claims, userinfo, idToken: tokens.id_token! }, signOutHref: signOut.href });
     } catch (error) {
+      if (error instanceof AppError) throw error; // this server unreachable: its own page (503)
       const reason = error instanceof oidc.AuthorizationResponseError ? error.error_description ?? error.error : message('demo.sign_in_failed');
       deps.logger.info('demo sign-in failed', { requestId: requestIdOf(ctx), reason: error instanceof Error ? error.name : 'unknown' });
       home(ctx, 400, { error: reason });

@@ -11,7 +11,8 @@
  * - missing: created 0700.
  * Platforms without POSIX owners (Windows) skip the check.
  */
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { mkdirSync, statSync } from 'node:fs';
+import { chmod, stat } from 'node:fs/promises';
 import type { Logger } from '../observability/logger.js';
 
 export type DataDirVerdict = { action: 'ok' } | { action: 'tighten' } | { action: 'refuse'; reason: string };
@@ -30,16 +31,28 @@ export function judgeDataDir(dir: { uid: number; mode: number }, uid: number): D
   return { action: 'ok' };
 }
 
-export async function secureDataDir(dataDir: string, logger: Logger): Promise<void> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+/**
+ * Creates DATA_DIR when missing and refuses one that must not be used, before anything is
+ * written there (the DATA_DIR lock calls it first); making it 0700 is secureDataDir's.
+ */
+export function refuseUnsafeDataDir(dataDir: string): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const uid = process.getuid?.();
   if (uid === undefined) return;
-  const found = await stat(dataDir);
+  const found = statSync(dataDir);
   if (!found.isDirectory()) throw new Error(`DATA_DIR ${dataDir} is not a directory`);
   const verdict = judgeDataDir(found, uid);
   if (verdict.action === 'refuse') {
     throw new Error(`DATA_DIR ${dataDir} is not safe for secrets: ${verdict.reason}. Use a directory of your own, or make it 0700.`);
   }
+}
+
+export async function secureDataDir(dataDir: string, logger: Logger): Promise<void> {
+  refuseUnsafeDataDir(dataDir);
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  const found = await stat(dataDir);
+  const verdict = judgeDataDir(found, uid);
   if (verdict.action === 'tighten') {
     await chmod(dataDir, 0o700);
     logger.warn('DATA_DIR was open to other users; it is now 0700', { dataDir, previousMode: (found.mode & 0o777).toString(8).padStart(4, '0') });

@@ -1,0 +1,115 @@
+/**
+ * What an operator reads when the server cannot start: one line, in the terms of the
+ * configuration they wrote (the variable, its value, what to do), never a stack trace.
+ * - A port already taken names PORT or ADMIN_PORT and the port.
+ * - A database that cannot be reached names DATABASE_URL (or DATABASE_READ_URL), shown without
+ *   its password; Redis the same with REDIS_URL.
+ * - Data encrypted with another key names ENCRYPTION_KEY and, in embedded mode, secrets.json.
+ * Anything else keeps its own message.
+ */
+import type http from 'node:http';
+import path from 'node:path';
+import type Koa from 'koa';
+import type { Config } from '@portcullis/config';
+import { SECRETS_FILE_NAME } from '@portcullis/contract';
+import { listen } from './listen.js';
+import { SecretBoxError } from './crypto/secret-box.js';
+import { errorMessage } from './error-message.js';
+
+/** An error whose message is already written for the operator. */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
+/** `listen`, with a refused bind explained in terms of the variable that chose the port. */
+export async function listenOn(variable: 'PORT' | 'ADMIN_PORT', app: Koa, host: string, port: number): Promise<http.Server[]> {
+  try {
+    return await listen(app, host, port);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'EADDRINUSE') throw new StartupError(`${variable} ${port} is already in use on ${host} (another program listens there); stop it or set ${variable} to a free port`);
+    if (code === 'EACCES') throw new StartupError(`${variable} ${port} cannot be opened on ${host}: permission denied (ports below 1024 need privileges); set ${variable} to a port above 1023`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`${variable === 'PORT' ? 'HOST' : 'ADMIN_HOST'} ${host} is not an address of this machine (${code})`);
+    throw error;
+  }
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+
+export function describeStartupError(error: unknown, config: Readonly<Config> | undefined): string {
+  if (error instanceof StartupError) return error.message;
+  if (error instanceof SecretBoxError) {
+    const embedded = config?.mode === 'embedded';
+    const where = embedded && config.secrets.encryptionKey === undefined ? `the ENCRYPTION_KEY kept in ${path.join(config.dataDir, SECRETS_FILE_NAME)}` : 'ENCRYPTION_KEY';
+    const remedy = embedded ? `set ENCRYPTION_KEY to the key the data was written with, or unset it to use the one in ${SECRETS_FILE_NAME}` : 'set ENCRYPTION_KEY to the key the data was written with';
+    return `${where} does not open the data encrypted at rest (signing keys, client secrets, TOTP seeds): it is not the key this database was set up with; ${remedy}`;
+  }
+  const unreachable = unreachableTarget(error);
+  if (unreachable && config) {
+    const variable = whichUrl(unreachable, config);
+    if (variable) return `cannot reach ${variable === 'REDIS_URL' ? 'Redis' : 'the database'} at ${variable} (${redact(variableValue(variable, config)!)}): ${unreachable.code}; is it running, and is the address right?`;
+  }
+  if (config?.database.url && /timeout.*connect|connection timeout|Connection terminated/i.test(errorMessage(error))) {
+    return `cannot reach DATABASE_URL (${redact(config.database.url)}): ${errorMessage(error)}`;
+  }
+  if (config?.redisUrl && /redis/i.test(errorMessage(error)) && /connect|timed? ?out|closed/i.test(errorMessage(error))) {
+    return `cannot reach REDIS_URL (${redact(config.redisUrl)}): ${errorMessage(error)}`;
+  }
+  return errorMessage(error);
+}
+
+interface Target {
+  code: string;
+  port?: number;
+}
+
+/** A network error, or an AggregateError of them (Node tries every address of a host name). */
+function unreachableTarget(error: unknown): Target | undefined {
+  const nested: unknown[] = error instanceof AggregateError ? (error.errors as unknown[]) : [];
+  const candidates = [error, ...nested, error instanceof Error ? error.cause : undefined];
+  for (const candidate of candidates) {
+    const code = errorCode(candidate);
+    if (code && UNREACHABLE.has(code)) {
+      const port = (candidate as { port?: unknown }).port;
+      return { code, port: typeof port === 'number' ? port : undefined };
+    }
+  }
+  return undefined;
+}
+
+type UrlVariable = 'DATABASE_URL' | 'DATABASE_READ_URL' | 'REDIS_URL';
+
+function variableValue(variable: UrlVariable, config: Readonly<Config>): string | undefined {
+  return variable === 'DATABASE_URL' ? config.database.url : variable === 'DATABASE_READ_URL' ? config.database.readUrl : config.redisUrl;
+}
+
+/** The URL variable whose port the failed connection used; the database when only one is set. */
+function whichUrl(target: Target, config: Readonly<Config>): UrlVariable | undefined {
+  const variables: UrlVariable[] = ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL'];
+  const set = variables.filter((variable) => variableValue(variable, config) !== undefined);
+  const byPort = set.filter((variable) => portOf(variableValue(variable, config)!) === target.port);
+  return byPort[0] ?? (set.length > 0 ? set[0] : undefined);
+}
+
+function portOf(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port ? Number(parsed.port) : parsed.protocol.startsWith('redis') ? 6379 : 5432;
+}
+
+/** The URL without its password (a log line or a terminal is no place for it). */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
