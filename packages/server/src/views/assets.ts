@@ -7,3 +7,6 @@ export const STYLESHEET_HREF = '/assets/portcullis.css';
 
 /** Absolute path of the stylesheet on disk, for the static route that serves STYLESHEET_HREF. */
 export const STYLESHEET_FILE = fileURLToPath(new URL('./assets/portcullis.css', import.meta.url));
+
+/** The pages' one script (progressive enhancement only), loaded with the CSP nonce: see parts.ts `pageScript`. */
+export const SCRIPT_HREF = '/assets/portcullis.js';

@@ -12,9 +12,11 @@ export interface LayoutProps {
   title: string;
   body: SafeHtml;
   nonce: string;
+  /** A wider column, for pages with a table (the sessions list). */
+  wide?: boolean;
 }
 
-export function layoutView({ title, body }: LayoutProps): SafeHtml {
+export function layoutView({ title, body, wide }: LayoutProps): SafeHtml {
   return html`<html lang="en">
 <head>
 <meta charset="utf-8">
@@ -25,7 +27,7 @@ export function layoutView({ title, body }: LayoutProps): SafeHtml {
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STYLESHEET_HREF}">
 </head>
-<body>
+<body${wide ? html` class="wide"` : null}>
 <header class="site-header"><p class="brand">Portcullis</p></header>
 <main class="card">
 ${body}
