@@ -29,7 +29,7 @@ const OTHER = { title: 'page.oauth.other', what: 'page.oauth.what.other' } as co
 
 /**
  * The provider's error page: what happened in plain words, what to do (start again from the
- * application; never a link to it, R2), and the protocol's own code and description in small
+ * application; never a link to it, R2; a link to the account page), and the protocol's own code and description in small
  * print for the application's support.
  */
 export function renderError(ctx: Ctx, out: { error: string; error_description?: string }): void {
@@ -42,6 +42,8 @@ export function renderError(ctx: Ctx, out: { error: string; error_description?: 
       title: message(known.title),
       message: message(known.what),
       next: message(failed ? 'page.oauth.try_later' : 'page.next.application'),
+      // Never a link to the application (its redirect_uri may be the very thing that is wrong).
+      link: { href: '/account', label: message('page.next.account') },
       code: out.error,
       ...(out.error_description && !failed && { detail: out.error_description }),
       requestId: requestIdOf(ctx),
