@@ -12,14 +12,14 @@ import type { Page } from 'playwright-core';
 export function brokenWords(page: Page, selector: string): Promise<string[]> {
   return page.evaluate((sel) => {
     const broken: string[] = [];
-    for (const root of document.querySelectorAll(sel)) {
+    for (const root of Array.from(document.querySelectorAll(sel))) {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         for (const match of (node.textContent ?? '').matchAll(/\S+/g)) {
           const range = document.createRange();
           range.setStart(node, match.index);
           range.setEnd(node, match.index + match[0].length);
-          const lines = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+          const lines = new Set(Array.from(range.getClientRects()).filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
           if (lines.size > 1) broken.push(match[0]);
         }
       }
@@ -35,7 +35,7 @@ export function lineCount(page: Page, selector: string): Promise<number> {
     if (!element) throw new Error(`no ${sel}`);
     const range = document.createRange();
     range.selectNodeContents(element);
-    return new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top))).size;
+    return new Set(Array.from(range.getClientRects()).filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top))).size;
   }, selector);
 }
 

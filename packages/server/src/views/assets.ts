@@ -1,6 +1,7 @@
 // Static assets of the server-rendered pages.
 // - The stylesheet is one same-origin file (CSP `style-src 'self'`): no inline styles, no external URLs.
 // - STYLESHEET_HREF is what the layout links; the server serves STYLESHEET_FILE at that path.
+// - SCRIPT_HREF is the one script (progressive enhancement only), served beside it.
 import { fileURLToPath } from 'node:url';
 
 export const STYLESHEET_HREF = '/assets/portcullis.css';
