@@ -61,7 +61,7 @@ describe('account page', () => {
     const token = /name="csrf" value="([^"]+)"/.exec(other.home.body)![1]!;
     for (const csrf of [undefined, '', token]) {
       const answer = await user.agent.request(`${server.issuer}/account/password`, {
-        form: { ...(csrf !== undefined && { csrf }), current_password: user.password, new_password: 'a password nobody asked for' },
+        form: { ...(csrf !== undefined && { csrf }), current_password: user.password, new_password: 'a password nobody asked for', confirm_password: 'a password nobody asked for' },
       });
       assert.equal(answer.status, 403, `csrf=${String(csrf)}`);
     }
@@ -95,7 +95,7 @@ describe('account page', () => {
       [user.password, 'password1', /too common/],
       [user.password, 'short', /at least 8 characters/],
     ] as const) {
-      const { posted, page } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: current, new_password: next });
+      const { posted, page } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: current, new_password: next, confirm_password: next });
       assert.equal(posted.status, 303);
       assert.equal(new URL(page.url).pathname, '/account/password');
       assert.match(alertText(page.body) ?? '', message);
@@ -110,7 +110,7 @@ describe('account page', () => {
     const here = new UserAgent();
     await signInToAccount(server, elsewhere.email, { agent: here, password: HARNESS_PASSWORD });
     const form = await followOnServer(server, here, `${server.issuer}/account/password`);
-    const { page } = await submitAndFollow(server, here, form, '/account/password', { current_password: HARNESS_PASSWORD, new_password: 'the new passphrase for everyone' });
+    const { page } = await submitAndFollow(server, here, form, '/account/password', { current_password: HARNESS_PASSWORD, new_password: 'the new passphrase for everyone', confirm_password: 'the new passphrase for everyone' });
     assert.match(page.body, /signed out everywhere else/);
 
     await assert.rejects(client.refreshTokenGrant(config, elsewhere.tokens.refresh_token), (error: any) => error.error === 'invalid_grant', 'the refresh token is dead');

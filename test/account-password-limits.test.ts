@@ -34,7 +34,7 @@ describe('account page password limits', () => {
     }
     assert.deepEqual(await lockouts(user.email), ['password:account']);
     const form = await followOnServer(server, user.agent, `${server.issuer}/account/password`);
-    const { page } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: user.password, new_password: 'a fine new passphrase' });
+    const { page } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: user.password, new_password: 'a fine new passphrase', confirm_password: 'a fine new passphrase' });
     assert.match(page.body, /Your password was changed/);
   });
 
@@ -42,13 +42,13 @@ describe('account page password limits', () => {
     const user = await registerOnAccountPage(server);
     const form = await followOnServer(server, user.agent, `${server.issuer}/account/password`);
     for (let i = 0; i < 3; i++) {
-      const { page } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: `wrong guess ${i}`, new_password: 'a fine new passphrase' });
+      const { page } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: `wrong guess ${i}`, new_password: 'a fine new passphrase', confirm_password: 'a fine new passphrase' });
       assert.match(alertText(page.body) ?? '', /current password is incorrect/);
     }
     assert.deepEqual(await lockouts(user.email), ['password:device']);
     // Used up, the device is an unknown one again: the account counter (3) takes the next guesses.
-    for (let i = 0; i < 3; i++) await user.agent.submit(form, '/account/password', { current_password: `more ${i}`, new_password: 'a fine new passphrase' });
-    const refused = await user.agent.submit(form, '/account/password', { current_password: user.password, new_password: 'a fine new passphrase' });
+    for (let i = 0; i < 3; i++) await user.agent.submit(form, '/account/password', { current_password: `more ${i}`, new_password: 'a fine new passphrase', confirm_password: 'a fine new passphrase' });
+    const refused = await user.agent.submit(form, '/account/password', { current_password: user.password, new_password: 'a fine new passphrase', confirm_password: 'a fine new passphrase' });
     assert.equal(refused.status, 429);
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
     assert.match(alertText(refused.body) ?? '', /limited on new devices/, 'the same words as the sign-in page');

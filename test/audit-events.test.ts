@@ -51,7 +51,7 @@ describe('audit log', () => {
     const fresh = recoveryCodesOf(regenerated);
     assert.equal(fresh.length, 10);
     const password = await followOnServer(server, user.agent, `${server.issuer}/account/password`);
-    await submitAndFollow(server, user.agent, password, '/account/password', { current_password: user.password, new_password: 'an audited new passphrase' });
+    await submitAndFollow(server, user.agent, password, '/account/password', { current_password: user.password, new_password: 'an audited new passphrase', confirm_password: 'an audited new passphrase' });
     const disable = await followOnServer(server, user.agent, `${server.issuer}/account/totp/disable`);
     await submitAndFollow(server, user.agent, disable, '/account/totp/disable', { code: codes[0]! }); // the old set: refused
     await submitAndFollow(server, user.agent, disable, '/account/totp/disable', { code: fresh[0]! });

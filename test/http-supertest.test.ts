@@ -48,7 +48,8 @@ describe('apps in-process (supertest)', () => {
   });
 
   it('answers an unknown interaction with a 4xx page, not a 500', async () => {
-    const response = await request(publicServer).get('/interaction/unknown-uid');
+    // At the issuer's host: a page asked for at another name is first sent there (canonical-host.ts).
+    const response = await request(publicServer).get('/interaction/unknown-uid').set('Host', new URL(app.config.issuer).host);
     assert.ok(response.status >= 400 && response.status < 500, String(response.status));
     assert.match(response.text, /role="alert"/);
   });

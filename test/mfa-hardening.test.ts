@@ -145,7 +145,7 @@ for (const store of ['postgres', 'redis'] as const) describe(`second-factor hard
     const { clock } = await enrolOnAccountPage(server, owner.agent);
     // This session signed in with the password before the app existed.
     const token = csrfToken(owner.home.body);
-    const change = await owner.agent.request(`${server.issuer}/account/password`, { form: { csrf: token, current_password: PASSWORD, new_password: 'a password the attacker chose' } });
+    const change = await owner.agent.request(`${server.issuer}/account/password`, { form: { csrf: token, current_password: PASSWORD, new_password: 'a password the attacker chose', confirm_password: 'a password the attacker chose' } });
     assert.equal(change.status, 303);
     assert.equal(change.location && new URL(change.location).pathname + new URL(change.location).search, '/account/login?step_up=mfa');
     for (const path of ['/account', '/account/sessions', '/account/password', '/account/totp/disable']) {

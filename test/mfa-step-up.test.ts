@@ -93,7 +93,7 @@ describe('step-up and the MFA requirement', () => {
     const user = await enrolledUser(server);
     const form = await followOnServer(server, user.agent, `${server.issuer}/account/password`);
     const newPassword = 'a brand new passphrase after the change';
-    const { page: home } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: user.password, new_password: newPassword });
+    const { page: home } = await submitAndFollow(server, user.agent, form, '/account/password', { current_password: user.password, new_password: newPassword, confirm_password: newPassword });
     assert.match(home.body, /Your password was changed/);
     const agent = new UserAgent();
     const login = await followOnServer(server, agent, (await authorizationRequest(config)).url);

@@ -3,7 +3,7 @@
  * step-up rule (account-pages.ts: a password-only session of an account with an authenticator
  * app sees and changes nothing until it signs in with the code):
  * - `/account`: the email and what can be changed;
- * - password change (accounts/password-change.service.ts);
+ * - password change (accounts/password-change.service.ts), the new password typed twice;
  * - authenticator app (mfa/second-factor.service.ts): set up (QR code and setup key, confirmed by
  *   a code, then recovery codes shown once), regenerate recovery codes (a current code), turn off
  *   (a code or a recovery code). Turning it on or off ends every other session and revokes every
@@ -41,7 +41,7 @@ import { ACCOUNT_CLIENT_ID } from './account-client.js';
 import type { AccountSession } from './account-session.js';
 import { failureMessage, type AccountPages } from './account-pages.js';
 
-const passwordForm = z.object({ csrf: csrfField, current_password: z.string().max(1024), new_password: z.string().max(1024) });
+const passwordForm = z.object({ csrf: csrfField, current_password: z.string().max(1024), new_password: z.string().max(1024), confirm_password: z.string().max(1024) });
 const CODES = 'portcullis.account.codes';
 const PENDING = 'portcullis.account.totp';
 
@@ -81,7 +81,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     ctx.status = 429;
     // The per-account password lockout refuses devices unknown to the account: say so, and what
     // to do, as the sign-in page does.
-    render(password && refused.scope === 'account' ? newDeviceLimitedMessage(refused.retryAfterSeconds) : limitedMessage());
+    render(password && refused.scope === 'account' ? newDeviceLimitedMessage(refused.retryAfterSeconds) : limitedMessage(refused.retryAfterSeconds));
   };
   /** Parses a POST after its CSRF check; a malformed form is a 400, not a flash. */
   const parsePost = <T>(ctx: Context, session: AccountSession, schema: z.ZodType<T>): T => {
@@ -106,7 +106,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   });
 
   const passwordPage = (ctx: Context, session: AccountSession, status: number, error?: string) =>
-    sendPage(ctx, status, accountPasswordView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), passwordMinLength: deps.passwordMinLength, ...(error && { error }) }));
+    sendPage(ctx, status, accountPasswordView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), passwordMinLength: deps.passwordMinLength, email: session.email, ...(error && { error }) }));
 
   router.get('/password', async (ctx) => {
     const session = await pages.signedIn(ctx);
@@ -118,6 +118,8 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     const form = parsePost(ctx, session, passwordForm);
+    // A typo in the new password is caught before anything is checked or counted.
+    if (form.new_password !== form.confirm_password) return pages.redirectWith(ctx, session, '/account/password', { kind: 'error', message: message('password.mismatch') });
     try {
       const result = await deps.passwords.change({ accountId: session.accountId, email: session.email, current: form.current_password, next: form.new_password, keepSessionId: session.sessionId, at: at(ctx, session, 'password') });
       if (result.limited) return limited(ctx, result, (error) => passwordPage(ctx, session, 429, error), true);

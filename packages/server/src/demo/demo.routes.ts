@@ -18,6 +18,12 @@ import { beginSignIn } from '../oidc/self-sign-in.js';
 import { message } from '../messages/message.js';
 
 const COOKIE = 'portcullis.demo';
+/** `/demo?notice=…`: the notice a stale callback leaves (a fixed word, never text from the URL). */
+const NOTICES = { restart: 'demo.sign_in_restart', elsewhere: 'demo.sign_in_expired' } as const;
+type Notice = keyof typeof NOTICES;
+
+/** openid-client's refusal of a callback whose `state` is not the one this browser saved. */
+const isStateMismatch = (error: unknown) => error instanceof oidc.ClientError && error.code === 'OAUTH_INVALID_RESPONSE' && /state/i.test(error.message);
 const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
 
 export function demoRoutes(deps: { issuer: string; rp: OwnRelyingParty; logger: Logger }): Router {
@@ -29,7 +35,19 @@ export function demoRoutes(deps: { issuer: string; rp: OwnRelyingParty; logger: 
   router.get('/', (ctx) => {
     ctx.redirect('/demo');
   });
-  router.get('/demo', (ctx) => home(ctx, 200));
+  router.get('/demo', (ctx) => {
+    const notice = ctx.query.notice;
+    home(ctx, 200, typeof notice === 'string' && Object.hasOwn(NOTICES, notice) ? { notice: message(NOTICES[notice as Notice]) } : {});
+  });
+  /**
+   * A callback that cannot finish because it already did (a reload: the code is used and the
+   * cookie gone) or its sign-in is gone (cookie expired, another tab): back to the start, with a
+   * notice. A 303 to /demo, so reloading again is harmless.
+   */
+  const restart = (ctx: Context, notice: Notice = 'restart') => {
+    ctx.status = 303;
+    ctx.redirect(`/demo?notice=${notice}`);
+  };
 
   router.get('/demo/login', async (ctx) => {
     const { url, pending: started } = await beginSignIn(await deps.rp.configuration(), { redirectUri: `${deps.issuer}/demo/callback`, scope: DEMO_SCOPE });
@@ -42,7 +60,7 @@ export function demoRoutes(deps: { issuer: string; rp: OwnRelyingParty; logger: 
     const raw = ctx.cookies.get(COOKIE, { signed: true });
     ctx.cookies.set(COOKIE, null, { path: '/demo' });
     const saved = raw ? pending.safeParse(JSON.parse(raw)) : undefined;
-    if (!saved?.success) return home(ctx, 400, { error: message('demo.sign_in_expired') });
+    if (!saved?.success) return restart(ctx);
     try {
       const config = await deps.rp.configuration();
       const callbackUrl = new URL(`${deps.issuer}/demo/callback${ctx.search}`);
@@ -57,6 +75,10 @@ export function demoRoutes(deps: { issuer: string; rp: OwnRelyingParty; logger: 
       home(ctx, 200, { signedIn: { claims, userinfo, idToken: tokens.id_token! }, signOutHref: signOut.href });
     } catch (error) {
       if (error instanceof AppError) throw error; // this server unreachable: its own page (503)
+      // RFC 6749 §5.2: a used or expired code is invalid_grant; RFC 6749 §10.12: a state that
+      // is not this browser's is refused. Either way this callback is stale.
+      if (error instanceof oidc.ResponseBodyError && error.error === 'invalid_grant') return restart(ctx);
+      if (isStateMismatch(error)) return restart(ctx, 'elsewhere');
       const reason = error instanceof oidc.AuthorizationResponseError ? error.error_description ?? error.error : message('demo.sign_in_failed');
       deps.logger.info('demo sign-in failed', { requestId: requestIdOf(ctx), reason: error instanceof Error ? error.name : 'unknown' });
       home(ctx, 400, { error: reason });

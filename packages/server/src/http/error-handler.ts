@@ -32,14 +32,27 @@ export function errorHandler(logger: Logger, style: 'html' | 'json'): Middleware
         ctx.body = { error: error.code, message: error.publicMessage } satisfies ApiError;
         return;
       }
-      sendPage(ctx, error.status, errorView({
-        nonce: nonceOf(ctx),
-        title: message(error.status >= 500 ? 'page.failed' : 'page.refused'),
-        message: error.publicMessage,
-        requestId: requestIdOf(ctx),
-      }));
+      sendPage(ctx, error.status, errorPage(ctx, error));
     }
   };
+}
+
+/**
+ * Our own error page: the error's message, what to do next (a 404 or a refusal: check and try
+ * again from the start; a failure: wait), a link to the account page, and the code in small print.
+ */
+export function errorPage(ctx: Parameters<Middleware>[0], error: AppError): ReturnType<typeof errorView> {
+  const notFound = error.code === 'request.not_found';
+  const failed = error.status >= 500;
+  return errorView({
+    nonce: nonceOf(ctx),
+    title: message(notFound ? 'page.not_found' : failed ? 'page.failed' : 'page.refused'),
+    message: error.publicMessage,
+    next: message(notFound ? 'page.next.not_found' : failed ? 'page.next.later' : 'page.next.try_again'),
+    link: { href: '/account', label: message('page.next.account') },
+    ...(!notFound && { code: error.code }),
+    requestId: requestIdOf(ctx),
+  });
 }
 
 function toAppError(caught: unknown): AppError {

@@ -13,15 +13,14 @@ import type { Logger } from '../observability/logger.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
 import { providerDocuments } from '../oidc/provider-documents.js';
-import { errorView } from '../views/error.view.js';
-import { message } from '../messages/message.js';
 import type { FeatureModule } from './feature-module.js';
-import { logAppErrors } from './app-errors-logged.js';
 import { sendPage } from './render.js';
-import { nonceOf, requestIdOf } from './request-state.js';
-import { errorHandler, RETRY_AFTER_SECONDS } from './error-handler.js';
+import { logAppErrors } from './app-errors-logged.js';
+import { errorHandler, errorPage, RETRY_AFTER_SECONDS } from './error-handler.js';
+import { AppError } from './app-error.js';
 import { requestId } from './request-id.js';
 import { issuerOrigin } from './issuer-origin.js';
+import { canonicalHost } from './canonical-host.js';
 import { authorizationPostAsGet } from './authorization-post.js';
 import { securityHeaders } from './security-headers.js';
 import type { Limits } from '../limits/limits.js';
@@ -29,6 +28,8 @@ import { tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
 
 /** The provider's authorization endpoint (its default route). */
 const AUTHORIZATION_PATH = '/auth';
+/** The provider's routes a browser opens as pages (authorization and its resume, logout); the rest are machine endpoints. */
+const PROVIDER_PAGES = [AUTHORIZATION_PATH, '/session/end'];
 
 export interface PublicAppDeps {
   issuer: string;
@@ -67,6 +68,8 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   // Every absolute URL the provider builds takes the issuer's origin, never the Host header's.
   app.use(issuerOrigin(deps.issuer));
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
+  // Pages answer at the issuer's address only: a foreign host is sent there before a flow starts.
+  app.use(canonicalHost(deps.issuer, (path) => (isOurs(path) && !path.startsWith('/assets/')) || PROVIDER_PAGES.some((page) => path === page || path.startsWith(`${page}/`))));
   app.use(tokenEndpointLimit(deps.limits));
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.
   app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current() }));
@@ -87,7 +90,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
     if (ctx.status === 503) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     // Paths neither we nor the provider know get our 404 page, not a bare "Not Found".
     if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
-      sendPage(ctx, 404, errorView({ nonce: nonceOf(ctx), title: message('page.not_found'), message: message('error.request.not_found'), requestId: requestIdOf(ctx) }));
+      sendPage(ctx, 404, errorPage(ctx, new AppError('request.not_found')));
     }
   });
   return app;

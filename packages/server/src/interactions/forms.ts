@@ -29,3 +29,6 @@ export const csrfOnlyForm = z.object({ csrf });
 export const totpForm = z.object({ csrf, code: z.string().max(64) });
 
 export const recoveryCodeForm = z.object({ csrf, recovery_code: z.string().max(64) });
+
+/** `?email=` on the registration page (carried from sign-in): a prefill only, so anything odd is dropped. */
+export const prefillEmail = z.string().max(320).regex(/^[^\p{Cc}]*$/u).transform((value) => value.trim());

@@ -25,7 +25,7 @@ import { loginView } from '../views/login.view.js';
 import { registerView } from '../views/register.view.js';
 import type { Csrf } from './csrf.js';
 import { loadInteraction } from './interaction.context.js';
-import { loginForm, recoveryCodeForm, registerForm, totpForm } from './forms.js';
+import { loginForm, prefillEmail, recoveryCodeForm, registerForm, totpForm } from './forms.js';
 import { createConsentHandlers, type ConsentDeps } from './consent.handlers.js';
 import { nonceOf } from '../http/request-state.js';
 import { createSecondFactorHandlers, type SecondFactorDeps } from './second-factor.handlers.js';
@@ -50,14 +50,20 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   const secondFactor = createSecondFactorHandlers(deps);
   const clientIdOf = (details: { params: Record<string, unknown> }) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
 
-  const renderLogin = (ctx: Context, status: number, uid: string, extra: { email?: string; error?: string; clientName?: string }) =>
+  /** The sign-in page, first or again after an error: always "to continue to" the application. */
+  const renderLogin = async (ctx: Context, status: number, details: { uid: string; params: Record<string, unknown> }, extra: { email?: string; error?: string }) => {
+    const clientName = await clientNameOf(details.params.client_id);
+    const register = paths(details.uid).register;
     sendPage(ctx, status, loginView({
       nonce: nonceOf(ctx),
-      csrfToken: deps.csrf.tokenFor(uid),
-      action: paths(uid).login,
-      registerHref: paths(uid).register,
+      csrfToken: deps.csrf.tokenFor(details.uid),
+      action: paths(details.uid).login,
+      // The email typed so far goes along to registration (the page script does the same live).
+      registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register,
+      ...(clientName && { clientName }),
       ...extra,
     }));
+  };
 
   const renderRegister = (ctx: Context, status: number, uid: string, extra: { email?: string; name?: string; error?: string }) =>
     sendPage(ctx, status, registerView({
@@ -85,8 +91,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (details.prompt.name === 'login') {
       const state = secondFactorOf(details);
       if (state) return secondFactor.show(ctx, details, state, 'totp');
-      const clientName = await clientNameOf(details.params.client_id);
-      return renderLogin(ctx, 200, details.uid, { ...(clientName && { clientName }) });
+      return renderLogin(ctx, 200, details, {});
     }
     if (details.prompt.name === 'consent') return consent.show(ctx, details);
     throw new AppError('interaction.expired');
@@ -97,19 +102,19 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     requireCsrf(ctx, details.uid);
     const form = loginForm.safeParse(ctx.request.body);
     const email = form.success ? normalizeEmail(form.data.email) : '';
-    if (!form.success) return renderLogin(ctx, 400, details.uid, { email, error: form.error.issues[0]!.message });
+    if (!form.success) return renderLogin(ctx, 400, details, { email, error: form.error.issues[0]!.message });
     const device = deps.devices.read(ctx, email);
     const at = { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details), ...(device && { device }) };
     const checked = await deps.signIn.password({ email, password: form.data.password, at, demandsMfa: demandsMfa(details.params) });
     if (checked.limited) {
       limitedAnswer(ctx, checked);
-      const error = checked.scope === 'account' ? newDeviceLimitedMessage(checked.retryAfterSeconds) : limitedMessage();
-      return renderLogin(ctx, 429, details.uid, { email, error });
+      const error = checked.scope === 'account' ? newDeviceLimitedMessage(checked.retryAfterSeconds) : limitedMessage(checked.retryAfterSeconds);
+      return renderLogin(ctx, 429, details, { email, error });
     }
     if (!checked.ok) {
       // The same answer for every failure (SECURITY.md A2); only the audit log tells them apart.
       const error = new AppError('interaction.invalid_credentials');
-      return renderLogin(ctx, error.status, details.uid, { email, error: error.publicMessage });
+      return renderLogin(ctx, error.status, details, { email, error: error.publicMessage });
     }
     deps.devices.issue(ctx, email);
     await secondFactor.afterPassword(ctx, details, checked.account, checked.step);
@@ -168,7 +173,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/register', async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name !== 'login') throw new AppError('interaction.expired');
-    renderRegister(ctx, 200, details.uid, {});
+    // An email carried over from the sign-in page is only a prefill: anything unusable is dropped.
+    const carried = prefillEmail.safeParse(ctx.query.email);
+    renderRegister(ctx, 200, details.uid, carried.success && carried.data ? { email: carried.data } : {});
   });
 
   router.post('/register', formBody(), async (ctx) => {
@@ -190,7 +197,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     }
     if (registered.limited) {
       limitedAnswer(ctx, registered);
-      return renderRegister(ctx, 429, details.uid, { ...shown, error: limitedMessage() });
+      return renderRegister(ctx, 429, details.uid, { ...shown, error: limitedMessage(registered.retryAfterSeconds) });
     }
     deps.devices.issue(ctx, registered.account.email);
     await secondFactor.afterPassword(ctx, details, registered.account, registered.step);

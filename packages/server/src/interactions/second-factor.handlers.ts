@@ -155,7 +155,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       const result = await secondFactor.verify({ accountId: state.accountId, method, code, at: who.at });
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
-        return renderCodeStep(ctx, 429, details.uid, method, limitedMessage());
+        return renderCodeStep(ctx, 429, details.uid, method, limitedMessage(result.retryAfterSeconds));
       }
       if (result.ok) {
         if (who.email) deps.devices.secondFactorVerified(ctx, who.email);
@@ -189,7 +189,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
       }
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
-        return renderEnrolment(ctx, 429, details.uid, state, limitedMessage());
+        return renderEnrolment(ctx, 429, details.uid, state, limitedMessage(result.retryAfterSeconds));
       }
       const { codes } = result;
       if (!codes) {

@@ -29,6 +29,7 @@ export function accountConfirmView(p: AccountConfirmViewProps): SafeHtml {
     ...(p.numeric && { inputMode: 'numeric' as const }),
     ...(p.hint !== undefined && { hint: p.hint }),
     required: true,
+    autofocus: true,
   });
   const body = html`<h1>${p.title}</h1>
 <p>${p.intro}</p>

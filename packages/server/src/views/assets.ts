@@ -1,9 +1,13 @@
 // Static assets of the server-rendered pages.
 // - The stylesheet is one same-origin file (CSP `style-src 'self'`): no inline styles, no external URLs.
 // - STYLESHEET_HREF is what the layout links; the server serves STYLESHEET_FILE at that path.
+// - SCRIPT_HREF is the one script (progressive enhancement only), served beside it.
 import { fileURLToPath } from 'node:url';
 
 export const STYLESHEET_HREF = '/assets/portcullis.css';
 
 /** Absolute path of the stylesheet on disk, for the static route that serves STYLESHEET_HREF. */
 export const STYLESHEET_FILE = fileURLToPath(new URL('./assets/portcullis.css', import.meta.url));
+
+/** The pages' one script (progressive enhancement only), loaded with the CSP nonce: see parts.ts `pageScript`. */
+export const SCRIPT_HREF = '/assets/portcullis.js';

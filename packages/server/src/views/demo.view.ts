@@ -7,6 +7,7 @@ import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox } from './parts.js';
+import { noticeBox } from './account.view.js';
 
 export interface DemoSignedIn {
   claims: Record<string, unknown>;
@@ -20,6 +21,8 @@ export interface DemoHomeViewProps {
   signedIn?: DemoSignedIn;
   signOutHref?: string;
   error?: string;
+  /** News in role="status", e.g. that a reloaded sign-in was sent back to the start. */
+  notice?: string;
 }
 
 // tabindex="0" lets keyboard users scroll a long block (WCAG 2.1.1).
@@ -54,6 +57,7 @@ export function demoHomeView(p: DemoHomeViewProps): SafeHtml {
 <p>This page is a built-in OpenID Connect client that signs in with this Portcullis server itself, using
 the authorization code flow with PKCE. Use it to try the sign-in, consent and sign-out pages.</p>
 ${alertBox(p.error)}
+${noticeBox(p.notice)}
 ${
   p.signedIn
     ? signedInSection(p.signedIn, p.signInHref, p.signOutHref)

@@ -36,3 +36,20 @@ void describe('errorView', () => {
     }
   });
 });
+
+void describe('errorView: next step and protocol detail', () => {
+  void it('says what to do, links to a path of this server only, and keeps the code in small print', () => {
+    const doc = render({ next: 'Go back and try again.', link: { href: '/account', label: 'Go to your account' }, code: 'invalid_client', detail: 'client is invalid', requestId: 'r1' });
+    assertPageInvariants(doc);
+    elementWithText(doc, 'p', 'Go back and try again.');
+    assert.equal(elementWithText(doc, 'a', 'Go to your account').attrs.get('href'), '/account');
+    assert.match(doc, /<p class="reference error-detail">Error code: <code>invalid_client<\/code> \(client is invalid\)<br><small>Reference: <code>r1<\/code><\/small><\/p>/);
+    assert.doesNotMatch(elements(doc, 'h1')[0]!.text + elementWithText(doc, 'p', 'The request could not be completed.').text, /client is invalid/);
+  });
+
+  void it('drops a link that is not a local path (never sends anyone to an application, R2)', () => {
+    for (const href of ['https://app.example/cb', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)']) {
+      assert.equal(tags(render({ link: { href, label: 'Go' } })).filter((t) => t.name === 'a').length, 0, href);
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // The page shell shared by every view.
 // - Full `<html lang="en">` document (pass it to renderDocument): charset, viewport, "<title> · Portcullis".
-// - Styling comes only from the same-origin stylesheet; no inline style or script, so the CSP needs no
-//   nonce today. `nonce` is accepted so a future inline <style> can use it without changing callers.
+// - Styling comes only from the same-origin stylesheet; no inline style or script. The pages that
+//   use the same-origin page script load it with `nonce` (parts.ts pageScript).
+// - `wide` gives a page with a table a wider column.
 // - `<link rel="icon" href="data:,">` stops browsers requesting /favicon.ico (CSP allows img-src data:).
 // - Pages are not indexed: they are sign-in and consent steps, not content.
 import { html } from '../http/html.js';
@@ -12,9 +13,11 @@ export interface LayoutProps {
   title: string;
   body: SafeHtml;
   nonce: string;
+  /** A wider column, for pages with a table (the sessions list). */
+  wide?: boolean;
 }
 
-export function layoutView({ title, body }: LayoutProps): SafeHtml {
+export function layoutView({ title, body, wide }: LayoutProps): SafeHtml {
   return html`<html lang="en">
 <head>
 <meta charset="utf-8">
@@ -25,7 +28,7 @@ export function layoutView({ title, body }: LayoutProps): SafeHtml {
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STYLESHEET_HREF}">
 </head>
-<body>
+<body${wide ? html` class="wide"` : null}>
 <header class="site-header"><p class="brand">Portcullis</p></header>
 <main class="card">
 ${body}

@@ -1,12 +1,16 @@
 // Sign-in page.
 // - POST form to `action` with the CSRF input; labelled Email and Password inputs; "Sign in" button.
-// - The email is echoed back after a failed attempt; the password never is.
+// - The email is echoed back after a failed attempt; the password never is. The cursor starts in
+//   the first field to fill (email, or password when the email is known).
+// - "to continue to X" names the application on every render, errors included.
+// - "Create account" takes the typed email along: in its href when the server knows it (after an
+//   error), and from the field through the page script (data-carry-email).
 // - `error` is shown in role="alert". The caller keeps it identical for unknown email and wrong
 //   password (SECURITY.md A2); this view adds nothing that tells the two apart.
 import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
-import { alertBox, emailField, postForm, textField } from './parts.js';
+import { alertBox, emailField, pageScript, postForm, textField } from './parts.js';
 
 export interface LoginViewProps {
   nonce: string;
@@ -19,7 +23,7 @@ export interface LoginViewProps {
 }
 
 export function loginView(p: LoginViewProps): SafeHtml {
-  const fields = html`${emailField(p.email)}
+  const fields = html`${emailField(p.email, !p.email)}
   ${textField({
     id: 'password',
     name: 'password',
@@ -27,6 +31,7 @@ export function loginView(p: LoginViewProps): SafeHtml {
     type: 'password',
     autocomplete: 'current-password',
     required: true,
+    autofocus: Boolean(p.email),
   })}
   <button type="submit" class="button button-block">Sign in</button>`;
 
@@ -34,7 +39,8 @@ export function loginView(p: LoginViewProps): SafeHtml {
 ${p.clientName ? html`<p class="subtitle">to continue to <strong>${p.clientName}</strong></p>` : null}
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, fields)}
-<p class="form-footer">New here? <a href="${safeUrl(p.registerHref)}">Create account</a></p>`;
+<p class="form-footer">New here? <a href="${safeUrl(p.registerHref)}" data-carry-email>Create account</a></p>
+${pageScript(p.nonce)}`;
 
   return layoutView({ title: 'Sign in', body, nonce: p.nonce });
 }

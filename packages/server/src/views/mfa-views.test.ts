@@ -69,10 +69,15 @@ void describe('second-factor and account views', () => {
   });
 
   void it('labels the password-change and confirmation forms', () => {
-    const password = renderDocument(accountPasswordView({ nonce: 'n', csrfToken: 't', passwordMinLength: 8, error: 'Bad' }));
+    const password = renderDocument(accountPasswordView({ nonce: 'n', csrfToken: 't', passwordMinLength: 8, email: 'ada@example.com', error: 'Bad' }));
     assertPageInvariants(password);
     assert.equal(inputByLabel(password, 'Current password').get('autocomplete'), 'current-password');
     assert.equal(inputByLabel(password, 'New password').get('autocomplete'), 'new-password');
+    assert.equal(inputByLabel(password, 'Confirm new password').get('autocomplete'), 'new-password');
+    const username = inputByLabel(password, 'Account');
+    assert.equal(username.get('autocomplete'), 'username');
+    assert.equal(username.get('value'), 'ada@example.com');
+    assert.ok(username.has('readonly'));
     elementWithText(password, 'button', 'Change password');
     const confirm = renderDocument(accountConfirmView({ nonce: 'n', csrfToken: 't', title: 'Turn off authenticator app', intro: 'x', action: '/account/totp/disable', label: 'Code or recovery code', numeric: false, button: 'Turn off authenticator app' }));
     assertPageInvariants(confirm);

@@ -4,6 +4,7 @@
 // - `postForm` always carries the CSRF hidden input (SECURITY.md A12): no POST form can be built without it.
 import { html, safeUrl } from '../http/html.js';
 import type { HtmlValue, SafeHtml } from '../http/html.js';
+import { SCRIPT_HREF } from './assets.js';
 
 /** The hidden input every state-changing form carries; the server checks it on POST. */
 export function csrfInput(token: string): SafeHtml {
@@ -36,6 +37,10 @@ export interface TextFieldOptions {
   hint?: string;
   /** The on-screen keyboard to offer, e.g. `numeric` for one-time codes. */
   inputMode?: 'numeric' | 'text';
+  /** The field the page puts the cursor in: the first one the person has to fill. */
+  autofocus?: boolean;
+  /** Shown and sent but not editable (the account a password belongs to, for password managers). */
+  readOnly?: boolean;
 }
 
 /** A labelled input. The hint sits between label and input, where it is read before typing. */
@@ -46,7 +51,7 @@ export function textField(o: TextFieldOptions): SafeHtml {
     o.minLength === undefined ? null : html` minlength="${o.minLength}"`
   }${hint ? html` aria-describedby="${hintId}"` : null}${o.inputMode === undefined ? null : html` inputmode="${o.inputMode}"`}${
     o.required ? html` required` : null
-  }`;
+  }${o.readOnly ? html` readonly` : null}${o.autofocus ? html` autofocus` : null}`;
   return html`<div class="field">
   <label for="${o.id}">${o.label}</label>${hint}
   <input id="${o.id}" name="${o.name}" type="${o.type}" autocomplete="${o.autocomplete}"${attrs}>
@@ -54,6 +59,24 @@ export function textField(o: TextFieldOptions): SafeHtml {
 }
 
 /** The "Email" field of the sign-in and registration forms; the browser fills it as the username. */
-export function emailField(value: string | undefined): SafeHtml {
-  return textField({ id: 'email', name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value, required: true });
+export function emailField(value: string | undefined, autofocus = false): SafeHtml {
+  return textField({ id: 'email', name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value, required: true, autofocus });
+}
+
+/**
+ * The pages' script (local times, copy and print buttons, the email carried to registration),
+ * allowed by the page's CSP nonce; a page that includes it still works without it.
+ */
+export function pageScript(nonce: string): SafeHtml {
+  return html`<script src="${SCRIPT_HREF}" nonce="${nonce}" defer></script>`;
+}
+
+/**
+ * A moment as `<time datetime>`: UTC text in the page (the no-script fallback), turned into the
+ * reader's local time by the page script (`data-local`).
+ */
+export function localTime(seconds: number | undefined): SafeHtml | string {
+  if (seconds === undefined) return 'unknown';
+  const iso = new Date(seconds * 1000).toISOString();
+  return html`<time datetime="${iso}" data-local>${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 }

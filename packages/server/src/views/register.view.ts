@@ -3,7 +3,8 @@
 // - Password rules follow NIST SP 800-63B / SECURITY.md A3: minlength only (a convenience; the server
 //   enforces it), no maxlength, no pattern, paste allowed, autocomplete="new-password" so password
 //   managers can generate one. The hint is linked to the input by aria-describedby.
-// - The email and name are echoed back after an error; the password never is.
+// - The email and name are echoed back after an error; the password never is. An email typed on
+//   the sign-in page arrives prefilled; the cursor starts in the first field to fill.
 import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
@@ -28,7 +29,7 @@ export function passwordHint(minLength: number): string {
 }
 
 export function registerView(p: RegisterViewProps): SafeHtml {
-  const fields = html`${emailField(p.email)}
+  const fields = html`${emailField(p.email, !p.email)}
   ${textField({
     id: 'name',
     name: 'name',
@@ -47,6 +48,7 @@ export function registerView(p: RegisterViewProps): SafeHtml {
     minLength: p.passwordMinLength,
     hint: passwordHint(p.passwordMinLength),
     required: true,
+    autofocus: Boolean(p.email),
   })}
   <button type="submit" class="button button-block">Create account</button>`;
 

@@ -21,8 +21,8 @@ export interface SecondFactorViewProps {
 export function secondFactorView(p: SecondFactorViewProps): SafeHtml {
   const totp = p.mode === 'totp';
   const field = totp
-    ? textField({ id: 'code', name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true, hint: 'The 6-digit code your authenticator app shows now.' })
-    : textField({ id: 'recovery_code', name: 'recovery_code', label: 'Recovery code', type: 'text', autocomplete: 'off', required: true, hint: 'One of the recovery codes you saved. Each works once.' });
+    ? textField({ id: 'code', name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true, autofocus: true, hint: 'The 6-digit code your authenticator app shows now.' })
+    : textField({ id: 'recovery_code', name: 'recovery_code', label: 'Recovery code', type: 'text', autocomplete: 'off', required: true, autofocus: true, hint: 'One of the recovery codes you saved. Each works once.' });
 
   const body = html`<h1>Two-step verification</h1>
 ${alertBox(p.error)}

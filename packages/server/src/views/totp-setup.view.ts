@@ -38,7 +38,7 @@ ${alertBox(p.error)}
 <li>Or enter this setup key by hand: <code class="secret" id="totp-secret">${grouped(p.secret)}</code></li>
 <li>Enter the code the app shows.</li>
 </ol>
-${postForm(p.action, p.csrfToken, html`${textField({ id: 'code', name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true })}
+${postForm(p.action, p.csrfToken, html`${textField({ id: 'code', name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true, autofocus: true })}
   <button type="submit" class="button button-block">Verify</button>`)}
 ${p.cancelHref ? html`<p class="form-footer"><a href="${safeUrl(p.cancelHref)}">Cancel</a></p>` : null}`;
 
