@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DATA_DIR } from '@portcullis/contract';
 import { rateLimitEnvShape } from './rate-limits.js';
+import { brandingEnvShape } from './branding-env.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 /** A connection-pool size: at least one connection, and a sanity cap well above any sane value. */
@@ -70,6 +71,8 @@ export const envSchema = z
       .default([]),
     // Every brute-force and anti-automation limit (rate-limits.ts: syntax, defaults, rules).
     ...rateLimitEnvShape,
+    // What every page shows of the operator (branding-env.ts).
+    ...brandingEnvShape,
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_READ_URL && !env.DATABASE_URL) {

@@ -5,6 +5,7 @@
  * lists what the client asks for; "Allow" has the service store the consent, per account and
  * client, until the person removes it under "Connected apps".
  */
+import { allowImageOrigin } from '../http/security-headers.js';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
@@ -58,10 +59,27 @@ export function createConsentHandlers(deps: ConsentDeps) {
         allowAction: interactionPaths(details.uid).consent,
         denyAction: interactionPaths(details.uid).deny,
         clientName: client?.clientName ?? clientId,
+        ...clientBranding(ctx, client),
         scopes: describeScopes(requested),
         accountEmail: account?.email ?? '',
       }));
     },
     allow: (ctx: Context, details: Interaction) => grantAndFinish(ctx, details, true),
+  };
+}
+
+/**
+ * The client's logo and links from its registration (logo_uri, client_uri, policy_uri, tos_uri),
+ * each an https URL (@portcullis/contract); the logo's origin is let into this page's img-src.
+ */
+function clientBranding(ctx: Context, client: { logoUri?: unknown; clientUri?: unknown; policyUri?: unknown; tosUri?: unknown } | undefined) {
+  const text = (value: unknown) => (typeof value === 'string' && value.startsWith('https://') ? value : undefined);
+  const logoUri = text(client?.logoUri);
+  allowImageOrigin(ctx, logoUri);
+  return {
+    ...(logoUri && { clientLogoUri: logoUri }),
+    ...(text(client?.clientUri) && { clientUri: text(client?.clientUri) }),
+    ...(text(client?.policyUri) && { clientPolicyUri: text(client?.policyUri) }),
+    ...(text(client?.tosUri) && { clientTosUri: text(client?.tosUri) }),
   };
 }

@@ -7,6 +7,7 @@ import { layoutView } from './layout.view.js';
 import { alertBox, postForm } from './parts.js';
 import { noticeBox } from './account.view.js';
 import { describeDevice } from './device.js';
+import { message } from '../messages/message.js';
 
 export interface SessionRow {
   handle: string;
@@ -27,18 +28,18 @@ export interface AccountSessionsViewProps {
 }
 
 const time = (seconds: number | undefined) => {
-  if (seconds === undefined) return html`unknown`;
+  if (seconds === undefined) return html`${message('view.sessions.unknown')}`;
   const iso = new Date(seconds * 1000).toISOString();
   return html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 };
 
 function row(p: AccountSessionsViewProps, s: SessionRow): SafeHtml {
   const action = s.current
-    ? html`<strong>This device</strong>`
-    : postForm(`/account/sessions/${encodeURIComponent(s.handle)}/revoke`, p.csrfToken, html`<button type="submit" class="button button-secondary">Sign out</button>`);
+    ? html`<strong>${message('view.sessions.this_device')}</strong>`
+    : postForm(`/account/sessions/${encodeURIComponent(s.handle)}/revoke`, p.csrfToken, html`<button type="submit" class="button button-secondary">${message('view.sessions.sign_out')}</button>`);
   return html`<tr data-session="${s.handle}">
 <td>${describeDevice(s.userAgent)}</td>
-<td>${s.ip ?? 'unknown'}</td>
+<td>${s.ip ?? message('view.sessions.unknown')}</td>
 <td>${time(s.signedInAt)}</td>
 <td>${time(s.lastSeenAt)}</td>
 <td>${action}</td>
@@ -47,19 +48,19 @@ function row(p: AccountSessionsViewProps, s: SessionRow): SafeHtml {
 
 export function accountSessionsView(p: AccountSessionsViewProps): SafeHtml {
   const others = p.sessions.some((s) => !s.current);
-  const body = html`<h1>Your sessions</h1>
+  const body = html`<h1>${message('view.sessions.title')}</h1>
 ${alertBox(p.error)}
 ${noticeBox(p.notice)}
-<p>You are signed in on these devices. Signing one out also ends the applications' access granted there.</p>
+<p>${message('view.sessions.intro')}</p>
 <table class="sessions">
-<thead><tr><th scope="col">Device</th><th scope="col">Address</th><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+<thead><tr><th scope="col">${message('view.sessions.device')}</th><th scope="col">${message('view.sessions.address')}</th><th scope="col">${message('view.sessions.signed_in')}</th><th scope="col">${message('view.sessions.last_seen')}</th><th scope="col"><span class="visually-hidden">${message('view.sessions.action')}</span></th></tr></thead>
 <tbody>
 ${p.sessions.map((s) => row(p, s))}
 </tbody>
 </table>
 <div class="actions">
-${others ? postForm('/account/sessions/revoke-others', p.csrfToken, html`<button type="submit" class="button">Sign out all other sessions</button>`) : null}
-<a class="button button-secondary" href="${safeUrl('/account')}">Back to your account</a>
+${others ? postForm('/account/sessions/revoke-others', p.csrfToken, html`<button type="submit" class="button">${message('view.sessions.sign_out_others')}</button>`) : null}
+<a class="button button-secondary" href="${safeUrl('/account')}">${message('next.back_to_account')}</a>
 </div>`;
-  return layoutView({ title: 'Your sessions', body, nonce: p.nonce });
+  return layoutView({ title: message('view.sessions.title'), body, nonce: p.nonce });
 }

@@ -6,6 +6,7 @@
 import { html } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
+import { message } from '../messages/message.js';
 
 export interface ErrorViewProps {
   nonce: string;
@@ -17,7 +18,7 @@ export interface ErrorViewProps {
 export function errorView(p: ErrorViewProps): SafeHtml {
   const body = html`<h1>${p.title}</h1>
 <p role="alert" class="alert">${p.message}</p>
-${p.requestId ? html`<p class="reference"><small>Reference: <code>${p.requestId}</code></small></p>` : null}`;
+${p.requestId ? html`<p class="reference"><small>${message('view.error.reference')} <code>${p.requestId}</code></small></p>` : null}`;
 
   return layoutView({ title: p.title, body, nonce: p.nonce });
 }

@@ -4,6 +4,7 @@
 // - `postForm` always carries the CSRF hidden input (SECURITY.md A12): no POST form can be built without it.
 import { html, safeUrl } from '../http/html.js';
 import type { HtmlValue, SafeHtml } from '../http/html.js';
+import { message } from '../messages/message.js';
 
 /** The hidden input every state-changing form carries; the server checks it on POST. */
 export function csrfInput(token: string): SafeHtml {
@@ -55,5 +56,5 @@ export function textField(o: TextFieldOptions): SafeHtml {
 
 /** The "Email" field of the sign-in and registration forms; the browser fills it as the username. */
 export function emailField(value: string | undefined): SafeHtml {
-  return textField({ id: 'email', name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value, required: true });
+  return textField({ id: 'email', name: 'email', label: message('view.field.email'), type: 'email', autocomplete: 'username', value, required: true });
 }
