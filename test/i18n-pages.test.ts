@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type * as client from 'openid-client';
+import * as client from 'openid-client';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { UserAgent, alertText, type Page } from './support/user-agent.js';
-import { authorizationRequest, createClient, isConsentPage, register, relyingParty, uniqueEmail } from './support/oidc-harness.js';
+import { allow, authorizationRequest, callbackOf, createClient, isConsentPage, register, relyingParty, uniqueEmail } from './support/oidc-harness.js';
 
 /** A browser that sends one Accept-Language header with every request. */
 class BrowserIn extends UserAgent {
@@ -114,6 +114,28 @@ describe('page languages', () => {
     assert.match(page.body, /Passwort ändern/);
     const sessions = await agent.request(`${server.issuer}/account/sessions`);
     assert.equal(h1Of(sessions), 'Ihre Sitzungen');
+  });
+
+  it('accepts claims_locales and returns the claims as the person gave them', async () => {
+    // Discovery lists the page languages as claims_locales_supported: claim values are stored as
+    // typed and never translated, so no language changes them and none is refused.
+    const agent = new BrowserIn(undefined);
+    const request = await authorizationRequest(rp, { scope: 'openid profile email', claims_locales: 'de fr', ui_locales: 'fr' });
+    let page = await register(agent, await agent.follow(request.url), uniqueEmail('claims'), 'Ada Lovelace');
+    assert.equal(langOf(page), 'fr');
+    if (isConsentPage(page)) page = await allow(agent, page);
+    const tokens = await client.authorizationCodeGrant(rp, callbackOf(page), { pkceCodeVerifier: request.codeVerifier, expectedNonce: request.nonce, expectedState: request.state });
+    const claims = tokens.claims()!;
+    assert.equal(claims.name, 'Ada Lovelace');
+    assert.deepEqual(Object.keys(claims).filter((name) => name.includes('#')), []);
+  });
+
+  it("renders the provider's own pages (sign-out) in the browser language", async () => {
+    const page = await new BrowserIn('de').request(`${server.issuer}/session/end`);
+    assert.equal(page.status, 200);
+    assert.equal(langOf(page), 'de');
+    assert.equal(h1Of(page), 'Abmelden');
+    assert.match(page.body, />Abbrechen<\/button>/);
   });
 
   it('answers an unknown page in the browser language', async () => {

@@ -33,7 +33,7 @@ export const httpsUrl = z
   .max(MAX_URL)
   .superRefine((value, ctx) => {
     const problem = httpsUrlProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `"${value}" ${problem}` });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
 export const logoUrl = z
@@ -43,13 +43,13 @@ export const logoUrl = z
   .superRefine((value, ctx) => {
     if (SAME_ORIGIN_PATH.test(value)) return;
     const problem = httpsUrlProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `"${value}" must be an https:// URL or a path on this server such as /assets/logo.svg` });
+    if (problem) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL or a path on this server such as /assets/logo.svg' });
   });
 
 export const hexColour = z
   .string()
   .trim()
-  .regex(/^#[0-9a-fA-F]{6}$/, { error: (issue) => `"${String(issue.input)}" must be a colour written #rrggbb, such as #1d4ed8` })
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour written #rrggbb, such as #1d4ed8')
   .transform((value) => value.toLowerCase());
 
 /** A product name: one line of ordinary text. */

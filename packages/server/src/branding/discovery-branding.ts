@@ -8,7 +8,8 @@
 import type { Middleware } from 'koa';
 import { currentBranding, type Branding } from './branding-scope.js';
 
-export const DISCOVERY_PATH = '/.well-known/openid-configuration';
+/** OpenID Connect Discovery, and the same document at the RFC 8414 address. */
+const DISCOVERY_PATHS = new Set(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']);
 
 export function discoveryBrandingFields(b: Branding): Record<string, string> {
   return {
@@ -23,7 +24,7 @@ export const discoveryBrandingKey = (): string => JSON.stringify(discoveryBrandi
 export function discoveryBranding(): Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.path !== DISCOVERY_PATH || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
+    if (!DISCOVERY_PATHS.has(ctx.path) || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
     Object.assign(ctx.body as Record<string, unknown>, discoveryBrandingFields(currentBranding()));
   };
 }
