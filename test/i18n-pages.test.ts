@@ -76,6 +76,15 @@ describe('page languages', () => {
     assert.equal(alertText(failed.body), 'L’adresse e-mail ou le mot de passe est incorrect.');
   });
 
+  it('says a form field error in the language of the interaction', async () => {
+    const agent = new BrowserIn(undefined);
+    const login = await openLogin(agent, { ui_locales: 'de' });
+    const registerPage = await agent.request(new URL(/href="([^"]*\/register)"/.exec(login.body)![1]!, login.url).href);
+    const refused = await agent.submit(registerPage, '/register', { email: uniqueEmail('field'), name: 'n'.repeat(201), password: 'long enough password 42' });
+    assert.equal(refused.status, 400);
+    assert.equal(alertText(refused.body), 'Der Name ist zu lang.');
+  });
+
   it('takes the browser language when the request has no ui_locales', async () => {
     const agent = new BrowserIn('fr-CH, fr;q=0.9, en;q=0.5');
     const login = await openLogin(agent);
@@ -131,7 +140,9 @@ describe('page languages', () => {
   });
 
   it("renders the provider's own pages (sign-out) in the browser language", async () => {
-    const page = await new BrowserIn('de').request(`${server.issuer}/session/end`);
+    const agent = new BrowserIn('de');
+    await register(agent, await agent.follow(`${server.issuer}/account`), uniqueEmail('logout'));
+    const page = await agent.request(`${server.issuer}/session/end`);
     assert.equal(page.status, 200);
     assert.equal(langOf(page), 'de');
     assert.equal(h1Of(page), 'Abmelden');
