@@ -139,7 +139,7 @@ describe('the client on the consent page', () => {
       policy_uri: 'https://shop.example/privacy',
       tos_uri: 'https://shop.example/terms',
     });
-    assert.equal(registered.logo_uri, 'https://static.shop.example/logo.png');
+    assert.equal((registered as unknown as { logo_uri: string }).logo_uri, 'https://static.shop.example/logo.png');
     const agent = new UserAgent();
     const { url } = await authorizationRequest(await relyingParty(server, registered));
     const consent = await register(agent, await agent.follow(url), uniqueEmail('consent'));

@@ -11,16 +11,15 @@ function fakes(initial?: Record<string, unknown>) {
   let reads = 0;
   let down = false;
   const settings: SettingsRepository = {
-    get: async (key) => {
+    get: (key) => {
       reads += 1;
-      if (down) throw new Error('connect ECONNREFUSED');
-      return rows.get(key);
+      return down ? Promise.reject(new Error('connect ECONNREFUSED')) : Promise.resolve(rows.get(key));
     },
-    put: async (key, value) => void rows.set(key, value),
-    remove: async (key) => void rows.delete(key),
+    put: (key, value) => Promise.resolve(void rows.set(key, value)),
+    remove: (key) => Promise.resolve(void rows.delete(key)),
   };
   const events: AuditInput[] = [];
-  const audit = { record: async (input: AuditInput) => void events.push(input), list: async () => [] } as unknown as AuditService;
+  const audit = { record: (input: AuditInput) => Promise.resolve(void events.push(input)), list: () => Promise.resolve([]) } as unknown as AuditService;
   let clock = 0;
   return {
     rows,

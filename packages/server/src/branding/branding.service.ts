@@ -5,7 +5,7 @@
  * in memory for CACHE_MS: the instance that made a change sees it at once, the others within
  * CACHE_MS.
  */
-import { brandingInputSchema, type BrandingInput, type BrandingSettings, type BrandingView } from '@portcullis/contract';
+import { brandingInputSchema, type BrandingSettings, type BrandingView } from '@portcullis/contract';
 import type { SettingsRepository } from '@portcullis/db';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
@@ -73,7 +73,7 @@ export function createBrandingService(deps: {
     async set(input, meta) {
       const parsed = brandingInputSchema.safeParse(input);
       if (!parsed.success) throw new AppError('branding.invalid', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
-      const fields = parsed.data as BrandingInput;
+      const fields = parsed.data;
       if (Object.keys(fields).length === 0) throw new AppError('branding.invalid', 'Give at least one field to set.');
       const next = { ...(await stored()), ...fields };
       await deps.settings.put(KEY, next);

@@ -8,5 +8,5 @@ import { messageParts, type MessageId, type ParamsArg } from '../messages/messag
 import { currentLocale } from '../messages/locale-scope.js';
 
 export function messageHtml<Id extends MessageId>(id: Id, ...[params]: ParamsArg<Id, HtmlValue>): SafeHtml {
-  return html`${messageParts<HtmlValue>(currentLocale(), id, (params ?? {}) as Record<string, HtmlValue>)}`;
+  return html`${messageParts<HtmlValue>(currentLocale(), id, params ?? {})}`;
 }
