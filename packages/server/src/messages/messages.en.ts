@@ -1,8 +1,9 @@
 /**
- * Every message a person reads from Portcullis, in English: errors, alerts, notices and the
- * titles of error pages. Views keep their own static labels; everything a route, a service or an
- * error decides to say comes from here, through `message(id, params)` (message.ts).
- * - Ids are stable and dotted (`area.what`); a translation is another table with the same ids.
+ * Every message a person reads from Portcullis, in English: errors, alerts, notices, the titles
+ * of error pages and every label of every page. Everything a view, a route, a service or an error
+ * says comes from here, through `message(id, params)` (message.ts), in the request's language.
+ * - Ids are stable and dotted (`area.what`); a translation is another table with the same ids and
+ *   parameters (messages.de.ts, messages.fr.ts; translations.test.ts checks them).
  * - `{name}` is a parameter; an entry with `one`/`other` is picked by the number named in
  *   `plural` (Intl.PluralRules), so a translation can follow its own plural rules.
  * - One text for one meaning: every "too many attempts" refusal says `limit.too_many_attempts`;
