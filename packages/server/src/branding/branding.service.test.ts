@@ -68,8 +68,18 @@ describe('branding service', () => {
     f.setDown(true);
     f.tick(BRANDING_CACHE_MS);
     assert.equal((await service.current()).productName, 'Stored');
+    // One failed read per cache period, not one per request.
+    const failedReads = f.reads();
+    await service.current();
+    assert.equal(f.reads(), failedReads);
     const cold = createBrandingService({ ...f, environment: { product_name: 'Env' } });
     assert.equal((await cold.current()).productName, 'Env');
+    // Concurrent requests share one read.
+    f.setDown(false);
+    const fresh = createBrandingService({ ...f, environment: {} });
+    const before = f.reads();
+    await Promise.all([fresh.current(), fresh.current(), fresh.current()]);
+    assert.equal(f.reads(), before + 1);
   });
 
   it('merges set fields into what is stored, audits each change, and refuses bad input with branding.invalid', async () => {

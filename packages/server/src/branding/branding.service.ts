@@ -43,22 +43,30 @@ export function createBrandingService(deps: {
 }): BrandingService {
   const now = deps.now ?? Date.now;
   let cached: { at: number; stored: BrandingSettings } | undefined;
+  let inflight: Promise<BrandingSettings> | undefined;
 
-  async function stored(): Promise<BrandingSettings> {
-    if (cached && now() - cached.at < BRANDING_CACHE_MS) return cached.stored;
-    // A stored value that no longer passes (written by a later release, edited by hand) is ignored
-    // rather than shown: pages must never carry an unchecked URL or colour.
-    // A database outage must not take every page (or the token endpoint) down with it: the
-    // last known value, or the environment's alone, until the database answers again.
+  async function read(): Promise<BrandingSettings> {
+    // A database outage must not hold every page (or the token endpoint) for a query timeout:
+    // the last known value, or the environment's alone, for another CACHE_MS.
     let raw: unknown;
     try {
       raw = (await deps.settings.get(KEY)) ?? {};
     } catch {
-      return cached?.stored ?? {};
+      cached = { at: now(), stored: cached?.stored ?? {} };
+      return cached.stored;
     }
+    // A stored value that no longer passes (written by a later release, edited by hand) is ignored
+    // rather than shown: pages must never carry an unchecked URL or colour.
     const parsed = brandingInputSchema.safeParse(raw);
     cached = { at: now(), stored: parsed.success ? parsed.data : {} };
     return cached.stored;
+  }
+
+  /** The stored fields, read at most once per CACHE_MS (concurrent requests share one read). */
+  function stored(): Promise<BrandingSettings> {
+    if (cached && now() - cached.at < BRANDING_CACHE_MS) return Promise.resolve(cached.stored);
+    inflight ??= read().finally(() => (inflight = undefined));
+    return inflight;
   }
 
   async function view(): Promise<BrandingView> {

@@ -5,12 +5,12 @@
  * lists what the client asks for; "Allow" has the service store the consent, per account and
  * client, until the person removes it under "Connected apps".
  */
-import { allowImageOrigin } from '../http/security-headers.js';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { AppError } from '../http/app-error.js';
 import { sendPage } from '../http/render.js';
+import { allowImageOrigin } from '../http/security-headers.js';
 import { consentView } from '../views/consent.view.js';
 import type { Csrf } from './csrf.js';
 import { describeScopes } from './scope-descriptions.js';
@@ -73,13 +73,8 @@ export function createConsentHandlers(deps: ConsentDeps) {
  * each an https URL (@portcullis/contract); the logo's origin is let into this page's img-src.
  */
 function clientBranding(ctx: Context, client: { logoUri?: unknown; clientUri?: unknown; policyUri?: unknown; tosUri?: unknown } | undefined) {
-  const text = (value: unknown) => (typeof value === 'string' && value.startsWith('https://') ? value : undefined);
-  const logoUri = text(client?.logoUri);
-  allowImageOrigin(ctx, logoUri);
-  return {
-    ...(logoUri && { clientLogoUri: logoUri }),
-    ...(text(client?.clientUri) && { clientUri: text(client?.clientUri) }),
-    ...(text(client?.policyUri) && { clientPolicyUri: text(client?.policyUri) }),
-    ...(text(client?.tosUri) && { clientTosUri: text(client?.tosUri) }),
-  };
+  const https = (value: unknown) => (typeof value === 'string' && value.startsWith('https://') ? value : undefined);
+  const [logo, site, policy, terms] = [client?.logoUri, client?.clientUri, client?.policyUri, client?.tosUri].map(https);
+  allowImageOrigin(ctx, logo);
+  return { ...(logo && { clientLogoUri: logo }), ...(site && { clientUri: site }), ...(policy && { clientPolicyUri: policy }), ...(terms && { clientTosUri: terms }) };
 }
