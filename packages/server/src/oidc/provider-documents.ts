@@ -63,6 +63,8 @@ export function providerDocuments(deps: {
         contentType: ctx.response.get('Content-Type') || 'application/json; charset=utf-8',
       };
       if (!documents) byProvider.set(provider, (documents = new Map<string, Document>()));
+      // One body per path: a new variant replaces the old one, so changes cannot pile up.
+      for (const old of documents.keys()) if (old.split('\n')[0] === ctx.path) documents.delete(old);
       documents.set(key, document);
     }
     // The same route label the provider's answer gets (a fixed path: the label set stays bounded).
