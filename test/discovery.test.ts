@@ -20,6 +20,7 @@ const CAPABILITIES = {
   backchannel_logout_session_supported: true,
   backchannel_logout_supported: true,
   claim_types_supported: ['normal'],
+  claims_locales_supported: ['en', 'de', 'fr'],
   claims_parameter_supported: false,
   claims_supported: ['sub', 'acr', 'amr', 'auth_time', 'name', 'email', 'email_verified', 'sid', 'iss'],
   code_challenge_methods_supported: ['S256'],
@@ -29,9 +30,9 @@ const CAPABILITIES = {
   response_modes_supported: ['form_post', 'fragment', 'query'],
   response_types_supported: ['code'],
   scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-  service_documentation: 'https://github.com/portcullis-auth/portcullis',
   subject_types_supported: ['public'],
   token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+  ui_locales_supported: ['en', 'de', 'fr'],
 } as const;
 
 const ENDPOINTS = {
@@ -53,6 +54,7 @@ const CAPS = 'test/oidc-capabilities.test.ts';
 const FIRST_FLOW = [FLOW, 'shows the requested scopes for consent and issues a validated ID token with the profile claims'] as const;
 const PWD_SIGN_IN = ['test/mfa-signin.test.ts', 'gives a password-only sign-in acr …:pwd and amr ["pwd"]'] as const;
 const BACKCHANNEL = ['test/backchannel-logout.test.ts', 'sends a verifiable logout token on RP-initiated logout'] as const;
+const I18N = 'test/i18n-pages.test.ts';
 const REQUEST_OBJECTS = [CAPS, 'refuses request objects and request_uri, which discovery does not offer'] as const;
 
 /**
@@ -93,7 +95,13 @@ const COVERAGE: Record<string, readonly [string, string]> = {
   'scopes_supported profile': FIRST_FLOW,
   'scopes_supported email': FIRST_FLOW,
   'scopes_supported offline_access': [FLOW, 'issues a refresh token and rotates it on every use'],
-  service_documentation: ['test/discovery.test.ts', 'advertises exactly the checked-in capabilities and endpoints'],
+  // service_documentation, op_policy_uri and op_tos_uri appear only with branding (test/branding.test.ts).
+  'ui_locales_supported en': [I18N, 'falls back to English for languages it does not speak'],
+  'ui_locales_supported de': [I18N, 'shows sign-in, registration and consent in the language of ui_locales, for the whole interaction'],
+  'ui_locales_supported fr': [I18N, 'says a failed sign-in in the language of the interaction'],
+  'claims_locales_supported en': [I18N, 'accepts claims_locales and returns the claims as the person gave them'],
+  'claims_locales_supported de': [I18N, 'accepts claims_locales and returns the claims as the person gave them'],
+  'claims_locales_supported fr': [I18N, 'accepts claims_locales and returns the claims as the person gave them'],
   'subject_types_supported public': [CAPS, 'gives a person the same subject at every client (public subject type)'],
   'token_endpoint_auth_methods_supported client_secret_basic': FIRST_FLOW,
   'token_endpoint_auth_methods_supported client_secret_post': [CAPS, 'authenticates a confidential client with client_secret_post'],

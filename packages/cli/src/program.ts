@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { PORTCULLIS_VERSION } from '@portcullis/contract';
 import { createAdminClient, DEFAULT_TIMEOUT_MS } from './admin-client.js';
 import { addAuditCommand } from './commands/audit.command.js';
+import { addBrandingCommand } from './commands/branding.command.js';
 import { addClientsCommand } from './commands/clients.command.js';
 import type { CommandContext } from './commands/command-context.js';
 import { addDbCommand } from './commands/db.command.js';
@@ -46,5 +47,6 @@ export function buildProgram(io: CliIo, options: ProgramOptions = {}): Command {
   addKeysCommand(program, ctx);
   addDbCommand(program, ctx);
   addAuditCommand(program, ctx);
+  addBrandingCommand(program, ctx);
   return program;
 }

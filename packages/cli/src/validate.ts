@@ -23,6 +23,7 @@ import {
   type ClientUpdateInput,
 } from '@portcullis/contract';
 import { usageError } from './cli.error.js';
+import { parsePageLinkFlags } from './commands/client-page-links.js';
 
 /** The rules across fields, in terms of the flags that set them (`method`: the auth method chosen). */
 const PROBLEM_TEXT: Record<ClientProblem, string | ((method: string) => string)> = {
@@ -131,6 +132,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateIn
     // Commander sets the --no- flag's value to true when it is absent: send only an explicit "no".
     ...(f.backchannelLogoutSessionRequired === false ? { backchannel_logout_session_required: false } : {}),
     ...(f.introspect ? { resource_server: true } : {}),
+    ...parsePageLinkFlags(flags, 'create'),
   };
 }
 
@@ -155,6 +157,7 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateIn
     backchannel_logout_uri: f.backchannelLogoutUri === '' ? null : f.backchannelLogoutUri,
     backchannel_logout_session_required: f.backchannelLogoutSessionRequired,
     resource_server: f.introspect,
+    ...parsePageLinkFlags(flags, 'update'),
   };
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as ClientUpdateInput;
   if (Object.keys(given).length === 0) throw usageError('nothing to update: pass at least one flag (see --help)');

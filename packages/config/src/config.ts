@@ -7,7 +7,9 @@
 import path from 'node:path';
 import { envSchema } from './env.schema.js';
 import { ConfigError } from './config.error.js';
+import type { BrandingSettings } from '@portcullis/contract';
 import { toRateLimits, type RateLimits } from './rate-limits.js';
+import { toBranding } from './branding-env.js';
 
 export type Mode = 'embedded' | 'production';
 
@@ -61,6 +63,8 @@ export interface Config {
     /** `syslog+tcp://host:port` of a central log collector, when set. */
     logShipUrl?: string;
   };
+  /** BRAND_* variables (branding-env.ts); a value stored with `portcullis branding set` wins. */
+  branding: Readonly<BrandingSettings>;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
@@ -101,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     rateLimits: Object.freeze(toRateLimits(e)),
     shutdown: { readinessGraceMs: e.SHUTDOWN_READINESS_GRACE_MS },
     observability: { maxClientLabels: e.METRICS_MAX_CLIENT_LABELS, logShipUrl: e.LOG_SHIP_URL },
+    branding: toBranding(e),
   });
 }
 

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DATA_DIR } from '@portcullis/contract';
 import { rateLimitEnvShape } from './rate-limits.js';
+import { brandingEnvShape } from './branding-env.js';
 
 /**
  * A whole number in [min, max], refused in the operator's words ("must be a port number
@@ -79,6 +80,8 @@ export const envSchema = z
       .default([]),
     // Every brute-force and anti-automation limit (rate-limits.ts: syntax, defaults, rules).
     ...rateLimitEnvShape,
+    // What every page shows of the operator (branding-env.ts).
+    ...brandingEnvShape,
   })
   .superRefine((env, ctx) => {
     // One port cannot serve both listeners; refused here rather than as a bind error later.

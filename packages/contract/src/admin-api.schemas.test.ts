@@ -16,6 +16,10 @@ const client: ClientView = {
   resource_server: false,
   backchannel_logout_uri: null,
   backchannel_logout_session_required: true,
+  logo_uri: null,
+  client_uri: null,
+  policy_uri: null,
+  tos_uri: null,
   created_at: '2026-12-01T00:00:00.000Z',
   updated_at: '2026-12-01T00:00:00.000Z',
 };

@@ -33,6 +33,11 @@ const clientViewShape = {
   resource_server: z.boolean(),
   backchannel_logout_uri: z.string().nullable(),
   backchannel_logout_session_required: z.boolean(),
+  /** Shown on the consent page (OpenID Connect Dynamic Client Registration 1.0 §2). */
+  logo_uri: z.string().nullable(),
+  client_uri: z.string().nullable(),
+  policy_uri: z.string().nullable(),
+  tos_uri: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 };

@@ -8,6 +8,7 @@
  *   was sent.
  */
 import { z } from 'zod';
+import { httpsUrl } from './public-links.js';
 import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS, SUPPORTED_SCOPES, redirectUriProblem, scopeTokens } from './client-rules.js';
 
 /** A closed set in a sentence: "RS256, ES256 or EdDSA". */
@@ -48,6 +49,12 @@ const fields = {
   backchannel_logout_session_required: z.boolean(),
   // RFC 7662 §4: may introspect tokens issued to other clients.
   resource_server: z.boolean(),
+  // OpenID Connect Dynamic Client Registration 1.0 §2: shown on the consent page (the logo, and
+  // links to the client's site, privacy policy and terms). https only; null removes one.
+  logo_uri: httpsUrl.nullable(),
+  client_uri: httpsUrl.nullable(),
+  policy_uri: httpsUrl.nullable(),
+  tos_uri: httpsUrl.nullable(),
 };
 
 /** Only the fields sent change; `public` cannot (a client never switches kind). */

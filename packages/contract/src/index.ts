@@ -2,7 +2,8 @@
  * What the server and the `portcullis` CLI agree on, so neither holds a copy of the other's rules:
  * client registration rules (client-rules.ts), the bodies a client is registered and updated with
  * (client-input.schemas.ts), the admin API's answers (admin-api.schemas.ts) and the bounds of
- * its list queries (admin-api.queries.ts), where the CLI finds the admin API (admin-access.ts), and the release (version.ts).
+ * its list queries (admin-api.queries.ts), the links and colours pages show (public-links.ts,
+ * branding.schemas.ts), where the CLI finds the admin API (admin-access.ts), and the release (version.ts).
  * Depends on zod only; imports nothing from the server or the CLI.
  */
 export * from './client-rules.js';
@@ -11,3 +12,5 @@ export * from './admin-api.schemas.js';
 export * from './admin-api.queries.js';
 export * from './admin-access.js';
 export * from './version.js';
+export * from './public-links.js';
+export * from './branding.schemas.js';

@@ -12,4 +12,5 @@ export * from './repositories/oidc-payload.repository.js';
 export * from './repositories/consent.repository.js';
 export * from './repositories/mfa.repository.js';
 export * from './repositories/audit.repository.js';
+export * from './repositories/settings.repository.js';
 export { openDatabase } from './open-database.js';

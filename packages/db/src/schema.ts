@@ -94,6 +94,13 @@ export interface AuditEventsTable {
   detail: ColumnType<Record<string, unknown>, string, never>;
 }
 
+/** Run-time settings (branding), one JSON document per key. */
+export interface SettingsTable {
+  key: string;
+  value: ColumnType<Record<string, unknown>, string, string>;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -103,6 +110,7 @@ export interface DB {
   account_totp: AccountTotpTable;
   recovery_codes: RecoveryCodesTable;
   audit_events: AuditEventsTable;
+  settings: SettingsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

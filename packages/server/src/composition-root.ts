@@ -15,6 +15,7 @@ import {
   createAccountRepository,
   createClientRepository,
   createConsentRepository,
+  createSettingsRepository,
   createSigningKeyRepository,
   createMfaRepository,
   createAuditRepository,
@@ -57,6 +58,7 @@ import { createAdminApp } from './admin/admin.app.js';
 import { createKeyRotation } from './keys/key-rotation.service.js';
 import { createMfaService } from './mfa/mfa.service.js';
 import { createAuditService } from './audit/audit.service.js';
+import { createBrandingService } from './branding/branding.service.js';
 import { createSealedCookies } from './http/sealed-cookie.js';
 import { createAccountModule } from './account-page/account.module.js';
 import { createOwnIssuerFetch } from './oidc/own-issuer.js';
@@ -192,6 +194,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending });
+    // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
+    const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
 
     // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).
     const ownFetch = createOwnIssuerFetch(config.issuer, config.http);
@@ -206,8 +210,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger, ownFetch })] : []),
     ];
 
-    const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), db, audit, connectedApps, store: stores,
+    const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, branding, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), db, audit, connectedApps, branding, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own

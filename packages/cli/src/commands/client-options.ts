@@ -3,6 +3,7 @@
  * validate.ts decides what they mean; the lists are the server's (@portcullis/contract).
  */
 import type { Command } from 'commander';
+import { addPageLinkOptions } from './client-page-links.js';
 import { AUTH_METHODS, DEFAULT_ID_TOKEN_ALG, GRANT_TYPES, ID_TOKEN_ALGS } from '@portcullis/contract';
 
 /** Repeatable flag: each occurrence appends to the list. */
@@ -22,6 +23,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
     .option('--auth-method <method>', `token endpoint auth method: ${AUTH_METHODS.join(', ')}`)
     .option('--backchannel-logout-uri <uri>', `where logout tokens are POSTed when a session ends (https, or http on loopback)${mode === 'update' ? "; '' removes it" : ''}`)
     .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default ${DEFAULT_ID_TOKEN_ALG})`);
+  addPageLinkOptions(command, mode);
   const introspect = "resource server: may introspect other clients' access tokens (confidential clients only)";
   if (mode === 'create') {
     command

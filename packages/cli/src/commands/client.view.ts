@@ -3,6 +3,8 @@ import type { ClientView } from '@portcullis/contract';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
 
+const PAGE_LINK_LABELS = { logo_uri: 'Logo', client_uri: 'Home page', policy_uri: 'Privacy policy', tos_uri: 'Terms of service' } as const;
+
 function kind(client: ClientView): string {
   return client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential';
 }
@@ -23,6 +25,7 @@ export function printClient(out: Writer, client: ClientView): void {
     ['Post-logout URIs', client.post_logout_redirect_uris],
     ['Back-channel logout', client.backchannel_logout_uri],
     ['Scope', client.scope],
+    ...(['logo_uri', 'client_uri', 'policy_uri', 'tos_uri'] as const).filter((field) => client[field]).map((field) => [PAGE_LINK_LABELS[field], client[field]] as const),
     ['Created', client.created_at],
     ['Updated', client.updated_at],
     ...(client.client_secret === undefined ? [] : [['Client secret', client.client_secret] as const]),

@@ -196,10 +196,11 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
   });
 
   interface ConfirmPage { title: string; intro: string; label: string; hint?: string; numeric: boolean; button: string }
-  const confirmPage = (ctx: Context, session: AccountSession, path: string, view: ConfirmPage, status: number, error?: string) =>
-    sendPage(ctx, status, accountConfirmView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), action: `/account${path}`, ...view, ...(error && { error }) }));
+  // `view` is a function: its texts are read in the language of each request, not at start-up.
+  const confirmPage = (ctx: Context, session: AccountSession, path: string, view: () => ConfirmPage, status: number, error?: string) =>
+    sendPage(ctx, status, accountConfirmView({ nonce: nonceOf(ctx), csrfToken: pages.csrfToken(session), action: `/account${path}`, ...view(), ...(error && { error }) }));
 
-  const confirmRoute = (path: string, view: ConfirmPage, act: (ctx: Context, session: AccountSession, code: string) => Promise<{ limited: true; retryAfterSeconds: number; scope?: LimitScope } | { limited: false; done: () => void } | { limited: false; error: string }>) => {
+  const confirmRoute = (path: string, view: () => ConfirmPage, act: (ctx: Context, session: AccountSession, code: string) => Promise<{ limited: true; retryAfterSeconds: number; scope?: LimitScope } | { limited: false; done: () => void } | { limited: false; error: string }>) => {
     router.get(path, async (ctx) => {
       const session = await pages.signedIn(ctx);
       if (!session) return;
@@ -217,13 +218,13 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     });
   };
 
-  confirmRoute('/recovery-codes', {
+  confirmRoute('/recovery-codes', () => ({
     title: message('confirm.regenerate.title'),
     intro: message('confirm.regenerate.intro'),
     label: message('confirm.regenerate.label'),
     numeric: true,
     button: message('confirm.regenerate.button'),
-  }, async (ctx, session, code) => {
+  }), async (ctx, session, code) => {
     const result = await secondFactor.regenerateRecoveryCodes({ accountId: session.accountId, code, at: at(ctx, session) });
     if (result.limited) return result;
     const { codes } = result;
@@ -231,14 +232,14 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     return { limited: false, done: () => showCodes(ctx, session, codes) };
   });
 
-  confirmRoute('/totp/disable', {
+  confirmRoute('/totp/disable', () => ({
     title: message('confirm.disable.title'),
     intro: message('confirm.disable.intro'),
     label: message('confirm.disable.label'),
     hint: message('confirm.disable.hint'),
     numeric: false,
     button: message('confirm.disable.button'),
-  }, async (ctx, session, code) => {
+  }), async (ctx, session, code) => {
     const result = await secondFactor.disable({ accountId: session.accountId, code, at: at(ctx, session), keepSessionId: session.sessionId });
     if (result.limited) return result;
     if (!result.disabled) return { limited: false, error: message('account.totp_disable_invalid_code') };

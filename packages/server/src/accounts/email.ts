@@ -9,7 +9,7 @@ import { message } from '../messages/message.js';
 export const emailSchema = z
   .string()
   .transform((value) => value.normalize('NFC').trim().toLowerCase())
-  .pipe(z.email({ error: message('form.email_invalid') }).max(254, message('form.email_too_long')));
+  .pipe(z.email({ error: () => message('form.email_invalid') }).max(254, { error: () => message('form.email_too_long') }));
 
 /**
  * What an audit event may say about the email typed for an unknown account: the email when it is

@@ -18,6 +18,8 @@ import { jsonBody } from './json-body.js';
 import { clientAdminRoutes } from './clients.routes.js';
 import { userAdminRoutes } from './users.routes.js';
 import { systemAdminRoutes } from './system.routes.js';
+import { brandingAdminRoutes } from './branding.routes.js';
+import type { BrandingService } from '../branding/branding.service.js';
 import { readinessRoutes } from './readiness.routes.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { auditAdminRoutes } from '../audit/audit.routes.js';
@@ -43,6 +45,8 @@ export interface AdminDeps {
   audit: AuditService;
   /** Users' remembered consents ("Connected apps"): listed and withdrawn. */
   connectedApps: ConnectedApps;
+  /** `branding show|set|reset`: validated, stored and audited by the service. */
+  branding: BrandingService;
   /** The stores' health check for /readyz (stores/stores.ts). */
   store?: StoreHealth;
   /** Served at GET /metrics (no token, like the probes); absent: no /metrics. */
@@ -60,7 +64,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', version: PORTCULLIS_VERSION };
   });
-  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps)];
+  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps)];
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));

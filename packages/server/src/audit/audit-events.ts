@@ -42,6 +42,9 @@ export const AUDIT_EVENT_TYPES = [
   'client.secret_rotated',
   'client.deleted',
   'key.rotated',
+  /** Branding stored with `portcullis branding set` (`detail.fields` names the fields) or forgotten. */
+  'branding.updated',
+  'branding.reset',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -39,9 +39,13 @@ export function newClientId(random: (size: number) => Buffer = randomBytes): str
   }
 }
 
+/** Registration metadata the consent page shows (views/consent.view.ts). */
+const CLIENT_PAGE_LINKS = ['logo_uri', 'client_uri', 'policy_uri', 'tos_uri'] as const;
+type ClientPageLink = (typeof CLIENT_PAGE_LINKS)[number];
+
 export function toClientView(client: StoredClient, secret?: string): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
-    Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri', string>> &
+    Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri' | ClientPageLink, string>> &
     Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER, boolean>>;
   return {
     client_id: client.clientId,
@@ -58,6 +62,10 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
     resource_server: m[RESOURCE_SERVER] ?? false,
     backchannel_logout_uri: m.backchannel_logout_uri ?? null,
     backchannel_logout_session_required: m.backchannel_logout_session_required ?? true,
+    logo_uri: m.logo_uri ?? null,
+    client_uri: m.client_uri ?? null,
+    policy_uri: m.policy_uri ?? null,
+    tos_uri: m.tos_uri ?? null,
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };
@@ -82,6 +90,8 @@ function metadataOf(input: MetadataInput) {
       backchannel_logout_uri: input.backchannel_logout_uri,
       backchannel_logout_session_required: input.backchannel_logout_session_required,
     }),
+    // The consent page's logo and links; the provider keeps them as standard metadata.
+    ...Object.fromEntries(CLIENT_PAGE_LINKS.filter((field) => input[field] !== null).map((field) => [field, input[field]])),
   };
 }
 

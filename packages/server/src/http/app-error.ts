@@ -34,6 +34,7 @@ export const errorTable = {
   'mfa.not_enabled': { status: 400, message: 'error.mfa.not_enabled' },
   'account.invalid_password': { status: 400, message: 'error.account.invalid_password' },
   'audit.invalid': { status: 400, message: 'error.audit.invalid' },
+  'branding.invalid': { status: 400, message: 'error.branding.invalid' },
   'request.rate_limited': { status: 429, message: 'limit.too_many_attempts' },
   'service.unavailable': { status: 503, message: 'error.service.unavailable' },
   'internal': { status: 500, message: 'error.internal' },

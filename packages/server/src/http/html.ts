@@ -12,7 +12,8 @@
 // - Pass every interpolated URL (href, action, src) through `safeUrl()`: escaping does not stop
 //   `javascript:` URLs.
 // - Never interpolate into `<script>`, `<style>`, `on*=` or `style=` attributes, or tag/attribute names.
-//   Pages have no inline script or style anyway (CSP: default-src 'none').
+//   Pages have no inline script, and no inline style but the brand colour's custom properties
+//   (views/layout.view.ts, built from a checked `#rrggbb` only; CSP: default-src 'none').
 
 const CONTENT: unique symbol = Symbol('SafeHtml');
 

@@ -25,6 +25,9 @@ import { authorizationPostAsGet } from './authorization-post.js';
 import { securityHeaders } from './security-headers.js';
 import type { Limits } from '../limits/limits.js';
 import { tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
+import type { BrandingService } from '../branding/branding.service.js';
+import { discoveryBranding, discoveryBrandingKey } from '../branding/discovery-branding.js';
+import { pageContext } from './page-context.js';
 
 /** The provider's authorization endpoint (its default route). */
 const AUTHORIZATION_PATH = '/auth';
@@ -43,6 +46,8 @@ export interface PublicAppDeps {
   limits: Limits;
   /** The request log and metrics middleware (observability/), outermost. */
   observe?: Middleware;
+  /** What pages and discovery show of the operator (branding/). */
+  branding: Pick<BrandingService, 'current'>;
 }
 
 export function createPublicApp(deps: PublicAppDeps): Koa {
@@ -68,11 +73,14 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   // Every absolute URL the provider builds takes the issuer's origin, never the Host header's.
   app.use(issuerOrigin(deps.issuer));
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
+  // The request's language and branding, for every page (ours and the provider's).
+  app.use(pageContext({ branding: deps.branding }));
   // Pages answer at the issuer's address only: a foreign host is sent there before a flow starts.
   app.use(canonicalHost(deps.issuer, (path) => (isOurs(path) && !path.startsWith('/assets/')) || PROVIDER_PAGES.some((page) => path === page || path.startsWith(`${page}/`))));
   app.use(tokenEndpointLimit(deps.limits));
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.
-  app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current() }));
+  app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current(), variant: discoveryBrandingKey }));
+  app.use(discoveryBranding());
   // OpenID Connect Core §3.1.2.1: a POSTed authorization request becomes the same request as GET.
   app.use(async (ctx, next) => {
     if (ctx.method === 'POST' && ctx.path === AUTHORIZATION_PATH) await postedAuthorization(ctx, next);

@@ -59,3 +59,25 @@ export function securityHeaders(options: { https: boolean }): Middleware<Securit
     await next();
   };
 }
+
+/**
+ * Lets this response's page show images from the origin of `url` (a branding logo, a client's
+ * `logo_uri`): only an https origin, and only on img-src, so nothing else of that origin runs or
+ * loads. A path on our own origin needs nothing ('self').
+ */
+export function allowImageOrigin(ctx: { response: { get(name: string): string }; set(name: string, value: string): void }, url: string | undefined): void {
+  if (!url) return;
+  let origin: string;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:') return;
+    origin = parsed.origin;
+  } catch {
+    return;
+  }
+  const directives = ctx.response.get('Content-Security-Policy').split('; ');
+  const img = directives.findIndex((d) => d.startsWith('img-src '));
+  if (img < 0 || directives[img]!.split(' ').includes(origin)) return;
+  directives[img] = `${directives[img]} ${origin}`;
+  ctx.set('Content-Security-Policy', directives.join('; '));
+}

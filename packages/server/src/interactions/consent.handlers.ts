@@ -10,6 +10,7 @@ import type Provider from 'oidc-provider';
 import type { Interaction } from 'oidc-provider';
 import { AppError } from '../http/app-error.js';
 import { sendPage } from '../http/render.js';
+import { allowImageOrigin } from '../http/security-headers.js';
 import { consentView } from '../views/consent.view.js';
 import type { Csrf } from './csrf.js';
 import { describeScopes } from './scope-descriptions.js';
@@ -58,10 +59,22 @@ export function createConsentHandlers(deps: ConsentDeps) {
         allowAction: interactionPaths(details.uid).consent,
         denyAction: interactionPaths(details.uid).deny,
         clientName: client?.clientName ?? clientId,
+        ...clientBranding(ctx, client),
         scopes: describeScopes(requested),
         accountEmail: account?.email ?? '',
       }));
     },
     allow: (ctx: Context, details: Interaction) => grantAndFinish(ctx, details, true),
   };
+}
+
+/**
+ * The client's logo and links from its registration (logo_uri, client_uri, policy_uri, tos_uri),
+ * each an https URL (@portcullis/contract); the logo's origin is let into this page's img-src.
+ */
+function clientBranding(ctx: Context, client: { logoUri?: unknown; clientUri?: unknown; policyUri?: unknown; tosUri?: unknown } | undefined) {
+  const https = (value: unknown) => (typeof value === 'string' && value.startsWith('https://') ? value : undefined);
+  const [logo, site, policy, terms] = [client?.logoUri, client?.clientUri, client?.policyUri, client?.tosUri].map(https);
+  allowImageOrigin(ctx, logo);
+  return { ...(logo && { clientLogoUri: logo }), ...(site && { clientUri: site }), ...(policy && { clientPolicyUri: policy }), ...(terms && { clientTosUri: terms }) };
 }

@@ -1,6 +1,7 @@
 /**
  * The interaction forms, parsed with zod at the edge. Length caps stop oversized input before
- * any expensive work (argon2 runs only on a password that passed these checks).
+ * any expensive work (argon2 runs only on a password that passed these checks). Error texts are
+ * functions, so they are written in the language of the request that fails, not at import.
  */
 import { z } from 'zod';
 import { message } from '../messages/message.js';
@@ -8,18 +9,18 @@ import { message } from '../messages/message.js';
 export const csrfField = z.string().max(200);
 const csrf = csrfField;
 /** Long enough for any real password (the policy allows 256 code points, up to 4 bytes each). */
-const password = z.string().min(1, message('form.password_required')).max(1024, message('form.password_too_long'));
+const password = z.string().min(1, { error: () => message('form.password_required') }).max(1024, { error: () => message('form.password_too_long') });
 
 export const loginForm = z.object({
   csrf,
-  email: z.string().max(320, message('form.email_too_long')),
+  email: z.string().max(320, { error: () => message('form.email_too_long') }),
   password,
 });
 
 export const registerForm = z.object({
   csrf,
-  email: z.string().max(320, message('form.email_too_long')),
-  name: z.string().trim().max(200, message('form.name_too_long')).optional().transform((v) => (v ? v : null)),
+  email: z.string().max(320, { error: () => message('form.email_too_long') }),
+  name: z.string().trim().max(200, { error: () => message('form.name_too_long') }).optional().transform((v) => (v ? v : null)),
   password,
 });
 

@@ -1,11 +1,16 @@
-/** What each scope means to a person, shown on the consent page. */
-const DESCRIPTIONS: Record<string, string> = {
-  openid: 'Know who you are (a unique identifier for your account)',
-  profile: 'See your name',
-  email: 'See your email address and whether it is verified',
-  offline_access: 'Stay connected when you are not using it (a refresh token)',
+/** What each scope means to a person, shown on the consent page, in the request's language. */
+import { message, type PlainMessageId } from '../messages/message.js';
+
+const DESCRIPTIONS: Record<string, PlainMessageId> = {
+  openid: 'view.scope.openid',
+  profile: 'view.scope.profile',
+  email: 'view.scope.email',
+  offline_access: 'view.scope.offline_access',
 };
 
 export function describeScopes(scopes: string[]): { name: string; description: string }[] {
-  return scopes.map((name) => ({ name, description: DESCRIPTIONS[name] ?? name }));
+  return scopes.map((name) => {
+    const id = DESCRIPTIONS[name];
+    return { name, description: id ? message(id) : name };
+  });
 }

@@ -20,6 +20,7 @@ import { outgoingFetch } from './outgoing-fetch.js';
 import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
 import { interactionPaths } from '../interactions/paths.js';
+import { SUPPORTED_LOCALES } from '../messages/locales.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -160,8 +161,13 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       url: (_ctx: KoaContextWithOIDC, interaction) => interactionPaths(interaction.uid).start,
     },
     renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),
+    // The languages of our pages (messages/locales.ts). Claim values are stored as people typed
+    // them and never translated, so every language is as good as any for them: the same list.
+    // service_documentation, op_policy_uri and op_tos_uri come from the branding, when set
+    // (branding/discovery-branding.ts).
     discovery: {
-      service_documentation: 'https://github.com/portcullis-auth/portcullis',
+      ui_locales_supported: [...SUPPORTED_LOCALES],
+      claims_locales_supported: [...SUPPORTED_LOCALES],
     },
   };
 }

@@ -31,7 +31,14 @@ function matches(ifNoneMatch: string, etag: string): boolean {
   });
 }
 
-export function providerDocuments(deps: { issuer: string; current(): object; paths?: readonly string[]; maxAgeSeconds?: number }): Middleware {
+export function providerDocuments(deps: {
+  issuer: string;
+  current(): object;
+  paths?: readonly string[];
+  maxAgeSeconds?: number;
+  /** Part of the cache key: a body decorated after the provider (branding links) per value. */
+  variant?: () => string;
+}): Middleware {
   const paths = new Set<string>(deps.paths ?? DOCUMENT_PATHS);
   const prefix = `${new URL(deps.issuer).origin}/`;
   const cacheControl = `public, max-age=${deps.maxAgeSeconds ?? DOCUMENT_MAX_AGE_SECONDS}`;
@@ -44,7 +51,8 @@ export function providerDocuments(deps: { issuer: string; current(): object; pat
     }
     const provider = deps.current();
     let documents = byProvider.get(provider);
-    let document = documents?.get(ctx.path);
+    const key = deps.variant ? `${ctx.path}\n${deps.variant()}` : ctx.path;
+    let document = documents?.get(key);
     if (!document) {
       await next();
       if (ctx.status !== 200 || ctx.body === undefined || ctx.body === null) return;
@@ -55,7 +63,9 @@ export function providerDocuments(deps: { issuer: string; current(): object; pat
         contentType: ctx.response.get('Content-Type') || 'application/json; charset=utf-8',
       };
       if (!documents) byProvider.set(provider, (documents = new Map<string, Document>()));
-      documents.set(ctx.path, document);
+      // One body per path: a new variant replaces the old one, so changes cannot pile up.
+      for (const old of documents.keys()) if (old.split('\n')[0] === ctx.path) documents.delete(old);
+      documents.set(key, document);
     }
     // The same route label the provider's answer gets (a fixed path: the label set stays bounded).
     ctx.state.route = ctx.path;

@@ -5,6 +5,7 @@ import { html, safeUrl, type SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, postForm } from './parts.js';
 import { noticeBox } from './account.view.js';
+import { message } from '../messages/message.js';
 
 export interface AppRow {
   clientId: string;
@@ -32,28 +33,27 @@ function row(p: AccountAppsViewProps, app: AppRow): SafeHtml {
 <td class="client-name">${app.name}</td>
 <td><ul class="scopes">${access}</ul></td>
 <td>${day(app.since)}</td>
-<td>${postForm(`/account/apps/${encodeURIComponent(app.clientId)}/remove`, p.csrfToken, html`<button type="submit" class="button button-secondary" aria-label="Remove access for ${app.name}">Remove access</button>`)}</td>
+<td>${postForm(`/account/apps/${encodeURIComponent(app.clientId)}/remove`, p.csrfToken, html`<button type="submit" class="button button-secondary" aria-label="${message('view.apps.remove_label', { app: app.name })}">${message('view.apps.remove')}</button>`)}</td>
 </tr>`;
 }
 
 export function accountAppsView(p: AccountAppsViewProps): SafeHtml {
   const list =
     p.apps.length === 0
-      ? html`<p>No applications have access to your account.</p>`
+      ? html`<p>${message('view.apps.none')}</p>`
       : html`<table class="apps">
-<thead><tr><th scope="col">Application</th><th scope="col">May access</th><th scope="col">Since</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+<thead><tr><th scope="col">${message('view.apps.application')}</th><th scope="col">${message('view.apps.may_access')}</th><th scope="col">${message('view.apps.since')}</th><th scope="col"><span class="visually-hidden">${message('view.apps.action')}</span></th></tr></thead>
 <tbody>
 ${p.apps.map((app) => row(p, app))}
 </tbody>
 </table>`;
-  const body = html`<h1>Connected apps</h1>
+  const body = html`<h1>${message('view.apps.title')}</h1>
 ${alertBox(p.error)}
 ${noticeBox(p.notice)}
-<p>You allowed these applications to use your account. Removing one ends its access at once (its
-tokens stop working), and it has to ask you again before it can use your account.</p>
+<p>${message('view.apps.intro')}</p>
 ${list}
 <div class="actions">
-<a class="button button-secondary" href="${safeUrl('/account')}">Back to your account</a>
+<a class="button button-secondary" href="${safeUrl('/account')}">${message('next.back_to_account')}</a>
 </div>`;
-  return layoutView({ title: 'Connected apps', body, nonce: p.nonce });
+  return layoutView({ title: message('view.apps.title'), body, nonce: p.nonce });
 }

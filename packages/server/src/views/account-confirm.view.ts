@@ -5,6 +5,7 @@ import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, postForm, textField } from './parts.js';
+import { message } from '../messages/message.js';
 
 export interface AccountConfirmViewProps {
   nonce: string;
@@ -36,7 +37,7 @@ export function accountConfirmView(p: AccountConfirmViewProps): SafeHtml {
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, html`${field}
   <button type="submit" class="button button-block">${p.button}</button>`)}
-<p class="form-footer"><a href="${safeUrl('/account')}">Back to your account</a></p>`;
+<p class="form-footer"><a href="${safeUrl('/account')}">${message('next.back_to_account')}</a></p>`;
 
   return layoutView({ title: p.title, body, nonce: p.nonce });
 }

@@ -21,11 +21,11 @@ export interface AccountPasswordViewProps {
 
 export function accountPasswordView(p: AccountPasswordViewProps): SafeHtml {
   const fields = html`${textField({ id: 'username', name: 'username', label: message('password.username_label'), type: 'email', autocomplete: 'username', value: p.email, readOnly: true })}
-  ${textField({ id: 'current_password', name: 'current_password', label: 'Current password', type: 'password', autocomplete: 'current-password', required: true, autofocus: true })}
+  ${textField({ id: 'current_password', name: 'current_password', label: message('view.password.current'), type: 'password', autocomplete: 'current-password', required: true, autofocus: true })}
   ${textField({
     id: 'new_password',
     name: 'new_password',
-    label: 'New password',
+    label: message('view.password.new'),
     type: 'password',
     autocomplete: 'new-password',
     minLength: p.passwordMinLength,
@@ -33,14 +33,13 @@ export function accountPasswordView(p: AccountPasswordViewProps): SafeHtml {
     required: true,
   })}
   ${textField({ id: 'confirm_password', name: 'confirm_password', label: message('password.confirm_label'), type: 'password', autocomplete: 'new-password', minLength: p.passwordMinLength, required: true })}
-  <button type="submit" class="button button-block">Change password</button>`;
+  <button type="submit" class="button button-block">${message('view.password.submit')}</button>`;
 
-  const body = html`<h1>Change password</h1>
-<p>Changing your password signs you out everywhere else and stops applications from using
-tokens they got before.</p>
+  const body = html`<h1>${message('view.password.title')}</h1>
+<p>${message('view.password.intro')}</p>
 ${alertBox(p.error)}
 ${postForm('/account/password', p.csrfToken, fields)}
-<p class="form-footer"><a href="${safeUrl('/account')}">Back to your account</a></p>`;
+<p class="form-footer"><a href="${safeUrl('/account')}">${message('next.back_to_account')}</a></p>`;
 
-  return layoutView({ title: 'Change password', body, nonce: p.nonce });
+  return layoutView({ title: message('view.password.title'), body, nonce: p.nonce });
 }

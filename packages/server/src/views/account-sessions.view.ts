@@ -8,6 +8,7 @@ import { layoutView } from './layout.view.js';
 import { alertBox, localTime, pageScript, postForm } from './parts.js';
 import { noticeBox } from './account.view.js';
 import { describeDevice } from './device.js';
+import { message } from '../messages/message.js';
 
 export interface SessionRow {
   handle: string;
@@ -27,7 +28,14 @@ export interface AccountSessionsViewProps {
   error?: string;
 }
 
-const COLUMNS = { device: 'Device', address: 'Address', signedIn: 'Signed in', lastSeen: 'Last seen', action: 'Action' };
+// A function, not a constant: the texts are the request's language.
+const columns = () => ({
+  device: message('view.sessions.device'),
+  address: message('view.sessions.address'),
+  signedIn: message('view.sessions.signed_in'),
+  lastSeen: message('view.sessions.last_seen'),
+  action: message('view.sessions.action'),
+});
 
 /** An IP address may break after its dots and colons (a long IPv6 one must), never elsewhere. */
 function breakableAddress(ip: string): SafeHtml {
@@ -39,33 +47,35 @@ const cell = (label: string, value: SafeHtml | string) => html`<td><span class="
 
 function row(p: AccountSessionsViewProps, s: SessionRow): SafeHtml {
   const action = s.current
-    ? html`<strong>This device</strong>`
-    : postForm(`/account/sessions/${encodeURIComponent(s.handle)}/revoke`, p.csrfToken, html`<button type="submit" class="button button-secondary">Sign out</button>`);
+    ? html`<strong>${message('view.sessions.this_device')}</strong>`
+    : postForm(`/account/sessions/${encodeURIComponent(s.handle)}/revoke`, p.csrfToken, html`<button type="submit" class="button button-secondary">${message('view.sessions.sign_out')}</button>`);
+  const cols = columns();
   return html`<tr data-session="${s.handle}">
-${cell(COLUMNS.device, describeDevice(s.userAgent))}
-${cell(COLUMNS.address, s.ip ? breakableAddress(s.ip) : 'unknown')}
-${cell(COLUMNS.signedIn, localTime(s.signedInAt))}
-${cell(COLUMNS.lastSeen, localTime(s.lastSeenAt))}
+${cell(cols.device, describeDevice(s.userAgent))}
+${cell(cols.address, s.ip ? breakableAddress(s.ip) : message('view.sessions.unknown'))}
+${cell(cols.signedIn, localTime(s.signedInAt))}
+${cell(cols.lastSeen, localTime(s.lastSeenAt))}
 <td>${action}</td>
 </tr>`;
 }
 
 export function accountSessionsView(p: AccountSessionsViewProps): SafeHtml {
   const others = p.sessions.some((s) => !s.current);
-  const body = html`<h1>Your sessions</h1>
+  const cols = columns();
+  const body = html`<h1>${message('view.sessions.title')}</h1>
 ${alertBox(p.error)}
 ${noticeBox(p.notice)}
-<p>You are signed in on these devices. Signing one out also ends the applications' access granted there.</p>
+<p>${message('view.sessions.intro')}</p>
 <table class="sessions">
-<thead><tr><th scope="col">${COLUMNS.device}</th><th scope="col">${COLUMNS.address}</th><th scope="col">${COLUMNS.signedIn}</th><th scope="col">${COLUMNS.lastSeen}</th><th scope="col"><span class="visually-hidden">${COLUMNS.action}</span></th></tr></thead>
+<thead><tr><th scope="col">${cols.device}</th><th scope="col">${cols.address}</th><th scope="col">${cols.signedIn}</th><th scope="col">${cols.lastSeen}</th><th scope="col"><span class="visually-hidden">${cols.action}</span></th></tr></thead>
 <tbody>
 ${p.sessions.map((s) => row(p, s))}
 </tbody>
 </table>
 <div class="actions">
-${others ? postForm('/account/sessions/revoke-others', p.csrfToken, html`<button type="submit" class="button">Sign out all other sessions</button>`) : null}
-<a class="button button-secondary" href="${safeUrl('/account')}">Back to your account</a>
+${others ? postForm('/account/sessions/revoke-others', p.csrfToken, html`<button type="submit" class="button">${message('view.sessions.sign_out_others')}</button>`) : null}
+<a class="button button-secondary" href="${safeUrl('/account')}">${message('next.back_to_account')}</a>
 </div>
 ${pageScript(p.nonce)}`;
-  return layoutView({ title: 'Your sessions', body, nonce: p.nonce, wide: true });
+  return layoutView({ title: message('view.sessions.title'), body, nonce: p.nonce, wide: true });
 }

@@ -9,6 +9,8 @@ import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, postForm } from './parts.js';
+import { message } from '../messages/message.js';
+import { messageHtml } from './text.js';
 
 export interface AccountViewProps {
   nonce: string;
@@ -29,45 +31,45 @@ const link = (href: string, label: string, secondary = true) =>
 
 export function accountView(p: AccountViewProps): SafeHtml {
   const mfa = p.mfaEnabled
-    ? html`<p>On: signing in asks for a code from your authenticator app.</p>
-<div class="actions">${link('/account/totp/disable', 'Turn off authenticator app')}</div>`
-    : html`<p>Off. Add a second step to signing in with an authenticator app on your phone.</p>
-<div class="actions">${postForm('/account/totp/start', p.csrfToken, html`<button type="submit" class="button">Set up authenticator app</button>`)}</div>`;
+    ? html`<p>${message('view.account.mfa_on')}</p>
+<div class="actions">${link('/account/totp/disable', message('view.account.mfa_turn_off'))}</div>`
+    : html`<p>${message('view.account.mfa_off')}</p>
+<div class="actions">${postForm('/account/totp/start', p.csrfToken, html`<button type="submit" class="button">${message('view.account.mfa_set_up')}</button>`)}</div>`;
 
-  const body = html`<h1>Your account</h1>
-<p class="signed-in-as">Signed in as <strong>${p.email}</strong></p>
+  const body = html`<h1>${message('view.account.title')}</h1>
+<p class="signed-in-as">${messageHtml('view.account.signed_in_as', { email: html`<strong>${p.email}</strong>` })}</p>
 ${alertBox(p.error)}
 ${noticeBox(p.notice)}
 <section aria-labelledby="password-heading">
-<h2 id="password-heading">Password</h2>
-<div class="actions">${link('/account/password', 'Change password')}</div>
+<h2 id="password-heading">${message('view.account.password')}</h2>
+<div class="actions">${link('/account/password', message('view.account.change_password'))}</div>
 </section>
 <section aria-labelledby="mfa-heading">
-<h2 id="mfa-heading">Authenticator app</h2>
+<h2 id="mfa-heading">${message('view.account.mfa')}</h2>
 ${mfa}
 </section>
 ${
   p.mfaEnabled
     ? html`<section aria-labelledby="recovery-heading">
-<h2 id="recovery-heading">Recovery codes</h2>
-<p>${p.recoveryCodesLeft} of 10 recovery codes left.</p>
-<div class="actions">${link('/account/recovery-codes', 'Regenerate recovery codes')}</div>
+<h2 id="recovery-heading">${message('view.account.recovery')}</h2>
+<p>${message('view.account.recovery_left', { left: p.recoveryCodesLeft })}</p>
+<div class="actions">${link('/account/recovery-codes', message('view.account.regenerate'))}</div>
 </section>`
     : null
 }
 <section aria-labelledby="sessions-heading">
-<h2 id="sessions-heading">Sessions</h2>
-<p>See where you are signed in, and sign out of other devices.</p>
-<div class="actions">${link('/account/sessions', 'Manage sessions')}</div>
+<h2 id="sessions-heading">${message('view.account.sessions')}</h2>
+<p>${message('view.account.sessions_intro')}</p>
+<div class="actions">${link('/account/sessions', message('view.account.manage_sessions'))}</div>
 </section>
 <section aria-labelledby="apps-heading">
-<h2 id="apps-heading">Connected apps</h2>
-<p>See which applications you allowed to use your account, and remove their access.</p>
-<div class="actions">${link('/account/apps', 'Manage connected apps')}</div>
+<h2 id="apps-heading">${message('view.account.apps')}</h2>
+<p>${message('view.account.apps_intro')}</p>
+<div class="actions">${link('/account/apps', message('view.account.manage_apps'))}</div>
 </section>
 <div class="actions">
-${postForm('/account/logout', p.csrfToken, html`<button type="submit" class="button button-secondary">Sign out</button>`)}
+${postForm('/account/logout', p.csrfToken, html`<button type="submit" class="button button-secondary">${message('view.account.sign_out')}</button>`)}
 </div>`;
 
-  return layoutView({ title: 'Your account', body, nonce: p.nonce });
+  return layoutView({ title: message('view.account.title'), body, nonce: p.nonce });
 }

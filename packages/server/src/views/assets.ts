@@ -1,5 +1,6 @@
 // Static assets of the server-rendered pages.
-// - The stylesheet is one same-origin file (CSP `style-src 'self'`): no inline styles, no external URLs.
+// - The stylesheet is one same-origin file (CSP `style-src 'self'`): no external URLs. The one inline
+//   style a page may carry is the brand colour's custom properties (layout.view.ts).
 // - STYLESHEET_HREF is what the layout links; the server serves STYLESHEET_FILE at that path.
 // - SCRIPT_HREF is the one script (progressive enhancement only), served beside it.
 import { fileURLToPath } from 'node:url';

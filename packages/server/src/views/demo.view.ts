@@ -8,6 +8,8 @@ import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox } from './parts.js';
 import { noticeBox } from './account.view.js';
+import { message } from '../messages/message.js';
+import { currentBranding } from '../branding/branding-scope.js';
 
 export interface DemoSignedIn {
   claims: Record<string, unknown>;
@@ -32,37 +34,36 @@ function jsonBlock(value: Record<string, unknown>): SafeHtml {
 
 function signedInSection(s: DemoSignedIn, signInHref: string, signOutHref: string | undefined): SafeHtml {
   return html`<section aria-labelledby="signed-in">
-<h2 id="signed-in">Signed in</h2>
+<h2 id="signed-in">${message('view.demo.signed_in')}</h2>
 <section aria-labelledby="claims">
-<h3 id="claims">ID token claims</h3>
+<h3 id="claims">${message('view.demo.claims')}</h3>
 ${jsonBlock(s.claims)}
 </section>
 <section aria-labelledby="userinfo">
-<h3 id="userinfo">Userinfo</h3>
+<h3 id="userinfo">${message('view.demo.userinfo')}</h3>
 ${jsonBlock(s.userinfo)}
 </section>
 <details>
-<summary>Raw ID token</summary>
+<summary>${message('view.demo.raw_token')}</summary>
 <pre tabindex="0" class="token"><code>${s.idToken}</code></pre>
 </details>
 <div class="actions">
-${signOutHref === undefined ? null : html`<a class="button" href="${safeUrl(signOutHref)}">Sign out</a>`}
-<a class="button button-secondary" href="${safeUrl(signInHref)}">Sign in again</a>
+${signOutHref === undefined ? null : html`<a class="button" href="${safeUrl(signOutHref)}">${message('view.demo.sign_out')}</a>`}
+<a class="button button-secondary" href="${safeUrl(signInHref)}">${message('view.demo.sign_in_again')}</a>
 </div>
 </section>`;
 }
 
 export function demoHomeView(p: DemoHomeViewProps): SafeHtml {
-  const body = html`<h1>Portcullis demo</h1>
-<p>This page is a built-in OpenID Connect client that signs in with this Portcullis server itself, using
-the authorization code flow with PKCE. Use it to try the sign-in, consent and sign-out pages.</p>
+  const body = html`<h1>${message('view.demo.title', { product: currentBranding().productName })}</h1>
+<p>${message('view.demo.intro', { product: currentBranding().productName })}</p>
 ${alertBox(p.error)}
 ${noticeBox(p.notice)}
 ${
   p.signedIn
     ? signedInSection(p.signedIn, p.signInHref, p.signOutHref)
-    : html`<div class="actions"><a class="button" href="${safeUrl(p.signInHref)}">Sign in</a></div>`
+    : html`<div class="actions"><a class="button" href="${safeUrl(p.signInHref)}">${message('view.demo.sign_in')}</a></div>`
 }`;
 
-  return layoutView({ title: 'Portcullis demo', body, nonce: p.nonce });
+  return layoutView({ title: message('view.demo.title', { product: currentBranding().productName }), body, nonce: p.nonce });
 }

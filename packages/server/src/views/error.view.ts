@@ -30,7 +30,7 @@ const LOCAL_PATH = /^\/(?![/\\])/;
 export function errorView(p: ErrorViewProps): SafeHtml {
   const link = p.link && LOCAL_PATH.test(p.link.href) ? p.link : undefined;
   const code = p.code ? html`${message('page.error_code')}: <code>${p.code}</code>${p.detail && p.detail !== p.code ? html` (${p.detail})` : null}` : null;
-  const reference = p.requestId ? html`<small>Reference: <code>${p.requestId}</code></small>` : null;
+  const reference = p.requestId ? html`<small>${message('view.error.reference')} <code>${p.requestId}</code></small>` : null;
   const body = html`<h1>${p.title}</h1>
 <p role="alert" class="alert">${p.message}</p>
 ${p.next ? html`<p>${p.next}</p>` : null}

@@ -11,6 +11,8 @@ import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, emailField, pageScript, postForm, textField } from './parts.js';
+import { message } from '../messages/message.js';
+import { messageHtml } from './text.js';
 
 export interface LoginViewProps {
   nonce: string;
@@ -27,20 +29,20 @@ export function loginView(p: LoginViewProps): SafeHtml {
   ${textField({
     id: 'password',
     name: 'password',
-    label: 'Password',
+    label: message('view.field.password'),
     type: 'password',
     autocomplete: 'current-password',
     required: true,
     autofocus: Boolean(p.email),
   })}
-  <button type="submit" class="button button-block">Sign in</button>`;
+  <button type="submit" class="button button-block">${message('view.login.submit')}</button>`;
 
-  const body = html`<h1>Sign in</h1>
-${p.clientName ? html`<p class="subtitle">to continue to <strong>${p.clientName}</strong></p>` : null}
+  const body = html`<h1>${message('view.login.title')}</h1>
+${p.clientName ? html`<p class="subtitle">${messageHtml('view.login.continue_to', { client: html`<strong>${p.clientName}</strong>` })}</p>` : null}
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, fields)}
-<p class="form-footer">New here? <a href="${safeUrl(p.registerHref)}" data-carry-email>Create account</a></p>
+<p class="form-footer">${message('view.login.new_here')} <a href="${safeUrl(p.registerHref)}" data-carry-email>${message('view.login.create_account')}</a></p>
 ${pageScript(p.nonce)}`;
 
-  return layoutView({ title: 'Sign in', body, nonce: p.nonce });
+  return layoutView({ title: message('view.login.title'), body, nonce: p.nonce });
 }

@@ -3,6 +3,9 @@
 import { html } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
+import { message } from '../messages/message.js';
+import { messageHtml } from './text.js';
+import { currentBranding } from '../branding/branding-scope.js';
 
 export interface LogoutSuccessViewProps {
   nonce: string;
@@ -10,10 +13,12 @@ export interface LogoutSuccessViewProps {
 }
 
 export function logoutSuccessView(p: LogoutSuccessViewProps): SafeHtml {
-  const body = html`<h1>You are signed out</h1>
-<p>You have signed out of Portcullis${
-    p.clientName ? html` at the request of <strong>${p.clientName}</strong>` : null
-  }. You can close this window.</p>`;
+  const body = html`<h1>${message('view.logout_success.heading')}</h1>
+<p>${
+    p.clientName
+      ? messageHtml('view.logout_success.body_for', { product: currentBranding().productName, client: html`<strong>${p.clientName}</strong>` })
+      : message('view.logout_success.body', { product: currentBranding().productName })
+  }</p>`;
 
-  return layoutView({ title: 'Signed out', body, nonce: p.nonce });
+  return layoutView({ title: message('view.logout_success.title'), body, nonce: p.nonce });
 }

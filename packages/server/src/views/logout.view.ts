@@ -8,6 +8,9 @@
 import { html } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
+import { message } from '../messages/message.js';
+import { messageHtml } from './text.js';
+import { currentBranding } from '../branding/branding-scope.js';
 
 export interface LogoutViewProps {
   nonce: string;
@@ -16,14 +19,14 @@ export interface LogoutViewProps {
 }
 
 export function logoutView(p: LogoutViewProps): SafeHtml {
-  const body = html`<h1>Sign out</h1>
-<p>Do you want to sign out of Portcullis?</p>
-${p.clientName ? html`<p class="hint"><strong>${p.clientName}</strong> asked to sign you out.</p>` : null}
+  const body = html`<h1>${message('view.logout.title')}</h1>
+<p>${message('view.logout.question', { product: currentBranding().productName })}</p>
+${p.clientName ? html`<p class="hint">${messageHtml('view.logout.asked_by', { client: html`<strong>${p.clientName}</strong>` })}</p>` : null}
 ${p.form}
 <div class="actions logout-actions">
-<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
-<button type="submit" form="op.logoutForm">Cancel</button>
+<button type="submit" form="op.logoutForm" name="logout" value="yes">${message('view.logout.confirm')}</button>
+<button type="submit" form="op.logoutForm">${message('view.logout.cancel')}</button>
 </div>`;
 
-  return layoutView({ title: 'Sign out', body, nonce: p.nonce });
+  return layoutView({ title: message('view.logout.title'), body, nonce: p.nonce });
 }

@@ -5,6 +5,7 @@
 import { html, safeUrl } from '../http/html.js';
 import type { HtmlValue, SafeHtml } from '../http/html.js';
 import { SCRIPT_HREF } from './assets.js';
+import { message } from '../messages/message.js';
 
 /** The hidden input every state-changing form carries; the server checks it on POST. */
 export function csrfInput(token: string): SafeHtml {
@@ -60,7 +61,7 @@ export function textField(o: TextFieldOptions): SafeHtml {
 
 /** The "Email" field of the sign-in and registration forms; the browser fills it as the username. */
 export function emailField(value: string | undefined, autofocus = false): SafeHtml {
-  return textField({ id: 'email', name: 'email', label: 'Email', type: 'email', autocomplete: 'username', value, required: true, autofocus });
+  return textField({ id: 'email', name: 'email', label: message('view.field.email'), type: 'email', autocomplete: 'username', value, required: true, autofocus });
 }
 
 /**
@@ -76,7 +77,7 @@ export function pageScript(nonce: string): SafeHtml {
  * reader's local time by the page script (`data-local`).
  */
 export function localTime(seconds: number | undefined): SafeHtml | string {
-  if (seconds === undefined) return 'unknown';
+  if (seconds === undefined) return message('view.sessions.unknown');
   const iso = new Date(seconds * 1000).toISOString();
   return html`<time datetime="${iso}" data-local>${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
 }

@@ -32,21 +32,19 @@ function codeTools(codes: string[]): SafeHtml {
 
 export function recoveryCodesView(p: RecoveryCodesViewProps): SafeHtml {
   const list = p.codes
-    ? html`<p>Save these recovery codes somewhere safe. Each one signs you in once if you lose your authenticator app.
-They are shown only now.</p>
+    ? html`<p>${message('view.recovery.save')}</p>
 <ul class="recovery-codes" id="recovery-codes-list">${p.codes.map((code) => html`<li><code>${code}</code></li>`)}</ul>
 ${codeTools(p.codes)}`
-    : html`<p>Your recovery codes were shown once and cannot be shown again. If you did not save them,
-make a new set from your account page.</p>`;
+    : html`<p>${message('view.recovery.gone')}</p>`;
   const next =
     p.next.kind === 'link'
       ? html`<div class="actions"><a class="button" href="${safeUrl(p.next.href)}">${p.next.label}</a></div>`
       : html`<div class="actions">${postForm(p.next.action, p.next.csrfToken, html`<button type="submit" class="button">${p.next.label}</button>`)}</div>`;
 
-  const body = html`<h1>Recovery codes</h1>
+  const body = html`<h1>${message('view.recovery.title')}</h1>
 ${list}
 ${next}
 ${p.codes ? pageScript(p.nonce) : null}`;
 
-  return layoutView({ title: 'Recovery codes', body, nonce: p.nonce });
+  return layoutView({ title: message('view.recovery.title'), body, nonce: p.nonce });
 }

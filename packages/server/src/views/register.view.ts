@@ -9,6 +9,7 @@ import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, emailField, postForm, textField } from './parts.js';
+import { message } from '../messages/message.js';
 
 export interface RegisterViewProps {
   nonce: string;
@@ -22,10 +23,7 @@ export interface RegisterViewProps {
 }
 
 export function passwordHint(minLength: number): string {
-  return (
-    `At least ${minLength} characters; 15 or more is recommended. ` +
-    'Any characters are allowed, including spaces. Common passwords are refused.'
-  );
+  return message('view.password_hint', { min: minLength });
 }
 
 export function registerView(p: RegisterViewProps): SafeHtml {
@@ -33,16 +31,16 @@ export function registerView(p: RegisterViewProps): SafeHtml {
   ${textField({
     id: 'name',
     name: 'name',
-    label: 'Name',
+    label: message('view.field.name'),
     type: 'text',
     autocomplete: 'name',
     value: p.name,
-    hint: 'Optional',
+    hint: message('view.field.optional'),
   })}
   ${textField({
     id: 'password',
     name: 'password',
-    label: 'Password',
+    label: message('view.field.password'),
     type: 'password',
     autocomplete: 'new-password',
     minLength: p.passwordMinLength,
@@ -50,12 +48,12 @@ export function registerView(p: RegisterViewProps): SafeHtml {
     required: true,
     autofocus: Boolean(p.email),
   })}
-  <button type="submit" class="button button-block">Create account</button>`;
+  <button type="submit" class="button button-block">${message('view.register.submit')}</button>`;
 
-  const body = html`<h1>Create account</h1>
+  const body = html`<h1>${message('view.register.title')}</h1>
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, fields)}
-<p class="form-footer">Already have an account? <a href="${safeUrl(p.loginHref)}">Sign in instead</a></p>`;
+<p class="form-footer">${message('view.register.have_account')} <a href="${safeUrl(p.loginHref)}">${message('view.register.sign_in_instead')}</a></p>`;
 
-  return layoutView({ title: 'Create account', body, nonce: p.nonce });
+  return layoutView({ title: message('view.register.title'), body, nonce: p.nonce });
 }

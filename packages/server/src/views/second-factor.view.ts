@@ -7,6 +7,7 @@ import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, postForm, textField } from './parts.js';
+import { message } from '../messages/message.js';
 
 export interface SecondFactorViewProps {
   nonce: string;
@@ -21,14 +22,14 @@ export interface SecondFactorViewProps {
 export function secondFactorView(p: SecondFactorViewProps): SafeHtml {
   const totp = p.mode === 'totp';
   const field = totp
-    ? textField({ id: 'code', name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true, autofocus: true, hint: 'The 6-digit code your authenticator app shows now.' })
-    : textField({ id: 'recovery_code', name: 'recovery_code', label: 'Recovery code', type: 'text', autocomplete: 'off', required: true, autofocus: true, hint: 'One of the recovery codes you saved. Each works once.' });
+    ? textField({ id: 'code', name: 'code', label: message('view.field.code'), type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true, autofocus: true, hint: message('view.second_factor.code_hint') })
+    : textField({ id: 'recovery_code', name: 'recovery_code', label: message('view.second_factor.recovery_label'), type: 'text', autocomplete: 'off', required: true, autofocus: true, hint: message('view.second_factor.recovery_hint') });
 
-  const body = html`<h1>Two-step verification</h1>
+  const body = html`<h1>${message('view.second_factor.title')}</h1>
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, html`${field}
-  <button type="submit" class="button button-block">Verify</button>`)}
-<p class="form-footer"><a href="${safeUrl(p.switchHref)}">${totp ? 'Use a recovery code' : 'Use your authenticator app'}</a></p>`;
+  <button type="submit" class="button button-block">${message('view.second_factor.verify')}</button>`)}
+<p class="form-footer"><a href="${safeUrl(p.switchHref)}">${message(totp ? 'view.second_factor.use_recovery' : 'view.second_factor.use_app')}</a></p>`;
 
-  return layoutView({ title: 'Two-step verification', body, nonce: p.nonce });
+  return layoutView({ title: message('view.second_factor.title'), body, nonce: p.nonce });
 }

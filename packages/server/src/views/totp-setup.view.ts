@@ -8,6 +8,8 @@ import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, postForm, textField } from './parts.js';
+import { message } from '../messages/message.js';
+import { currentBranding } from '../branding/branding-scope.js';
 
 export interface TotpSetupViewProps {
   nonce: string;
@@ -29,20 +31,20 @@ function grouped(secret: string): string {
 
 export function totpSetupView(p: TotpSetupViewProps): SafeHtml {
   const dataUrl = /^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/.test(p.qrCodeDataUrl) ? p.qrCodeDataUrl : '';
-  const body = html`<h1>Set up authenticator app</h1>
+  const body = html`<h1>${message('view.totp.title')}</h1>
 ${p.intro ? html`<p>${p.intro}</p>` : null}
 ${alertBox(p.error)}
 <ol class="steps">
-<li>Scan this QR code with an authenticator app.
-<img class="qr-code" src="${dataUrl}" width="200" height="200" alt="QR code to add Portcullis to your authenticator app"></li>
-<li>Or enter this setup key by hand: <code class="secret" id="totp-secret">${grouped(p.secret)}</code></li>
-<li>Enter the code the app shows.</li>
+<li>${message('view.totp.scan')}
+<img class="qr-code" src="${dataUrl}" width="200" height="200" alt="${message('view.totp.qr_alt', { product: currentBranding().productName })}"></li>
+<li>${message('view.totp.by_hand')} <code class="secret" id="totp-secret">${grouped(p.secret)}</code></li>
+<li>${message('view.totp.enter_code')}</li>
 </ol>
-${postForm(p.action, p.csrfToken, html`${textField({ id: 'code', name: 'code', label: 'Code', type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true, autofocus: true })}
-  <button type="submit" class="button button-block">Verify</button>`)}
-${p.cancelHref ? html`<p class="form-footer"><a href="${safeUrl(p.cancelHref)}">Cancel</a></p>` : null}`;
+${postForm(p.action, p.csrfToken, html`${textField({ id: 'code', name: 'code', label: message('view.field.code'), type: 'text', autocomplete: 'one-time-code', inputMode: 'numeric', required: true, autofocus: true })}
+  <button type="submit" class="button button-block">${message('view.totp.verify')}</button>`)}
+${p.cancelHref ? html`<p class="form-footer"><a href="${safeUrl(p.cancelHref)}">${message('view.totp.cancel')}</a></p>` : null}`;
 
-  return layoutView({ title: 'Set up authenticator app', body, nonce: p.nonce });
+  return layoutView({ title: message('view.totp.title'), body, nonce: p.nonce });
 }
 
 export interface TotpStartViewProps {
@@ -58,8 +60,8 @@ export interface TotpStartViewProps {
  * write, so it waits for this button's POST instead of happening on a GET.
  */
 export function totpStartView(p: TotpStartViewProps): SafeHtml {
-  const body = html`<h1>Set up authenticator app</h1>
+  const body = html`<h1>${message('view.totp.title')}</h1>
 <p>${p.intro}</p>
-${postForm(p.action, p.csrfToken, html`<button type="submit" class="button button-block">Set up authenticator app</button>`)}`;
-  return layoutView({ title: 'Set up authenticator app', body, nonce: p.nonce });
+${postForm(p.action, p.csrfToken, html`<button type="submit" class="button button-block">${message('view.totp.start')}</button>`)}`;
+  return layoutView({ title: message('view.totp.title'), body, nonce: p.nonce });
 }

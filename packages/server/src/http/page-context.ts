@@ -1,0 +1,23 @@
+/**
+ * Opens the per-request scopes our pages read: the language (messages/locale-scope.ts) and the
+ * branding (branding/branding-scope.ts), and lets the branding logo's origin into img-src.
+ * - Language: `ui_locales` of this request (the authorization request, or any page with it),
+ *   else Accept-Language, else English (messages/locales.ts). The interaction pages narrow it to
+ *   the interaction's own `ui_locales` once they have loaded it.
+ * - Runs after the security headers (it edits their CSP) and before every page.
+ */
+import type { Middleware } from 'koa';
+import type { BrandingService } from '../branding/branding.service.js';
+import { runWithBranding } from '../branding/branding-scope.js';
+import { pickLocale } from '../messages/locales.js';
+import { runWithLocale } from '../messages/locale-scope.js';
+import { allowImageOrigin } from './security-headers.js';
+
+export function pageContext(deps: { branding: Pick<BrandingService, 'current'> }): Middleware {
+  return async (ctx, next) => {
+    const branding = await deps.branding.current();
+    allowImageOrigin(ctx, branding.logoUrl);
+    const locale = pickLocale({ uiLocales: ctx.query.ui_locales, acceptLanguage: ctx.get('Accept-Language') });
+    await runWithBranding(branding, () => runWithLocale(locale, next));
+  };
+}
