@@ -31,7 +31,7 @@ app_spawn() {
     exec env -i PATH="$node_path" HOME="${HOME:-/root}" NODE_ENV=production \
       DATABASE_URL="postgres://portcullis:$PG_PASSWORD@127.0.0.1:$STACK_PGBOUNCER_PORT/portcullis" \
       DATABASE_READ_URL="postgres://portcullis:$PG_PASSWORD@127.0.0.1:$STACK_HAPROXY_READ_PORT/portcullis" \
-      REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT" \
+      REDIS_SENTINELS="$(sentinel_addresses)" REDIS_SENTINEL_NAME="$STACK_REDIS_SENTINEL_NAME" \
       ISSUER="$STACK_ISSUER" TRUST_PROXY=true RATE_LIMIT_EXEMPT="$STACK_NGINX_LIMIT_EXEMPT" \
       HOST=127.0.0.1 PORT="$(app_public_port "$i")" \
       ADMIN_HOST=127.0.0.1 ADMIN_PORT="$(app_admin_port "$i")" \

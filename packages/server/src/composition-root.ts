@@ -137,7 +137,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     });
     const consents = createConsentRepository(db);
     const consent = createConsentService({ consents });
-    const box = createSecretBox(secrets.encryptionKey);
+    const box = createSecretBox(secrets.encryptionKeys);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
     const factors = createFactors({ mfa });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
