@@ -13,3 +13,4 @@ export * from './repositories/consent.repository.js';
 export * from './repositories/mfa.repository.js';
 export * from './repositories/audit.repository.js';
 export { openDatabase } from './open-database.js';
+export * from './repositories/sealed-value.repository.js';

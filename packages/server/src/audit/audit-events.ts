@@ -42,6 +42,12 @@ export const AUDIT_EVENT_TYPES = [
   'client.secret_rotated',
   'client.deleted',
   'key.rotated',
+  /**
+   * Everything sealed at rest re-encrypted with the newest ENCRYPTION_KEYS key (`keys reseal`):
+   * `detail` has per kind (`client_secret`, `signing_key`, `totp_seed`) the counts resealed,
+   * already current, unreadable and changed meanwhile; `failure` when any was unreadable.
+   */
+  'key.resealed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
