@@ -92,6 +92,8 @@ describe('durable consume and revoke writes (WAIT for a replica)', () => {
       const started = Date.now();
       await assert.rejects(adapterOn(connection, 'AuthorizationCode').consume(id), ReplicationError);
       assert.ok(Date.now() - started < 1500, 'within the WAIT timeout');
+      // Refused before the write: the code is not used up, so the client's retry is no replay.
+      assert.equal(await connection.client.hget(redisKeys.record('AuthorizationCode', id), 'consumed'), null);
       await assert.rejects(adapterOn(connection, 'Session').destroy(randomUUID()), ReplicationError, 'a revocation too');
       // What does not need to survive a failover does not wait.
       await adapterOn(connection, 'Interaction').destroy(randomUUID());

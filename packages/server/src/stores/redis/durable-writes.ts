@@ -10,6 +10,11 @@
  * - Fail closed: fewer acknowledgements within the timeout and the write counts as failed (a
  *   503 to the client, `portcullis_redis_unreplicated_writes_total`), rather than reporting
  *   success for a write a failover could undo. The write itself stays on the primary.
+ * - A consume first checks that a replica is there (`ready`: the same WAIT, before the write):
+ *   without one, the code or token is not used up and the 503 can be retried. Otherwise a
+ *   consume on a primary without a replica (right after a promotion, before the old primary
+ *   returns) would use up the token and answer 503, and the client's retry would be a replay
+ *   that revokes its grant. Only a replica lost between the two WAITs still does that.
  * - Their own connection: WAIT blocks the connection it runs on, so it must not hold up the
  *   reads and writes of every other request on the shared one.
  * What WAIT does not give (docs/production.md "Redis failover"): the replica holds the write in
@@ -23,6 +28,8 @@ export interface DurableWrites {
   client: Redis;
   /** After one of those writes: resolves when enough replicas have it, rejects otherwise. */
   replicated(): Promise<void>;
+  /** Before a consume: resolves when enough replicas are connected and caught up, rejects otherwise. */
+  ready(): Promise<void>;
 }
 
 export class ReplicationError extends Error {
@@ -38,15 +45,13 @@ export class ReplicationError extends Error {
  */
 export function durableWrites(client: Redis, options: { replicas: number; timeoutMs: number; onUnreplicated?: () => void }): DurableWrites {
   const { replicas, timeoutMs } = options;
-  return {
-    client,
-    async replicated() {
-      if (replicas === 0) return;
-      const acked = await client.wait(replicas, timeoutMs);
-      if (acked < replicas) {
-        options.onUnreplicated?.();
-        throw new ReplicationError(acked, replicas);
-      }
-    },
+  const waitForReplicas = async () => {
+    if (replicas === 0) return;
+    const acked = await client.wait(replicas, timeoutMs);
+    if (acked < replicas) {
+      options.onUnreplicated?.();
+      throw new ReplicationError(acked, replicas);
+    }
   };
+  return { client, replicated: waitForReplicas, ready: waitForReplicas };
 }

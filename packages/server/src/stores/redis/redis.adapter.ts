@@ -20,7 +20,8 @@
  *   grant waits for the provider's Grant lookup that follows (grant-prefetch.ts).
  * - With `durable` (Redis behind Sentinel), consume, destroy and revoke of tokens, codes, grants
  *   and sessions go over its connection and wait for a replica (durable-writes.ts), so a
- *   failover cannot bring back what they used up or revoked.
+ *   failover cannot bring back what they used up or revoked; a consume checks for a replica
+ *   first, so without one it fails before using anything up.
  * Storage failures are left as they are; guardAdapter turns them into 503s.
  */
 import type { Redis } from 'ioredis';
@@ -89,8 +90,9 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
   defineOidcScripts(redis);
   if (durable) defineOidcScripts(durable.client);
   /** Where a model's consume and deletions go, and what confirms them. */
-  const writerFor = (model: string): { writer: Redis; replicated: () => Promise<void> } =>
-    durable && DURABLE.has(model) ? { writer: durable.client, replicated: durable.replicated } : { writer: redis, replicated: () => Promise.resolve() };
+  const none = () => Promise.resolve();
+  const writerFor = (model: string): { writer: Redis; ready: () => Promise<void>; replicated: () => Promise<void> } =>
+    durable && DURABLE.has(model) ? { writer: durable.client, ready: durable.ready, replicated: durable.replicated } : { writer: redis, ready: none, replicated: none };
 
   return class RedisAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -156,7 +158,8 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
     }
 
     async consume(id: string): Promise<void> {
-      const { writer, replicated } = writerFor(this.model);
+      const { writer, ready, replicated } = writerFor(this.model);
+      await ready();
       const won = await writer.oidcConsume(redisKeys.record(this.model, id), Math.floor(clock().getTime() / 1000));
       if (won === 1) return replicated();
       // Lost to another redemption of the same code or refresh token (or nothing to redeem):

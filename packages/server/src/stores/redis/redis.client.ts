@@ -52,6 +52,9 @@ function sentinelOptions(sentinel: RedisSentinelConfig, timeoutMs: number): Redi
     // Asking the Sentinels again, at most a second apart, for as long as it takes.
     sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
     failoverDetector: true,
+    // A demoted primary (back from a partition) answers writes with READONLY: ask the
+    // Sentinels again instead of failing every write until the connection drops.
+    reconnectOnError: (error) => error.message.startsWith('READONLY'),
   };
 }
 
@@ -99,8 +102,10 @@ export async function connectRedis(target: string | RedisTarget, options: { time
       try {
         await client.quit();
       } catch {
-        client.disconnect();
+        // Already unreachable: nothing to say goodbye to.
       }
+      // Also ends the Sentinel connections of the failover detector, which QUIT leaves open.
+      client.disconnect();
     },
   };
 }
