@@ -114,22 +114,29 @@ describe('drill 3: Redis primary killed during sign-ins and refreshes', () => {
           throw error;
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const killedAt = Date.now();
-      await stack('kill-redis-primary'); // returns once a Sentinel names a new primary that answers as one
-      promotions.push(Date.now() - killedAt);
-      // The old primary comes back as a replica (a supervisor restarts it): consume writes wait
-      // for a replica, so until one is back they fail closed with 503.
-      await stack('start-redis');
-      await waitFor('every instance ready on the new primary', async () => {
-        const states = await Promise.all(adminUrls().map(async (url) => (await fetch(`${url}/readyz`)).status));
-        return states.every((s) => s === 200);
-      }, 15_000);
-      // Nginx also takes an instance that answered 503 out of rotation for its fail_timeout (5 s).
-      const recovered = Date.now();
-      await waitFor('sign-ins and refreshes succeed again', async () => signIns.recoveredSince(recovered) && refreshes.recoveredSince(recovered), 20_000);
-      const signInOutcomes = await signIns.stop();
-      const refreshOutcomes = await refreshes.stop();
+      let signInOutcomes: { at: number; ok: boolean }[];
+      let refreshOutcomes: { at: number; ok: boolean }[];
+      let killedAt = 0;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        killedAt = Date.now();
+        await stack('kill-redis-primary'); // returns once a Sentinel names a new primary that answers as one
+        promotions.push(Date.now() - killedAt);
+        // The old primary comes back as a replica (a supervisor restarts it): consume writes wait
+        // for a replica, so until one is back they fail closed with 503.
+        await stack('start-redis');
+        await waitFor('every instance ready on the new primary', async () => {
+          const states = await Promise.all(adminUrls().map(async (url) => (await fetch(`${url}/readyz`)).status));
+          return states.every((s) => s === 200);
+        }, 15_000);
+        // Nginx also takes an instance that answered 503 out of rotation for its fail_timeout (5 s).
+        const recovered = Date.now();
+        await waitFor('sign-ins and refreshes succeed again', async () => signIns.recoveredSince(recovered) && refreshes.recoveredSince(recovered), 20_000);
+      } finally {
+        // Stopped whatever happened, so a failed run does not leave them running.
+        signInOutcomes = await signIns.stop();
+        refreshOutcomes = await refreshes.stop();
+      }
       signInOutages.push(outageMs(signInOutcomes, killedAt));
       refreshOutages.push(outageMs(refreshOutcomes, killedAt));
 

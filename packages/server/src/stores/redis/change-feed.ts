@@ -91,7 +91,7 @@ export async function openChangeFeed(redis: Redis, deps: { onChange(change: Chan
       } catch {
         // Already unreachable.
       }
-      // Behind Sentinel, QUIT leaves the failover detector's Sentinel connections open.
+      // Behind Sentinel, QUIT may leave a connection to a Sentinel open.
       subscriber.disconnect();
     },
   };

@@ -13,8 +13,8 @@
  *   auto-pipelining): under load, requests resumed by one Redis reply send their next
  *   commands together instead of one system call each (docs/benchmarks.md).
  * - behind Sentinel (`REDIS_SENTINELS`), ioredis asks the Sentinels for the primary, checks
- *   the node it reaches really is one (ROLE), and on a lost connection asks again; with
- *   `failoverDetector` it also listens for the Sentinels' `+switch-master` and moves at once.
+ *   the node it reaches really is one (ROLE), and asks again on a lost connection or a
+ *   READONLY answer (a primary demoted after a partition).
  *   A promotion is followed without a restart: requests fail fast (503) until it is done.
  * The start waits for the first connection and fails when there is none: an instance that
  * cannot reach its stores should not start. Outages after the start are 503s and /readyz.
@@ -51,7 +51,9 @@ function sentinelOptions(sentinel: RedisSentinelConfig, timeoutMs: number): Redi
     sentinelCommandTimeout: timeoutMs,
     // Asking the Sentinels again, at most a second apart, for as long as it takes.
     sentinelRetryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-    failoverDetector: true,
+    // Not ioredis' `failoverDetector`: in drill 3 it left an instance disconnected for good after
+    // a +switch-master now and then. A dead primary drops the connection, and a demoted one
+    // answers READONLY; both make the client ask the Sentinels again.
     // A demoted primary (back from a partition) answers writes with READONLY: ask the
     // Sentinels again instead of failing every write until the connection drops.
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
@@ -80,7 +82,6 @@ export async function connectRedis(target: string | RedisTarget, options: { time
     if (!healthy) options.logger.info('redis connected', { address: `${client.stream?.remoteAddress ?? '?'}:${client.stream?.remotePort ?? '?'}` });
     healthy = true;
   });
-  client.on('+switch-master', () => options.logger.warn('redis primary changed (Sentinel failover); reconnecting'));
   client.on('error', (error: Error) => {
     if (healthy) options.logger.warn('redis unavailable', { error: error.message });
     healthy = false;
@@ -104,7 +105,7 @@ export async function connectRedis(target: string | RedisTarget, options: { time
       } catch {
         // Already unreachable: nothing to say goodbye to.
       }
-      // Also ends the Sentinel connections of the failover detector, which QUIT leaves open.
+      // Also ends any connection to a Sentinel the client still holds (QUIT leaves those open).
       client.disconnect();
     },
   };
