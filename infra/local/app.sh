@@ -18,9 +18,12 @@ app_running() { live_pid "$(app_pidfile "$1")" >/dev/null; }
 # Starts instance N in the background without waiting. setsid: its own session, so a Ctrl-C
 # in the terminal that ran stack:up does not reach it. env -i: only the variables listed here,
 # so nothing from the caller's shell (a DEMO or DATA_DIR) changes how the instance runs — except
-# STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`pnpm bench --stack --cpu-prof` uses it).
+# STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`pnpm bench --stack --cpu-prof` uses it), and
+# STACK_APP_ENCRYPTION_KEYS, which becomes ENCRYPTION_KEYS in place of the stack's ENCRYPTION_KEY.
 app_spawn() {
-  local i="$1" node_path="$PATH"
+  local i="$1" node_path="$PATH" encryption=("ENCRYPTION_KEY=$ENCRYPTION_KEY")
+  # A key ring instead of the stack's one key (test/stack/key-rotation.test.ts).
+  if [ -n "${STACK_APP_ENCRYPTION_KEYS:-}" ]; then encryption=("ENCRYPTION_KEYS=$STACK_APP_ENCRYPTION_KEYS"); fi
   if [ -x "$PORTCULLIS_ROOT/.tools/node/bin/node" ]; then node_path="$PORTCULLIS_ROOT/.tools/node/bin:$PATH"; fi
   mkdir -p "$APP_DIR"
   require_port_free "app $i" "$(app_public_port "$i")"
@@ -35,7 +38,7 @@ app_spawn() {
       ISSUER="$STACK_ISSUER" TRUST_PROXY=true RATE_LIMIT_EXEMPT="$STACK_NGINX_LIMIT_EXEMPT" \
       HOST=127.0.0.1 PORT="$(app_public_port "$i")" \
       ADMIN_HOST=127.0.0.1 ADMIN_PORT="$(app_admin_port "$i")" \
-      COOKIE_KEYS="$COOKIE_KEYS" ENCRYPTION_KEY="$ENCRYPTION_KEY" ADMIN_TOKEN="$ADMIN_TOKEN" \
+      COOKIE_KEYS="$COOKIE_KEYS" "${encryption[@]}" ADMIN_TOKEN="$ADMIN_TOKEN" \
       LOG_LEVEL="$STACK_APP_LOG_LEVEL" LOG_SHIP_URL="$LOG_SHIP_URL" \
       NODE_OPTIONS="${STACK_APP_NODE_OPTIONS:-}" \
       setsid node --import tsx packages/server/src/main.ts
