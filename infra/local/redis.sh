@@ -71,13 +71,26 @@ redis_start_node() {
   wait_until "$STACK_WAIT_SECONDS" redis_ping "$port" || fail_component "redis $n" "$log" "no PONG on port $port"
 }
 
-# The primary first, so the replica has something to follow.
+# The primary first, so the replica has something to follow; then until the replica has synced
+# (consume writes wait for it: without it, codes and refresh tokens cannot be redeemed).
 redis_start() {
-  local n primary
+  local n primary port
   primary="$(redis_primary_port)"
   for ((n = 1; n <= REDIS_NODES; n++)); do [ "$(redis_node_port "$n")" = "$primary" ] && redis_start_node "$n"; done
-  for ((n = 1; n <= REDIS_NODES; n++)); do [ "$(redis_node_port "$n")" != "$primary" ] && redis_start_node "$n"; done
+  for ((n = 1; n <= REDIS_NODES; n++)); do
+    port="$(redis_node_port "$n")"
+    [ "$port" = "$primary" ] && continue
+    redis_start_node "$n"
+    wait_until "$STACK_WAIT_SECONDS" redis_replica_synced "$port" || fail_component "redis $n" "$(redis_node_log "$n")" "did not sync with the primary on port $primary"
+  done
   return 0
+}
+
+# A replica whose link to its primary is up: the initial sync is done.
+redis_replica_synced() {
+  local info
+  info="$(redis_cli "$1" info replication 2>/dev/null | tr -d '\r')"
+  grep -q '^master_link_status:up' <<<"$info"
 }
 
 # SIGTERM: Redis fsyncs the AOF and exits. Nothing acknowledged is lost either way (fsync always).

@@ -151,6 +151,12 @@ describe('drill 3: Redis primary killed during sign-ins and refreshes', () => {
         return true;
       });
     }
+    // What Prometheus sees (PortcullisRedisFailover, PortcullisSentinelQuorumLost).
+    for (const url of adminUrls()) {
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      assert.ok(Number(/^portcullis_redis_primary_changes_total (\S+)$/m.exec(metrics)?.[1]) >= 1, `${url}: a primary change counted`);
+      assert.match(metrics, /^portcullis_redis_sentinel_quorum_ok 1$/m, `${url}: quorum seen`);
+    }
     const line = (label: string, values: number[]) => `${label}: median ${median(values)} ms, worst ${Math.max(...values)} ms (${values.join(', ')})`;
     // The figures for docs/availability-redis.md.
     console.log(`[drill 3] ${line('promotion', promotions)}; ${line('sign-in outage', signInOutages)}; ${line('refresh outage', refreshOutages)}; refresh chains cut off by a kill: ${lostGrants}`);

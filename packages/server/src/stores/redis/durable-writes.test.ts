@@ -90,7 +90,11 @@ describe('durable consume and revoke writes (WAIT for a replica)', () => {
       const id = randomUUID();
       await adapterOn(connection, 'AuthorizationCode').upsert(id, { jti: id, kind: 'AuthorizationCode', grantId: randomUUID() }, 60);
       const started = Date.now();
-      await assert.rejects(adapterOn(connection, 'AuthorizationCode').consume(id), ReplicationError);
+      await assert.rejects(adapterOn(connection, 'AuthorizationCode').consume(id), (error: unknown) => {
+        assert.ok(error instanceof ReplicationError);
+        assert.equal(error.statusCode, 503, 'a 503 for the client, not a 500');
+        return true;
+      });
       assert.ok(Date.now() - started < 1500, 'within the WAIT timeout');
       // Refused before the write: the code is not used up, so the client's retry is no replay.
       assert.equal(await connection.client.hget(redisKeys.record('AuthorizationCode', id), 'consumed'), null);

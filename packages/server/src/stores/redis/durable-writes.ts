@@ -22,6 +22,7 @@
  * acknowledge it when there is more than one.
  */
 import type { Redis } from 'ioredis';
+import { UnavailableError } from '../unavailable.js';
 
 export interface DurableWrites {
   /** The connection the consume and revoke writes, and their WAIT, go over. */
@@ -32,7 +33,8 @@ export interface DurableWrites {
   ready(): Promise<void>;
 }
 
-export class ReplicationError extends Error {
+/** A 503 like any other "Redis is not fully there" (unavailable.ts), never a 500. */
+export class ReplicationError extends UnavailableError {
   constructor(acked: number, wanted: number) {
     super(`redis: ${acked} of ${wanted} replica(s) acknowledged a consume or revoke write in time`);
     this.name = 'ReplicationError';
