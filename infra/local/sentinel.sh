@@ -74,11 +74,16 @@ sentinel_start_one() {
   wait_until "$STACK_WAIT_SECONDS" sentinel_ping "$i" || fail_component "sentinel $i" "$(sentinel_log "$i")" "no PONG on port $(sentinel_port "$i")"
 }
 
+# The timings of stack.env, also on a Sentinel whose file was written with other ones.
+sentinel_apply_settings() {
+  sentinel_cli "$1" sentinel set "$STACK_REDIS_SENTINEL_NAME" down-after-milliseconds "$STACK_SENTINEL_DOWN_AFTER_MS" failover-timeout "$STACK_SENTINEL_FAILOVER_TIMEOUT_MS" >/dev/null
+}
+
 # All three, then until they have found each other (hello messages every 2 s) and can agree.
 sentinel_start() {
   local i
   service_dir "$SENTINEL_DIR" 700
-  for ((i = 1; i <= SENTINELS; i++)); do sentinel_start_one "$i"; done
+  for ((i = 1; i <= SENTINELS; i++)); do sentinel_start_one "$i"; sentinel_apply_settings "$i"; done
   wait_until "$STACK_WAIT_SECONDS" sentinel_quorum_ok 1 || fail_component "sentinel 1" "$(sentinel_log 1)" "no quorum: $(sentinel_quorum 1)"
 }
 

@@ -156,9 +156,11 @@ main() {
     env) secrets_load; report_env; observability_env; sentinel_env ;;
     stop-replica | start-replica | promote-replica) replica_verb "$verb" "${1:-}" ;;
     stop-app | kill-app | start-app) app_verb "$verb" "${1:-}" ;;
-    stop-redis) redis_stop ;;
-    start-redis) redis_start ;;
-    restart-redis) redis_stop; redis_start ;;
+    # An outage of Redis as a whole: the Sentinels go too, or they would try a failover with no
+    # replica to promote, and then hold back the next one for twice the failover timeout.
+    stop-redis) sentinel_stop; redis_stop ;;
+    start-redis) redis_start; sentinel_start ;;
+    restart-redis) sentinel_stop; redis_stop; redis_start; sentinel_start ;;
     kill-redis-primary) old="$(sentinel_primary_port)" || die "no Sentinel names a Redis primary"; redis_kill_primary; sentinel_wait_promotion "$old" ;;
     stop-pgbouncer) pgbouncer_stop ;;
     start-pgbouncer) secrets_load; pgbouncer_start ;;

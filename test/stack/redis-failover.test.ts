@@ -131,7 +131,7 @@ describe('drill 3: Redis primary killed during sign-ins and refreshes', () => {
         }, 15_000);
         // Nginx also takes an instance that answered 503 out of rotation for its fail_timeout (5 s).
         const recovered = Date.now();
-        await waitFor('sign-ins and refreshes succeed again', async () => signIns.recoveredSince(recovered) && refreshes.recoveredSince(recovered), 20_000);
+        await waitFor('sign-ins and refreshes succeed again', () => Promise.resolve(signIns.recoveredSince(recovered) && refreshes.recoveredSince(recovered)), 20_000);
       } finally {
         // Stopped whatever happened, so a failed run does not leave them running.
         signInOutcomes = await signIns.stop();

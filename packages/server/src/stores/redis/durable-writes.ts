@@ -28,9 +28,9 @@ export interface DurableWrites {
   /** The connection the consume and revoke writes, and their WAIT, go over. */
   client: Redis;
   /** After one of those writes: resolves when enough replicas have it, rejects otherwise. */
-  replicated(): Promise<void>;
+  replicated: () => Promise<void>;
   /** Before a consume: resolves when enough replicas are connected and caught up, rejects otherwise. */
-  ready(): Promise<void>;
+  ready: () => Promise<void>;
 }
 
 /** A 503 like any other "Redis is not fully there" (unavailable.ts), never a 500. */
