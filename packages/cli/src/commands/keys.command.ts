@@ -36,7 +36,7 @@ function printReseal(out: Writer, report: ResealReport): void {
 
 /** Adds `keys` and its subcommands to `program`, inheriting its output and exit settings. */
 export function addKeysCommand(program: Command, ctx: CommandContext): void {
-  const keys = program.command('keys').description('inspect and rotate signing keys');
+  const keys = program.command('keys').description('inspect and rotate signing keys; reseal secrets onto a new encryption key');
   const out = ctx.io.stdout;
 
   withJsonOption(keys.command('list'))
