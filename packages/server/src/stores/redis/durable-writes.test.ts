@@ -49,7 +49,8 @@ describe('durable consume and revoke writes (WAIT for a replica)', () => {
   const writers = new Map<RedisConnection, Redis>();
 
   before(async () => {
-    primary = await startRedisServer();
+    // As deploy/redis/redis.conf: the replica's sync starts at once.
+    primary = await startRedisServer({ args: ['--repl-diskless-sync-delay', '0'] });
     replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(primary.port)] });
     await waitForLink(await connect(replica.url));
   });
