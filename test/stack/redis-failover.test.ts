@@ -4,7 +4,7 @@
  * in before keep working, and a refresh token rotated before the kill is still refused after it
  * (consume writes wait for the replica: stores/redis/durable-writes.ts). Three kills in a row,
  * each followed by the old primary's return as a replica (as a supervisor would restart it);
- * the outage windows go to docs/availability-redis.md. Bounded: about 15 s a run.
+ * the outage windows go to docs/availability-redis.md. Bounded: about 8 s a kill, 25 s in all.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
