@@ -22,6 +22,8 @@ declare -A NEEDED=(
   [nginx]=/usr/sbin/nginx
   [redis-server]=/usr/bin/redis-server
   [redis-tools]=/usr/bin/redis-cli
+  # the local stack's three Sentinels (infra/local/sentinel.sh)
+  [redis-sentinel]=/usr/bin/redis-sentinel
   # observability: Prometheus (ships promtool) scrapes the stack; rsyslog collects its logs
   [prometheus]=/usr/bin/prometheus
   [rsyslog]=/usr/sbin/rsyslogd

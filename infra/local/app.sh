@@ -20,7 +20,8 @@ app_running() { live_pid "$(app_pidfile "$1")" >/dev/null; }
 # Starts instance N in the background without waiting. setsid: its own session, so a Ctrl-C
 # in the terminal that ran stack:up does not reach it. env -i: only the variables listed here,
 # so nothing from the caller's shell (a DEMO or DATA_DIR) changes how the instance runs — except
-# STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`npm run bench -- --stack --cpu-prof` uses it).
+# STACK_APP_NODE_OPTIONS, which becomes NODE_OPTIONS (`npm run bench -- --stack --cpu-prof` uses it), and
+# STACK_APP_ENCRYPTION_KEYS, which becomes ENCRYPTION_KEYS in place of the stack's ENCRYPTION_KEY.
 app_node_path() {
   if [ -x "$PORTCULLIS_ROOT/.tools/node/bin/node" ]; then echo "$PORTCULLIS_ROOT/.tools/node/bin:$PATH"; else echo "$PATH"; fi
 }
@@ -32,8 +33,10 @@ app_build() {
 }
 
 app_spawn() {
-  local i="$1" node_path
+  local i="$1" node_path encryption=("ENCRYPTION_KEY=$ENCRYPTION_KEY")
   node_path="$(app_node_path)"
+  # A key ring instead of the stack's one key (test/stack/key-rotation.test.ts).
+  if [ -n "${STACK_APP_ENCRYPTION_KEYS:-}" ]; then encryption=("ENCRYPTION_KEYS=$STACK_APP_ENCRYPTION_KEYS"); fi
   mkdir -p "$APP_DIR"
   require_port_free "app $i" "$(app_public_port "$i")"
   require_port_free "app $i admin" "$(app_admin_port "$i")"
@@ -43,11 +46,11 @@ app_spawn() {
     exec env -i PATH="$node_path" HOME="${HOME:-/root}" NODE_ENV=production \
       DATABASE_URL="postgres://portcullis:$PG_PASSWORD@127.0.0.1:$STACK_PGBOUNCER_PORT/portcullis" \
       DATABASE_READ_URL="postgres://portcullis:$PG_PASSWORD@127.0.0.1:$STACK_HAPROXY_READ_PORT/portcullis" \
-      REDIS_URL="redis://127.0.0.1:$STACK_REDIS_PORT" \
+      REDIS_SENTINELS="$(sentinel_addresses)" REDIS_SENTINEL_NAME="$STACK_REDIS_SENTINEL_NAME" \
       ISSUER="$STACK_ISSUER" TRUST_PROXY=true RATE_LIMIT_EXEMPT="$STACK_NGINX_LIMIT_EXEMPT" \
       HOST=127.0.0.1 PORT="$(app_public_port "$i")" \
       ADMIN_HOST=127.0.0.1 ADMIN_PORT="$(app_admin_port "$i")" \
-      COOKIE_KEYS="$COOKIE_KEYS" ENCRYPTION_KEY="$ENCRYPTION_KEY" ADMIN_TOKEN="$ADMIN_TOKEN" \
+      COOKIE_KEYS="$COOKIE_KEYS" "${encryption[@]}" ADMIN_TOKEN="$ADMIN_TOKEN" \
       LOG_LEVEL="$STACK_APP_LOG_LEVEL" LOG_SHIP_URL="$LOG_SHIP_URL" \
       NODE_OPTIONS="${STACK_APP_NODE_OPTIONS:-}" \
       setsid node --conditions=portcullis-dist packages/server/dist/main.js

@@ -53,12 +53,7 @@ status_services() {
   else
     bad_row "haproxy reads" "127.0.0.1:$STACK_HAPROXY_READ_PORT" DOWN
   fi
-  if redis_ping; then row redis "redis://127.0.0.1:$STACK_REDIS_PORT" "up (PONG, $(redis_aof_state))"
-  else bad_row redis "redis://127.0.0.1:$STACK_REDIS_PORT" DOWN; fi
-}
-
-redis_aof_state() {
-  redis-cli -h 127.0.0.1 -p "$STACK_REDIS_PORT" config get appendfsync 2>/dev/null | tail -n1 | sed 's/^/appendfsync /'
+  status_redis
 }
 
 status_front() {

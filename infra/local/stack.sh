@@ -11,6 +11,7 @@
 #   stack.sh stop-replica|start-replica|promote-replica N
 #   stack.sh stop-app|kill-app|start-app N
 #   stack.sh stop-redis|start-redis|restart-redis|stop-pgbouncer|start-pgbouncer
+#   stack.sh kill-redis-primary      kill -9 the Redis primary; wait until a Sentinel promotes the replica
 # Every verb waits until its change took effect.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -20,6 +21,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/secrets.sh"
 . "$here/postgres.sh"
 . "$here/redis.sh"
+. "$here/sentinel.sh"
 . "$here/pgbouncer.sh"
 . "$here/haproxy.sh"
 . "$here/app.sh"
@@ -30,7 +32,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 require_tools() {
   local tool missing=()
-  for tool in "$PG_BIN/postgres" pgbouncer haproxy nginx redis-server redis-cli curl ss; do
+  for tool in "$PG_BIN/postgres" pgbouncer haproxy nginx redis-server redis-sentinel redis-cli curl ss; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   [ ${#missing[@]} -eq 0 ] || die "missing: ${missing[*]}; install them with: bash scripts/system-packages.sh"
@@ -56,6 +58,7 @@ stack_up() {
   secrets_load create
   pg_up
   redis_start
+  sentinel_start
   pgbouncer_start
   haproxy_start
   for ((i = 1; i <= STACK_PG_REPLICAS; i++)); do haproxy_wait_server "replica$i" UP; done
@@ -96,6 +99,7 @@ stack_down() {
   rsyslog_stop
   haproxy_stop
   pgbouncer_stop
+  sentinel_stop
   redis_stop
   pg_down
   stop_strays
@@ -149,12 +153,15 @@ main() {
     up) stack_up ;;
     down) stack_down "$@" ;;
     status) report_status ;;
-    env) secrets_load; report_env; observability_env ;;
+    env) secrets_load; report_env; observability_env; sentinel_env ;;
     stop-replica | start-replica | promote-replica) replica_verb "$verb" "${1:-}" ;;
     stop-app | kill-app | start-app) app_verb "$verb" "${1:-}" ;;
-    stop-redis) redis_stop ;;
-    start-redis) redis_start ;;
-    restart-redis) redis_stop; redis_start ;;
+    # An outage of Redis as a whole: the Sentinels go too, or they would try a failover with no
+    # replica to promote, and then hold back the next one for twice the failover timeout.
+    stop-redis) sentinel_stop; redis_stop ;;
+    start-redis) redis_start; sentinel_start ;;
+    restart-redis) sentinel_stop; redis_stop; redis_start; sentinel_start ;;
+    kill-redis-primary) old="$(sentinel_primary_port)" || die "no Sentinel names a Redis primary"; redis_kill_primary; sentinel_wait_promotion "$old" ;;
     stop-pgbouncer) pgbouncer_stop ;;
     start-pgbouncer) secrets_load; pgbouncer_start ;;
     *) usage ;;

@@ -60,7 +60,9 @@ describe('the container image on the production stack', () => {
     const settings = {
       DATABASE_URL: stackEnv('STACK_PGBOUNCER_URL'),
       DATABASE_READ_URL: stackEnv('STACK_READ_URL'),
-      REDIS_URL: stackEnv('STACK_REDIS_URL'),
+      // Through the Sentinels, as the stack's own instances: a Redis failover needs no restart.
+      REDIS_SENTINELS: stackEnv('STACK_REDIS_SENTINELS'),
+      REDIS_SENTINEL_NAME: stackEnv('STACK_REDIS_SENTINEL_NAME'),
       ISSUER: issuer,
       HOST: 'localhost',
       PORT: String(port),

@@ -63,7 +63,9 @@ async function useStack(): Promise<TestServer> {
   const config = loadConfig({
     DATABASE_URL: stackEnv('STACK_PGBOUNCER_URL'),
     DATABASE_READ_URL: stackEnv('STACK_READ_URL'),
-    REDIS_URL: stackEnv('STACK_REDIS_URL'),
+    // Through the Sentinels, as the stack's instances: the primary may have moved (drill 3).
+    REDIS_SENTINELS: stackEnv('STACK_REDIS_SENTINELS'),
+    REDIS_SENTINEL_NAME: stackEnv('STACK_REDIS_SENTINEL_NAME'),
     ISSUER: stackEnv('STACK_ISSUER'),
     COOKIE_KEYS: stackEnv('STACK_COOKIE_KEYS'),
     ENCRYPTION_KEY: stackEnv('STACK_ENCRYPTION_KEY'),

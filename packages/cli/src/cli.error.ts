@@ -15,7 +15,9 @@ export type CliErrorCode =
   /** The API answered with its `{ error, message }` body. */
   | 'api.error'
   /** The API answered something outside the contract (wrong shape, not JSON). */
-  | 'api.bad_response';
+  | 'api.bad_response'
+  /** The command ran but its outcome needs a person (e.g. `keys reseal` found unreadable values). */
+  | 'cli.incomplete';
 
 /** 2 is the conventional exit code for "you called me wrong"; everything else that fails is 1. */
 const exitCodes: Record<CliErrorCode, 1 | 2> = {
@@ -26,6 +28,7 @@ const exitCodes: Record<CliErrorCode, 1 | 2> = {
   'api.timeout': 1,
   'api.error': 1,
   'api.bad_response': 1,
+  'cli.incomplete': 1,
 };
 
 export class CliError extends Error {

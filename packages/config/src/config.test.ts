@@ -44,7 +44,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://db/portcullis', ...secrets });
     assert.equal(config.mode, 'production');
     assert.equal(config.demo, false);
-    assert.equal(config.secrets.encryptionKey?.length, 32);
+    assert.deepEqual(config.secrets.encryptionKeys?.map((key) => key.length), [32], 'ENCRYPTION_KEY is a ring of one');
   });
 
   it('refuses short cookie keys, a wrong-size encryption key and a short admin token', () => {
@@ -151,5 +151,47 @@ describe('loadConfig', () => {
       return true;
     });
     assert.equal(loadConfig({ RATE_LIMIT_PASSWORD_ACCOUNT: '100/2h' }).rateLimits.passwordPerAccount.points, 100);
+  });
+
+  it('reads Redis behind Sentinel, and refuses it with REDIS_URL, without a name or with a bad address', () => {
+    const production = { DATABASE_URL: 'postgres://db/x', ...secrets };
+    const config = loadConfig({ ...production, REDIS_SENTINELS: 's1:26379, 10.0.0.2:26380', REDIS_SENTINEL_NAME: 'portcullis' });
+    assert.deepEqual(config.redisSentinel, { sentinels: [{ host: 's1', port: 26379 }, { host: '10.0.0.2', port: 26380 }], name: 'portcullis' });
+    assert.equal(config.redisUrl, undefined);
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...production, ...env });
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems.map((p) => `${p.variable}: ${p.message}`);
+      }
+      return [];
+    };
+    assert.match(problems({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'p', REDIS_URL: 'redis://r:6379' }).join(), /REDIS_SENTINELS: set either REDIS_URL .* not both/);
+    assert.match(problems({ REDIS_SENTINELS: 's1:26379' }).join(), /REDIS_SENTINEL_NAME: is required with REDIS_SENTINELS/);
+    assert.match(problems({ REDIS_SENTINEL_NAME: 'p' }).join(), /REDIS_SENTINEL_NAME: needs REDIS_SENTINELS/);
+    assert.match(problems({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'p' }).join(), /REDIS_SENTINELS: must be a comma-separated list of host:port/);
+    assert.match(problems({ REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'p' }).join(), /REDIS_SENTINELS: each port must be 1-65535/);
+  });
+
+  it('reads an encryption key ring newest first, and refuses it with ENCRYPTION_KEY, with a bad key or the same key twice', () => {
+    const newer = Buffer.alloc(32, 2).toString('base64');
+    const older = Buffer.alloc(32, 1).toString('base64');
+    const { ENCRYPTION_KEY: _one, ...rest } = secrets;
+    const config = loadConfig({ DATABASE_URL: 'postgres://db/x', ...rest, ENCRYPTION_KEYS: `${newer}, ${older}` });
+    assert.deepEqual(config.secrets.encryptionKeys?.map((key) => key[0]), [2, 1]);
+    const variables = (env: Record<string, string>) => {
+      try {
+        loadConfig({ DATABASE_URL: 'postgres://db/x', ...rest, ...env });
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.problems.map((p) => `${p.variable}: ${p.message}`).join();
+      }
+      return '';
+    };
+    assert.match(variables({ ENCRYPTION_KEYS: newer, ENCRYPTION_KEY: older }), /ENCRYPTION_KEYS: set either ENCRYPTION_KEY/);
+    assert.match(variables({ ENCRYPTION_KEYS: `${newer},AAAA` }), /ENCRYPTION_KEYS: each key must be 32 bytes/);
+    assert.match(variables({ ENCRYPTION_KEYS: `${newer},${newer}` }), /ENCRYPTION_KEYS: holds the same key twice/);
+    assert.match(variables({}), /ENCRYPTION_KEY: is required in production mode/);
   });
 });

@@ -16,10 +16,15 @@ export type Mode = 'embedded' | 'production';
 export interface Secrets {
   /** Cookie signing keys, newest first. */
   cookieKeys: string[];
-  /** 32-byte AES-256-GCM key for secrets at rest. */
-  encryptionKey: Buffer;
+  /** 32-byte AES-256-GCM keys for secrets at rest, newest first (the first one seals). */
+  encryptionKeys: Buffer[];
   /** Bearer token for the admin API. */
   adminToken: string;
+}
+
+export interface RedisSentinelConfig {
+  sentinels: readonly { host: string; port: number }[];
+  name: string;
 }
 
 export interface Config {
@@ -42,6 +47,11 @@ export interface Config {
   };
   /** Where OIDC artefacts live when set (production mode); otherwise they stay in PostgreSQL. */
   redisUrl?: string;
+  /**
+   * Redis behind Sentinel instead of `redisUrl`: the Sentinels to ask for the primary of
+   * `name`. Writes that must survive a failover wait for one replica (stores/redis).
+   */
+  redisSentinel?: RedisSentinelConfig;
   /** Connect and per-command timeout for Redis. */
   redisTimeoutMs: number;
   /** Whatever secrets the environment supplied; in embedded mode the server completes them. */
@@ -97,8 +107,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
     },
     redisUrl: e.REDIS_URL,
+    ...(e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME && { redisSentinel: { sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME } }),
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
-    secrets: { cookieKeys: e.COOKIE_KEYS, encryptionKey: e.ENCRYPTION_KEY, adminToken: e.ADMIN_TOKEN },
+    secrets: { cookieKeys: e.COOKIE_KEYS, encryptionKeys: e.ENCRYPTION_KEYS ?? (e.ENCRYPTION_KEY && [e.ENCRYPTION_KEY]), adminToken: e.ADMIN_TOKEN },
     demo: mode === 'embedded' && e.DEMO !== false,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
     rateLimitExempt: Object.freeze([...e.RATE_LIMIT_EXEMPT]),

@@ -23,6 +23,24 @@ const port = wholeNumber(1, 65535, 'a port number');
 const poolSize = wholeNumber(1, 1000);
 /** A timeout in milliseconds: long enough to do anything at all, short enough to fail a request. */
 const timeoutMs = wholeNumber(100, 60_000, 'a number of milliseconds');
+/** `host:port,host:port,...`: the Redis Sentinels to ask for the current primary. */
+const sentinelList = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[^\s:/]+:\d{1,5}$/, 'must be a comma-separated list of host:port')
+          .transform((entry) => {
+            const at = entry.lastIndexOf(':');
+            return { host: entry.slice(0, at), port: Number(entry.slice(at + 1)) };
+          })
+          .refine((sentinel) => sentinel.port >= 1 && sentinel.port <= 65535, 'each port must be 1-65535'),
+      )
+      .min(1, 'must name at least one Sentinel'),
+  );
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 /** Cookie signing keys: newest first; older keys still verify cookies during a rotation. */
@@ -36,6 +54,20 @@ const encryptionKey = z
   .string()
   .transform((value) => Buffer.from(value.trim(), 'base64'))
   .refine((key) => key.length === 32, 'must be 32 bytes encoded as base64');
+
+/**
+ * A key ring for a rotation, newest first: new seals use the first key, a sealed value opens
+ * with any of them (docs/operations.md "Rotating ENCRYPTION_KEY").
+ */
+const encryptionKeys = z
+  .string()
+  .transform((value) => value.split(',').map((key) => key.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().transform((key) => Buffer.from(key, 'base64')).refine((key) => key.length === 32, 'each key must be 32 bytes encoded as base64'))
+      .min(1, 'must hold at least one key')
+      .refine((keys) => new Set(keys.map((key) => key.toString('hex'))).size === keys.length, 'holds the same key twice'),
+  );
 
 export const envSchema = z
   .object({
@@ -52,6 +84,10 @@ export const envSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
     DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).optional(),
+    // Redis behind Sentinel (docs/configuration.md): the app asks these for the primary and
+    // follows a promotion by itself. Instead of REDIS_URL, never with it.
+    REDIS_SENTINELS: sentinelList.optional(),
+    REDIS_SENTINEL_NAME: z.string().trim().regex(/^[A-Za-z0-9._-]+$/, 'must be the name the Sentinels monitor (letters, digits, . _ -)').optional(),
     // Fail-fast limits (production mode): a dependency that is down fails a request with 503
     // within these bounds instead of hanging it. Documented in README and docs/configuration.md.
     DATABASE_POOL_SIZE: poolSize.default(10),
@@ -61,6 +97,7 @@ export const envSchema = z
     REDIS_TIMEOUT_MS: timeoutMs.default(2000),
     COOKIE_KEYS: cookieKeys.optional(),
     ENCRYPTION_KEY: encryptionKey.optional(),
+    ENCRYPTION_KEYS: encryptionKeys.optional(),
     ADMIN_TOKEN: z.string().min(32, 'needs at least 32 characters').optional(),
     DEMO: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
     PASSWORD_MIN_LENGTH: wholeNumber(8, 64).default(8),
@@ -94,8 +131,26 @@ export const envSchema = z
     if (env.REDIS_URL && !env.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'needs DATABASE_URL as well (production mode)' });
     }
+    if (env.REDIS_SENTINELS && env.REDIS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'set either REDIS_URL (one Redis) or REDIS_SENTINELS (Redis behind Sentinel), not both' });
+    }
+    if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'is required with REDIS_SENTINELS (the name the Sentinels monitor)' });
+    }
+    if (env.REDIS_SENTINEL_NAME && !env.REDIS_SENTINELS) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'needs REDIS_SENTINELS as well' });
+    }
+    if (env.REDIS_SENTINELS && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REDIS_SENTINELS'], message: 'needs DATABASE_URL as well (production mode)' });
+    }
+    if (env.ENCRYPTION_KEY && env.ENCRYPTION_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEYS'], message: 'set either ENCRYPTION_KEY (one key) or ENCRYPTION_KEYS (a key ring, newest first), not both' });
+    }
     if (env.DATABASE_URL) {
-      for (const name of ['COOKIE_KEYS', 'ENCRYPTION_KEY', 'ADMIN_TOKEN'] as const) {
+      if (!env.ENCRYPTION_KEY && !env.ENCRYPTION_KEYS) {
+        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required in production mode (DATABASE_URL is set); or ENCRYPTION_KEYS' });
+      }
+      for (const name of ['COOKIE_KEYS', 'ADMIN_TOKEN'] as const) {
         if (env[name] === undefined) {
           ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production mode (DATABASE_URL is set)' });
         }

@@ -103,6 +103,12 @@ export const signingKeyViewSchema = z.looseObject(signingKeyViewShape);
 export type SigningKeyView = View<typeof signingKeyViewShape>;
 export const signingKeyListSchema = z.looseObject({ keys: z.array(signingKeyViewSchema) });
 
+/** What `POST /admin/keys/reseal` did to each kind of sealed value (keys/reseal.service.ts). */
+const resealCountsSchema = z.looseObject({ resealed: z.number(), current: z.number(), unreadable: z.number(), changed_meanwhile: z.number() });
+const resealReportShape = { client_secret: resealCountsSchema, signing_key: resealCountsSchema, totp_seed: resealCountsSchema };
+export const resealReportSchema = z.looseObject(resealReportShape);
+export type ResealReport = View<typeof resealReportShape>;
+
 const migrateResultShape = {
   applied: z.array(z.string()),
   migrations: z.array(z.looseObject({ name: z.string(), executed_at: z.string().nullable() })),

@@ -14,3 +14,4 @@ export * from './repositories/mfa.repository.js';
 export * from './repositories/audit.repository.js';
 export * from './repositories/settings.repository.js';
 export { openDatabase } from './open-database.js';
+export * from './repositories/sealed-value.repository.js';

@@ -22,6 +22,7 @@ import {
   migrateToLatest,
   openDatabase,
   type Database,
+  createSealedValueRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -56,6 +57,7 @@ import { assetsModule } from './http/assets.js';
 import { createPublicApp } from './http/public.app.js';
 import { createAdminApp } from './admin/admin.app.js';
 import { createKeyRotation } from './keys/key-rotation.service.js';
+import { createResealService } from './keys/reseal.service.js';
 import { createMfaService } from './mfa/mfa.service.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createBrandingService } from './branding/branding.service.js';
@@ -140,7 +142,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     });
     const consents = createConsentRepository(db);
     const consent = createConsentService({ consents });
-    const box = createSecretBox(secrets.encryptionKey);
+    const box = createSecretBox(secrets.encryptionKeys);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
     const factors = createFactors({ mfa });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
@@ -211,7 +213,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, branding, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), db, audit, connectedApps, branding, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own

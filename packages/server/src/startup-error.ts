@@ -43,8 +43,12 @@ export function describeStartupError(error: unknown, config: Readonly<Config> | 
   if (error instanceof StartupError) return error.message;
   if (error instanceof SecretBoxError) {
     const embedded = config?.mode === 'embedded';
-    const where = embedded && config.secrets.encryptionKey === undefined ? `the ENCRYPTION_KEY kept in ${path.join(config.dataDir, SECRETS_FILE_NAME)}` : 'ENCRYPTION_KEY';
-    const remedy = embedded ? `set ENCRYPTION_KEY to the key the data was written with, or unset it to use the one in ${SECRETS_FILE_NAME}` : 'set ENCRYPTION_KEY to the key the data was written with';
+    // Which variable holds the key: a ring (ENCRYPTION_KEYS) or the single key it replaces.
+    const variable = process.env.ENCRYPTION_KEYS ? 'ENCRYPTION_KEYS' : 'ENCRYPTION_KEY';
+    const where = embedded && config.secrets.encryptionKeys === undefined ? `the ENCRYPTION_KEY kept in ${path.join(config.dataDir, SECRETS_FILE_NAME)}` : variable;
+    const remedy = embedded
+      ? `set ${variable} to the key the data was written with, or unset it to use the one in ${SECRETS_FILE_NAME}`
+      : `set ${variable} to the key the data was written with (a ring must still hold it until \`portcullis keys reseal\` has run)`;
     return `${where} does not open the data encrypted at rest (signing keys, client secrets, TOTP seeds): it is not the key this database was set up with; ${remedy}`;
   }
   const unreachable = unreachableTarget(error);

@@ -3,7 +3,8 @@
  * stay published in the JWKS until `publish_until`, so tokens they signed keep verifying.
  */
 import type { Command } from 'commander';
-import { signingKeyListSchema, type SigningKeyView } from '@portcullis/contract';
+import { resealReportSchema, signingKeyListSchema, type ResealReport, type SigningKeyView } from '@portcullis/contract';
+import { CliError } from '../cli.error.js';
 import type { Writer } from '../io.js';
 import { printLine, printTable } from '../output.js';
 import { emit, withJsonOption, type CommandContext } from './command-context.js';
@@ -23,9 +24,19 @@ function printKeys(out: Writer, keys: readonly SigningKeyView[]): void {
   ]);
 }
 
+function printReseal(out: Writer, report: ResealReport): void {
+  printTable(out, (['client_secret', 'signing_key', 'totp_seed'] as const).map((kind) => [kind, report[kind]] as const), [
+    { header: 'SEALED', value: ([kind]) => kind },
+    { header: 'RESEALED', value: ([, c]) => String(c.resealed) },
+    { header: 'ALREADY CURRENT', value: ([, c]) => String(c.current) },
+    { header: 'UNREADABLE', value: ([, c]) => String(c.unreadable) },
+    { header: 'CHANGED MEANWHILE', value: ([, c]) => String(c.changed_meanwhile) },
+  ]);
+}
+
 /** Adds `keys` and its subcommands to `program`, inheriting its output and exit settings. */
 export function addKeysCommand(program: Command, ctx: CommandContext): void {
-  const keys = program.command('keys').description('inspect and rotate signing keys');
+  const keys = program.command('keys').description('inspect and rotate signing keys; reseal secrets onto a new encryption key');
   const out = ctx.io.stdout;
 
   withJsonOption(keys.command('list'))
@@ -45,6 +56,17 @@ export function addKeysCommand(program: Command, ctx: CommandContext): void {
         printLine(out, 'Rotated. Signing keys now:');
         printKeys(out, list.keys);
       });
+    });
+
+  withJsonOption(keys.command('reseal'))
+    .description('re-encrypt every secret sealed at rest (client secrets, signing keys, TOTP seeds) with the newest ENCRYPTION_KEYS key')
+    .action(async (_flags: unknown, cmd: Command) => {
+      const admin = await ctx.connect(cmd);
+      const report = await admin.request({ method: 'POST', path: '/admin/keys/reseal', schema: resealReportSchema });
+      emit(ctx, cmd, report, () => printReseal(out, report));
+      const unreadable = report.client_secret.unreadable + report.signing_key.unreadable + report.totp_seed.unreadable;
+      // Nothing may leave the ring while a value still needs it: say so, and exit non-zero.
+      if (unreadable > 0) throw new CliError('cli.incomplete', `${unreadable} sealed value(s) open with no key of the ring; keep the old keys until this is understood`);
     });
 
 }

@@ -17,6 +17,7 @@ import { requireAdminToken } from './admin-auth.js';
 import { jsonBody } from './json-body.js';
 import { clientAdminRoutes } from './clients.routes.js';
 import { userAdminRoutes } from './users.routes.js';
+import type { ResealService } from '../keys/reseal.service.js';
 import { systemAdminRoutes } from './system.routes.js';
 import { brandingAdminRoutes } from './branding.routes.js';
 import type { BrandingService } from '../branding/branding.service.js';
@@ -41,6 +42,8 @@ export interface AdminDeps {
   /** `keys rotate`: store, rebuild this instance's provider, audit (keys/key-rotation.service.ts). */
   rotation: KeyRotation;
   db: Database;
+  /** Re-encrypts everything sealed at rest with the newest encryption key. */
+  reseal: ResealService;
   /** Client changes and key rotations are audited; GET /admin/audit reads the log. */
   audit: AuditService;
   /** Users' remembered consents ("Connected apps"): listed and withdrawn. */

@@ -45,6 +45,12 @@ export const AUDIT_EVENT_TYPES = [
   /** Branding stored with `portcullis branding set` (`detail.fields` names the fields) or forgotten. */
   'branding.updated',
   'branding.reset',
+  /**
+   * Everything sealed at rest re-encrypted with the newest ENCRYPTION_KEYS key (`keys reseal`):
+   * `detail` has per kind (`client_secret`, `signing_key`, `totp_seed`) the counts resealed,
+   * already current, unreadable and changed meanwhile; `failure` when any was unreadable.
+   */
+  'key.resealed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -21,14 +21,14 @@ export function secretsFilePath(dataDir: string): string {
 }
 
 export async function resolveSecrets(config: Pick<Config, 'mode' | 'secrets' | 'dataDir'>): Promise<Secrets> {
-  const { cookieKeys, encryptionKey, adminToken } = config.secrets;
-  if (cookieKeys && encryptionKey && adminToken) return { cookieKeys, encryptionKey, adminToken };
-  if (config.mode === 'production') throw new Error('production mode requires COOKIE_KEYS, ENCRYPTION_KEY and ADMIN_TOKEN');
+  const { cookieKeys, encryptionKeys, adminToken } = config.secrets;
+  if (cookieKeys && encryptionKeys && adminToken) return { cookieKeys, encryptionKeys, adminToken };
+  if (config.mode === 'production') throw new Error('production mode requires COOKIE_KEYS, ENCRYPTION_KEY (or ENCRYPTION_KEYS) and ADMIN_TOKEN');
 
   const stored = await readOrCreate(config.dataDir);
   return {
     cookieKeys: cookieKeys ?? stored.cookieKeys,
-    encryptionKey: encryptionKey ?? Buffer.from(stored.encryptionKey, 'base64'),
+    encryptionKeys: encryptionKeys ?? [Buffer.from(stored.encryptionKey, 'base64')],
     adminToken: adminToken ?? stored.adminToken,
   };
 }

@@ -15,7 +15,7 @@ import { openPostgresStores } from './postgres/postgres.stores.js';
 import { openRedisStores } from './redis/redis.stores.js';
 import type { StoreImplementation, Stores } from './stores.js';
 
-export type StoresConfig = Pick<Config, 'redisUrl' | 'redisTimeoutMs'>;
+export type StoresConfig = Pick<Config, 'redisUrl' | 'redisTimeoutMs'> & Partial<Pick<Config, 'redisSentinel'>>;
 
 export interface StoresDeps {
   /** The SQL database (its owner closes it; the PostgreSQL store only uses it). */
@@ -31,7 +31,12 @@ interface Registration {
 
 /** Registered stores, in order of preference; the last one always applies. */
 export const STORES = {
-  redis: { open: (config, deps) => (config.redisUrl ? openRedisStores(config.redisUrl, { timeoutMs: config.redisTimeoutMs, ...deps }) : undefined) },
+  redis: {
+    open(config, deps) {
+      const target = config.redisSentinel ? { sentinel: config.redisSentinel } : config.redisUrl ? { url: config.redisUrl } : undefined;
+      return target && openRedisStores(target, { timeoutMs: config.redisTimeoutMs, ...deps });
+    },
+  },
   postgres: { open: (_config, deps) => Promise.resolve(openPostgresStores(deps)) },
 } satisfies Record<string, Registration>;
 

@@ -22,6 +22,8 @@ export interface RedisServer {
   start(): Promise<void>;
   /** Shuts it down (data is lost: there is no persistence). */
   stop(): Promise<void>;
+  /** SIGKILL: gone at once, without a word to its replicas or clients. */
+  kill(): Promise<void>;
   /** SIGSTOP: connections stay open, nothing is answered. */
   freeze(): void;
   /** SIGCONT after `freeze()`. */
@@ -46,7 +48,8 @@ async function answersPing(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `args`: extra redis-server arguments, e.g. `['--replicaof', '127.0.0.1', '6379']` for a replica. */
+export async function startRedisServer(options: { args?: string[] } = {}): Promise<RedisServer> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run \`bash scripts/system-packages.sh\` (Debian package redis-server)`);
   const port = await freePort();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-redis-'));
@@ -54,7 +57,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   let frozen = false;
 
   const start = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', path.join(dir, 'redis.log')];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', path.join(dir, 'redis.log'), ...(options.args ?? [])];
     child = spawn(BINARY, args, { stdio: 'ignore' });
     const exited = new Promise<never>((_, reject) => child!.once('exit', (code) => reject(new Error(`redis-server exited (${code}); see ${dir}/redis.log`))));
     exited.catch(() => undefined);
@@ -82,6 +85,14 @@ export async function startRedisServer(): Promise<RedisServer> {
     port,
     start,
     stop,
+    async kill() {
+      const running = child;
+      child = undefined;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGKILL');
+      await exited;
+    },
     freeze() {
       frozen = true;
       child?.kill('SIGSTOP');

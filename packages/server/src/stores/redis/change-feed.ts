@@ -89,8 +89,10 @@ export async function openChangeFeed(redis: Redis, deps: { onChange(change: Chan
       try {
         await subscriber.quit();
       } catch {
-        subscriber.disconnect();
+        // Already unreachable.
       }
+      // Behind Sentinel, QUIT may leave a connection to a Sentinel open.
+      subscriber.disconnect();
     },
   };
 }

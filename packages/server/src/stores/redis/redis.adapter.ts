@@ -18,6 +18,10 @@
  *   included, and `invalid_grant` is thrown (RFC 9700 §4.2.4, §4.14.2; SECURITY.md R5, R7).
  * - With `prefetch`, a token or code is read together with its grant in one script, and the
  *   grant waits for the provider's Grant lookup that follows (grant-prefetch.ts).
+ * - With `durable` (Redis behind Sentinel), consume, destroy and revoke of tokens, codes, grants
+ *   and sessions go over its connection and wait for a replica (durable-writes.ts), so a
+ *   failover cannot bring back what they used up or revoked; a consume checks for a replica
+ *   first, so without one it fails before using anything up.
  * Storage failures are left as they are; guardAdapter turns them into 503s.
  */
 import type { Redis } from 'ioredis';
@@ -25,11 +29,17 @@ import { errors } from 'oidc-provider';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { defineOidcScripts } from './redis.scripts.js';
 import type { GrantPrefetch } from './grant-prefetch.js';
+import type { DurableWrites } from './durable-writes.js';
 
 export const REDIS_KEY_PREFIX = 'portcullis:oidc:';
 
 /** Models whose records carry a grantId and die with their grant (as in the memory adapter). */
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+/**
+ * Models whose consume or deletion is single use or a revocation, so it must survive a failover
+ * (durable-writes.ts); an Interaction or a SessionInfo coming back is harmless.
+ */
+const DURABLE = new Set([...GRANTABLE, 'Grant', 'Session']);
 /** Models listed per account (payload `accountId`). */
 const BY_ACCOUNT = new Set(['Session', 'Grant']);
 /** Models listed per client (payload `clientId`). */
@@ -74,10 +84,15 @@ function decode(payload: string, consumed: string | null | undefined): AdapterPa
  * `prefetch`: tokens and codes are read together with their grant, which waits there for the
  * provider's Grant lookup that follows in the same request (grant-prefetch.ts).
  */
-export function createRedisAdapterClass(redis: Redis, options: { clock?: () => Date; prefetch?: GrantPrefetch } = {}) {
+export function createRedisAdapterClass(redis: Redis, options: { clock?: () => Date; prefetch?: GrantPrefetch; durable?: DurableWrites } = {}) {
   const clock = options.clock ?? (() => new Date());
-  const { prefetch } = options;
+  const { prefetch, durable } = options;
   defineOidcScripts(redis);
+  if (durable) defineOidcScripts(durable.client);
+  /** Where a model's consume and deletions go, and what confirms them. */
+  const none = () => Promise.resolve();
+  const writerFor = (model: string): { writer: Redis; ready: () => Promise<void>; replicated: () => Promise<void> } =>
+    durable && DURABLE.has(model) ? { writer: durable.client, ready: durable.ready, replicated: durable.replicated } : { writer: redis, ready: none, replicated: none };
 
   return class RedisAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -143,8 +158,10 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
     }
 
     async consume(id: string): Promise<void> {
-      const won = await redis.oidcConsume(redisKeys.record(this.model, id), Math.floor(clock().getTime() / 1000));
-      if (won === 1) return;
+      const { writer, ready, replicated } = writerFor(this.model);
+      await ready();
+      const won = await writer.oidcConsume(redisKeys.record(this.model, id), Math.floor(clock().getTime() / 1000));
+      if (won === 1) return replicated();
       // Lost to another redemption of the same code or refresh token (or nothing to redeem):
       // a replay, so the whole grant goes, the winner's tokens included.
       // The payload alone: a find would also read the grant ahead, right before it is revoked.
@@ -152,17 +169,21 @@ export function createRedisAdapterClass(redis: Redis, options: { clock?: () => D
       const grantId = stored ? text((JSON.parse(stored) as AdapterPayload).grantId) : undefined;
       if (grantId) {
         await this.revokeByGrantId(grantId);
-        await redis.oidcDestroy(redisKeys.record('Grant', grantId));
+        await new RedisAdapter('Grant').destroy(grantId);
       }
       throw new errors.InvalidGrant(`${this.model} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {
-      await redis.oidcDestroy(redisKeys.record(this.model, id));
+      const { writer, replicated } = writerFor(this.model);
+      await writer.oidcDestroy(redisKeys.record(this.model, id));
+      await replicated();
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      await redis.oidcRevoke(redisKeys.grant(grantId));
+      const { writer, replicated } = writerFor('Grant');
+      await writer.oidcRevoke(redisKeys.grant(grantId));
+      await replicated();
     }
   };
 }
