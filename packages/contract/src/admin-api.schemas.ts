@@ -29,6 +29,8 @@ const clientViewShape = {
   id_token_signed_response_alg: z.string(),
   scope: z.string(),
   first_party: z.boolean(),
+  /** One of the server's own clients (the account page's, the demo's): read-only to the admin API. */
+  built_in: z.boolean(),
   /** May introspect other clients' access tokens (RFC 7662 §4; server: oidc/client-flags.ts). */
   resource_server: z.boolean(),
   backchannel_logout_uri: z.string().nullable(),

@@ -48,6 +48,7 @@ import { createPasswordHasher } from './accounts/password-hasher.js';
 import { createPasswordPolicy, loadCommonPasswords } from './accounts/password-policy.js';
 import { createAccountService } from './accounts/account.service.js';
 import { createClientService } from './clients/client.service.js';
+import { createApiScopes } from './oidc/api-scopes.js';
 import { createCsrf } from './interactions/csrf.js';
 import { createInteractionModule } from './interactions/interaction.module.js';
 import { createDemoModule } from './demo/demo.module.js';
@@ -146,7 +147,9 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     await keys.ensureInitial();
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
-    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache), { metrics, backend: 'reader', model: 'Client' });
+    // The provider's scopes: OpenID Connect's, and each API scope once a client with it loads.
+    const apiScopes = createApiScopes();
+    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, apiScopes), { metrics, backend: 'reader', model: 'Client' });
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
     const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
@@ -160,7 +163,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId) }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);

@@ -11,6 +11,7 @@ export function clientBody(overrides: Record<string, unknown> = {}): Record<stri
     id_token_signed_response_alg: 'RS256',
     scope: 'openid profile',
     first_party: false,
+    built_in: false,
     resource_server: false,
     backchannel_logout_uri: null,
     backchannel_logout_session_required: true,

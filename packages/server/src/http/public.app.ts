@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
 import { providerDocuments } from '../oidc/provider-documents.js';
+import { discoveryOidcScopes } from '../oidc/api-scopes.js';
 import { errorView } from '../views/error.view.js';
 import { message } from '../messages/message.js';
 import type { FeatureModule } from './feature-module.js';
@@ -70,6 +71,8 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   app.use(tokenEndpointLimit(deps.limits));
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.
   app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current() }));
+  // Inside the cache above: discovery lists the OpenID Connect scopes only (oidc/api-scopes.ts).
+  app.use(discoveryOidcScopes());
   // OpenID Connect Core §3.1.2.1: a POSTed authorization request becomes the same request as GET.
   app.use(async (ctx, next) => {
     if (ctx.method === 'POST' && ctx.path === AUTHORIZATION_PATH) await postedAuthorization(ctx, next);

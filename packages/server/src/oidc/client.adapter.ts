@@ -9,6 +9,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ClientRepository } from '@portcullis/db';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { ClientCache } from './client-cache.js';
+import type { ApiScopes } from './api-scopes.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -18,13 +19,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Lookups go through `cache` (client-cache.ts says how long a change takes). */
-export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache: ClientCache): Adapter {
+/**
+ * Lookups go through `cache` (client-cache.ts says how long a change takes). Each loaded client's
+ * scopes are made known to the provider (`apiScopes`) before the provider validates it.
+ */
+export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache: ClientCache, apiScopes?: ApiScopes): Adapter {
   const readOnly = () => Promise.reject(new Error('clients are managed through the admin API'));
   const load = async (id: string, fromPrimary = false): Promise<AdapterPayload | undefined> => {
     const client = await (fromPrimary ? clients.findByIdOnPrimary(id) : clients.findById(id));
     if (!client) return undefined;
     const secret = client.secretCiphertext ? box.open(client.secretCiphertext, `client:${client.clientId}`) : undefined;
+    apiScopes?.learn(client.metadata.scope);
     return { ...client.metadata, client_id: client.clientId, ...(secret !== undefined && { client_secret: secret }) };
   };
   return {
