@@ -100,6 +100,8 @@ export interface ClientServiceDeps {
   /** Revokes every grant of a client with its tokens, in the store that holds them. */
   revokeGrants(clientId: string): Promise<number>;
   audit: AuditService;
+  /** Told each stored client's scope before the answer: a new API scope rebuilds the provider (oidc/api-scopes.ts). */
+  scopesStored?: (scope: string) => Promise<void>;
 }
 
 export function createClientService(deps: ClientServiceDeps): ClientService {
@@ -143,28 +145,41 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
   return {
     async create(body, meta) {
       const created = await insert(newClientId(), body);
+      await deps.scopesStored?.(created.scope);
       await audit.record({ type: 'client.created', clientId: created.client_id, detail: { client_name: created.client_name, first_party: created.first_party, resource_server: created.resource_server } }, meta);
       return created;
     },
 
     async update(clientId, body, meta) {
-      const changes = parse(updateClientSchema, body);
-      const current = toClientView(await mustFind(clientId));
-      const merged = { ...current, ...changes, public: current.token_endpoint_auth_method === 'none' };
-      if (changes.token_endpoint_auth_method !== undefined && (changes.token_endpoint_auth_method === 'none') !== merged.public) {
-        throw new AppError('client.invalid', 'a client cannot switch between public and confidential; create a new client');
+      const { public: toPublic, ...changes } = parse(updateClientSchema, body);
+      const current = toClientView(await mustFindOwn(clientId));
+      const wasPublic = isPublicClient(current);
+      const isPublic = toPublic ?? wasPublic;
+      // Switching kind without naming a method takes the new kind's default.
+      const method = changes.token_endpoint_auth_method ?? (isPublic === wasPublic ? current.token_endpoint_auth_method : defaultAuthMethod(isPublic));
+      const merged = { ...current, ...changes, token_endpoint_auth_method: method, public: isPublic };
+      if (toPublic === undefined && (method === 'none') !== wasPublic) {
+        throw new AppError('client.invalid', `the auth method "none" is what makes a client public: send "public": ${String(!wasPublic)} to switch`);
       }
       const problems = clientProblemTexts(merged);
       if (problems.length > 0) throw new AppError('client.invalid', problems.join('; '));
-      const updated = await clients.update(clientId, { name: merged.client_name, firstParty: merged.first_party, metadata: metadataOf(merged) });
+      // To confidential: a new secret, shown once; to public: the secret is gone at once.
+      const secret = isPublic === wasPublic ? undefined : isPublic ? null : newSecret();
+      const updated = await clients.update(clientId, {
+        name: merged.client_name,
+        firstParty: merged.first_party,
+        metadata: metadataOf(merged),
+        ...(secret !== undefined && { secretCiphertext: secret === null ? null : seal(clientId, secret) }),
+      });
       if (!updated) throw new AppError('client.not_found');
+      await deps.scopesStored?.(merged.scope);
       const fields = body !== null && typeof body === 'object' ? Object.keys(body).sort().slice(0, 50) : [];
-      await audit.record({ type: 'client.updated', clientId, detail: { fields } }, meta);
-      return toClientView(updated);
+      await audit.record({ type: 'client.updated', clientId, detail: { fields, ...(isPublic !== wasPublic && { public: isPublic }) } }, meta);
+      return toClientView(updated, secret ?? undefined);
     },
 
     async rotateSecret(clientId, meta) {
-      const current = await mustFind(clientId);
+      const current = await mustFindOwn(clientId);
       if (current.secretCiphertext === null) throw new AppError('client.no_secret');
       const secret = newSecret();
       const updated = await clients.update(clientId, { secretCiphertext: seal(clientId, secret) });

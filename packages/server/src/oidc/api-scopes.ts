@@ -3,13 +3,15 @@
  * (@portcullis/contract `SUPPORTED_SCOPES`), e.g. `read:invoices`. The server releases nothing
  * for one; it only puts it in the access token (introspection's `scope`) when the client was
  * allowed it and asked for it, for the API to enforce.
- * - The provider serves only the scopes in its configured set and drops any other without a word.
- *   `scopes` is the Set the provider is configured with (it keeps the very instance:
- *   configuration.js `ensureSets`); `learn` adds a client's scopes to it when the client adapter
- *   loads the client, before the provider validates the client against it. So every instance
- *   learns a new client's scopes from the client itself, with no list to keep in step; a scope no
- *   longer used by any client stays known until a restart, which lets no one have it: a client
- *   still gets only the scopes in its own `scope`.
+ * - The provider serves only the scopes it was built with and drops any other without a word
+ *   (it copies the configured list, so it cannot be grown in place). The registry here holds the
+ *   OpenID Connect scopes and every scope of a stored client: seeded from the clients table at
+ *   start, grown when the client service stores a client with a new scope, which then rebuilds
+ *   the provider before it answers (as a key rotation does), and grown when the client adapter
+ *   loads a client with a scope this instance has not seen (a client registered through another
+ *   instance): that rebuild runs in the background, and the request that found it is answered by
+ *   the provider it started on. A scope no client uses any more stays known until a restart,
+ *   which lets no one have it: a client still gets only the scopes in its own `scope`.
  * - A request for a scope the client is not registered with is refused with `invalid_scope`
  *   (RFC 6749 §3.3, §5.2) instead of silently dropped: at the authorization endpoint by an
  *   `extraParams` validator (it runs once the redirect URI is checked, so the error goes back
@@ -28,18 +30,20 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { scopeTokens, SUPPORTED_SCOPES } from '@portcullis/contract';
 
 export interface ApiScopes {
-  /** What the provider is configured with as `scopes`. */
-  readonly scopes: Set<string>;
-  /** Makes every scope of a client's `scope` known to the provider. */
-  learn(scope: unknown): void;
+  /** What the next provider is built with as `scopes`. */
+  list(): string[];
+  /** Records every scope of a client's `scope`; true when one was new (the provider needs a rebuild). */
+  learn(scope: unknown): boolean;
 }
 
 export function createApiScopes(): ApiScopes {
   const scopes = new Set<string>(SUPPORTED_SCOPES);
   return {
-    scopes,
+    list: () => [...scopes],
     learn(scope) {
+      const before = scopes.size;
       if (typeof scope === 'string') for (const s of scopeTokens(scope)) scopes.add(s);
+      return scopes.size !== before;
     },
   };
 }
@@ -55,11 +59,15 @@ function firstNotAllowed(clientScope: string | undefined, requested: unknown): s
 /** The name of an authorization parameter no client sends; only its validator matters. */
 const SCOPE_CHECK_PARAM = 'portcullis_scope_check';
 
-/** The provider's `extraParams` entry: runs on every authorization request. */
+/**
+ * The provider's `extraParams` entry: runs on every authorization request. It reads the scope as
+ * sent (the query; a POSTed request became a GET first, http/authorization-post.ts): by now the
+ * provider has already dropped the scopes it does not know from `params`.
+ */
 export const scopeCheckParam = {
   [SCOPE_CHECK_PARAM](ctx: KoaContextWithOIDC): void {
     ctx.oidc.params![SCOPE_CHECK_PARAM] = undefined;
-    const scope = firstNotAllowed(ctx.oidc.client?.scope, ctx.oidc.params!.scope);
+    const scope = firstNotAllowed(ctx.oidc.client?.scope, ctx.query.scope);
     if (scope !== undefined) throw new errors.InvalidScope('requested scope is not allowed', scope);
   },
 };

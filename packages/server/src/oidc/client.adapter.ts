@@ -9,7 +9,6 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { ClientRepository } from '@portcullis/db';
 import type { SecretBox } from '../crypto/secret-box.js';
 import type { ClientCache } from './client-cache.js';
-import type { ApiScopes } from './api-scopes.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
@@ -21,15 +20,15 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Lookups go through `cache` (client-cache.ts says how long a change takes). Each loaded client's
- * scopes are made known to the provider (`apiScopes`) before the provider validates it.
+ * `scope` is shown to `seen` (oidc/api-scopes.ts: a scope this instance does not know yet).
  */
-export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache: ClientCache, apiScopes?: ApiScopes): Adapter {
+export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache: ClientCache, seen?: (scope: unknown) => void): Adapter {
   const readOnly = () => Promise.reject(new Error('clients are managed through the admin API'));
   const load = async (id: string, fromPrimary = false): Promise<AdapterPayload | undefined> => {
     const client = await (fromPrimary ? clients.findByIdOnPrimary(id) : clients.findById(id));
     if (!client) return undefined;
     const secret = client.secretCiphertext ? box.open(client.secretCiphertext, `client:${client.clientId}`) : undefined;
-    apiScopes?.learn(client.metadata.scope);
+    seen?.(client.metadata.scope);
     return { ...client.metadata, client_id: client.clientId, ...(secret !== undefined && { client_secret: secret }) };
   };
   return {

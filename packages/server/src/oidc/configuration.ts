@@ -63,7 +63,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       },
     },
     // The OpenID Connect scopes (@portcullis/contract) and every API scope of a loaded client.
-    scopes: deps.apiScopes.scopes,
+    scopes: deps.apiScopes.list(),
     // SECURITY.md A5: `acr` and `amr` say how the person signed in (oidc/acr.ts); they ride in
     // every ID token through the openid scope.
     acrValues: [ACR.password, ACR.mfa],
