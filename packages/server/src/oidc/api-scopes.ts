@@ -79,7 +79,7 @@ export const scopeCheckParam = {
  */
 export function refuseUnknownTokenScopes(ctx: KoaContextWithOIDC, token: { kind: string }): Promise<undefined> {
   if (token.kind === 'ClientCredentials') {
-    const scope = firstNotAllowed(ctx.oidc.client?.scope, (ctx.oidc.body as Record<string, unknown> | undefined)?.scope);
+    const scope = firstNotAllowed(ctx.oidc.client?.scope, (ctx.oidc.body)?.scope);
     if (scope !== undefined) throw new errors.InvalidScope('requested scope is not allowed', scope);
   }
   return Promise.resolve(undefined);

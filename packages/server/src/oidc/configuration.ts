@@ -55,7 +55,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     // refuses a scope the client is not registered with (oidc/api-scopes.ts).
     extraParams: { ...impliedConsentParam, ...scopeCheckParam },
     // Adds no claims: refuses a client_credentials scope the client is not registered with.
-    extraTokenClaims: refuseUnknownTokenScopes as NonNullable<Configuration['extraTokenClaims']>,
+    extraTokenClaims: refuseUnknownTokenScopes,
     extraClientMetadata: {
       properties: [FIRST_PARTY, RESOURCE_SERVER],
       validator(_ctx, key, value) {
