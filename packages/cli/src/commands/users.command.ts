@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import {
+  LIST_LIMIT_MAX,
   consentListSchema,
   revokedConsentSchema,
   revokedSessionsSchema,
@@ -21,8 +22,11 @@ import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
 import { emit, segment, withJsonOption, type CommandContext } from './command-context.js';
 
+const LIMIT_RANGE = `--limit must be 1-${LIST_LIMIT_MAX}`;
+
 const pageFlagsSchema = z.object({
-  limit: z.coerce.number({ error: '--limit must be a whole number' }).int('--limit must be a whole number').min(1, '--limit must be at least 1').optional(),
+  // The server's own bound (@portcullis/contract), so a too-large page fails here, not there.
+  limit: z.coerce.number({ error: '--limit must be a whole number' }).int('--limit must be a whole number').min(1, LIMIT_RANGE).max(LIST_LIMIT_MAX, LIMIT_RANGE).optional(),
   offset: z.coerce.number({ error: '--offset must be a whole number' }).int('--offset must be a whole number').min(0, '--offset must not be negative').optional(),
 });
 
@@ -91,7 +95,7 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
 
   withJsonOption(users.command('list'))
     .description('list users, a page at a time')
-    .option('--limit <n>', 'how many users to return')
+    .option('--limit <n>', `how many users to return (default 100, up to ${LIST_LIMIT_MAX})`)
     .option('--offset <m>', 'how many users to skip')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       const query = parsePageFlags(flags);

@@ -1,3 +1,4 @@
+import { NO_REQUEST } from '../audit/audit.service.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Account, AccountRepository, AuditQuery, ListedAuditEvent } from '@portcullis/db';
@@ -29,6 +30,7 @@ function setup() {
   } as unknown as SessionEnding;
   const queries: AuditQuery[] = [];
   const audit = {
+    record: (input: { type: string; accountId?: string; detail?: Record<string, unknown> }) => (calls.push(`audit:${input.type}:${input.accountId}:${String(input.detail?.actor)}`), Promise.resolve()),
     list: (query: AuditQuery) => {
       queries.push(query);
       return Promise.resolve([
@@ -69,16 +71,17 @@ describe('users service', () => {
 
   it('disables first, then ends every session and grant; enabling ends nothing', async () => {
     const { users, calls } = setup();
-    assert.equal((await users.setDisabled('acc', true)).disabled, true);
-    assert.deepEqual(calls.slice(1), ['setDisabled:acc:true', 'endAll:acc:user_disabled']);
+    assert.equal((await users.setDisabled('acc', true, NO_REQUEST)).disabled, true);
+    assert.deepEqual(calls.slice(1), ['setDisabled:acc:true', 'audit:account.disabled:acc:admin', 'endAll:acc:user_disabled']);
     calls.length = 0;
-    assert.equal((await users.setDisabled('acc', false)).disabled, false);
-    assert.deepEqual(calls.slice(1), ['setDisabled:acc:false']);
+    assert.equal((await users.setDisabled('acc', false, NO_REQUEST)).disabled, false);
+    assert.deepEqual(calls.slice(1), ['setDisabled:acc:false', 'audit:account.enabled:acc:admin']);
   });
 
   it('unlocks by clearing password and code counters for every address that recently failed', async () => {
-    const { users, queries, cleared, now } = setup();
-    assert.equal((await users.unlock('ada@example.com')).id, 'acc');
+    const { users, queries, cleared, now, calls } = setup();
+    assert.equal((await users.unlock('ada@example.com', NO_REQUEST)).id, 'acc');
+    assert.equal(calls.at(-1), 'audit:account.unlocked:acc:admin');
     assert.deepEqual(queries, [{ accountId: 'acc', since: new Date(now.getTime() - 7200 * 1000), limit: 1000 }], 'the longest address-keyed window');
     const addresses = ['198.51.100.1', '198.51.100.2'];
     assert.deepEqual(cleared, [['password', 'ada@example.com', addresses], ['mfa', 'acc', addresses]]);

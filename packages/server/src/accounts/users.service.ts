@@ -6,6 +6,7 @@
  * - Disabling sets the flag first, then ends every session and revokes every grant
  *   (accounts/session-ending.ts, one `session.revoked` event per session): a sign-in racing with
  *   it is refused by the flag or ended here (SECURITY.md A9, R16).
+ * - Disable, enable and unlock each write their own event (`account.*`, actor `admin`).
  * - Unlock is the way back in after a brute-force lockout (SECURITY.md A1): it forgets the
  *   account's failed passwords and codes, everywhere and from every address that recently
  *   failed against it (the addresses come from the audit log).
@@ -14,7 +15,7 @@ import type { Account, AccountRepository } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import { normalizeEmail } from './email.js';
 import type { Limits } from '../limits/limits.js';
-import { NO_REQUEST, type AuditService } from '../audit/audit.service.js';
+import { NO_REQUEST, type AuditService, type RequestMeta } from '../audit/audit.service.js';
 import type { CredentialChangeResult, SessionEnding } from './session-ending.js';
 
 export interface UsersService {
@@ -24,12 +25,12 @@ export interface UsersService {
   find(idOrEmail: string): Promise<Account>;
   list(page: { limit: number; offset: number }): Promise<Account[]>;
   /** Sets the flag; disabling also ends every session and revokes every grant. */
-  setDisabled(idOrEmail: string, disabled: boolean): Promise<Account>;
+  setDisabled(idOrEmail: string, disabled: boolean, meta: RequestMeta): Promise<Account>;
   /** Ends every session (one event each) and revokes every grant. */
   endEverything(accountId: string, reason: 'user_disabled' | 'admin'): Promise<CredentialChangeResult>;
   listSessions: SessionEnding['listSessions'];
   /** Clears the brute-force counters of the account. */
-  unlock(idOrEmail: string): Promise<Account>;
+  unlock(idOrEmail: string, meta: RequestMeta): Promise<Account>;
 }
 
 export function createUsersService(deps: { accounts: AccountRepository; limits: Limits; audit: AuditService; ending: SessionEnding; clock?: () => Date }): UsersService {
@@ -58,10 +59,11 @@ export function createUsersService(deps: { accounts: AccountRepository; limits: 
 
     list: (page) => accounts.list(page),
 
-    async setDisabled(idOrEmail, disabled) {
+    async setDisabled(idOrEmail, disabled, meta) {
       const account = await users.find(idOrEmail);
       const updated = await accounts.setDisabled(account.id, disabled);
       if (!updated) throw new AppError('user.not_found');
+      await deps.audit.record({ type: disabled ? 'account.disabled' : 'account.enabled', accountId: account.id, detail: { actor: 'admin', was_disabled: account.disabled } }, meta);
       // After the flag: a sign-in racing with this request is refused by the flag or ended here.
       if (disabled) await users.endEverything(account.id, 'user_disabled');
       return updated;
@@ -70,11 +72,12 @@ export function createUsersService(deps: { accounts: AccountRepository; limits: 
     endEverything: (accountId, reason) => deps.ending.endAll(accountId, { reason, meta: NO_REQUEST }),
     listSessions: (accountId) => deps.ending.listSessions(accountId),
 
-    async unlock(idOrEmail) {
+    async unlock(idOrEmail, meta) {
       const account = await users.find(idOrEmail);
       const addresses = await recentFailureAddresses(account.id);
       await deps.limits.password.clear(account.email, addresses);
       await deps.limits.mfa.clear(account.id, addresses);
+      await deps.audit.record({ type: 'account.unlocked', accountId: account.id, detail: { actor: 'admin', addresses: addresses.length } }, meta);
       return account;
     },
   };
