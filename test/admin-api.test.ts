@@ -106,7 +106,10 @@ describe('admin API', () => {
       ['a public client with a secret-based auth method', { public: true, token_endpoint_auth_method: 'client_secret_basic' }, /public client must use the auth method "none"/],
       ['a public client with client_credentials', { public: true, grant_types: ['authorization_code', 'client_credentials'] }, /public client cannot use the client_credentials grant/],
       ['authorization_code without a redirect URI', { redirect_uris: [] }, /at least one redirect URI/],
-      ['an unknown scope', { scope: 'openid admin' }, /unknown scope "admin"/],
+      ['a scope that is not a scope-token', { scope: 'openid "admin"' }, /not a valid scope/],
+      ['a wildcard redirect URI', { redirect_uris: ['https://*.app.example/callback'] }, /wildcards are not supported/],
+      ['a private-use scheme for a confidential client', { redirect_uris: ['com.example.app:/callback'] }, /only for public clients/],
+      ['private_key_jwt, which needs a JWKS not supported yet', { token_endpoint_auth_method: 'private_key_jwt' }, /unknown auth method "private_key_jwt"/],
       ['an unknown field', { jwks_uri: 'https://app.example/jwks' }, /jwks_uri/],
       ['no client name', { client_name: ' ' }, /client_name/],
     ];
@@ -134,7 +137,7 @@ describe('admin API', () => {
         [{ redirect_uris: [] }, /at least one redirect URI/],
         [{ redirect_uris: ['http://app.example/callback'] }, /loopback/],
         [{ grant_types: ['implicit'] }, /unknown grant type/],
-        [{ token_endpoint_auth_method: 'none' }, /public and confidential/],
+        [{ token_endpoint_auth_method: 'none' }, /makes a client public: send "public": true/],
         [{ client_id: 'renamed' }, /client_id/],
       ];
       for (const [change, message] of updates) {

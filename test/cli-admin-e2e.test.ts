@@ -11,6 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { registerAccount, uniqueEmail } from './support/pages.js';
+import { UserAgent } from './support/user-agent.js';
+import { enrolledUser, followOnServer, PASSWORD, submitAndFollow } from './support/mfa-journeys.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = ['--import', 'tsx', 'packages/cli/src/main.ts'];
@@ -26,7 +28,8 @@ describe('portcullis CLI (issue 16) against a running server', () => {
     });
 
   before(async () => {
-    server = await startTestServer();
+    // Three wrong passwords lock an account out everywhere, so `users show` has a lockout to show.
+    server = await startTestServer({}, { limits: { passwordPerAccount: { points: 3, durationSeconds: 3600 } } });
     env = { ADMIN_HOST: '127.0.0.1', ADMIN_PORT: new URL(server.adminUrl).port, DATA_DIR: server.dataDir, ADMIN_TOKEN: '' };
   });
   after(() => server.close());
@@ -85,6 +88,34 @@ describe('portcullis CLI (issue 16) against a running server', () => {
       .filter((e) => e.type.startsWith('account.') && e.type !== 'account.registered');
     assert.deepEqual(events.map((e) => e.type).reverse(), ['account.disabled', 'account.enabled', 'account.unlocked']);
     assert.ok(events.every((e) => e.account_id === id && e.detail.actor === 'admin'));
+  });
+
+  it('users show says whether TOTP is on, how many recovery codes are left, the last sign-in and the lockout', async () => {
+    const user = await enrolledUser(server);
+    const before = JSON.parse((await cli('users', 'show', user.email, '--json')).stdout);
+    assert.deepEqual(before.mfa, { totp: true, recovery_codes_left: 10 });
+    assert.deepEqual(before.lockout, { password_until: null, code_until: null });
+
+    const signInPage = async (password: string) => {
+      const agent = new UserAgent();
+      const login = await followOnServer(server, agent, `${server.issuer}/account`);
+      await submitAndFollow(server, agent, login, '/login', { email: user.email, password });
+    };
+    const startedAt = Date.now();
+    await signInPage(PASSWORD);
+    for (let i = 0; i < 3; i += 1) await signInPage('not the passphrase at all');
+
+    const shown = await cli('users', 'show', user.email, '--json');
+    assert.equal(shown.code, 0, shown.stderr);
+    const after = JSON.parse(shown.stdout);
+    assert.ok(Date.parse(after.last_sign_in_at) >= startedAt - 1000, after.last_sign_in_at);
+    assert.ok(Date.parse(after.lockout.password_until) > Date.now(), 'locked out after three wrong passwords');
+    const human = (await cli('users', 'show', user.email)).stdout;
+    assert.match(human, /^Authenticator app +on, 10 recovery code\(s\) left$/m);
+    assert.match(human, /^Locked out +passwords until \S+ \(users unlock clears it\)$/m);
+
+    assert.equal((await cli('users', 'unlock', user.email)).code, 0);
+    assert.match((await cli('users', 'show', user.email)).stdout, /^Locked out +no$/m);
   });
 
   it('refuses users list --limit past the maximum before asking', async () => {

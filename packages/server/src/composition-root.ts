@@ -198,7 +198,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const ending = createSessionEnding({ artefacts, audit });
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
-    const users = createUsersService({ accounts, limits, audit, ending });
+    const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
 
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [

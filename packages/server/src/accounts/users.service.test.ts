@@ -46,11 +46,18 @@ function setup() {
   const tier = (durationSeconds: number, blockSeconds?: number) => ({ points: 5, durationSeconds, ...(blockSeconds && { blockSeconds }) });
   const limits = {
     policy: { passwordPerAccountAndAddress: [tier(600), tier(3600, 7200)], mfaPerAccountAndAddress: [tier(900)] },
-    password: { clear: (subject: string, ips: readonly string[]) => (cleared.push(['password', subject, ips]), Promise.resolve()) },
-    mfa: { clear: (subject: string, ips: readonly string[]) => (cleared.push(['mfa', subject, ips]), Promise.resolve()) },
+    password: {
+      clear: (subject: string, ips: readonly string[]) => (cleared.push(['password', subject, ips]), Promise.resolve()),
+      lockedFor: (subject: string, ips: readonly string[]) => Promise.resolve(subject === 'ada@example.com' && ips.length === 2 ? 90 : undefined),
+    },
+    mfa: {
+      clear: (subject: string, ips: readonly string[]) => (cleared.push(['mfa', subject, ips]), Promise.resolve()),
+      lockedFor: () => Promise.resolve(undefined),
+    },
   } as unknown as Limits;
   const now = new Date('2026-12-03T10:00:00Z');
-  const users = createUsersService({ accounts, limits, audit, ending, clock: () => now });
+  const mfaStatus = () => Promise.resolve({ enabled: true, recoveryCodesLeft: 7 });
+  const users = createUsersService({ accounts, limits, audit, ending, mfaStatus, clock: () => now });
   return { users, calls, queries, cleared, now };
 }
 
@@ -76,6 +83,16 @@ describe('users service', () => {
     calls.length = 0;
     assert.equal((await users.setDisabled('acc', false, NO_REQUEST)).disabled, false);
     assert.deepEqual(calls.slice(1), ['setDisabled:acc:false', 'audit:account.enabled:acc:admin']);
+  });
+
+  it('looks up the second factor, the last sign-in and the lockout of an account', async () => {
+    const { users, queries, now } = setup();
+    const details = await users.details(await users.find('acc'));
+    assert.deepEqual(details.mfa, { enabled: true, recoveryCodesLeft: 7 });
+    assert.deepEqual(details.passwordLockedUntil, new Date(now.getTime() + 90_000), 'locked from the addresses that failed');
+    assert.equal(details.codeLockedUntil, undefined);
+    assert.ok(queries.some((q) => q.type === 'signin' && q.outcome === 'success' && q.limit === 1));
+    assert.ok(details.lastSignInAt instanceof Date);
   });
 
   it('unlocks by clearing password and code counters for every address that recently failed', async () => {

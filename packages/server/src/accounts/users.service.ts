@@ -29,11 +29,28 @@ export interface UsersService {
   /** Ends every session (one event each) and revokes every grant. */
   endEverything(accountId: string, reason: 'user_disabled' | 'admin'): Promise<CredentialChangeResult>;
   listSessions: SessionEnding['listSessions'];
+  /** What an administrator looks up: the second factor, the last sign-in, the lockout state. */
+  details(account: Account): Promise<AccountDetails>;
   /** Clears the brute-force counters of the account. */
   unlock(idOrEmail: string, meta: RequestMeta): Promise<Account>;
 }
 
-export function createUsersService(deps: { accounts: AccountRepository; limits: Limits; audit: AuditService; ending: SessionEnding; clock?: () => Date }): UsersService {
+export interface AccountDetails {
+  mfa: { enabled: boolean; recoveryCodesLeft: number };
+  lastSignInAt: Date | undefined;
+  passwordLockedUntil: Date | undefined;
+  codeLockedUntil: Date | undefined;
+}
+
+export function createUsersService(deps: {
+  accounts: AccountRepository;
+  limits: Limits;
+  audit: AuditService;
+  ending: SessionEnding;
+  /** The second factor's state (mfa/): whether TOTP is on, how many recovery codes are left. */
+  mfaStatus(accountId: string): Promise<{ enabled: boolean; recoveryCodesLeft: number }>;
+  clock?: () => Date;
+}): UsersService {
   const { accounts } = deps;
   const clock = deps.clock ?? (() => new Date());
 
@@ -69,6 +86,17 @@ export function createUsersService(deps: { accounts: AccountRepository; limits: 
       return updated;
     },
 
+    async details(account) {
+      const addresses = await recentFailureAddresses(account.id);
+      const until = (seconds: number | undefined) => (seconds === undefined ? undefined : new Date(clock().getTime() + seconds * 1000));
+      const [mfa, lastSignIn, password, code] = await Promise.all([
+        deps.mfaStatus(account.id),
+        deps.audit.list({ accountId: account.id, type: 'signin', outcome: 'success', limit: 1 }),
+        deps.limits.password.lockedFor(account.email, addresses),
+        deps.limits.mfa.lockedFor(account.id, addresses),
+      ]);
+      return { mfa, lastSignInAt: lastSignIn[0]?.time, passwordLockedUntil: until(password), codeLockedUntil: until(code) };
+    },
     endEverything: (accountId, reason) => deps.ending.endAll(accountId, { reason, meta: NO_REQUEST }),
     listSessions: (accountId) => deps.ending.listSessions(accountId),
 

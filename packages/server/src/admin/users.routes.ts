@@ -14,7 +14,7 @@
 import Router, { type RouterContext as Context } from '@koa/router';
 import { z } from 'zod';
 import type { Account } from '@portcullis/db';
-import { LIST_LIMIT_MAX, type ConsentView, type RevokedConsent, type RevokedSessions, type SessionView, type UserView } from '@portcullis/contract';
+import { LIST_LIMIT_MAX, type ConsentView, type RevokedConsent, type RevokedSessions, type SessionView, type UserDetailView, type UserView } from '@portcullis/contract';
 import { AppError } from '../http/app-error.js';
 import { requestMeta } from '../audit/audit.service.js';
 import type { SessionSummary } from '../oidc/account-artefacts.js';
@@ -78,7 +78,15 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     ctx.body = { users: (await users.list(query.data)).map(toUserView) };
   });
   router.get('/:idOrEmail', async (ctx) => {
-    ctx.body = toUserView(await users.find(ctx.params.idOrEmail!));
+    const account = await users.find(ctx.params.idOrEmail!);
+    const details = await users.details(account);
+    const iso = (date: Date | undefined) => date?.toISOString() ?? null;
+    ctx.body = {
+      ...toUserView(account),
+      mfa: { totp: details.mfa.enabled, recovery_codes_left: details.mfa.recoveryCodesLeft },
+      last_sign_in_at: iso(details.lastSignInAt),
+      lockout: { password_until: iso(details.passwordLockedUntil), code_until: iso(details.codeLockedUntil) },
+    } satisfies UserDetailView;
   });
   router.post('/:idOrEmail/disable', async (ctx) => {
     ctx.body = await setDisabled(ctx, true);

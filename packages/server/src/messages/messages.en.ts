@@ -36,7 +36,7 @@ export const messagesEn = {
   'error.mfa.already_enabled': 'The authenticator app is already set up.',
   'error.mfa.not_enabled': 'No authenticator app is set up.',
   'error.account.invalid_password': 'The current password is incorrect.',
-  'error.audit.invalid': 'user must be an email, since a duration such as 15m, 24h or 7d, and limit 1-1000.',
+  'error.audit.invalid': 'user must be an email or an account id, since a duration such as 15m, 24h or 7d, and limit 1-1000.',
   'error.service.unavailable': 'The service is temporarily unavailable. Try again shortly.',
   'error.internal': 'Something went wrong on our side.',
 
