@@ -220,7 +220,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const poll = () => holder.refreshKeys().catch((error: unknown) => logger.warn('key reload failed', { error: errorMessage(error) }));
     // Listening starts once there is a provider to reload; nothing is cached before it.
     await changeFeed.listen({
-      onChange: (change) => (change.kind === 'client' ? clientCache.invalidate(change.clientId) : void poll()),
+      onChange: (change) => {
+        if (change.kind !== 'client') return void poll();
+        clientCache.invalidate(change.clientId);
+        // A client stored by another instance may bring an API scope this one does not serve yet.
+        void clients.findByIdOnPrimary(change.clientId).then((client) => client && scopeSeen(client.metadata.scope), () => undefined);
+      },
       onResync: () => {
         clientCache.invalidateAll();
         void poll();

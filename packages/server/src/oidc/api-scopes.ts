@@ -7,10 +7,11 @@
  *   (it copies the configured list, so it cannot be grown in place). The registry here holds the
  *   OpenID Connect scopes and every scope of a stored client: seeded from the clients table at
  *   start, grown when the client service stores a client with a new scope, which then rebuilds
- *   the provider before it answers (as a key rotation does), and grown when the client adapter
- *   loads a client with a scope this instance has not seen (a client registered through another
- *   instance): that rebuild runs in the background, and the request that found it is answered by
- *   the provider it started on. A scope no client uses any more stays known until a restart,
+ *   the provider before it answers (as a key rotation does). Another instance learns it from the
+ *   change feed's announcement of that client (composition-root.ts), and as a backstop when its
+ *   client adapter loads a client with a scope it has not seen: that rebuild runs in the
+ *   background, and a request that arrives before it ends is answered by the old provider, which
+ *   refuses the client as invalid metadata. A scope no client uses any more stays known until a restart,
  *   which lets no one have it: a client still gets only the scopes in its own `scope`.
  * - A request for a scope the client is not registered with is refused with `invalid_scope`
  *   (RFC 6749 §3.3, §5.2) instead of silently dropped: at the authorization endpoint by an
