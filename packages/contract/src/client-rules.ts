@@ -97,7 +97,7 @@ export function scopeTokens(value: string): string[] {
 /** Why a redirect URI is refused, as text that reads after the URI ("…": reason). */
 export const REDIRECT_URI_PROBLEMS = {
   not_absolute: 'not an absolute URL',
-  scheme: 'must use https (or http for a loopback host)',
+  scheme: "must use https (or http for a loopback host, or a native app's reverse-domain scheme such as com.example.app:/callback)",
   http_off_loopback: 'http is only allowed for loopback hosts',
   fragment: 'must not contain a fragment',
   userinfo: 'must not contain user information',
