@@ -107,7 +107,10 @@ describe('admin API', () => {
       ['a public client with a secret-based auth method', { public: true, token_endpoint_auth_method: 'client_secret_basic' }, /public client must use the auth method "none"/],
       ['a public client with client_credentials', { public: true, grant_types: ['authorization_code', 'client_credentials'] }, /public client cannot use the client_credentials grant/],
       ['authorization_code without a redirect URI', { redirect_uris: [] }, /at least one redirect URI/],
-      ['an unknown scope', { scope: 'openid admin' }, /unknown scope "admin"/],
+      ['a scope that is not a scope-token', { scope: 'openid "admin"' }, /not a valid scope/],
+      ['a wildcard redirect URI', { redirect_uris: ['https://*.app.example/callback'] }, /wildcards are not supported/],
+      ['a private-use scheme for a confidential client', { redirect_uris: ['com.example.app:/callback'] }, /only for public clients/],
+      ['private_key_jwt, which needs a JWKS not supported yet', { token_endpoint_auth_method: 'private_key_jwt' }, /unknown auth method "private_key_jwt"/],
       ['an unknown field', { jwks_uri: 'https://app.example/jwks' }, /jwks_uri/],
       ['no client name', { client_name: ' ' }, /client_name/],
     ];
@@ -135,7 +138,7 @@ describe('admin API', () => {
         [{ redirect_uris: [] }, /at least one redirect URI/],
         [{ redirect_uris: ['http://app.example/callback'] }, /loopback/],
         [{ grant_types: ['implicit'] }, /unknown grant type/],
-        [{ token_endpoint_auth_method: 'none' }, /public and confidential/],
+        [{ token_endpoint_auth_method: 'none' }, /makes a client public: send "public": true/],
         [{ client_id: 'renamed' }, /client_id/],
       ];
       for (const [change, message] of updates) {
@@ -228,8 +231,13 @@ describe('admin API', () => {
       assert.equal(user.name, 'Listed User');
       const byId = await server.admin('GET', `/admin/users/${user.id}`);
       const byEmail = await server.admin('GET', `/admin/users/${encodeURIComponent(email.toUpperCase())}`);
-      assert.deepEqual(byId.body, user);
-      assert.deepEqual(byEmail.body, user);
+      // One user also carries what an administrator looks up: second factor, last sign-in, lockout.
+      const { mfa, last_sign_in_at: lastSignIn, lockout, ...shown } = byId.body;
+      assert.deepEqual(shown, user);
+      assert.deepEqual(mfa, { totp: false, recovery_codes_left: 0 });
+      assert.equal(typeof lastSignIn === 'string' || lastSignIn === null, true);
+      assert.deepEqual(lockout, { password_until: null, code_until: null });
+      assert.deepEqual(byEmail.body, byId.body);
       assert.ok(!JSON.stringify(list.body).includes('argon2'));
       assert.equal((await server.admin('GET', '/admin/users/nobody@example.com')).status, 404);
       assert.equal((await server.admin('GET', '/admin/users?limit=0')).status, 400);

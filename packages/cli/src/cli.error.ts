@@ -8,6 +8,8 @@ export type CliErrorCode =
   | 'cli.usage'
   /** The environment or DATA_DIR/secrets.json is unusable. */
   | 'cli.config'
+  /** The person answered no to a confirmation; nothing was changed. */
+  | 'cli.cancelled'
   /** No token from --token, ADMIN_TOKEN or DATA_DIR/secrets.json. */
   | 'cli.no_token'
   | 'api.unreachable'
@@ -23,6 +25,7 @@ export type CliErrorCode =
 const exitCodes: Record<CliErrorCode, 1 | 2> = {
   'cli.usage': 2,
   'cli.config': 1,
+  'cli.cancelled': 1,
   'cli.no_token': 1,
   'api.unreachable': 1,
   'api.timeout': 1,

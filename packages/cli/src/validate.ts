@@ -3,8 +3,7 @@
  * reaches the API. The rules are the server's own, from @portcullis/contract (redirect URIs, the
  * closed sets of grant types, auth methods and ID token algorithms, the rules across fields);
  * this file only maps flags to the API's body and words each refusal in terms of flags.
- * Left to the server: the scopes it supports (a scope only has to be a valid token here) and
- * anything that needs the stored client.
+ * Left to the server: anything that needs the stored client (an update's rules across fields).
  */
 import { z } from 'zod';
 import {
@@ -12,11 +11,13 @@ import {
   clientProblems,
   defaultAuthMethod,
   DEFAULT_GRANT_TYPES,
+  endpointUriProblem,
   GRANT_TYPES,
   grantTypesProblem,
   ID_TOKEN_ALGS,
-  isScopeToken,
+  MAX_CLIENT_SCOPES,
   redirectUriProblem,
+  scopeProblem,
   scopeTokens,
   type ClientCreateInput,
   type ClientProblem,
@@ -33,6 +34,8 @@ const PROBLEM_TEXT: Record<ClientProblem, string | ((method: string) => string)>
   none_needs_public: '--auth-method none makes a public client: pass --public instead',
   public_client_credentials: '--public clients cannot use the client_credentials grant (they have no secret)',
   public_resource_server: '--public clients cannot --introspect (introspection needs a client secret)',
+  private_scheme_needs_public: 'a private-use scheme --redirect-uri (a native app) needs --public',
+  native_https_loopback: 'a native app (private-use scheme --redirect-uri) uses http, not https, on a loopback host (RFC 8252 §7.3)',
 };
 
 const redirectUris = (flag: string) =>
@@ -57,20 +60,23 @@ const authMethod = z.enum(AUTH_METHODS, {
   error: (issue) => `--auth-method ${JSON.stringify(issue.input)}: must be one of ${AUTH_METHODS.join(', ')}`,
 });
 
-/** Normalised to single spaces, duplicates dropped, order kept. */
+/** Normalised to single spaces, duplicates dropped, order kept: OpenID Connect or API scopes. */
 const scope = z
   .string()
   .transform(scopeTokens)
   .superRefine((tokens, ctx) => {
     if (tokens.length === 0) ctx.addIssue({ code: 'custom', message: '--scope must name at least one scope' });
-    const bad = tokens.find((token) => !isScopeToken(token));
-    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `--scope ${JSON.stringify(bad)}: not a valid scope token` });
+    if (tokens.length > MAX_CLIENT_SCOPES) ctx.addIssue({ code: 'custom', message: `--scope: at most ${MAX_CLIENT_SCOPES} scopes` });
+    for (const token of tokens) {
+      const problem = scopeProblem(token);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `--scope ${JSON.stringify(token)}: ${problem}` });
+    }
   })
   .transform((tokens) => tokens.join(' '));
 
-/** A back-channel logout URI: the redirect-URI rules; on an update, '' removes it. */
+/** A back-channel logout URI: a server endpoint's rules; on an update, '' removes it. */
 const backchannelLogoutUri = z.string().superRefine((value, ctx) => {
-  const problem = value === '' ? undefined : redirectUriProblem(value);
+  const problem = value === '' ? undefined : endpointUriProblem(value);
   if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `--backchannel-logout-uri ${JSON.stringify(value)}: ${problem}` });
 });
 
@@ -95,6 +101,7 @@ const createFlagsSchema = z.object({
 /** Spelled out rather than derived: create's defaults must not leak into an update as "set to empty". */
 const updateFlagsSchema = z.object({
   name: clientName.optional(),
+  public: z.boolean().optional(),
   redirectUri: redirectUris('--redirect-uri').optional(),
   postLogoutRedirectUri: redirectUris('--post-logout-redirect-uri').optional(),
   firstParty: z.boolean().optional(),
@@ -116,7 +123,14 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateIn
   const f = parseOrThrow(createFlagsSchema, flags);
   const grant_types = f.grantType ?? [...DEFAULT_GRANT_TYPES];
   const token_endpoint_auth_method = f.authMethod ?? defaultAuthMethod(f.public);
-  const problems = clientProblems({ public: f.public, grant_types, redirect_uris: f.redirectUri, token_endpoint_auth_method, resource_server: f.introspect });
+  const problems = clientProblems({
+    public: f.public,
+    grant_types,
+    redirect_uris: f.redirectUri,
+    post_logout_redirect_uris: f.postLogoutRedirectUri,
+    token_endpoint_auth_method,
+    resource_server: f.introspect,
+  });
   if (problems.length > 0) throw usageError(problems.map((problem) => problemText(problem, token_endpoint_auth_method)).join('; '));
   return {
     client_name: f.name,
@@ -145,8 +159,13 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateIn
   // --grant-type replaces the stored list, so the list given must make sense on its own.
   const grants = f.grantType === undefined ? undefined : grantTypesProblem(f.grantType);
   if (grants !== undefined) throw usageError(problemText(grants));
+  // Switching kind with a method of the other kind cannot work, whatever is stored.
+  if (f.public !== undefined && f.authMethod !== undefined && (f.authMethod === 'none') !== f.public) {
+    throw usageError(f.public ? problemText('public_needs_none', f.authMethod) : '--no-public clients cannot use --auth-method none');
+  }
   const body: ClientUpdateInput = {
     client_name: f.name,
+    public: f.public,
     redirect_uris: f.redirectUri,
     post_logout_redirect_uris: f.postLogoutRedirectUri,
     first_party: f.firstParty,

@@ -13,6 +13,7 @@ const client: ClientView = {
   id_token_signed_response_alg: 'RS256',
   scope: 'openid',
   first_party: false,
+  built_in: false,
   resource_server: false,
   backchannel_logout_uri: null,
   backchannel_logout_session_required: true,

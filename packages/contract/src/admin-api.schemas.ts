@@ -29,6 +29,8 @@ const clientViewShape = {
   id_token_signed_response_alg: z.string(),
   scope: z.string(),
   first_party: z.boolean(),
+  /** One of the server's own clients (the account page's, the demo's): read-only to the admin API. */
+  built_in: z.boolean(),
   /** May introspect other clients' access tokens (RFC 7662 §4; server: oidc/client-flags.ts). */
   resource_server: z.boolean(),
   backchannel_logout_uri: z.string().nullable(),
@@ -55,6 +57,19 @@ const userViewShape = {
 };
 export const userViewSchema = z.looseObject(userViewShape);
 export type UserView = View<typeof userViewShape>;
+
+/** One user with what an administrator looks up about them (`GET /admin/users/:idOrEmail`). */
+const userDetailViewShape = {
+  ...userViewShape,
+  /** The authenticator app (TOTP) on or off, and how many unused recovery codes are left. */
+  mfa: z.looseObject({ totp: z.boolean(), recovery_codes_left: z.number() }),
+  /** The last successful password step of a sign-in, from the audit log; null when none is kept. */
+  last_sign_in_at: z.string().nullable(),
+  /** Until when failed guesses lock the account out (everywhere or from an address that failed); null when they do not. */
+  lockout: z.looseObject({ password_until: z.string().nullable(), code_until: z.string().nullable() }),
+};
+export const userDetailViewSchema = z.looseObject(userDetailViewShape);
+export type UserDetailView = View<typeof userDetailViewShape>;
 export const userListSchema = z.looseObject({ users: z.array(userViewSchema) });
 
 /** A live session of a user; never its id, which is a browser's cookie. */

@@ -9,27 +9,35 @@
  */
 import { z } from 'zod';
 import { httpsUrl } from './public-links.js';
-import { AUTH_METHODS, GRANT_TYPES, ID_TOKEN_ALGS, SUPPORTED_SCOPES, redirectUriProblem, scopeTokens } from './client-rules.js';
+import { AUTH_METHODS, endpointUriProblem, GRANT_TYPES, ID_TOKEN_ALGS, MAX_CLIENT_SCOPES, redirectUriProblem, scopeProblem, scopeTokens } from './client-rules.js';
 
 /** A closed set in a sentence: "RS256, ES256 or EdDSA". */
 const inWords = (values: readonly string[]) => (values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`);
 
-const redirectUri = z
-  .string()
-  .max(2000)
-  .superRefine((value, ctx) => {
-    const problem = redirectUriProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `"${value}": ${problem}` });
-  });
+const uri = (problemOf: (value: string) => string | undefined) =>
+  z
+    .string()
+    .max(2000)
+    .superRefine((value, ctx) => {
+      const problem = problemOf(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `"${value}": ${problem}` });
+    });
+const redirectUri = uri(redirectUriProblem);
 
-/** Normalised to single spaces, duplicates dropped, order kept; only the supported scopes. */
+/**
+ * Normalised to single spaces, duplicates dropped, order kept. The OpenID Connect scopes and any
+ * API scope (a valid scope-token, client-rules.ts); at least one, at most MAX_CLIENT_SCOPES.
+ */
 const scope = z
   .string()
-  .max(1000)
+  .max(20_000)
   .transform(scopeTokens)
   .superRefine((scopes, ctx) => {
+    if (scopes.length === 0) ctx.addIssue({ code: 'custom', message: 'scope must name at least one scope' });
+    if (scopes.length > MAX_CLIENT_SCOPES) ctx.addIssue({ code: 'custom', message: `at most ${MAX_CLIENT_SCOPES} scopes` });
     for (const s of scopes) {
-      if (!(SUPPORTED_SCOPES as readonly string[]).includes(s)) ctx.addIssue({ code: 'custom', message: `unknown scope "${s}"` });
+      const problem = scopeProblem(s);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `scope ${JSON.stringify(s)}: ${problem}` });
     }
   })
   .transform((scopes) => scopes.join(' '));
@@ -45,7 +53,7 @@ const fields = {
   id_token_signed_response_alg: z.enum(ID_TOKEN_ALGS, { error: (i) => `unknown ID token algorithm "${String(i.input)}" (use ${inWords(ID_TOKEN_ALGS)})` }),
   // OpenID Connect Back-Channel Logout 1.0 §2.2: where logout tokens are POSTed; the same rules
   // as a redirect URI (https, or http on a loopback host). null removes it on an update.
-  backchannel_logout_uri: redirectUri.nullable(),
+  backchannel_logout_uri: uri(endpointUriProblem).nullable(),
   backchannel_logout_session_required: z.boolean(),
   // RFC 7662 §4: may introspect tokens issued to other clients.
   resource_server: z.boolean(),
@@ -57,15 +65,21 @@ const fields = {
   tos_uri: httpsUrl.nullable(),
 };
 
-/** Only the fields sent change; `public` cannot (a client never switches kind). */
-export const clientUpdateInputSchema = z.strictObject(fields).partial();
+/**
+ * Only the fields sent change. `public` switches the kind: to public drops the secret (it stops
+ * working at once) and sets the auth method "none"; to confidential issues a new secret, shown
+ * once in the answer, with the auth method client_secret_basic unless another is sent.
+ */
+export const clientUpdateInputSchema = z
+  .strictObject({
+    ...fields,
+    /** A public client has no secret (a SPA, a native app). */
+    public: z.boolean(),
+  })
+  .partial();
 
 /** Every field but the name may be left out; the server's defaults fill them in. */
-export const clientCreateInputSchema = clientUpdateInputSchema.extend({
-  client_name: fields.client_name,
-  /** A public client has no secret (a SPA, a native app); fixed at creation. */
-  public: z.boolean().optional(),
-});
+export const clientCreateInputSchema = clientUpdateInputSchema.extend({ client_name: fields.client_name });
 export type ClientCreateInput = z.input<typeof clientCreateInputSchema>;
 
 export type ClientUpdateInput = z.input<typeof clientUpdateInputSchema>;

@@ -9,6 +9,7 @@ import {
   GRANT_TYPES,
   grantTypesProblem,
   ID_TOKEN_ALGS,
+  endpointUriProblem,
   isLoopbackHost,
   isScopeToken,
   LOOPBACK_HOSTS,
@@ -47,6 +48,21 @@ void describe('redirect URI rules', () => {
     for (const [uri, problem] of cases) assert.equal(redirectUriProblem(uri), problem, uri);
   });
 
+  void it('refuses wildcards, which exact matching would never match', () => {
+    for (const uri of ['https://*.example.com/cb', 'https://app.example/cb/*', 'http://*:8080/cb']) {
+      assert.equal(redirectUriProblem(uri), REDIRECT_URI_PROBLEMS.wildcard, uri);
+    }
+  });
+
+  void it("accepts a native app's reverse-domain private-use scheme (RFC 8252 §7.1), nothing else", () => {
+    for (const uri of ['com.example.app:/oauth2/cb', 'com.googleusercontent.apps.123:/oauthredirect']) assert.equal(redirectUriProblem(uri), undefined, uri);
+    assert.equal(redirectUriProblem('myapp:/cb'), REDIRECT_URI_PROBLEMS.scheme, 'no dot: not a reverse domain name');
+    assert.equal(redirectUriProblem('com.example.app://host/cb'), REDIRECT_URI_PROBLEMS.private_scheme);
+    assert.equal(redirectUriProblem('com.example.app:cb'), REDIRECT_URI_PROBLEMS.private_scheme);
+    assert.equal(redirectUriProblem('com.example.app:/cb#x'), REDIRECT_URI_PROBLEMS.fragment);
+    assert.equal(endpointUriProblem('com.example.app:/logout'), REDIRECT_URI_PROBLEMS.private_scheme_not_allowed);
+  });
+
   void it('names each loopback host once, as URL spells a hostname', () => {
     assert.deepEqual([...LOOPBACK_HOSTS].sort(), ['127.0.0.1', '[::1]', 'localhost']);
     for (const host of LOOPBACK_HOSTS) assert.equal(new URL(`http://${host}/`).hostname, host);
@@ -71,7 +87,7 @@ void describe('the closed sets', () => {
   void it('lists exactly the scopes, grant types, auth methods and algorithms the server supports', () => {
     assert.deepEqual([...SUPPORTED_SCOPES], ['openid', 'profile', 'email', 'offline_access']);
     assert.deepEqual([...GRANT_TYPES], ['authorization_code', 'refresh_token', 'client_credentials']);
-    assert.deepEqual([...AUTH_METHODS], ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']);
+    assert.deepEqual([...AUTH_METHODS], ['client_secret_basic', 'client_secret_post', 'none'], 'private_key_jwt only once it works');
     assert.deepEqual([...ID_TOKEN_ALGS], ['RS256', 'ES256', 'EdDSA']);
   });
 
@@ -113,6 +129,13 @@ void describe('rules across fields', () => {
       clientProblems({ public: true, grant_types: ['authorization_code', 'client_credentials'], redirect_uris: [], token_endpoint_auth_method: 'none', resource_server: true }),
       ['redirect_uri_required', 'public_client_credentials', 'public_resource_server'],
     );
+  });
+
+  void it('keeps private-use schemes to public clients, whose loopback redirects are then http', () => {
+    const native = { ...confidential, redirect_uris: ['com.example.app:/cb'] };
+    assert.deepEqual(clientProblems(native), ['private_scheme_needs_public']);
+    assert.deepEqual(clientProblems({ ...native, public: true, token_endpoint_auth_method: 'none' }), []);
+    assert.deepEqual(clientProblems({ ...native, public: true, token_endpoint_auth_method: 'none', redirect_uris: ['com.example.app:/cb', 'https://localhost/cb'] }), ['native_https_loopback']);
   });
 
   void it('checks a grant-type list on its own, as an update that replaces it needs', () => {

@@ -50,6 +50,7 @@ import { createPasswordHasher } from './accounts/password-hasher.js';
 import { createPasswordPolicy, loadCommonPasswords } from './accounts/password-policy.js';
 import { createAccountService } from './accounts/account.service.js';
 import { createClientService } from './clients/client.service.js';
+import { createApiScopes } from './oidc/api-scopes.js';
 import { createCsrf } from './interactions/csrf.js';
 import { createInteractionModule } from './interactions/interaction.module.js';
 import { createDemoModule } from './demo/demo.module.js';
@@ -151,7 +152,13 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     await keys.ensureInitial();
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
-    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache), { metrics, backend: 'reader', model: 'Client' });
+    // The provider's scopes: OpenID Connect's and every client's API scopes (oidc/api-scopes.ts).
+    const apiScopes = createApiScopes();
+    for (const client of await clients.list()) apiScopes.learn(client.metadata.scope);
+    const scopeSeen = (scope: unknown) => {
+      if (apiScopes.learn(scope)) void holder.rebuild().catch((error: unknown) => logger.warn('provider rebuild failed', { error: errorMessage(error) }));
+    };
+    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen), { metrics, backend: 'reader', model: 'Client' });
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
     const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
@@ -165,7 +172,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId) }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
@@ -187,7 +194,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
     // Deleting a client revokes its grants, in whichever store holds them.
-    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId), audit });
+    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId), audit,
+      scopesStored: async (scope) => void (apiScopes.learn(scope) && (await holder.rebuild())) });
     const connectedApps = createConnectedApps({ consents, artefacts, audit });
 
     // Every way a session ends, every code check and every password change goes through one
@@ -195,7 +203,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const ending = createSessionEnding({ artefacts, audit });
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
-    const users = createUsersService({ accounts, limits, audit, ending });
+    const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
 
@@ -221,7 +229,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const poll = () => holder.refreshKeys().catch((error: unknown) => logger.warn('key reload failed', { error: errorMessage(error) }));
     // Listening starts once there is a provider to reload; nothing is cached before it.
     await changeFeed.listen({
-      onChange: (change) => (change.kind === 'client' ? clientCache.invalidate(change.clientId) : void poll()),
+      onChange: (change) => {
+        if (change.kind !== 'client') return void poll();
+        clientCache.invalidate(change.clientId);
+        // A client stored by another instance may bring an API scope this one does not serve yet.
+        void clients.findByIdOnPrimary(change.clientId).then((client) => client && scopeSeen(client.metadata.scope), () => undefined);
+      },
       onResync: () => {
         clientCache.invalidateAll();
         void poll();

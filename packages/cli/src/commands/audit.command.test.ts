@@ -37,7 +37,7 @@ void describe('portcullis audit', () => {
     [['--since', '1w'], 'portcullis: --since must be a number and a unit, such as 15m, 24h or 7d\n'],
     [['--since', '24'], 'portcullis: --since must be a number and a unit, such as 15m, 24h or 7d\n'],
     [['--limit', '0'], 'portcullis: --limit must be 1-1000\n'],
-    [['--user', 'nobody'], 'portcullis: --user must be an e-mail address\n'],
+    [['--user', ''], 'portcullis: --user must be an e-mail address or an account id\n'],
   ] as const) {
     void it(`rejects ${flags.join(' ')} with exit 2 and no request`, async () => {
       const result = await run(['audit', ...flags], envFor(api));

@@ -1,12 +1,13 @@
 /** Human output for clients: one block per client, one table for the list. */
-import type { ClientView } from '@portcullis/contract';
+import { isPublicClient, type ClientView } from '@portcullis/contract';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe } from '../output.js';
 
 const PAGE_LINK_LABELS = { logo_uri: 'Logo', client_uri: 'Home page', policy_uri: 'Privacy policy', tos_uri: 'Terms of service' } as const;
 
+/** Public or confidential, as the contract derives it; "(built-in)" for the server's own clients. */
 function kind(client: ClientView): string {
-  return client.token_endpoint_auth_method === 'none' ? 'public' : 'confidential';
+  return `${isPublicClient(client) ? 'public' : 'confidential'}${client.built_in ? ' (built-in)' : ''}`;
 }
 
 export function printClient(out: Writer, client: ClientView): void {
@@ -15,6 +16,8 @@ export function printClient(out: Writer, client: ClientView): void {
     ['Name', client.client_name],
     ['Type', kind(client)],
     ['First party', client.first_party],
+    // The account page's or the demo's: read-only, the server registers it at every start.
+    ['Built-in', client.built_in ? 'yes (read-only)' : false],
     // `--introspect`: may introspect other clients' access tokens (RFC 7662 §4).
     ['Resource server', client.resource_server],
     ['Auth method', client.token_endpoint_auth_method],

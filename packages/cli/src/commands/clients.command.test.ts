@@ -144,20 +144,65 @@ void describe('portcullis clients', () => {
     assert.match(shown.stdout, /^Resource server +no$/m, 'a server that does not send the flag reads as no');
   });
 
-  void it('update refuses --public, which cannot change after creation', async () => {
-    const result = await run(['clients', 'update', 'cl_123', '--public'], envFor(api));
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /^portcullis: unknown option '--public'/);
+  void it('update --public and --no-public switch the kind; a mismatched --auth-method is refused locally', async () => {
+    api.reply = () => ({ status: 200, body: clientBody({ token_endpoint_auth_method: 'none' }) });
+    assert.equal((await run(['clients', 'update', 'cl_123', '--public'], envFor(api))).code, 0);
+    api.reply = () => ({ status: 200, body: clientBody({ client_secret: 'fresh-secret' }) });
+    const back = await run(['clients', 'update', 'cl_123', '--no-public'], envFor(api));
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /shown only once/);
+    assert.deepEqual(api.requests.map((r) => r.body), [{ public: true }, { public: false }]);
+    const mismatched = await run(['clients', 'update', 'cl_123', '--public', '--auth-method', 'client_secret_post'], envFor(api));
+    assert.equal(mismatched.code, 2);
+    assert.equal(api.requests.length, 2);
+  });
+
+  void it('delete without a terminal refuses unless --yes, and sends nothing', async () => {
+    const refused = await run(['clients', 'delete', 'cl_123'], envFor(api));
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^portcullis: not deleting cl_123 without confirmation: pass --yes/);
     assert.equal(api.requests.length, 0);
   });
 
-  void it('delete URL-encodes the id and prints {"deleted": id} under --json', async () => {
+  void it('delete on a terminal asks with the client name, and a "no" deletes nothing', async () => {
+    api.reply = () => ({ status: 200, body: clientBody() });
+    const questions: string[] = [];
+    const result = await run(['clients', 'delete', 'cl_123'], envFor(api), { confirm: (q) => (questions.push(q), Promise.resolve(false)) });
+    assert.equal(result.code, 1);
+    assert.match(questions[0] ?? '', /^Delete client Demo App \(cl_123\)\?/);
+    assert.deepEqual(api.requests.map((r) => r.method), ['GET']);
+    api.reply = (request) => (request.method === 'GET' ? { status: 200, body: clientBody() } : { status: 204 });
+    const yes = await run(['clients', 'delete', 'cl_123'], envFor(api), { confirm: () => Promise.resolve(true) });
+    assert.equal(yes.code, 0, yes.stderr);
+    assert.deepEqual(api.requests.map((r) => r.method), ['GET', 'GET', 'DELETE']);
+  });
+
+  void it('delete --yes URL-encodes the id and prints {"deleted": id} under --json', async () => {
     api.reply = () => ({ status: 204 });
-    const result = await run(['clients', 'delete', 'a/b?c', '--json'], envFor(api));
+    const result = await run(['clients', 'delete', 'a/b?c', '--yes', '--json'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(api.requests[0]?.method, 'DELETE');
     assert.equal(api.requests[0]?.url, '/admin/clients/a%2Fb%3Fc');
     assert.deepEqual(JSON.parse(result.stdout), { deleted: 'a/b?c' });
+  });
+
+  void it('offers in --help only the auth methods that work, and refuses private_key_jwt', async () => {
+    const help = await run(['clients', 'create', '--help'], {});
+    assert.match(help.stdout, /client_secret_basic, client_secret_post, none/);
+    assert.doesNotMatch(help.stdout, /private_key_jwt/);
+    const refused = await run(['clients', 'create', '--name', 'X', '--grant-type', 'client_credentials', '--auth-method', 'private_key_jwt'], envFor(api));
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--auth-method "private_key_jwt": must be one of client_secret_basic, client_secret_post, none/);
+    assert.equal(api.requests.length, 0);
+  });
+
+  void it('marks built-in clients in list and show', async () => {
+    api.reply = () => ({ status: 200, body: clientBody({ client_id: 'portcullis-demo', built_in: true, token_endpoint_auth_method: 'none' }) });
+    const shown = await run(['clients', 'show', 'portcullis-demo'], envFor(api));
+    assert.match(shown.stdout, /^Type +public \(built-in\)$/m);
+    assert.match(shown.stdout, /^Built-in +yes \(read-only\)$/m);
+    api.reply = () => ({ status: 200, body: { clients: [clientBody({ built_in: true })] } });
+    assert.match((await run(['clients', 'list'], envFor(api))).stdout, /confidential \(built-in\)/);
   });
 
   void it('rotate-secret POSTs without a body and shows the new secret once', async () => {

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { clientListSchema, clientViewSchema } from '@portcullis/contract';
+import { CliError, usageError } from '../cli.error.js';
 import { printLine, safe } from '../output.js';
 import { parseCreateFlags, parseUpdateFlags } from '../validate.js';
 import { addClientOptions } from './client-options.js';
@@ -54,10 +55,20 @@ export function addClientsCommand(program: Command, ctx: CommandContext): void {
     });
 
   withJsonOption(clients.command('delete'))
-    .description('delete a client')
+    .description('delete a client, its consents and every token it holds (asks first on a terminal)')
     .argument('<id>', 'client id')
-    .action(async (id: string, _flags: unknown, cmd: Command) => {
+    .option('--yes', 'delete without asking (for scripts)')
+    .action(async (id: string, flags: { yes?: boolean }, cmd: Command) => {
+      // No one to ask and no --yes: refuse before any request, rather than delete unasked.
+      if (flags.yes !== true && ctx.io.confirm === undefined) {
+        throw usageError(`not deleting ${id} without confirmation: pass --yes (no terminal to ask on)`);
+      }
       const admin = await ctx.connect(cmd);
+      if (flags.yes !== true) {
+        const client = await admin.request({ method: 'GET', path: `/admin/clients/${segment(id)}`, schema: clientViewSchema });
+        const question = `Delete client ${safe(client.client_name)} (${safe(id)})? Its consents go and every token it holds is revoked.`;
+        if (!(await ctx.io.confirm!(question))) throw new CliError('cli.cancelled', `client ${id} was not deleted`);
+      }
       // 204 by contract; any body the server might add is ignored rather than rejected.
       await admin.request({ method: 'DELETE', path: `/admin/clients/${segment(id)}`, schema: z.unknown() });
       emit(ctx, cmd, { deleted: id }, () => printLine(out, `Deleted client ${safe(id)}.`));

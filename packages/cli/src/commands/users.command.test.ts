@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { useFakeAdminApi } from '../testing/fake-admin-api.js';
-import { userBody } from '../testing/fixtures.js';
+import { userBody, userDetailBody } from '../testing/fixtures.js';
 import { envFor, run } from '../testing/run.js';
 
 void describe('portcullis users', () => {
@@ -31,11 +31,31 @@ void describe('portcullis users', () => {
   });
 
   void it('show URL-encodes an e-mail address', async () => {
-    api.reply = () => ({ status: 200, body: userBody({ email: 'a+b@example.com' }) });
+    api.reply = () => ({ status: 200, body: userDetailBody({ email: 'a+b@example.com' }) });
     const result = await run(['users', 'show', 'a+b@example.com', '--json'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(api.requests[0]?.url, '/admin/users/a%2Bb%40example.com');
     assert.equal((JSON.parse(result.stdout) as { email: string }).email, 'a+b@example.com');
+  });
+
+  void it('show prints the authenticator app, recovery codes left, last sign-in and lockout', async () => {
+    api.reply = () => ({ status: 200, body: userDetailBody() });
+    const shown = (await run(['users', 'show', 'ada@example.com'], envFor(api))).stdout;
+    assert.match(shown, /^Authenticator app +on, 7 recovery code\(s\) left$/m);
+    assert.match(shown, /^Last sign-in +2026-12-01T08:00:00.000Z$/m);
+    assert.match(shown, /^Locked out +passwords until 2026-12-03T10:05:00.000Z \(users unlock clears it\)$/m);
+    api.reply = () => ({ status: 200, body: userDetailBody({ mfa: { totp: false, recovery_codes_left: 0 }, last_sign_in_at: null, lockout: { password_until: null, code_until: null } }) });
+    const plain = (await run(['users', 'show', 'ada@example.com'], envFor(api))).stdout;
+    assert.match(plain, /^Authenticator app +off$/m);
+    assert.match(plain, /^Last sign-in +none recorded$/m);
+    assert.match(plain, /^Locked out +no$/m);
+  });
+
+  void it('list refuses --limit past the server maximum with exit 2 and no request', async () => {
+    const result = await run(['users', 'list', '--limit', '1001'], envFor(api));
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'portcullis: --limit must be 1-1000\n');
+    assert.equal(api.requests.length, 0);
   });
 
   void it('sessions lists the sessions as a table', async () => {

@@ -6,23 +6,29 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import {
+  LIST_LIMIT_MAX,
   consentListSchema,
   revokedConsentSchema,
   revokedSessionsSchema,
   sessionListSchema,
+  userDetailViewSchema,
   userListSchema,
   userViewSchema,
   type ConsentView,
   type SessionView,
+  type UserDetailView,
   type UserView,
 } from '@portcullis/contract';
 import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
-import { printBlock, printLine, printTable, safe } from '../output.js';
+import { printBlock, printLine, printTable, safe, type BlockValue } from '../output.js';
 import { emit, segment, withJsonOption, type CommandContext } from './command-context.js';
 
+const LIMIT_RANGE = `--limit must be 1-${LIST_LIMIT_MAX}`;
+
 const pageFlagsSchema = z.object({
-  limit: z.coerce.number({ error: '--limit must be a whole number' }).int('--limit must be a whole number').min(1, '--limit must be at least 1').optional(),
+  // The server's own bound (@portcullis/contract), so a too-large page fails here, not there.
+  limit: z.coerce.number({ error: '--limit must be a whole number' }).int('--limit must be a whole number').min(1, LIMIT_RANGE).max(LIST_LIMIT_MAX, LIMIT_RANGE).optional(),
   offset: z.coerce.number({ error: '--offset must be a whole number' }).int('--offset must be a whole number').min(0, '--offset must not be negative').optional(),
 });
 
@@ -30,14 +36,36 @@ function parsePageFlags(flags: Record<string, unknown>): z.output<typeof pageFla
   return parseOrThrow(pageFlagsSchema, { limit: flags.limit, offset: flags.offset });
 }
 
-function printUser(out: Writer, user: UserView): void {
-  printBlock(out, [
+function userPairs(user: UserView): [string, BlockValue][] {
+  return [
     ['ID', user.id],
     ['E-mail', user.email],
     ['Name', user.name],
     ['E-mail verified', user.email_verified],
     ['Disabled', user.disabled],
     ['Created', user.created_at],
+  ];
+}
+
+function printUser(out: Writer, user: UserView): void {
+  printBlock(out, userPairs(user));
+}
+
+/** The lockout line: "no", or until when and for which kind of guess. */
+function lockoutText(lockout: UserDetailView['lockout']): string {
+  const parts = [
+    ...(lockout.password_until === null ? [] : [`passwords until ${lockout.password_until}`]),
+    ...(lockout.code_until === null ? [] : [`codes until ${lockout.code_until}`]),
+  ];
+  return parts.length === 0 ? 'no' : `${parts.join(', ')} (users unlock clears it)`;
+}
+
+function printUserDetail(out: Writer, user: UserDetailView): void {
+  printBlock(out, [
+    ...userPairs(user),
+    ['Authenticator app', user.mfa.totp ? `on, ${user.mfa.recovery_codes_left} recovery code(s) left` : 'off'],
+    ['Last sign-in', user.last_sign_in_at ?? 'none recorded'],
+    ['Locked out', lockoutText(user.lockout)],
   ]);
 }
 
@@ -91,7 +119,7 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
 
   withJsonOption(users.command('list'))
     .description('list users, a page at a time')
-    .option('--limit <n>', 'how many users to return')
+    .option('--limit <n>', `how many users to return (default 100, up to ${LIST_LIMIT_MAX})`)
     .option('--offset <m>', 'how many users to skip')
     .action(async (flags: Record<string, unknown>, cmd: Command) => {
       const query = parsePageFlags(flags);
@@ -101,12 +129,12 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
     });
 
   withJsonOption(users.command('show'))
-    .description('show one user')
+    .description('show one user: two-step verification, last sign-in and lockout included')
     .argument('<email-or-id>', 'e-mail address or user id')
     .action(async (who: string, _flags: unknown, cmd: Command) => {
       const admin = await ctx.connect(cmd);
-      const user = await admin.request({ method: 'GET', path: `/admin/users/${segment(who)}`, schema: userViewSchema });
-      emit(ctx, cmd, user, () => printUser(out, user));
+      const user = await admin.request({ method: 'GET', path: `/admin/users/${segment(who)}`, schema: userDetailViewSchema });
+      emit(ctx, cmd, user, () => printUserDetail(out, user));
     });
 
   for (const action of ['disable', 'enable'] as const) {

@@ -11,6 +11,7 @@ export function clientBody(overrides: Record<string, unknown> = {}): Record<stri
     id_token_signed_response_alg: 'RS256',
     scope: 'openid profile',
     first_party: false,
+    built_in: false,
     resource_server: false,
     backchannel_logout_uri: null,
     backchannel_logout_session_required: true,
@@ -32,6 +33,16 @@ export function userBody(overrides: Record<string, unknown> = {}): Record<string
     email_verified: true,
     disabled: false,
     created_at: '2026-11-28T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function userDetailBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ...userBody(),
+    mfa: { totp: true, recovery_codes_left: 7 },
+    last_sign_in_at: '2026-12-01T08:00:00.000Z',
+    lockout: { password_until: '2026-12-03T10:05:00.000Z', code_until: null },
     ...overrides,
   };
 }

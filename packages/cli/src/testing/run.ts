@@ -11,7 +11,7 @@ export interface RunResult {
 export async function run(
   argv: string[],
   env: Record<string, string | undefined>,
-  options: ProgramOptions & { cwd?: string } = {},
+  options: ProgramOptions & { cwd?: string; confirm?: (question: string) => Promise<boolean> } = {},
 ): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
@@ -22,6 +22,7 @@ export async function run(
       stdout: { write: (chunk: string) => (stdout += chunk) },
       stderr: { write: (chunk: string) => (stderr += chunk) },
       cwd: options.cwd,
+      confirm: options.confirm,
     },
     options,
   );

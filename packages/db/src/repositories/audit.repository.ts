@@ -30,6 +30,9 @@ export interface AuditQuery {
   accountId?: string;
   email?: string;
   since?: Date;
+  /** Only events of this type and outcome (an account's last sign-in, say). */
+  type?: string;
+  outcome?: 'success' | 'failure';
   limit: number;
 }
 
@@ -83,6 +86,8 @@ export function createAuditRepository(db: Database) {
         );
       }
       if (query.since) q = q.where('audit_events.time', '>=', query.since);
+      if (query.type !== undefined) q = q.where('audit_events.type', '=', query.type);
+      if (query.outcome !== undefined) q = q.where('audit_events.outcome', '=', query.outcome);
       const rows = await q.orderBy('audit_events.time', 'desc').orderBy('audit_events.id', 'desc').limit(query.limit).execute();
       return rows.map(toEvent);
     },

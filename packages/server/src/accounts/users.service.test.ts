@@ -1,3 +1,4 @@
+import { NO_REQUEST } from '../audit/audit.service.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Account, AccountRepository, AuditQuery, ListedAuditEvent } from '@portcullis/db';
@@ -29,6 +30,7 @@ function setup() {
   } as unknown as SessionEnding;
   const queries: AuditQuery[] = [];
   const audit = {
+    record: (input: { type: string; accountId?: string; detail?: Record<string, unknown> }) => (calls.push(`audit:${input.type}:${input.accountId}:${String(input.detail?.actor)}`), Promise.resolve()),
     list: (query: AuditQuery) => {
       queries.push(query);
       return Promise.resolve([
@@ -44,11 +46,18 @@ function setup() {
   const tier = (durationSeconds: number, blockSeconds?: number) => ({ points: 5, durationSeconds, ...(blockSeconds && { blockSeconds }) });
   const limits = {
     policy: { passwordPerAccountAndAddress: [tier(600), tier(3600, 7200)], mfaPerAccountAndAddress: [tier(900)] },
-    password: { clear: (subject: string, ips: readonly string[]) => (cleared.push(['password', subject, ips]), Promise.resolve()) },
-    mfa: { clear: (subject: string, ips: readonly string[]) => (cleared.push(['mfa', subject, ips]), Promise.resolve()) },
+    password: {
+      clear: (subject: string, ips: readonly string[]) => (cleared.push(['password', subject, ips]), Promise.resolve()),
+      lockedFor: (subject: string, ips: readonly string[]) => Promise.resolve(subject === 'ada@example.com' && ips.length === 2 ? 90 : undefined),
+    },
+    mfa: {
+      clear: (subject: string, ips: readonly string[]) => (cleared.push(['mfa', subject, ips]), Promise.resolve()),
+      lockedFor: () => Promise.resolve(undefined),
+    },
   } as unknown as Limits;
   const now = new Date('2026-12-03T10:00:00Z');
-  const users = createUsersService({ accounts, limits, audit, ending, clock: () => now });
+  const mfaStatus = () => Promise.resolve({ enabled: true, recoveryCodesLeft: 7 });
+  const users = createUsersService({ accounts, limits, audit, ending, mfaStatus, clock: () => now });
   return { users, calls, queries, cleared, now };
 }
 
@@ -69,16 +78,27 @@ describe('users service', () => {
 
   it('disables first, then ends every session and grant; enabling ends nothing', async () => {
     const { users, calls } = setup();
-    assert.equal((await users.setDisabled('acc', true)).disabled, true);
-    assert.deepEqual(calls.slice(1), ['setDisabled:acc:true', 'endAll:acc:user_disabled']);
+    assert.equal((await users.setDisabled('acc', true, NO_REQUEST)).disabled, true);
+    assert.deepEqual(calls.slice(1), ['setDisabled:acc:true', 'audit:account.disabled:acc:admin', 'endAll:acc:user_disabled']);
     calls.length = 0;
-    assert.equal((await users.setDisabled('acc', false)).disabled, false);
-    assert.deepEqual(calls.slice(1), ['setDisabled:acc:false']);
+    assert.equal((await users.setDisabled('acc', false, NO_REQUEST)).disabled, false);
+    assert.deepEqual(calls.slice(1), ['setDisabled:acc:false', 'audit:account.enabled:acc:admin']);
+  });
+
+  it('looks up the second factor, the last sign-in and the lockout of an account', async () => {
+    const { users, queries, now } = setup();
+    const details = await users.details(await users.find('acc'));
+    assert.deepEqual(details.mfa, { enabled: true, recoveryCodesLeft: 7 });
+    assert.deepEqual(details.passwordLockedUntil, new Date(now.getTime() + 90_000), 'locked from the addresses that failed');
+    assert.equal(details.codeLockedUntil, undefined);
+    assert.ok(queries.some((q) => q.type === 'signin' && q.outcome === 'success' && q.limit === 1));
+    assert.ok(details.lastSignInAt instanceof Date);
   });
 
   it('unlocks by clearing password and code counters for every address that recently failed', async () => {
-    const { users, queries, cleared, now } = setup();
-    assert.equal((await users.unlock('ada@example.com')).id, 'acc');
+    const { users, queries, cleared, now, calls } = setup();
+    assert.equal((await users.unlock('ada@example.com', NO_REQUEST)).id, 'acc');
+    assert.equal(calls.at(-1), 'audit:account.unlocked:acc:admin');
     assert.deepEqual(queries, [{ accountId: 'acc', since: new Date(now.getTime() - 7200 * 1000), limit: 1000 }], 'the longest address-keyed window');
     const addresses = ['198.51.100.1', '198.51.100.2'];
     assert.deepEqual(cleared, [['password', 'ada@example.com', addresses], ['mfa', 'acc', addresses]]);

@@ -6,6 +6,7 @@
  * - Disabling sets the flag first, then ends every session and revokes every grant
  *   (accounts/session-ending.ts, one `session.revoked` event per session): a sign-in racing with
  *   it is refused by the flag or ended here (SECURITY.md A9, R16).
+ * - Disable, enable and unlock each write their own event (`account.*`, actor `admin`).
  * - Unlock is the way back in after a brute-force lockout (SECURITY.md A1): it forgets the
  *   account's failed passwords and codes, everywhere and from every address that recently
  *   failed against it (the addresses come from the audit log).
@@ -14,7 +15,7 @@ import type { Account, AccountRepository } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import { normalizeEmail } from './email.js';
 import type { Limits } from '../limits/limits.js';
-import { NO_REQUEST, type AuditService } from '../audit/audit.service.js';
+import { NO_REQUEST, type AuditService, type RequestMeta } from '../audit/audit.service.js';
 import type { CredentialChangeResult, SessionEnding } from './session-ending.js';
 
 export interface UsersService {
@@ -24,15 +25,32 @@ export interface UsersService {
   find(idOrEmail: string): Promise<Account>;
   list(page: { limit: number; offset: number }): Promise<Account[]>;
   /** Sets the flag; disabling also ends every session and revokes every grant. */
-  setDisabled(idOrEmail: string, disabled: boolean): Promise<Account>;
+  setDisabled(idOrEmail: string, disabled: boolean, meta: RequestMeta): Promise<Account>;
   /** Ends every session (one event each) and revokes every grant. */
   endEverything(accountId: string, reason: 'user_disabled' | 'admin'): Promise<CredentialChangeResult>;
   listSessions: SessionEnding['listSessions'];
+  /** What an administrator looks up: the second factor, the last sign-in, the lockout state. */
+  details(account: Account): Promise<AccountDetails>;
   /** Clears the brute-force counters of the account. */
-  unlock(idOrEmail: string): Promise<Account>;
+  unlock(idOrEmail: string, meta: RequestMeta): Promise<Account>;
 }
 
-export function createUsersService(deps: { accounts: AccountRepository; limits: Limits; audit: AuditService; ending: SessionEnding; clock?: () => Date }): UsersService {
+export interface AccountDetails {
+  mfa: { enabled: boolean; recoveryCodesLeft: number };
+  lastSignInAt: Date | undefined;
+  passwordLockedUntil: Date | undefined;
+  codeLockedUntil: Date | undefined;
+}
+
+export function createUsersService(deps: {
+  accounts: AccountRepository;
+  limits: Limits;
+  audit: AuditService;
+  ending: SessionEnding;
+  /** The second factor's state (mfa/): whether TOTP is on, how many recovery codes are left. */
+  mfaStatus(accountId: string): Promise<{ enabled: boolean; recoveryCodesLeft: number }>;
+  clock?: () => Date;
+}): UsersService {
   const { accounts } = deps;
   const clock = deps.clock ?? (() => new Date());
 
@@ -58,23 +76,36 @@ export function createUsersService(deps: { accounts: AccountRepository; limits: 
 
     list: (page) => accounts.list(page),
 
-    async setDisabled(idOrEmail, disabled) {
+    async setDisabled(idOrEmail, disabled, meta) {
       const account = await users.find(idOrEmail);
       const updated = await accounts.setDisabled(account.id, disabled);
       if (!updated) throw new AppError('user.not_found');
+      await deps.audit.record({ type: disabled ? 'account.disabled' : 'account.enabled', accountId: account.id, detail: { actor: 'admin', was_disabled: account.disabled } }, meta);
       // After the flag: a sign-in racing with this request is refused by the flag or ended here.
       if (disabled) await users.endEverything(account.id, 'user_disabled');
       return updated;
     },
 
+    async details(account) {
+      const addresses = await recentFailureAddresses(account.id);
+      const until = (seconds: number | undefined) => (seconds === undefined ? undefined : new Date(clock().getTime() + seconds * 1000));
+      const [mfa, lastSignIn, password, code] = await Promise.all([
+        deps.mfaStatus(account.id),
+        deps.audit.list({ accountId: account.id, type: 'signin', outcome: 'success', limit: 1 }),
+        deps.limits.password.lockedFor(account.email, addresses),
+        deps.limits.mfa.lockedFor(account.id, addresses),
+      ]);
+      return { mfa, lastSignInAt: lastSignIn[0]?.time, passwordLockedUntil: until(password), codeLockedUntil: until(code) };
+    },
     endEverything: (accountId, reason) => deps.ending.endAll(accountId, { reason, meta: NO_REQUEST }),
     listSessions: (accountId) => deps.ending.listSessions(accountId),
 
-    async unlock(idOrEmail) {
+    async unlock(idOrEmail, meta) {
       const account = await users.find(idOrEmail);
       const addresses = await recentFailureAddresses(account.id);
       await deps.limits.password.clear(account.email, addresses);
       await deps.limits.mfa.clear(account.id, addresses);
+      await deps.audit.record({ type: 'account.unlocked', accountId: account.id, detail: { actor: 'admin', addresses: addresses.length } }, meta);
       return account;
     },
   };

@@ -11,10 +11,10 @@
  * account's failed passwords and codes, everywhere and from every address that recently
  * failed against it (the addresses come from the audit log).
  */
-import Router from '@koa/router';
+import Router, { type RouterContext as Context } from '@koa/router';
 import { z } from 'zod';
 import type { Account } from '@portcullis/db';
-import { LIST_LIMIT_MAX, type ConsentView, type RevokedConsent, type RevokedSessions, type SessionView, type UserView } from '@portcullis/contract';
+import { LIST_LIMIT_MAX, type ConsentView, type RevokedConsent, type RevokedSessions, type SessionView, type UserDetailView, type UserView } from '@portcullis/contract';
 import { AppError } from '../http/app-error.js';
 import { requestMeta } from '../audit/audit.service.js';
 import type { SessionSummary } from '../oidc/account-artefacts.js';
@@ -70,7 +70,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     const result = await users.endEverything(accountId, reason);
     return { sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked };
   };
-  const setDisabled = async (idOrEmail: string, disabled: boolean) => toUserView(await users.setDisabled(idOrEmail, disabled));
+  const setDisabled = async (ctx: Context, disabled: boolean) => toUserView(await users.setDisabled(ctx.params.idOrEmail!, disabled, requestMeta(ctx)));
 
   router.get('/', async (ctx) => {
     const query = listQuery.safeParse(ctx.query);
@@ -78,13 +78,21 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     ctx.body = { users: (await users.list(query.data)).map(toUserView) };
   });
   router.get('/:idOrEmail', async (ctx) => {
-    ctx.body = toUserView(await users.find(ctx.params.idOrEmail!));
+    const account = await users.find(ctx.params.idOrEmail!);
+    const details = await users.details(account);
+    const iso = (date: Date | undefined) => date?.toISOString() ?? null;
+    ctx.body = {
+      ...toUserView(account),
+      mfa: { totp: details.mfa.enabled, recovery_codes_left: details.mfa.recoveryCodesLeft },
+      last_sign_in_at: iso(details.lastSignInAt),
+      lockout: { password_until: iso(details.passwordLockedUntil), code_until: iso(details.codeLockedUntil) },
+    } satisfies UserDetailView;
   });
   router.post('/:idOrEmail/disable', async (ctx) => {
-    ctx.body = await setDisabled(ctx.params.idOrEmail!, true);
+    ctx.body = await setDisabled(ctx, true);
   });
   router.post('/:idOrEmail/enable', async (ctx) => {
-    ctx.body = await setDisabled(ctx.params.idOrEmail!, false);
+    ctx.body = await setDisabled(ctx, false);
   });
   router.get('/:idOrEmail/sessions', async (ctx) => {
     const account = await users.find(ctx.params.idOrEmail!);
@@ -107,7 +115,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     ctx.body = { consent_revoked: removed.consentRevoked, grants_revoked: removed.grantsRevoked } satisfies RevokedConsent;
   });
   router.post('/:idOrEmail/unlock', async (ctx) => {
-    ctx.body = toUserView(await users.unlock(ctx.params.idOrEmail!));
+    ctx.body = toUserView(await users.unlock(ctx.params.idOrEmail!, requestMeta(ctx)));
   });
   return router;
 }

@@ -37,6 +37,14 @@ export const AUDIT_EVENT_TYPES = [
    * `detail.grants_revoked` how many grants went.
    */
   'consent.revoked',
+  /**
+   * An administrator switched an account off or on, or cleared its brute-force lockout, through
+   * the admin API (`detail.actor` is `admin`; the account is the target). Disabling's sessions
+   * ended are its own `session.revoked` events (reason `user_disabled`).
+   */
+  'account.disabled',
+  'account.enabled',
+  'account.unlocked',
   'client.created',
   'client.updated',
   'client.secret_rotated',

@@ -15,7 +15,13 @@ function setup(known: Record<string, string> = {}) {
   const now = new Date('2026-12-03T10:00:00Z');
   const routes = auditAdminRoutes({
     audit: { list: (query) => (queries.push(query), Promise.resolve([event])) },
-    users: { findByEmail: (email) => Promise.resolve(known[email] ? { id: known[email], email, name: null, emailVerified: false, disabled: false, createdAt: now } : undefined) },
+    users: {
+      findByEmail: (email) => Promise.resolve(known[email] ? { id: known[email], email, name: null, emailVerified: false, disabled: false, createdAt: now } : undefined),
+      findById: (id) => {
+        const email = Object.keys(known).find((e) => known[e] === id);
+        return Promise.resolve(email ? { id, email, name: null, emailVerified: false, disabled: false, createdAt: now } : undefined);
+      },
+    },
     clock: () => now,
   }).routes();
   return { routes, queries, now };
@@ -39,6 +45,16 @@ describe('GET /admin/audit', () => {
     assert.deepEqual(queries, [{ email: 'ada@example.com', accountId: 'acc', since: new Date(now.getTime() - 15 * 60_000), limit: 5 }]);
   });
 
+  it('takes an account id as well, asking for that account and its email', async () => {
+    const { routes, queries } = setup({ 'ada@example.com': 'acc' });
+    await run(routes, fakeKoa({ path: '/admin/audit/', query: { user: 'acc' } }));
+    assert.deepEqual(queries, [{ email: 'ada@example.com', accountId: 'acc', limit: 100 }]);
+    const koa = fakeKoa({ path: '/admin/audit/', query: { user: 'no-such-id' } });
+    await run(routes, koa);
+    assert.deepEqual(koa.ctx.body, { events: [] });
+    assert.equal(queries.length, 1);
+  });
+
   it('asks by email alone when no account has it', async () => {
     const { routes, queries } = setup();
     await run(routes, fakeKoa({ path: '/admin/audit/', query: { user: 'nobody@example.com' } }));
@@ -47,7 +63,7 @@ describe('GET /admin/audit', () => {
 
   it('refuses a bad window, limit or email without reading the log', async () => {
     const { routes, queries } = setup();
-    for (const query of [{ since: '2y' }, { limit: '0' }, { limit: '1001' }, { user: 'not-an-email' }] as Record<string, string>[]) {
+    for (const query of [{ since: '2y' }, { limit: '0' }, { limit: '1001' }, { user: 'not@an@email' }] as Record<string, string>[]) {
       await assert.rejects(run(routes, fakeKoa({ path: '/admin/audit/', query })), (error: AppError) => error.code === 'audit.invalid', JSON.stringify(query));
     }
     assert.equal(queries.length, 0);

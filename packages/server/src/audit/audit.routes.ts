@@ -1,6 +1,7 @@
 /**
- * Admin API: `GET /admin/audit?user=EMAIL&since=DURATION&limit=N`, newest first. `user` matches
- * the account with that email and failed sign-ins that named it without an account existing.
+ * Admin API: `GET /admin/audit?user=EMAIL_OR_ID&since=DURATION&limit=N`, newest first. `user` is
+ * an email (it holds an `@`: the account with that email and failed sign-ins that named it without
+ * an account existing) or an account id (that account's events, under its current email too).
  */
 import Router from '@koa/router';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ import { emailSchema } from '../accounts/email.js';
 import type { AuditService } from './audit.service.js';
 
 const auditQuery = z.object({
-  user: emailSchema.optional(),
+  user: z.union([emailSchema, z.string().min(1).max(200).refine((value) => !value.includes('@') && !value.includes('\u0000'))]).optional(),
   since: z.string().transform((value, ctx) => {
     const ms = parseDuration(value);
     if (ms === undefined) {
@@ -39,16 +40,23 @@ export function toAuditView(event: ListedAuditEvent): AuditEventView {
   };
 }
 
-export function auditAdminRoutes(deps: { audit: Pick<AuditService, 'list'>; users: Pick<UsersService, 'findByEmail'>; clock?: () => Date }): Router {
+export function auditAdminRoutes(deps: { audit: Pick<AuditService, 'list'>; users: Pick<UsersService, 'findByEmail' | 'findById'>; clock?: () => Date }): Router {
   const router = new Router({ prefix: '/admin/audit' });
   const clock = deps.clock ?? (() => new Date());
   router.get('/', async (ctx) => {
     const parsed = auditQuery.safeParse(ctx.query);
     if (!parsed.success) throw new AppError('audit.invalid');
     const { user, since, limit } = parsed.data;
-    const account = user === undefined ? undefined : await deps.users.findByEmail(user);
+    const byId = user !== undefined && !user.includes('@');
+    const account = user === undefined ? undefined : byId ? await deps.users.findById(user) : await deps.users.findByEmail(user);
+    // An id no account has matches nothing (there is no email to look for failed sign-ins by).
+    if (byId && !account) {
+      ctx.body = { events: [] };
+      return;
+    }
+    const email = byId ? account?.email : user;
     const events = await deps.audit.list({
-      ...(user !== undefined && { email: user }),
+      ...(email !== undefined && { email }),
       ...(account && { accountId: account.id }),
       ...(since !== undefined && { since: new Date(clock().getTime() - since) }),
       limit,

@@ -35,7 +35,7 @@ describe('client registration schema', () => {
       [{ client_name: 'A', redirect_uris: ['http://app.example/cb'] }, /loopback/],
       [{ client_name: 'A', grant_types: ['password'] }, /unknown grant type/],
       [{ client_name: 'A', public: true, grant_types: ['client_credentials'] }, /public client/],
-      [{ client_name: 'A', redirect_uris: ['https://a.example/cb'], scope: 'openid admin' }, /unknown scope/],
+      [{ client_name: 'A', redirect_uris: ['https://a.example/cb'], scope: 'openid "admin"' }, /not a valid scope/],
       [{ client_name: 'A', redirect_uris: ['https://a.example/cb'], extra: 1 }, /extra|Unrecognized/i],
       [{ client_name: 'A', redirect_uris: ['https://a.example/cb'], public: true, token_endpoint_auth_method: 'client_secret_basic' }, /auth method "none"/],
     ];

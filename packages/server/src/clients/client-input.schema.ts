@@ -1,8 +1,7 @@
 /**
  * The one validation path for client registration and updates (admin API, and so the CLI).
  * The body's fields and the rules across them come from @portcullis/contract, which the CLI
- * applies too; here the server fills in its defaults, words the rules for an API caller, and adds
- * what only it knows (the auth methods it supports yet).
+ * applies too; here the server fills in its defaults and words the rules for an API caller.
  */
 import type { z } from 'zod';
 import {
@@ -25,6 +24,8 @@ const PROBLEM_TEXT: Record<ClientProblem, string> = {
   none_needs_public: 'the auth method "none" is only for public clients (--public)',
   public_client_credentials: 'a public client cannot use the client_credentials grant',
   public_resource_server: 'a public client cannot be a resource server: introspection needs a client secret',
+  private_scheme_needs_public: 'a private-use scheme redirect URI (a native app) is only for public clients',
+  native_https_loopback: 'a native app (private-use scheme redirect) uses http, not https, on a loopback host (RFC 8252 §7.3)',
 };
 
 export const createClientSchema = clientCreateInputSchema
@@ -37,7 +38,7 @@ export const createClientSchema = clientCreateInputSchema
       post_logout_redirect_uris: input.post_logout_redirect_uris ?? [],
       first_party: input.first_party ?? false,
       grant_types: [...new Set(input.grant_types ?? DEFAULT_GRANT_TYPES)],
-      // Every supported scope unless the client is limited to fewer.
+      // Every OpenID Connect scope unless the client is limited to fewer, or given API scopes.
       scope: input.scope ?? SUPPORTED_SCOPES.join(' '),
       token_endpoint_auth_method: input.token_endpoint_auth_method ?? defaultAuthMethod(isPublic),
       id_token_signed_response_alg: input.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALG,
@@ -63,10 +64,7 @@ export type UpdateClientInput = z.output<typeof updateClientSchema>;
 
 /** Rules across fields; also run on the merged result of an update. */
 export function clientProblemTexts(input: ClientShape): string[] {
-  const problems = clientProblems(input).map((problem) => PROBLEM_TEXT[problem]);
-  // Not a rule of the contract: the CLI offers private_key_jwt and leaves this refusal to us.
-  if (input.token_endpoint_auth_method === 'private_key_jwt') problems.push('private_key_jwt needs a registered JWKS, which is not supported yet');
-  return problems;
+  return clientProblems(input).map((problem) => PROBLEM_TEXT[problem]);
 }
 
 export function formatIssues(error: z.ZodError): string {

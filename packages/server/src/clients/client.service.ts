@@ -3,11 +3,16 @@
  * secret, seals the secret, stores the client, and shows the secret exactly once. Each change
  * made for a caller writes one audit event of its own here (never the secret), so a route cannot
  * forget it; `ensure` (the server's own built-in clients at start) writes none.
+ * - Built-in clients (those `ensure` registered: the account page's, the demo's) are read-only to
+ *   callers: the server rewrites them at every start, and a renamed or deleted one would break
+ *   its page until then. update, rotate-secret and delete answer `client.builtin` (409).
+ * - `public` on an update switches the kind: to public drops the secret (it stops working at
+ *   once); to confidential issues a new one, shown once in the answer, as rotate-secret does.
  */
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { ClientRepository, StoredClient } from '@portcullis/db';
-import { DEFAULT_ID_TOKEN_ALG, type ClientView } from '@portcullis/contract';
+import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, type ClientView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
 import { FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
@@ -43,7 +48,7 @@ export function newClientId(random: (size: number) => Buffer = randomBytes): str
 const CLIENT_PAGE_LINKS = ['logo_uri', 'client_uri', 'policy_uri', 'tos_uri'] as const;
 type ClientPageLink = (typeof CLIENT_PAGE_LINKS)[number];
 
-export function toClientView(client: StoredClient, secret?: string): ClientView {
+export function toClientView(client: StoredClient, secret?: string, builtIn = false): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
     Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri' | ClientPageLink, string>> &
     Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER, boolean>>;
@@ -59,6 +64,7 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
     id_token_signed_response_alg: m.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALG,
     scope: m.scope ?? '',
     first_party: client.firstParty,
+    built_in: builtIn,
     resource_server: m[RESOURCE_SERVER] ?? false,
     backchannel_logout_uri: m.backchannel_logout_uri ?? null,
     backchannel_logout_session_required: m.backchannel_logout_session_required ?? true,
@@ -72,7 +78,7 @@ export function toClientView(client: StoredClient, secret?: string): ClientView 
 }
 
 /** What the stored metadata is built from: a client's view minus what the server derives. */
-type MetadataInput = Omit<ClientView, 'client_id' | 'client_secret' | 'response_types' | 'created_at' | 'updated_at'>;
+type MetadataInput = Omit<ClientView, 'client_id' | 'client_secret' | 'response_types' | 'built_in' | 'created_at' | 'updated_at'>;
 
 function metadataOf(input: MetadataInput) {
   return {
@@ -84,6 +90,9 @@ function metadataOf(input: MetadataInput) {
     token_endpoint_auth_method: input.token_endpoint_auth_method,
     id_token_signed_response_alg: input.id_token_signed_response_alg,
     scope: input.scope,
+    // OpenID Connect Registration §2: a client with a private-use scheme redirect is a native app;
+    // the provider then allows that scheme, and any port on its loopback redirects (RFC 8252 §7.3).
+    ...(isNativeClient(input) && { application_type: 'native' }),
     [FIRST_PARTY]: input.first_party,
     ...(input.resource_server && { [RESOURCE_SERVER]: true }),
     ...(input.backchannel_logout_uri !== null && {
@@ -101,6 +110,8 @@ export interface ClientServiceDeps {
   /** Revokes every grant of a client with its tokens, in the store that holds them. */
   revokeGrants(clientId: string): Promise<number>;
   audit: AuditService;
+  /** Told each stored client's scope before the answer: a new API scope rebuilds the provider (oidc/api-scopes.ts). */
+  scopesStored?: (scope: string) => Promise<void>;
 }
 
 export function createClientService(deps: ClientServiceDeps): ClientService {
@@ -133,31 +144,52 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
   }
 
   const { audit } = deps;
+  /** The ids `ensure` registered in this process: the server's own clients. */
+  const builtIn = new Set<string>();
+  const view = (client: StoredClient, secret?: string) => toClientView(client, secret, builtIn.has(client.clientId));
+  const mustFindOwn = async (clientId: string) => {
+    const found = await mustFind(clientId);
+    if (builtIn.has(clientId)) throw new AppError('client.builtin');
+    return found;
+  };
   return {
     async create(body, meta) {
       const created = await insert(newClientId(), body);
+      await deps.scopesStored?.(created.scope);
       await audit.record({ type: 'client.created', clientId: created.client_id, detail: { client_name: created.client_name, first_party: created.first_party, resource_server: created.resource_server } }, meta);
       return created;
     },
 
     async update(clientId, body, meta) {
-      const changes = parse(updateClientSchema, body);
-      const current = toClientView(await mustFind(clientId));
-      const merged = { ...current, ...changes, public: current.token_endpoint_auth_method === 'none' };
-      if (changes.token_endpoint_auth_method !== undefined && (changes.token_endpoint_auth_method === 'none') !== merged.public) {
-        throw new AppError('client.invalid', 'a client cannot switch between public and confidential; create a new client');
+      const { public: toPublic, ...changes } = parse(updateClientSchema, body);
+      const current = toClientView(await mustFindOwn(clientId));
+      const wasPublic = isPublicClient(current);
+      const isPublic = toPublic ?? wasPublic;
+      // Switching kind without naming a method takes the new kind's default.
+      const method = changes.token_endpoint_auth_method ?? (isPublic === wasPublic ? current.token_endpoint_auth_method : defaultAuthMethod(isPublic));
+      const merged = { ...current, ...changes, token_endpoint_auth_method: method, public: isPublic };
+      if (toPublic === undefined && (method === 'none') !== wasPublic) {
+        throw new AppError('client.invalid', `the auth method "none" is what makes a client public: send "public": ${String(!wasPublic)} to switch`);
       }
       const problems = clientProblemTexts(merged);
       if (problems.length > 0) throw new AppError('client.invalid', problems.join('; '));
-      const updated = await clients.update(clientId, { name: merged.client_name, firstParty: merged.first_party, metadata: metadataOf(merged) });
+      // To confidential: a new secret, shown once; to public: the secret is gone at once.
+      const secret = isPublic === wasPublic ? undefined : isPublic ? null : newSecret();
+      const updated = await clients.update(clientId, {
+        name: merged.client_name,
+        firstParty: merged.first_party,
+        metadata: metadataOf(merged),
+        ...(secret !== undefined && { secretCiphertext: secret === null ? null : seal(clientId, secret) }),
+      });
       if (!updated) throw new AppError('client.not_found');
+      await deps.scopesStored?.(merged.scope);
       const fields = body !== null && typeof body === 'object' ? Object.keys(body).sort().slice(0, 50) : [];
-      await audit.record({ type: 'client.updated', clientId, detail: { fields } }, meta);
-      return toClientView(updated);
+      await audit.record({ type: 'client.updated', clientId, detail: { fields, ...(isPublic !== wasPublic && { public: isPublic }) } }, meta);
+      return toClientView(updated, secret ?? undefined);
     },
 
     async rotateSecret(clientId, meta) {
-      const current = await mustFind(clientId);
+      const current = await mustFindOwn(clientId);
       if (current.secretCiphertext === null) throw new AppError('client.no_secret');
       const secret = newSecret();
       const updated = await clients.update(clientId, { secretCiphertext: seal(clientId, secret) });
@@ -166,13 +198,14 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       return toClientView(updated, secret);
     },
 
-    get: async (clientId) => toClientView(await mustFind(clientId)),
-    list: async () => (await clients.list()).map((c) => toClientView(c)),
+    get: async (clientId) => view(await mustFind(clientId)),
+    list: async () => (await clients.list()).map((c) => view(c)),
     // The row goes first, with its consents (ON DELETE CASCADE), so no new grant can start;
     // then the grants go with their codes and tokens. Should the second step fail, what is left
     // is already useless: no one can authenticate as the client any more, and introspection
     // answers `active: false` for a token whose client is gone (oidc/introspection-policy.ts).
     async delete(clientId, meta) {
+      if (!impossibleId(clientId) && builtIn.has(clientId)) throw new AppError('client.builtin');
       if (impossibleId(clientId) || !(await clients.delete(clientId))) throw new AppError('client.not_found');
       const grantsRevoked = await deps.revokeGrants(clientId);
       await audit.record({ type: 'client.deleted', clientId, detail: { grants_revoked: grantsRevoked } }, meta);
@@ -180,6 +213,7 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
     },
 
     async ensure(clientId, body) {
+      builtIn.add(clientId);
       const existing = await clients.findByIdOnPrimary(clientId);
       if (!existing) {
         await insert(clientId, body);

@@ -13,6 +13,9 @@ import type { Logger } from '../observability/logger.js';
 import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
 import { providerDocuments } from '../oidc/provider-documents.js';
+import { discoveryOidcScopes } from '../oidc/api-scopes.js';
+import { errorView } from '../views/error.view.js';
+import { message } from '../messages/message.js';
 import type { FeatureModule } from './feature-module.js';
 import { sendPage } from './render.js';
 import { logAppErrors } from './app-errors-logged.js';
@@ -81,6 +84,8 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.
   app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current(), variant: discoveryBrandingKey }));
   app.use(discoveryBranding());
+  // Inside the cache above: discovery lists the OpenID Connect scopes only (oidc/api-scopes.ts).
+  app.use(discoveryOidcScopes());
   // OpenID Connect Core §3.1.2.1: a POSTed authorization request becomes the same request as GET.
   app.use(async (ctx, next) => {
     if (ctx.method === 'POST' && ctx.path === AUTHORIZATION_PATH) await postedAuthorization(ctx, next);

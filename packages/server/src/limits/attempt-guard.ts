@@ -61,6 +61,11 @@ export interface AttemptGuard {
   begin(subject: string, ip: string, options?: BeginOptions): Promise<Attempt | Limited>;
   /** Forgets the failures of `subject` (everywhere) and of `subject` from each of `ips`. */
   clear(subject: string, ips: readonly string[]): Promise<void>;
+  /**
+   * How long `subject` stays locked out, in seconds: everywhere, or from one of `ips` (whichever
+   * ends last); undefined when no counter of it is full. Reads only, consumes nothing.
+   */
+  lockedFor(subject: string, ips: readonly string[]): Promise<number | undefined>;
 }
 
 export type LimiterFactory = (name: string, tier: Tier) => RateLimiterAbstract;
@@ -142,6 +147,21 @@ export function createAttemptGuard(deps: {
               : []));
         },
       };
+    },
+
+    async lockedFor(subject, ips) {
+      const addresses = [...new Set(ips.map(limitAddress))];
+      const checks = [
+        { counter: account, key: account.key(subject, '', '') },
+        ...addresses.flatMap((addr) => accountAndAddress.map((counter) => ({ counter, key: counter.key(subject, addr, '') }))),
+      ];
+      const seconds = await Promise.all(checks.map(async ({ counter, key }) => {
+        const res = await counter.limiter.get(key);
+        // Full: the next guess would be refused until the window (or block) ends.
+        return res && res.consumedPoints >= counter.tier.points ? retryAfterSeconds(res) : 0;
+      }));
+      const longest = Math.max(0, ...seconds);
+      return longest > 0 ? longest : undefined;
     },
 
     async clear(subject, ips) {

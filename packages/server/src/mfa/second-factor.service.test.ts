@@ -31,6 +31,7 @@ function setup(factors: readonly Factor[], options: { refuse?: boolean } = {}) {
       if (options.refuse) return Promise.resolve({ allowed: false, retryAfterSeconds: 42 });
       return Promise.resolve({ allowed: true, succeeded: () => Promise.resolve(), failed: () => ((guard.failures += 1), Promise.resolve([])) });
     },
+    lockedFor: () => Promise.resolve(undefined),
     clear: () => Promise.resolve(),
   };
   const audit = { record: (input: AuditInput) => (events.push(input), Promise.resolve()), list: () => Promise.resolve([]) } as AuditService;

@@ -18,13 +18,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Lookups go through `cache` (client-cache.ts says how long a change takes). */
-export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache: ClientCache): Adapter {
+/**
+ * Lookups go through `cache` (client-cache.ts says how long a change takes). Each loaded client's
+ * `scope` is shown to `seen` (oidc/api-scopes.ts: a scope this instance does not know yet).
+ */
+export function createClientAdapter(clients: ClientRepository, box: SecretBox, cache: ClientCache, seen?: (scope: unknown) => void): Adapter {
   const readOnly = () => Promise.reject(new Error('clients are managed through the admin API'));
   const load = async (id: string, fromPrimary = false): Promise<AdapterPayload | undefined> => {
     const client = await (fromPrimary ? clients.findByIdOnPrimary(id) : clients.findById(id));
     if (!client) return undefined;
     const secret = client.secretCiphertext ? box.open(client.secretCiphertext, `client:${client.clientId}`) : undefined;
+    seen?.(client.metadata.scope);
     return { ...client.metadata, client_id: client.clientId, ...(secret !== undefined && { client_secret: secret }) };
   };
   return {

@@ -5,7 +5,7 @@
 import { errors } from 'oidc-provider';
 import type { Configuration, JWKS, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountRepository } from '@portcullis/db';
-import { ID_TOKEN_ALGS, SUPPORTED_SCOPES } from '@portcullis/contract';
+import { ID_TOKEN_ALGS } from '@portcullis/contract';
 import type { ConsentService } from '../consents/consent.service.js';
 import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
@@ -19,6 +19,7 @@ import { buildInteractionPolicy } from './mfa-policy.js';
 import { outgoingFetch } from './outgoing-fetch.js';
 import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
+import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
 
@@ -32,6 +33,8 @@ export interface ProviderConfigDeps {
   consent: Pick<ConsentService, 'coveredGrant'>;
   /** Whether an account has a second factor set up (mfa/factors/): a pwd-only session of it is asked for a code. */
   secondStepDue(accountId: string): Promise<boolean>;
+  /** The scopes the provider serves: OpenID Connect's and the clients' API scopes (api-scopes.ts). */
+  apiScopes: ApiScopes;
 }
 
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
@@ -49,16 +52,19 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     findAccount: createFindAccount(deps.accounts),
     loadExistingGrant: createLoadExistingGrant(deps.consent),
     clients: [],
-    // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17).
-    extraParams: impliedConsentParam,
+    // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17);
+    // refuses a scope the client is not registered with (oidc/api-scopes.ts).
+    extraParams: { ...impliedConsentParam, ...scopeCheckParam },
+    // Adds no claims: refuses a client_credentials scope the client is not registered with.
+    extraTokenClaims: refuseUnknownTokenScopes,
     extraClientMetadata: {
       properties: [FIRST_PARTY, RESOURCE_SERVER],
       validator(_ctx, key, value) {
         if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
     },
-    // The scopes a client may be registered with (@portcullis/contract), no others.
-    scopes: [...SUPPORTED_SCOPES],
+    // The OpenID Connect scopes (@portcullis/contract) and every API scope of a loaded client.
+    scopes: deps.apiScopes.list(),
     // SECURITY.md A5: `acr` and `amr` say how the person signed in (oidc/acr.ts); they ride in
     // every ID token through the openid scope.
     acrValues: [ACR.password, ACR.mfa],

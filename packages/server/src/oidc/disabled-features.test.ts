@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildProviderConfiguration } from './configuration.js';
 import { DISABLED_FEATURES, ENABLED_FEATURES } from './disabled-features.js';
+import { createApiScopes } from './api-scopes.js';
 
 /** The library's own list of features (stable and experimental); not part of its typed API. */
 async function libraryFeatures(): Promise<string[]> {
@@ -19,6 +20,7 @@ const configuration = () =>
     accounts: {} as never,
     consent: {} as never,
     secondStepDue: () => Promise.resolve(false),
+    apiScopes: createApiScopes(),
   });
 
 describe('provider features (A18)', () => {

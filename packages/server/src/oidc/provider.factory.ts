@@ -16,6 +16,8 @@ export interface ProviderHolder {
   current(): Provider;
   /** Reloads keys and rebuilds the provider when the published key set changed. */
   refreshKeys(): Promise<boolean>;
+  /** Builds a new provider from the current configuration (a new API scope: oidc/api-scopes.ts). */
+  rebuild(): Promise<void>;
 }
 
 export async function createProviderHolder(deps: {
@@ -43,6 +45,9 @@ export async function createProviderHolder(deps: {
   let fingerprint = await deps.keys.fingerprint();
   return {
     current: () => provider,
+    async rebuild() {
+      provider = await build();
+    },
     async refreshKeys() {
       const next = await deps.keys.fingerprint();
       if (next === fingerprint) return false;
