@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.data/', '.test-output/', '.cache/', '**/dist/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', '.tools/', '.data/', '.test-output/', '.cache/', '**/dist/', '**/*.d.ts', '.pnpmfile.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

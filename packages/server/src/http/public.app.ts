@@ -14,8 +14,6 @@ import type { ProviderHolder } from '../oidc/provider.factory.js';
 import { offlineAccessImpliesConsent } from '../oidc/offline-access.js';
 import { providerDocuments } from '../oidc/provider-documents.js';
 import { discoveryOidcScopes } from '../oidc/api-scopes.js';
-import { errorView } from '../views/error.view.js';
-import { message } from '../messages/message.js';
 import type { FeatureModule } from './feature-module.js';
 import { sendPage } from './render.js';
 import { logAppErrors } from './app-errors-logged.js';
