@@ -25,6 +25,12 @@ declare -A NEEDED=(
   # observability: Prometheus (ships promtool) scrapes the stack; rsyslog collects its logs
   [prometheus]=/usr/bin/prometheus
   [rsyslog]=/usr/sbin/rsyslogd
+  # PostgreSQL failover: Patroni runs the servers, etcd (three members) holds its leader lock;
+  # jq reads Patroni's REST answers in the stack scripts
+  [patroni]=/usr/bin/patroni
+  [etcd-server]=/usr/bin/etcd
+  [etcd-client]=/usr/bin/etcdctl
+  [jq]=/usr/bin/jq
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss
