@@ -1,0 +1,59 @@
+/**
+ * Failover drill 1: kill -9 the PostgreSQL primary's postmaster while writers register accounts
+ * (through Nginx) and create clients. Patroni promotes the synchronous standby, HAProxy moves
+ * the write path to it, writes succeed again within 30 s, every acknowledged write is on the
+ * new primary, and the old primary comes back as a replica by itself (pg_rewind).
+ * The outage window is printed as a test diagnostic (docs/availability.md collects them).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { stackEnv, type TestServer } from '../support/test-server.js';
+import { openOidcServer, relyingParty, type RegisteredClient } from '../support/oidc-harness.js';
+import { stack, waitFor } from './stack-control.js';
+import { describeOutage, startWriter, type OutageWindow } from './write-ledger.js';
+import { leader, memberUrl, waitForLeaderOtherThan, waitForReplica } from './patroni-control.js';
+
+describe('failover drill: the primary is killed', () => {
+  let server: TestServer;
+  let web: RegisteredClient;
+  before(async () => {
+    ({ server, web } = await openOidcServer());
+  });
+  after(async () => {
+    // Hands the next suite the usual layout (pg0 primary), whatever happened here.
+    await stack('up').catch(() => undefined);
+    await server.close();
+  });
+
+  it('promotes a replica, writes again within 30 s, loses no acknowledged write, and the old primary rejoins', async (t) => {
+    const writer = startWriter({ config: await relyingParty(server, web), web, adminToken: server.adminToken });
+    let old: string | undefined;
+    let killedAt = 0;
+    let promoted = '';
+    let outage: OutageWindow | undefined;
+    try {
+      await writer.acknowledged(10);
+      old = await leader();
+      assert.ok(old, 'a primary before the drill');
+      killedAt = Date.now();
+      await stack('kill-primary');
+      promoted = await waitForLeaderOtherThan(old, 30_000);
+      outage = await writer.settled(killedAt, 3000, 40_000);
+    } finally {
+      await writer.stop();
+    }
+    assert.ok(outage);
+    t.diagnostic(`kill-primary: ${old} -> ${promoted}; ${describeOutage(writer, killedAt)}`);
+    assert.ok(outage.recoveredAfterMs < 30_000, `writes resumed ${outage.recoveredAfterMs} ms after the kill`);
+
+    const acknowledged = writer.emails.length + writer.clientIds.length;
+    assert.deepEqual(await writer.missingFrom(stackEnv('STACK_DATABASE_URL')), { emails: [], clientIds: [] }, `of ${acknowledged} acknowledged writes, these are not on the new primary`);
+    assert.deepEqual(await writer.missingFrom(memberUrl(promoted)), { emails: [], clientIds: [] }, `the write path does not lead to ${promoted}`);
+
+    await waitForReplica(old, 60_000);
+    await waitFor(`${old} to replay every acknowledged write`, async () => {
+      const missing = await writer.missingFrom(memberUrl(old));
+      return missing.emails.length + missing.clientIds.length === 0;
+    }, 20_000);
+  });
+});
