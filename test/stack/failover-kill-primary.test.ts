@@ -3,7 +3,8 @@
  * (through Nginx) and create clients. Patroni promotes the synchronous standby, HAProxy moves
  * the write path to it, writes succeed again within 30 s, every acknowledged write is on the
  * new primary, and the old primary comes back as a replica by itself (pg_rewind).
- * The outage window is printed as a test diagnostic (docs/availability.md collects them).
+ * The stack's Prometheus raises PostgresFailoverHappened. The outage window is printed as a test
+ * diagnostic (docs/availability.md collects them).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +12,7 @@ import { stackEnv, type TestServer } from '../support/test-server.js';
 import { openOidcServer, relyingParty, type RegisteredClient } from '../support/oidc-harness.js';
 import { stack, waitFor } from './stack-control.js';
 import { describeOutage, startWriter, type OutageWindow } from './write-ledger.js';
-import { leader, memberUrl, waitForLeaderOtherThan, waitForReplica } from './patroni-control.js';
+import { leader, memberUrl, members, waitForLeaderOtherThan, waitForReplica } from './patroni-control.js';
 
 describe('failover drill: the primary is killed', () => {
   let server: TestServer;
@@ -49,6 +50,18 @@ describe('failover drill: the primary is killed', () => {
     const acknowledged = writer.emails.length + writer.clientIds.length;
     assert.deepEqual(await writer.missingFrom(stackEnv('STACK_DATABASE_URL')), { emails: [], clientIds: [] }, `of ${acknowledged} acknowledged writes, these are not on the new primary`);
     assert.deepEqual(await writer.missingFrom(memberUrl(promoted)), { emails: [], clientIds: [] }, `the write path does not lead to ${promoted}`);
+
+    // The stack's Prometheus scrapes every Patroni: it sees the new timeline, and the alert fires.
+    const timeline = (await members()).find((m) => m.name === promoted)?.timeline;
+    const prometheus = stackEnv('STACK_PROMETHEUS_URL');
+    await waitFor(`Prometheus to see timeline ${timeline}`, async () => {
+      const body = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent('max(patroni_postgres_timeline)')}`)).json()) as { data: { result: { value: [number, string] }[] } };
+      return Number(body.data.result[0]?.value[1]) === timeline;
+    }, 30_000);
+    await waitFor('PostgresFailoverHappened to fire in Prometheus', async () => {
+      const body = (await (await fetch(`${prometheus}/api/v1/alerts`)).json()) as { data: { alerts: { labels: { alertname: string }; state: string }[] } };
+      return body.data.alerts.some((alert) => alert.labels.alertname === 'PostgresFailoverHappened' && alert.state === 'firing');
+    }, 30_000);
 
     await waitForReplica(old, 60_000);
     await waitFor(`${old} to replay every acknowledged write`, async () => {
