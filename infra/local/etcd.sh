@@ -1,6 +1,7 @@
 # etcd for the local stack: the three-member store Patroni keeps its leader lock and cluster
-# state in (Debian etcd-server, v3 API). Three processes on 127.0.0.1, so the store itself
-# survives one member's loss as a production cluster of three hosts does (quorum is two).
+# state in (Debian etcd-server). Three processes on 127.0.0.1, so the store itself survives one
+# member's loss as a production cluster of three hosts does (quorum is two). Patroni talks to it
+# over the v2 API (--enable-v2): see patroni.sh for why; etcdctl (health, status) uses v3.
 #   member N (1..3): client http://127.0.0.1:$STACK_ETCD_CLIENT_BASE_PORT+N-1,
 #                    peer   http://127.0.0.1:$STACK_ETCD_PEER_BASE_PORT+N-1
 #   state: .stack/etcd/etcdN/, logs/etcd-N.log, pid files .stack/etcd/etcdN.pid
@@ -15,7 +16,7 @@ etcd_peer_port() { echo $((STACK_ETCD_PEER_BASE_PORT + $1 - 1)); }
 etcd_pidfile() { echo "$ETCD_DIR/etcd$1.pid"; }
 etcd_log() { echo "$LOGS/etcd-$1.log"; }
 
-# host:port,host:port,… (Patroni's etcd3.hosts) or http://…,http://… (etcdctl --endpoints).
+# host:port,host:port,… (Patroni's etcd.hosts) or http://…,http://… (etcdctl --endpoints).
 etcd_hosts() {
   local n out=()
   for ((n = 1; n <= ETCD_MEMBERS; n++)); do out+=("${1:-}127.0.0.1:$(etcd_client_port "$n")"); done
@@ -53,7 +54,7 @@ etcd_spawn() {
       --listen-peer-urls "http://127.0.0.1:$(etcd_peer_port "$n")" \
       --initial-advertise-peer-urls "http://127.0.0.1:$(etcd_peer_port "$n")" \
       --initial-cluster "$(etcd_initial_cluster)" --initial-cluster-state new \
-      --initial-cluster-token portcullis-stack --log-level warn
+      --initial-cluster-token portcullis-stack --log-level warn --enable-v2=true
   ) >>"$log" 2>&1 </dev/null &
   echo $! >"$(etcd_pidfile "$n")"
 }

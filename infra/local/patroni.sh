@@ -1,5 +1,5 @@
 # Patroni for the local stack: it runs the four PostgreSQL servers (members pg0..pgN), keeps its
-# leader lock in etcd (etcd.sh), bootstraps pg0 as the first primary and the others as streaming
+# leader lock in etcd (etcd.sh, v2 API), bootstraps pg0 as the first primary and the others as streaming
 # replicas (pg_basebackup, one replication slot each), promotes the synchronous standby when the
 # primary dies, and brings an old primary back as a replica with pg_rewind. The stack scripts
 # never clone, promote or demote a server themselves.
@@ -95,7 +95,11 @@ log:
 restapi:
   listen: 127.0.0.1:$(patroni_rest_port "$i")
   connect_address: 127.0.0.1:$(patroni_rest_port "$i")
-etcd3:
+# The v2 API, not etcd3: Patroni 3.0.2 (Debian 12) renews its etcd3 leader key with an
+# unconditional put, so a primary whose Patroni was frozen past the lock's expiry takes the lock
+# back from the member promoted meanwhile (the partition drill caught it losing acknowledged
+# writes; fixed upstream in Patroni 3.0.3). The v2 renewal is a compare-and-swap on the value.
+etcd:
   hosts: $(etcd_hosts)
 bootstrap:
   dcs:
@@ -201,7 +205,8 @@ patroni_up() {
   if [ ! -d "$(pg_data 0)" ]; then
     fresh=yes
     # A new cluster: whatever an earlier one left in etcd (its system id, its leader) must go.
-    etcdctl_run del --prefix "$PATRONI_NAMESPACE$PATRONI_SCOPE/" >/dev/null
+    curl -sS --max-time 5 -o /dev/null -X DELETE "$(etcd_hosts http:// | cut -d, -f1)/v2/keys$PATRONI_NAMESPACE$PATRONI_SCOPE?recursive=true" \
+      || die "etcd: could not clear $PATRONI_NAMESPACE$PATRONI_SCOPE"
   fi
   patroni_write_dcs || true
   patroni_write_post_bootstrap || true
