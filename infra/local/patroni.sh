@@ -230,7 +230,7 @@ patroni_up() {
   wait_until "$STACK_WAIT_SECONDS" patroni_has_sync_standby || fail_component patroni "$(patroni_log "$leader")" "no synchronous standby after ${STACK_WAIT_SECONDS}s"
   patroni_apply_dcs
   # A failover left the primary elsewhere: hand it back to pg0, so member N is replica N again.
-  if [ "$leader" != 0 ]; then patroni_switchover 0; fi
+  if [ "$leader" != 0 ]; then patroni_switchover 0 >/dev/null; fi
 }
 
 # Cluster-wide settings changed in deploy/ since the cluster was made reach it through Patroni.
@@ -245,7 +245,8 @@ patroni_apply_dcs() {
 }
 
 # A planned switchover to member `target` (or to Patroni's choice, the synchronous standby, when
-# empty); waits until the new primary runs and the old one follows it. In synchronous mode
+# empty); prints the old primary and the moment of the request (epoch ms); waits until the new
+# primary runs and the old one follows it. In synchronous mode
 # Patroni hands over only to a synchronous standby, so a target that is not one is made one
 # first, by making every replica synchronous for the moment (stricter, never looser).
 patroni_switchover() {
@@ -261,6 +262,7 @@ patroni_switchover() {
   else
     body="{\"leader\": \"pg$from\"}"
   fi
+  echo "pg$from $(date +%s%3N)"
   curl -fsS --max-time 60 -X POST -H 'content-type: application/json' -d "$body" "$(patroni_url "$from")/switchover" >/dev/null 2>&1 \
     || die "switchover from pg$from failed: $(curl -sS --max-time 5 -X POST -d "$body" "$(patroni_url "$from")/switchover" 2>&1 | head -c 300)"
   wait_until "$STACK_WAIT_SECONDS" patroni_leader_is_not "$from" || die "switchover: pg$from is still the primary after ${STACK_WAIT_SECONDS}s"
@@ -281,24 +283,26 @@ patroni_patch_config() {
 
 patroni_leader_is_not() { local now; now="$(patroni_leader_index)" && [ "$now" != "$1" ]; }
 
-# kill -9 the primary's postmaster (not Patroni): the failover drill. Waits for a new primary.
+# kill -9 the primary's postmaster (not Patroni): the failover drill. Prints the member and the
+# moment of the kill (epoch ms, for the drills' outage windows); waits for a new primary.
 patroni_kill_primary() {
   local from pid
   from="$(patroni_leader_index)" || die "kill-primary: the cluster has no running primary"
   pid="$(pg_postmaster_pid "$from")" || die "kill-primary: no postmaster.pid in $(pg_data "$from")"
   kill -KILL "$pid"
-  echo "pg$from"
+  echo "pg$from $(date +%s%3N)"
   wait_until "$STACK_WAIT_SECONDS" patroni_leader_is_not "$from" || die "kill-primary: no new primary ${STACK_WAIT_SECONDS}s after pg$from's postmaster was killed"
   say "kill-primary: pg$from's postmaster killed, pg$(patroni_leader_index) is the primary"
 }
 
 # SIGSTOP the primary's Patroni: it can no longer renew its leader lock nor answer HAProxy,
-# while its PostgreSQL runs on. `heal` resumes every frozen Patroni.
+# while its PostgreSQL runs on. Prints the member and the moment (epoch ms). `heal` resumes
+# every frozen Patroni.
 patroni_partition_primary() {
   local from
   from="$(patroni_leader_index)" || die "partition-primary: the cluster has no running primary"
   kill -STOP "$(live_pid "$(patroni_pidfile "$from")")"
-  echo "pg$from"
+  echo "pg$from $(date +%s%3N)"
 }
 
 patroni_heal() {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stackEnv, type TestServer } from '../support/test-server.js';
 import { openOidcServer, relyingParty, type RegisteredClient } from '../support/oidc-harness.js';
-import { stack, waitFor } from './stack-control.js';
+import { fault, stack, waitFor } from './stack-control.js';
 import { describeOutage, startWriter, type OutageWindow } from './write-ledger.js';
 import { leader, memberUrl, members, waitForLeaderOtherThan, waitForReplica } from './patroni-control.js';
 
@@ -36,8 +36,9 @@ describe('failover drill: the primary is killed', () => {
       await writer.acknowledged(10);
       old = await leader();
       assert.ok(old, 'a primary before the drill');
-      killedAt = Date.now();
-      await stack('kill-primary');
+      const killed = await fault('kill-primary');
+      assert.equal(killed.member, old);
+      killedAt = killed.at;
       promoted = await waitForLeaderOtherThan(old, 30_000);
       outage = await writer.settled(killedAt, 3000, 40_000);
     } finally {

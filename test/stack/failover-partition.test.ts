@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stackEnv, type TestServer } from '../support/test-server.js';
 import { openOidcServer, relyingParty, type RegisteredClient } from '../support/oidc-harness.js';
-import { stack } from './stack-control.js';
+import { fault, stack } from './stack-control.js';
 import { describeOutage, startWriter, type OutageWindow } from './write-ledger.js';
 import { acknowledgesWrite, createProbeTable, dropProbeTable, inRecovery, leader, memberNames, waitForLeaderOtherThan, waitForReplica } from './patroni-control.js';
 
@@ -57,8 +57,9 @@ describe('failover drill: the primary is partitioned', () => {
       await writer.acknowledged(10);
       old = await leader();
       assert.ok(old, 'a primary before the drill');
-      cutAt = Date.now();
-      assert.equal((await stack('partition-primary')).trim(), old);
+      const cut = await fault('partition-primary');
+      assert.equal(cut.member, old);
+      cutAt = cut.at;
       promoted = await waitForLeaderOtherThan(old, 45_000);
       outage = await writer.settled(cutAt, 3000, 40_000);
       // The old primary stays cut off a little longer, under probes, before it is let back.

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stackEnv, type TestServer } from '../support/test-server.js';
 import { openOidcServer, relyingParty, type RegisteredClient } from '../support/oidc-harness.js';
-import { stack } from './stack-control.js';
+import { fault, stack } from './stack-control.js';
 import { describeOutage, startWriter, type OutageWindow } from './write-ledger.js';
 import { leader, waitForReplica } from './patroni-control.js';
 
@@ -36,8 +36,7 @@ describe('failover drill: planned switchover', () => {
       await writer.acknowledged(10);
       old = await leader();
       assert.ok(old, 'a primary before the drill');
-      startedAt = Date.now();
-      await stack('switchover');
+      startedAt = (await fault('switchover')).at;
       now = await leader();
       outage = await writer.settled(startedAt, 3000, 40_000);
     } finally {

@@ -20,6 +20,13 @@ export function stack(verb: string, ...args: string[]): Promise<string> {
   });
 }
 
+/** A fault verb's answer: the member it acted on and when (kill-primary, switchover, partition-primary). */
+export async function fault(verb: 'kill-primary' | 'switchover' | 'partition-primary'): Promise<{ member: string; at: number }> {
+  const [member, at] = (await stack(verb)).trim().split(/\s+/);
+  if (!member || !Number.isFinite(Number(at))) throw new Error(`stack ${verb} printed no member and time`);
+  return { member, at: Number(at) };
+}
+
 export const replicaUrls = () => stackEnv('STACK_REPLICA_URLS').split(',');
 export const adminUrls = () => stackEnv('STACK_ADMIN_URLS').split(',');
 export const publicUrls = () => stackEnv('STACK_PUBLIC_URLS').split(',');
