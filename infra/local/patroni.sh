@@ -169,9 +169,13 @@ patroni_spawn() {
   service_log "$log"
   printf '\n--- stack: starting patroni pg%s at %s ---\n' "$i" "$(date -Is)" >>"$log"
   rm -f "$(patroni_pidfile "$i")"
-  if [ "$(id -u)" -eq 0 ]; then runner=(runuser -u "$SERVICE_USER" --); fi
-  # The inner shell, already the service user, records its own pid and becomes Patroni (exec
-  # keeps the pid), so the pid file names Patroni itself, not runuser.
+  # setpriv, not runuser: it execs instead of staying behind as a parent, which would stop
+  # itself (job control) whenever `partition-primary` stops Patroni and never resume.
+  if [ "$(id -u)" -eq 0 ]; then
+    runner=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups env HOME="$(getent passwd "$SERVICE_USER" | cut -d: -f6)")
+  fi
+  # The inner shell records its own pid and becomes Patroni (exec keeps the pid), so the pid
+  # file names Patroni itself.
   (
     cd "$PORTCULLIS_ROOT" || exit 1
     exec setsid "${runner[@]}" bash -c 'echo $$ >"$1"; exec patroni "$2"' patroni "$(patroni_pidfile "$i")" "$(patroni_conf "$i")"
