@@ -9,10 +9,10 @@
 #   stack.sh down [--purge]          stop everything (--purge: delete .stack too)
 #   stack.sh status                  health of every component; exits 1 if anything is unhealthy
 #   stack.sh env                     endpoints and secrets as KEY=VALUE lines, for tests
-#   stack.sh stop-replica|start-replica N       stop/start member N's Patroni (and so its PostgreSQL)
-#   stack.sh kill-primary                   kill -9 the primary's postmaster; waits for a new primary
-#   stack.sh switchover [N]                 planned switchover (to member N, or Patroni's choice)
-#   stack.sh partition-primary|heal         SIGSTOP the primary's Patroni / SIGCONT every Patroni
+#   stack.sh stop-replica|start-replica N    stop/start member N's Patroni (and so its PostgreSQL)
+#   stack.sh kill-primary            kill -9 the primary's postmaster; waits for a new primary
+#   stack.sh switchover [N]          planned switchover (to member N, or Patroni's choice)
+#   stack.sh partition-primary|heal  SIGSTOP the primary's Patroni / SIGCONT every Patroni
 #   stack.sh stop-app|kill-app|start-app N
 #   stack.sh stop-redis|start-redis|restart-redis|stop-pgbouncer|start-pgbouncer
 # Every verb waits until its change took effect.
