@@ -35,6 +35,12 @@ declare -A NEEDED=(
   [buildah]=/usr/bin/buildah
   [runc]=/usr/sbin/runc
   [debootstrap]=/usr/sbin/debootstrap
+  # PostgreSQL failover: Patroni runs the servers, etcd (three members) holds its leader lock;
+  # jq reads Patroni's REST answers in the stack scripts
+  [patroni]=/usr/bin/patroni
+  [etcd-server]=/usr/bin/etcd
+  [etcd-client]=/usr/bin/etcdctl
+  [jq]=/usr/bin/jq
   # the stack's health checks
   [curl]=/usr/bin/curl
   [iproute2]=/usr/bin/ss

@@ -35,10 +35,9 @@ describe('deploy/prometheus', () => {
   it('has a passing unit test for every alert', async () => {
     const tests = (await readdir(path.join(dir, 'tests'))).filter((f) => f.endsWith('.yml')).map((f) => `tests/${f}`);
     assert.match(await promtool('test', 'rules', ...tests), /SUCCESS/);
+    const ruleFiles = (await readdir(path.join(dir, 'rules'))).filter((f) => f.endsWith('-alerts.yml'));
     const alerts: string[] = [];
-    for (const file of (await readdir(path.join(dir, 'rules'))).filter((f) => f.endsWith('.yml'))) {
-      alerts.push(...[...(await readFile(path.join(dir, 'rules', file), 'utf8')).matchAll(/^\s*- alert: (\S+)/gm)].map((m) => m[1]!));
-    }
+    for (const file of ruleFiles) alerts.push(...[...(await readFile(path.join(dir, 'rules', file), 'utf8')).matchAll(/^\s*- alert: (\S+)/gm)].map((m) => m[1]!));
     const tested = new Set<string>();
     for (const file of tests) {
       for (const m of (await readFile(path.join(dir, file), 'utf8')).matchAll(/alertname: (\S+)\n\s+exp_alerts:\n\s+- exp_labels/g)) tested.add(m[1]!);

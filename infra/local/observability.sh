@@ -42,6 +42,7 @@ scrape_configs:
       - targets: [$(IFS=,; echo "${targets[*]}")]
         labels:
           service: portcullis
+$(patroni_prometheus_job)
 CONF
 }
 

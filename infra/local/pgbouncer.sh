@@ -1,4 +1,5 @@
-# PgBouncer for the local stack: transaction pooling in front of the primary (the write path).
+# PgBouncer for the local stack: transaction pooling in front of the primary (the write path),
+# reached through HAProxy's pg_write frontend, which follows Patroni's leader (haproxy.sh).
 # The pooling policy is deploy/pgbouncer/pooling.ini; this file adds listen address, auth and
 # paths. Runs as the service user (PgBouncer refuses root), daemonised.
 # shellcheck shell=bash
@@ -18,7 +19,7 @@ EOF2
 ;; Written by infra/local/pgbouncer.sh; edits are overwritten.
 ;; deploy/pgbouncer/pooling.ini digest: $(digest_of "$PORTCULLIS_ROOT/deploy/pgbouncer/pooling.ini")
 [databases]
-portcullis = host=127.0.0.1 port=$STACK_PG_PRIMARY_PORT dbname=portcullis
+portcullis = host=127.0.0.1 port=$STACK_HAPROXY_WRITE_PORT dbname=portcullis
 
 [pgbouncer]
 listen_addr = 127.0.0.1

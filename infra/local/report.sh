@@ -16,42 +16,20 @@ print_rows() {
   done
 }
 
-status_postgres() {
-  local i name line state bytes secs hap f
-  declare -A repl=() haps=()
-  while read -r name state bytes secs; do [ -n "$name" ] && repl[$name]="$state $bytes $secs"; done < <(pg_replication_report || true)
-  while read -r name state; do [ -n "$name" ] && haps[$name]="$state"; done < <(haproxy_server_states || true)
-  if pg_ready 0 && [ "$(pg_sql 0 postgres -c 'select pg_is_in_recovery()' 2>/dev/null)" = f ]; then
-    row "postgres primary" "127.0.0.1:$STACK_PG_PRIMARY_PORT" "up (primary; backup of the HAProxy read pool)"
-  else
-    bad_row "postgres primary" "127.0.0.1:$STACK_PG_PRIMARY_PORT" "DOWN"
-  fi
-  for ((i = 1; i <= STACK_PG_REPLICAS; i++)); do
-    name="replica$i"; hap="haproxy ${haps[$name]:-unknown}"
-    line="${repl[$name]:-}"
-    if ! pg_ready "$i"; then
-      bad_row "postgres $name" "127.0.0.1:$(pg_port "$i")" "DOWN, $hap"
-    elif [ -z "$line" ] || [ "${line%% *}" != streaming ]; then
-      bad_row "postgres $name" "127.0.0.1:$(pg_port "$i")" "up but NOT STREAMING, $hap"
-    else
-      read -r state bytes secs <<<"$line"
-      if [ "${haps[$name]:-}" = UP ]; then f=row; else f=bad_row; fi
-      $f "postgres $name" "127.0.0.1:$(pg_port "$i")" "up, streaming, lag ${bytes} B / ${secs} s, $hap"
-    fi
-  done
-}
-
 status_services() {
-  local i up=0 f
+  local up f
   if pgbouncer_healthy; then row pgbouncer "127.0.0.1:$STACK_PGBOUNCER_PORT" "up (select 1 through the pool)"
   else bad_row pgbouncer "127.0.0.1:$STACK_PGBOUNCER_PORT" DOWN; fi
   if haproxy_up; then
-    for ((i = 1; i <= STACK_PG_REPLICAS; i++)); do if haproxy_server_is "replica$i" UP; then up=$((up + 1)); fi; done
+    up="$(haproxy_server_states | awk '$1 == "pg_read" && $2 != "primary" && $3 == "UP"' | wc -l)"
     if [ "$up" -eq "$STACK_PG_REPLICAS" ]; then f=row; else f=bad_row; fi
     $f "haproxy reads" "127.0.0.1:$STACK_HAPROXY_READ_PORT" "up, $up/$STACK_PG_REPLICAS replicas UP"
+    up="$(haproxy_server_states | awk '$1 == "pg_write" && $3 == "UP" { print $2 }' | paste -sd, -)"
+    if [ -n "$up" ] && [[ "$up" != *,* ]]; then row "haproxy writes" "127.0.0.1:$STACK_HAPROXY_WRITE_PORT" "up, primary $up"
+    else bad_row "haproxy writes" "127.0.0.1:$STACK_HAPROXY_WRITE_PORT" "up, primary: ${up:-NONE}"; fi
     row "haproxy stats" "$HAP_STATS_URL" "up (CSV: ${HAP_STATS_URL};csv)"
   else
-    bad_row "haproxy reads" "127.0.0.1:$STACK_HAPROXY_READ_PORT" DOWN
+    bad_row "haproxy" "127.0.0.1:$STACK_HAPROXY_WRITE_PORT" DOWN
   fi
   status_redis
 }
@@ -76,7 +54,8 @@ app_readiness() {
 collect_status() {
   ROWS=(); UNHEALTHY=0
   if [ -f "$SECRETS_FILE" ]; then secrets_load; else PG_PASSWORD=""; fi
-  status_postgres
+  status_etcd
+  status_patroni
   status_services
   status_front
 }
@@ -96,18 +75,21 @@ report_status() {
 join_by_comma() { local IFS=,; echo "$*"; }
 
 report_env() {
-  local i admins=() publics=() replicas=() pg="portcullis:$PG_PASSWORD@127.0.0.1"
+  local i admins=() publics=() replicas=() members=() rests=() pg="portcullis:$PG_PASSWORD@127.0.0.1"
   for ((i = 1; i <= STACK_APP_INSTANCES; i++)); do
     admins+=("$(app_admin_url "$i")"); publics+=("http://127.0.0.1:$(app_public_port "$i")")
   done
   for ((i = 1; i <= STACK_PG_REPLICAS; i++)); do replicas+=("postgres://$pg:$(pg_port "$i")/portcullis"); done
+  for ((i = 0; i < PG_MEMBERS; i++)); do members+=("postgres://$pg:$(pg_port "$i")/portcullis"); rests+=("$(patroni_url "$i")"); done
   cat <<EOF
 STACK_ISSUER=$STACK_ISSUER
 STACK_NGINX_URL=$NGINX_URL
 STACK_ADMIN_URLS=$(join_by_comma "${admins[@]}")
 STACK_PUBLIC_URLS=$(join_by_comma "${publics[@]}")
 STACK_ADMIN_TOKEN=$ADMIN_TOKEN
-STACK_DATABASE_URL=postgres://$pg:$STACK_PG_PRIMARY_PORT/portcullis
+STACK_DATABASE_URL=postgres://$pg:$STACK_HAPROXY_WRITE_PORT/portcullis
+STACK_PG_MEMBER_URLS=$(join_by_comma "${members[@]}")
+STACK_PATRONI_URLS=$(join_by_comma "${rests[@]}")
 STACK_PGBOUNCER_URL=postgres://$pg:$STACK_PGBOUNCER_PORT/portcullis
 STACK_READ_URL=postgres://$pg:$STACK_HAPROXY_READ_PORT/portcullis
 STACK_REPLICA_URLS=$(join_by_comma "${replicas[@]}")

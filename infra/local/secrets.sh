@@ -7,7 +7,7 @@ SECRETS_FILE="$STACK_DIR/secrets.env"
 
 secrets_generate() {
   # Database data made with other passwords would refuse the new ones: start over instead.
-  if [ -d "$STACK_DIR/pg/primary" ]; then
+  if [ -d "$STACK_DIR/pg/primary" ] || [ -d "$STACK_DIR/pg/pg0" ]; then
     die "$SECRETS_FILE is missing but $STACK_DIR/pg holds a database made with the old passwords; run: npm run stack:down -- --purge"
   fi
   mkdir -p "$STACK_DIR"
@@ -25,12 +25,21 @@ EOF
   )
 }
 
+# Secrets added after a stack's secrets.env was written (the Patroni roles) are appended to it.
+secrets_complete() {
+  local name
+  for name in PG_SUPERUSER_PASSWORD PG_REWIND_PASSWORD; do
+    grep -q "^$name=" "$SECRETS_FILE" || echo "$name=$(random_hex 16)" >>"$SECRETS_FILE"
+  done
+}
+
 # Loads the secrets; `secrets_load create` generates them first when there are none yet.
 secrets_load() {
   if [ ! -f "$SECRETS_FILE" ]; then
     [ "${1:-}" = create ] || die "no $SECRETS_FILE: the stack was never started; run: npm run stack:up"
     secrets_generate
   fi
+  secrets_complete
   # shellcheck source=/dev/null
   . "$SECRETS_FILE"
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The local production stack: PostgreSQL primary + streaming replicas, PgBouncer (writes),
-# HAProxy (reads, role-aware), Redis (AOF, fsync always), N app instances and Nginx in front,
+# The local production stack: PostgreSQL primary + streaming replicas run by Patroni (with a
+# three-member etcd), HAProxy following Patroni's roles (writes and reads), PgBouncer (writes,
+# through HAProxy), Redis (AOF, fsync always), N app instances and Nginx in front,
 # Prometheus and an rsyslog log collector (observability.sh), all on 127.0.0.1 with state in
 # .stack/. Behind `npm run stack:up|stack:down|stack:status`.
 #
@@ -8,7 +9,10 @@
 #   stack.sh down [--purge]          stop everything (--purge: delete .stack too)
 #   stack.sh status                  health of every component; exits 1 if anything is unhealthy
 #   stack.sh env                     endpoints and secrets as KEY=VALUE lines, for tests
-#   stack.sh stop-replica|start-replica|promote-replica N
+#   stack.sh stop-replica|start-replica N    stop/start member N's Patroni (and so its PostgreSQL)
+#   stack.sh kill-primary            kill -9 the primary's postmaster; waits for a new primary
+#   stack.sh switchover [N]          planned switchover (to member N, or Patroni's choice)
+#   stack.sh partition-primary|heal  SIGSTOP the primary's Patroni / SIGCONT every Patroni
 #   stack.sh stop-app|kill-app|start-app N
 #   stack.sh stop-redis|start-redis|restart-redis|stop-pgbouncer|start-pgbouncer
 #   stack.sh kill-redis-primary      kill -9 the Redis primary; wait until a Sentinel promotes the replica
@@ -20,6 +24,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
 . "$here/secrets.sh"
 . "$here/postgres.sh"
+. "$here/etcd.sh"
+. "$here/patroni.sh"
 . "$here/redis.sh"
 . "$here/sentinel.sh"
 . "$here/pgbouncer.sh"
@@ -48,20 +54,23 @@ prepare_state_dir() {
 }
 
 stack_up() {
-  local started=$SECONDS i
+  local started=$SECONDS
   require_tools
   observability_require_tools
+  etcd_require_tools
+  patroni_require_tools
   # Node.js and dependencies first: a missing toolchain should fail before anything starts.
   # shellcheck source=scripts/bootstrap.sh
   . "$PORTCULLIS_ROOT/scripts/bootstrap.sh"
   prepare_state_dir
   secrets_load create
-  pg_up
+  etcd_up
+  patroni_up
   redis_start
   sentinel_start
-  pgbouncer_start
   haproxy_start
-  for ((i = 1; i <= STACK_PG_REPLICAS; i++)); do haproxy_wait_server "replica$i" UP; done
+  haproxy_wait_roles
+  pgbouncer_start
   stop_extra_apps
   # Instances still running against a database that was just re-created have no schema.
   if [ "$PG_FRESH" = yes ]; then app_down; fi
@@ -101,30 +110,45 @@ stack_down() {
   pgbouncer_stop
   sentinel_stop
   redis_stop
-  pg_down
+  patroni_down
+  etcd_down
   stop_strays
   if [ "$purge" = yes ]; then rm -rf "$STACK_DIR"; say "deleted $STACK_DIR"; fi
   report_ports_free
 }
 
 replica_verb() {
-  local verb="$1" n="$2"
-  require_index replica "$n" "$STACK_PG_REPLICAS"
+  local verb="$1" n="$2" leader
+  require_index member "$n" "$STACK_PG_REPLICAS"
   secrets_load
+  leader="$(patroni_leader_index)" || die "the cluster has no running primary; run: npm run stack:up"
+  [ "$n" != "$leader" ] || die "pg$n is the primary now; use kill-primary or switchover"
   case "$verb" in
     stop-replica)
-      pg_stop_server "$n"
-      if haproxy_up; then haproxy_wait_server "replica$n" DOWN; fi ;;
+      patroni_stop "$n"
+      if haproxy_up; then haproxy_wait_server pg_read "pg$n" DOWN; fi ;;
     start-replica)
-      pg_ready 0 || die "the primary is not running, so replica $n cannot follow it; run: npm run stack:up"
-      pg_start_replica "$n"
-      pg_wait_streaming "$n"
-      if haproxy_up; then haproxy_wait_server "replica$n" UP; fi ;;
-    promote-replica)
-      pg_running "$n" || die "replica $n is not running"
-      as_service "$PG_BIN/pg_ctl" promote -D "$(pg_data "$n")" -w >/dev/null
-      if haproxy_up; then haproxy_wait_server "replica$n" DOWN; fi ;;
+      patroni_start "$n"
+      patroni_wait "$n" replica
+      if haproxy_up; then haproxy_wait_server pg_read "pg$n" UP; fi ;;
   esac
+}
+
+# The failover drills' verbs; each waits until HAProxy routes writes to the new primary.
+primary_verb() {
+  local verb="$1"; shift
+  secrets_load
+  case "$verb" in
+    kill-primary) patroni_kill_primary ;;
+    switchover)
+      if [ -n "${1:-}" ] && ! { [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -le "$STACK_PG_REPLICAS" ]; }; then
+        die "switchover: the member must be a number from 0 to $STACK_PG_REPLICAS (got '$1')"
+      fi
+      patroni_switchover "${1:-}" ;;
+    partition-primary) patroni_partition_primary; return 0 ;;
+    heal) patroni_heal; return 0 ;;
+  esac
+  if haproxy_up; then haproxy_wait_server pg_write "$(patroni_leader)" UP; fi
 }
 
 app_verb() {
@@ -154,7 +178,8 @@ main() {
     down) stack_down "$@" ;;
     status) report_status ;;
     env) secrets_load; report_env; observability_env; sentinel_env ;;
-    stop-replica | start-replica | promote-replica) replica_verb "$verb" "${1:-}" ;;
+    stop-replica | start-replica) replica_verb "$verb" "${1:-}" ;;
+    kill-primary | switchover | partition-primary | heal) primary_verb "$verb" "$@" ;;
     stop-app | kill-app | start-app) app_verb "$verb" "${1:-}" ;;
     # An outage of Redis as a whole: the Sentinels go too, or they would try a failover with no
     # replica to promote, and then hold back the next one for twice the failover timeout.

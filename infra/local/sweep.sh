@@ -9,11 +9,11 @@ stack_ports() {
   local i
   echo "$STACK_NGINX_PORT"
   for ((i = 1; i <= STACK_APP_INSTANCES; i++)); do app_public_port "$i"; app_admin_port "$i"; done
-  echo "$STACK_HAPROXY_READ_PORT" "$STACK_HAPROXY_STATS_PORT" "$STACK_PGBOUNCER_PORT"
+  echo "$STACK_HAPROXY_WRITE_PORT" "$STACK_HAPROXY_READ_PORT" "$STACK_HAPROXY_STATS_PORT" "$STACK_PGBOUNCER_PORT"
   sentinel_stack_ports
   echo "$STACK_REDIS_PORT"
-  for ((i = STACK_PG_REPLICAS; i >= 1; i--)); do pg_port "$i"; done
-  echo "$STACK_PG_PRIMARY_PORT"
+  patroni_ports
+  etcd_ports
 }
 
 stop_strays() {

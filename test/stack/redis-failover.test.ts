@@ -4,7 +4,7 @@
  * in before keep working, and a refresh token rotated before the kill is still refused after it
  * (consume writes wait for the replica: stores/redis/durable-writes.ts). Three kills in a row,
  * each followed by the old primary's return as a replica (as a supervisor would restart it);
- * the outage windows go to docs/availability-redis.md. Bounded: about 8 s a kill, 25 s in all.
+ * the outage windows go to docs/availability.md. Bounded: about 8 s a kill, 25 s in all.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -158,7 +158,7 @@ describe('drill 3: Redis primary killed during sign-ins and refreshes', () => {
       assert.match(metrics, /^portcullis_redis_sentinel_quorum_ok 1$/m, `${url}: quorum seen`);
     }
     const line = (label: string, values: number[]) => `${label}: median ${median(values)} ms, worst ${Math.max(...values)} ms (${values.join(', ')})`;
-    // The figures for docs/availability-redis.md.
+    // The figures for docs/availability.md.
     console.log(`[drill 3] ${line('promotion', promotions)}; ${line('sign-in outage', signInOutages)}; ${line('refresh outage', refreshOutages)}; refresh chains cut off by a kill: ${lostGrants}`);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Drives the local production stack from the topology and fault tests: control verbs of
- * infra/local/stack.sh, HAProxy's view of the replicas, direct SQL on one server, and polling.
+ * infra/local/stack.sh, HAProxy's view of the members, direct SQL on one server, and polling.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -20,6 +20,13 @@ export function stack(verb: string, ...args: string[]): Promise<string> {
   });
 }
 
+/** A fault verb's answer: the member it acted on and when (kill-primary, switchover, partition-primary). */
+export async function fault(verb: 'kill-primary' | 'switchover' | 'partition-primary'): Promise<{ member: string; at: number }> {
+  const [member, at] = (await stack(verb)).trim().split(/\s+/);
+  if (!member || !Number.isFinite(Number(at))) throw new Error(`stack ${verb} printed no member and time`);
+  return { member, at: Number(at) };
+}
+
 export const replicaUrls = () => stackEnv('STACK_REPLICA_URLS').split(',');
 export const adminUrls = () => stackEnv('STACK_ADMIN_URLS').split(',');
 export const publicUrls = () => stackEnv('STACK_PUBLIC_URLS').split(',');
@@ -35,8 +42,8 @@ export async function query<T extends Record<string, unknown>>(url: string, text
   }
 }
 
-/** HAProxy's state (UP, DOWN, …) of every server in the replica read pool, by name. */
-export async function haproxyStates(): Promise<Record<string, string>> {
+/** HAProxy's state (UP, DOWN, …) of every server in one pool (default: the read pool), by name. */
+export async function haproxyStates(pool: 'pg_read' | 'pg_write' = 'pg_read'): Promise<Record<string, string>> {
   const csv = await (await fetch(`${stackEnv('STACK_HAPROXY_STATS_URL')};csv`)).text();
   const [header, ...rows] = csv.trim().split('\n');
   const columns = header!.replace(/^# /, '').split(',');
@@ -44,7 +51,7 @@ export async function haproxyStates(): Promise<Record<string, string>> {
   const states: Record<string, string> = {};
   for (const row of rows.map((r) => r.split(','))) {
     const name = at(row, 'svname');
-    if (name !== 'FRONTEND' && name !== 'BACKEND') states[name] = at(row, 'status');
+    if (at(row, 'pxname') === pool && name !== 'FRONTEND' && name !== 'BACKEND') states[name] = at(row, 'status');
   }
   return states;
 }

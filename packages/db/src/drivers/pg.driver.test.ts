@@ -36,6 +36,26 @@ describe('pg driver', () => {
     }
   });
 
+  it('survives a connection that ends while lent out (a failover), and does not reuse it', async () => {
+    const db = openPostgres({ url: server.url, poolSize: 1 });
+    const outside = openPostgres({ url: server.url });
+    try {
+      const outcome = await db.primary.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        // Ended from outside while this transaction holds the connection between two queries.
+        await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(outside.primary);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return sql`select 1`.execute(trx).then(() => 'answered', (error: Error) => error.message);
+      }).catch((error: Error) => error.message);
+      assert.notEqual(outcome, 'answered');
+      const { rows } = await sql<{ one: number }>`select 1 as one`.execute(db.primary);
+      assert.equal(rows[0]?.one, 1, 'the pool hands out a working connection afterwards');
+    } finally {
+      await outside.close();
+      await db.close();
+    }
+  });
+
   it('fails a slow query at the client-side timeout and does not reuse its connection', async (t) => {
     const db = openPostgres({ url: server.url, poolSize: 1, queryTimeoutMs: 500 });
     try {

@@ -7,6 +7,7 @@
  *   role-level setting made by the infrastructure scripts.
  * - A connection whose query timed out is closed instead of going back to the pool: the
  *   server may still be working on that query, and the next borrower would wait behind it.
+ * - A connection that ends while lent out (a failover) fails its query, never the process.
  * - The reader falls back to the primary while the replicas cannot be reached, and tries the
  *   replicas again after `READER_RETRY_MS`: reads then cost the primary some load instead of
  *   failing (readiness reports this as `fallback`).
@@ -63,6 +64,15 @@ function dropTimedOut(pool: pg.Pool): PostgresPool {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
       let timedOut: Error | undefined;
+      // While a client is lent out the pool does not listen for its errors; a connection that
+      // ends then (PgBouncer dropping it during a database failover) emits 'error', which
+      // without a listener would crash the process. The error also fails the query in flight;
+      // here it only marks the connection as not reusable.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       const wrapped = {
         get processID() {
           return (client as { processID?: number }).processID;
@@ -76,7 +86,8 @@ function dropTimedOut(pool: pg.Pool): PostgresPool {
           }
         },
         release(destroy?: boolean) {
-          client.release(timedOut ?? destroy);
+          client.removeListener('error', onError);
+          client.release(timedOut ?? broken ?? destroy);
         },
       };
       return wrapped as unknown as PostgresPoolClient;
