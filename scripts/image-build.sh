@@ -21,8 +21,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-for tool in podman debootstrap npm; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "image: $tool is missing (bash scripts/system-packages.sh installs the system packages)" >&2; exit 1; }
+# Podman, Buildah, runc and debootstrap come from the system packages: installed here when missing,
+# so the command works as written on a fresh machine (as root, or with sudo).
+for tool in podman debootstrap; do
+  command -v "$tool" >/dev/null 2>&1 || { bash scripts/system-packages.sh >&2 || exit 1; break; }
 done
 if [ -z "${CONTAINERS_CONF:-}" ] && [ ! -f /etc/containers/containers.conf ]; then
   export CONTAINERS_CONF="$root/infra/image/containers.conf"

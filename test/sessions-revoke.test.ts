@@ -55,7 +55,8 @@ describe('sessions', () => {
     assert.equal(listed.filter((r) => r.html.includes('This device')).length, 1);
     for (const row of listed) {
       assert.match(row.html, /Node\.js/, 'the device comes from the user agent');
-      assert.match(row.html, /127\.0\.0\.1|::1/, 'the address is shown');
+      // The address may break after its dots and colons (<wbr>), so it is read without them.
+      assert.match(row.html.replaceAll('<wbr>', ''), /127\.0\.0\.1|::1/, 'the address is shown');
       assert.match(row.html, /<time datetime="\d{4}-/, 'sign-in and last-seen times are shown');
     }
 
