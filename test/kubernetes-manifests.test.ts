@@ -94,6 +94,21 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     assert.equal(one(prod, 'Job', 'portcullis-migrate').spec.template.spec.containers[0].command.at(-1), '/app/server/node_modules/@portcullis/db/dist/migrate.main.js');
   });
 
+  it('the migration step (kubectl apply -l portcullis.dev/step=migrate) selects the Job and all it needs', async () => {
+    const doc = await readFile(path.join(root, 'docs/deployment.md'), 'utf8');
+    const selector = /kubectl apply -f portcullis\.yaml -l (\S+)=(\S+)\nkubectl -n portcullis wait --for=condition=complete job\/portcullis-migrate/.exec(doc);
+    assert.ok(selector, 'docs/deployment.md step 8 applies the Job by a label');
+    const [, key, value] = selector;
+    const selected = prod.filter((o) => o.metadata.labels?.[key] === value).map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`).sort();
+    const job = one(prod, 'Job', 'portcullis-migrate');
+    const needed = [
+      'Job/portcullis-migrate',
+      `ServiceAccount/${job.spec.template.spec.serviceAccountName}`,
+      ...job.spec.template.spec.containers[0].envFrom.filter((e: { configMapRef?: object }) => e.configMapRef).map((e: { configMapRef: { name: string } }) => `ConfigMap/${e.configMapRef.name.replace(/-[a-z0-9]{10}$/, '')}`),
+    ].sort();
+    assert.deepEqual(selected, needed);
+  });
+
   it('the image is a placeholder every overlay replaces; no Secret is rendered, only referenced', () => {
     const images = (objects: K8sObject[]) => objects.flatMap((o) => {
       const pod = o.kind === 'Deployment' || o.kind === 'Job' ? o.spec.template.spec : undefined;
