@@ -27,6 +27,14 @@ describe('deploy/prometheus', () => {
     assert.match(await promtool('check', 'config', 'prometheus.yml'), /SUCCESS/);
   });
 
+  it('prometheus.yml loads every file in rules/', async () => {
+    const config = await readFile(path.join(dir, 'prometheus.yml'), 'utf8');
+    const block = /^rule_files:\n((?:\s+- \S+\n)+)/m.exec(config)?.[1] ?? '';
+    const loaded = [...block.matchAll(/- (\S+)/g)].map((m) => m[1]!).sort();
+    const files = (await readdir(path.join(dir, 'rules'))).filter((f) => f.endsWith('.yml')).map((f) => `rules/${f}`).sort();
+    assert.deepEqual(loaded, files);
+  });
+
   it('passes promtool check rules', async () => {
     const rules = (await readdir(path.join(dir, 'rules'))).map((f) => `rules/${f}`);
     assert.match(await promtool('check', 'rules', ...rules), /SUCCESS/);
