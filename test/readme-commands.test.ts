@@ -94,6 +94,17 @@ describe('README commands', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('shows only npm forms of package-manager commands in CONTRIBUTING.md (no bare pnpm)', () => {
+    const contributing = readFileSync(path.join(root, 'CONTRIBUTING.md'), 'utf8');
+    const commands = [...blockCommands(contributing), ...inlineCommands(contributing)].filter((command) => /^p?npm /.test(command));
+    assert.ok(commands.includes('npm test'), commands.join('\n'));
+    const problems = commands
+      .map((command) => [command, problemWith(command)] as const)
+      .filter(([, problem]) => problem !== undefined)
+      .map(([command, problem]) => `${command}: ${problem}`);
+    assert.deepEqual(problems, []);
+  });
+
   it('catches what would not run (the checker can fail)', () => {
     assert.match(problemWith('pnpm portcullis clients list')!, /only npm is on PATH/);
     assert.match(problemWith('npm run portcullis clients list --json')!, /need "--"/);
