@@ -177,6 +177,25 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     assert.equal(one(prod, 'ScheduledBackup', 'portcullis-db-nightly').spec.cluster.name, 'portcullis-db');
   });
 
+  it('the point-in-time restore Cluster of docs/maintenance.md passes the CloudNativePG schema and reads this bucket', async () => {
+    const doc = await readFile(path.join(root, 'docs/maintenance.md'), 'utf8');
+    const block = /```yaml\n(# portcullis-db-restore\.yaml[\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(block, 'docs/maintenance.md shows portcullis-db-restore.yaml');
+    const restore = YAML.parse(block) as K8sObject;
+    assert.deepEqual(validateObject(restore), []);
+    const source = restore.spec.externalClusters.find((c: { name: string }) => c.name === restore.spec.bootstrap.recovery.source);
+    assert.ok(source, 'bootstrap.recovery.source names an external cluster');
+    assert.ok(restore.spec.bootstrap.recovery.recoveryTarget.targetTime);
+    const original = one(prod, 'Cluster', 'portcullis-db');
+    assert.equal(source.barmanObjectStore.serverName, original.metadata.name);
+    const { destinationPath, endpointURL, s3Credentials } = original.spec.backup.barmanObjectStore;
+    assert.deepEqual({ destinationPath: source.barmanObjectStore.destinationPath, endpointURL: source.barmanObjectStore.endpointURL, s3Credentials: source.barmanObjectStore.s3Credentials }, { destinationPath, endpointURL, s3Credentials });
+    // The check can fail: a misspelt field of the recovery is refused.
+    const broken = structuredClone(restore);
+    broken.spec.bootstrap.recovery.recoveryTarget.targetTiem = broken.spec.bootstrap.recovery.recoveryTarget.targetTime;
+    assert.match(validateObject(broken).join(), /targetTiem/);
+  });
+
   it('Redis: three servers with deploy/redis/redis.conf, three Sentinels, the app asks the Sentinels', async () => {
     const replication = one(prod, 'RedisReplication', 'portcullis-redis');
     const sentinel = one(prod, 'RedisSentinel', 'portcullis-redis');
