@@ -27,8 +27,8 @@ export function buildProgram(io: CliIo, options: ProgramOptions = {}): Command {
   const program = new Command('portcullis')
     .description('Administer a Portcullis authorization server through its admin API.')
     .version(PORTCULLIS_VERSION, '-V, --version', 'print the Portcullis version')
-    .option('--admin-url <url>', 'admin API base URL (default: http://$ADMIN_HOST:$ADMIN_PORT)')
-    .option('--token <token>', 'admin API token (default: $ADMIN_TOKEN, then $DATA_DIR/secrets.json); prefer the variable, flags show up in `ps`')
+    .option('--admin-url <url>', 'admin API base URL (default: http://$ADMIN_HOST:$ADMIN_PORT when either is set, then the running embedded server\'s $DATA_DIR/admin.json, then http://127.0.0.1:9464)')
+    .option('--token <token>', 'admin API token (default: $ADMIN_TOKEN, then $DATA_DIR/admin.json for that server, then $DATA_DIR/secrets.json); prefer the variable, flags show up in `ps`')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => void io.stdout.write(text),
