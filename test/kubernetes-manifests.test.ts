@@ -98,7 +98,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const doc = await readFile(path.join(root, 'docs/deployment.md'), 'utf8');
     const selector = /kubectl apply -f portcullis\.yaml -l (\S+)=(\S+)\nkubectl -n portcullis wait --for=condition=complete job\/portcullis-migrate/.exec(doc);
     assert.ok(selector, 'docs/deployment.md step 8 applies the Job by a label');
-    const [, key, value] = selector;
+    const [, key = '', value] = selector;
     const selected = prod.filter((o) => o.metadata.labels?.[key] === value).map((o) => `${o.kind}/${o.metadata.name.replace(/-[a-z0-9]{10}$/, '')}`).sort();
     const job = one(prod, 'Job', 'portcullis-migrate');
     const needed = [
