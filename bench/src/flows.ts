@@ -24,10 +24,13 @@ class Browser {
   private readonly cookies = new Map<string, string>();
   constructor(private readonly target: Target) {}
 
-  /** Requests go to the base URL (Nginx for the stack) whatever origin the issuer names. */
+  /**
+   * A browser talks to the issuer's own origin: pages answer only there (a page asked for at
+   * another host name is redirected to it, http/canonical-host.ts), and fetch cannot send a Host
+   * header of its own choosing, as the load scenarios do with the base URL.
+   */
   private url(pathOrUrl: string): string {
-    const url = new URL(pathOrUrl, this.target.issuer);
-    return url.origin === new URL(this.target.issuer).origin ? `${this.target.baseUrl}${url.pathname}${url.search}` : url.href;
+    return new URL(pathOrUrl, this.target.issuer).href;
   }
 
   async request(pathOrUrl: string, form?: Record<string, string>): Promise<Hop> {
