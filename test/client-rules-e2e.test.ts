@@ -19,6 +19,7 @@ import {
   postForm,
   register,
   relyingParty,
+  signUpAndRedeem,
   uniqueEmail,
   type Endpoints,
   type RegisteredClient,
@@ -87,6 +88,28 @@ describe('client rules end to end', () => {
       }, web);
       assert.equal(token.status, 200, token.text);
       assert.deepEqual(String(token.body.scope).split(' ').sort(), ['openid', 'read:invoices']);
+    });
+
+    it('narrowing a client\'s scope ends its grants: the refresh token fails and the access token is inactive', async () => {
+      const web = await createClient(server, { grant_types: ['authorization_code', 'refresh_token'], scope: 'openid offline_access read:invoices' });
+      const widened = await signUpAndRedeem(server, web, 'openid offline_access read:invoices');
+      // Widening takes nothing away: the grant and its tokens live on.
+      const wider = await server.admin('PATCH', `/admin/clients/${web.client_id}`, { scope: 'openid offline_access read:invoices read:reports' });
+      assert.equal(wider.status, 200, JSON.stringify(wider.body));
+      const stillFine = await postForm(endpoints.token, { grant_type: 'refresh_token', refresh_token: widened.tokens.refresh_token! }, web);
+      assert.equal(stillFine.status, 200, stillFine.text);
+
+      const { tokens } = await signUpAndRedeem(server, web, 'openid offline_access read:invoices');
+      assert.equal((await introspect(endpoints, tokens.access_token, resourceServer)).active, true);
+      const narrowed = await server.admin('PATCH', `/admin/clients/${web.client_id}`, { scope: 'openid offline_access' });
+      assert.equal(narrowed.status, 200, JSON.stringify(narrowed.body));
+      const refreshed = await postForm(endpoints.token, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }, web);
+      assert.equal(refreshed.status, 400, refreshed.text);
+      assert.equal(refreshed.body.error, 'invalid_grant');
+      assert.equal((await introspect(endpoints, tokens.access_token, resourceServer)).active, false);
+      const events = (await server.admin('GET', '/admin/audit?limit=20')).body as { events: { type: string; client_id: string | null; detail: Record<string, unknown> }[] };
+      const update = events.events.find((event) => event.type === 'client.updated' && event.client_id === web.client_id);
+      assert.equal(update?.detail.grants_revoked, 2, `the audit event counts the revoked grants: ${JSON.stringify(update)}`);
     });
 
     it('refuses a scope that is not a scope-token, and keeps discovery to the OpenID Connect scopes', async () => {

@@ -194,7 +194,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
     // Deleting a client revokes its grants, in whichever store holds them.
-    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId), audit,
+    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId),
+      forgetConsents: (clientId) => consents.revokeForClient(clientId), audit,
       scopesStored: async (scope) => void (apiScopes.learn(scope) && (await holder.rebuild())) });
     const connectedApps = createConnectedApps({ consents, artefacts, audit });
 

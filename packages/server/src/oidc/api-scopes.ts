@@ -12,7 +12,10 @@
  *   client adapter loads a client with a scope it has not seen: that rebuild runs in the
  *   background, and a request that arrives before it ends is answered by the old provider, which
  *   refuses the client as invalid metadata. A scope no client uses any more stays known until a restart,
- *   which lets no one have it: a client still gets only the scopes in its own `scope`.
+ *   which lets no one new have it: an authorization or client_credentials request is checked
+ *   against the client's own `scope` (below). The refresh grant is not: the provider narrows a
+ *   refreshed token only to what its grant holds, so taking a scope away from a client revokes
+ *   the client's grants and consents (clients/client.service.ts `update`).
  * - A request for a scope the client is not registered with is refused with `invalid_scope`
  *   (RFC 6749 §3.3, §5.2) instead of silently dropped: at the authorization endpoint by an
  *   `extraParams` validator (it runs once the redirect URI is checked, so the error goes back
