@@ -114,7 +114,11 @@ export interface ClientServiceDeps {
   /** Forgets every account's consent to a client; answers how many there were. */
   forgetConsents(clientId: string): Promise<number>;
   audit: AuditService;
-  /** Told each stored client's scope before the answer: a new API scope rebuilds the provider (oidc/api-scopes.ts). */
+  /**
+   * Told each stored client's scope before the answer, after its audit event: a new API scope
+   * rebuilds the provider (oidc/api-scopes.ts). Never throws: a failed rebuild is logged and
+   * retried at the next sight of the scope, and the stored client is answered.
+   */
   scopesStored?: (scope: string) => Promise<void>;
 }
 
@@ -159,8 +163,9 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
   return {
     async create(body, meta) {
       const created = await insert(newClientId(), body);
-      await deps.scopesStored?.(created.scope);
+      // The event first: the client is stored whatever the rebuild does (it logs its own failure).
       await audit.record({ type: 'client.created', clientId: created.client_id, detail: { client_name: created.client_name, first_party: created.first_party, resource_server: created.resource_server } }, meta);
+      await deps.scopesStored?.(created.scope);
       return created;
     },
 
@@ -189,9 +194,9 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       // The row is stored first, so no new grant can carry a removed scope; then the old ones go.
       const narrowed = !isSuperset(scopeTokens(merged.scope), scopeTokens(current.scope));
       const revoked = narrowed ? { grants_revoked: await deps.revokeGrants(clientId), consents_forgotten: await deps.forgetConsents(clientId) } : {};
-      await deps.scopesStored?.(merged.scope);
       const fields = body !== null && typeof body === 'object' ? Object.keys(body).sort().slice(0, 50) : [];
       await audit.record({ type: 'client.updated', clientId, detail: { fields, ...(isPublic !== wasPublic && { public: isPublic }), ...revoked } }, meta);
+      await deps.scopesStored?.(merged.scope);
       return toClientView(updated, secret ?? undefined);
     },
 

@@ -38,16 +38,36 @@ export interface ApiScopes {
   list(): string[];
   /** Records every scope of a client's `scope`; true when one was new (the provider needs a rebuild). */
   learn(scope: unknown): boolean;
+  /** Records them and rebuilds the provider when one was new; never throws (see scopeLearner). */
+  learnAndRebuild(scope: unknown): Promise<void>;
 }
 
-export function createApiScopes(): ApiScopes {
+/**
+ * `rebuild` builds the next provider from `list()`. A rebuild that fails forgets the scopes it was
+ * for, so the next sight of them (a client load, the change feed) tries again instead of finding
+ * them known; the failure is logged, not thrown: the client is stored by then, and an admin call
+ * that failed would only be retried into a duplicate client.
+ */
+export function createApiScopes(options: { rebuild?: () => Promise<void>; onRebuildError?: (error: unknown) => void } = {}): ApiScopes {
   const scopes = new Set<string>(SUPPORTED_SCOPES);
+  const add = (scope: unknown): string[] => {
+    if (typeof scope !== 'string') return [];
+    const added = scopeTokens(scope).filter((s) => !scopes.has(s));
+    for (const s of added) scopes.add(s);
+    return added;
+  };
   return {
     list: () => [...scopes],
-    learn(scope) {
-      const before = scopes.size;
-      if (typeof scope === 'string') for (const s of scopeTokens(scope)) scopes.add(s);
-      return scopes.size !== before;
+    learn: (scope) => add(scope).length > 0,
+    async learnAndRebuild(scope) {
+      const added = add(scope);
+      if (added.length === 0 || !options.rebuild) return;
+      try {
+        await options.rebuild();
+      } catch (error) {
+        for (const s of added) scopes.delete(s);
+        options.onRebuildError?.(error);
+      }
     },
   };
 }
