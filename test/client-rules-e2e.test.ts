@@ -158,6 +158,20 @@ describe('client rules end to end', () => {
     });
   });
 
+  describe('native apps', () => {
+    it('are never first-party (RFC 8252 §8.6): refused on create and on update, and the client stays as it was', async () => {
+      const body = { client_name: 'Phone', public: true, redirect_uris: ['com.example.phone:/cb'], post_logout_redirect_uris: [] };
+      const refused = await server.admin('POST', '/admin/clients', { ...body, first_party: true });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.message, /cannot be first-party/);
+      const native = await createClient(server, body);
+      const update = await server.admin('PATCH', `/admin/clients/${native.client_id}`, { first_party: true });
+      assert.equal(update.status, 400);
+      assert.match(update.body.message, /cannot be first-party/);
+      assert.equal((await server.admin('GET', `/admin/clients/${native.client_id}`)).body.first_party, false);
+    });
+  });
+
   describe('public and confidential', () => {
     it('switches a confidential client to public (its secret stops working) and back (a new secret, shown once)', async () => {
       const machine = await createClient(server, { scope: 'openid' });
