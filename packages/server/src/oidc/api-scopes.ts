@@ -85,8 +85,12 @@ const SCOPE_CHECK_PARAM = 'portcullis_scope_check';
 
 /**
  * The provider's `extraParams` entry: runs on every authorization request. It reads the scope as
- * sent (the query; a POSTed request became a GET first, http/authorization-post.ts): by now the
- * provider has already dropped the scopes it does not know from `params`.
+ * sent, from the query, not `params.scope`: by the time extra parameters are checked the
+ * provider has replaced `params.scope` with the scopes it knows (oidc-provider 9
+ * lib/shared/check_resource.js sets it to `requestParamOIDCScopes` when no `resource` is sent),
+ * so an unknown scope is no longer there to refuse. The query is the only place a scope can
+ * come from here: a POSTed request became a GET first (http/authorization-post.ts), and request
+ * objects and PAR are off (oidc/disabled-features.ts); turning either on must move this check.
  */
 export const scopeCheckParam = {
   [SCOPE_CHECK_PARAM](ctx: KoaContextWithOIDC): void {
