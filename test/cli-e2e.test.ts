@@ -74,6 +74,19 @@ describe('portcullis CLI against a running server', () => {
     assert.equal((await server.admin('GET', '/admin/clients')).body.clients.length, before);
   });
 
+  it('refuses a first-party native app, on create and on update, with a message saying why', async () => {
+    const refused = await cli('clients', 'create', '--name', 'Phone', '--public', '--first-party', '--redirect-uri', 'com.example.phone:/cb');
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /cannot be --first-party.*RFC 8252 §8\.6/);
+    const created = await cli('clients', 'create', '--name', 'Phone', '--public', '--redirect-uri', 'com.example.phone:/cb', '--json');
+    assert.equal(created.code, 0, created.stderr);
+    const { client_id: id } = JSON.parse(created.stdout) as { client_id: string };
+    const update = await cli('clients', 'update', id, '--first-party');
+    assert.notEqual(update.code, 0);
+    assert.match(update.stderr, /cannot be first-party/);
+    assert.equal((await server.admin('GET', `/admin/clients/${id}`)).body.first_party, false);
+  });
+
   it('reports a missing client as an error', async () => {
     const run = await cli('clients', 'show', 'no-such-client');
     assert.equal(run.code, 1);

@@ -19,6 +19,7 @@ import {
   postForm,
   register,
   relyingParty,
+  signUpAndRedeem,
   uniqueEmail,
   type Endpoints,
   type RegisteredClient,
@@ -89,6 +90,28 @@ describe('client rules end to end', () => {
       assert.deepEqual(String(token.body.scope).split(' ').sort(), ['openid', 'read:invoices']);
     });
 
+    it('narrowing a client\'s scope ends its grants: the refresh token fails and the access token is inactive', async () => {
+      const web = await createClient(server, { grant_types: ['authorization_code', 'refresh_token'], scope: 'openid offline_access read:invoices' });
+      const widened = await signUpAndRedeem(server, web, 'openid offline_access read:invoices');
+      // Widening takes nothing away: the grant and its tokens live on.
+      const wider = await server.admin('PATCH', `/admin/clients/${web.client_id}`, { scope: 'openid offline_access read:invoices read:reports' });
+      assert.equal(wider.status, 200, JSON.stringify(wider.body));
+      const stillFine = await postForm(endpoints.token, { grant_type: 'refresh_token', refresh_token: widened.tokens.refresh_token! }, web);
+      assert.equal(stillFine.status, 200, stillFine.text);
+
+      const { tokens } = await signUpAndRedeem(server, web, 'openid offline_access read:invoices');
+      assert.equal((await introspect(endpoints, tokens.access_token, resourceServer)).active, true);
+      const narrowed = await server.admin('PATCH', `/admin/clients/${web.client_id}`, { scope: 'openid offline_access' });
+      assert.equal(narrowed.status, 200, JSON.stringify(narrowed.body));
+      const refreshed = await postForm(endpoints.token, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }, web);
+      assert.equal(refreshed.status, 400, refreshed.text);
+      assert.equal(refreshed.body.error, 'invalid_grant');
+      assert.equal((await introspect(endpoints, tokens.access_token, resourceServer)).active, false);
+      const events = (await server.admin('GET', '/admin/audit?limit=20')).body as { events: { type: string; client_id: string | null; detail: Record<string, unknown> }[] };
+      const update = events.events.find((event) => event.type === 'client.updated' && event.client_id === web.client_id);
+      assert.equal(update?.detail.grants_revoked, 2, `the audit event counts the revoked grants: ${JSON.stringify(update)}`);
+    });
+
     it('refuses a scope that is not a scope-token, and keeps discovery to the OpenID Connect scopes', async () => {
       for (const scope of ['read "all"', 'a\\b', 'é', '']) {
         const refused = await server.admin('POST', '/admin/clients', { client_name: 'Bad', ...MACHINE_CLIENT, scope });
@@ -132,6 +155,20 @@ describe('client rules end to end', () => {
       // RFC 8252 §7.3: a native app's loopback redirect may use any port.
       const loopback = await authorizationRequest(config, { redirect_uri: 'http://127.0.0.1:51234/cb' });
       assert.equal((await fetch(loopback.url, { redirect: 'manual' })).status, 303);
+    });
+  });
+
+  describe('native apps', () => {
+    it('are never first-party (RFC 8252 §8.6): refused on create and on update, and the client stays as it was', async () => {
+      const body = { client_name: 'Phone', public: true, redirect_uris: ['com.example.phone:/cb'], post_logout_redirect_uris: [] };
+      const refused = await server.admin('POST', '/admin/clients', { ...body, first_party: true });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.message, /cannot be first-party/);
+      const native = await createClient(server, body);
+      const update = await server.admin('PATCH', `/admin/clients/${native.client_id}`, { first_party: true });
+      assert.equal(update.status, 400);
+      assert.match(update.body.message, /cannot be first-party/);
+      assert.equal((await server.admin('GET', `/admin/clients/${native.client_id}`)).body.first_party, false);
     });
   });
 

@@ -126,8 +126,8 @@ describe('page languages', () => {
   });
 
   it('accepts claims_locales and returns the claims as the person gave them', async () => {
-    // Discovery lists the page languages as claims_locales_supported: claim values are stored as
-    // typed and never translated, so no language changes them and none is refused.
+    // Claim values are stored as typed and never localised (discovery lists no
+    // claims_locales_supported), so a claims_locales request changes nothing and is not refused.
     const agent = new BrowserIn(undefined);
     const request = await authorizationRequest(rp, { scope: 'openid profile email', claims_locales: 'de fr', ui_locales: 'fr' });
     let page = await register(agent, await agent.follow(request.url), uniqueEmail('claims'), 'Ada Lovelace');

@@ -38,7 +38,14 @@ export async function readRunningServer(dataDir: string, cwd: string): Promise<R
   return parsed.data;
 }
 
-/** Signal 0 checks that a process exists without touching it; EPERM means it exists as another user. */
+/**
+ * Signal 0 checks that a process exists without touching it; EPERM means it exists as another user.
+ * A reused pid can make a stale file look live: the CLI then fails to connect (or the token is
+ * refused) and says so; it never sends anything but the admin token the file itself holds, to
+ * the loopback address it names. Asking the DATA_DIR lock would be exact, but the lock library
+ * (fs-native-extensions) has no probe that leaves the lock alone (no F_GETLK): a try-lock from
+ * the CLI would hold it for a moment, and a server starting in that moment would refuse to start.
+ */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

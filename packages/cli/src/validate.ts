@@ -36,6 +36,7 @@ const PROBLEM_TEXT: Record<ClientProblem, string | ((method: string) => string)>
   public_resource_server: '--public clients cannot --introspect (introspection needs a client secret)',
   private_scheme_needs_public: 'a private-use scheme --redirect-uri (a native app) needs --public',
   native_https_loopback: 'a native app (private-use scheme --redirect-uri) uses http, not https, on a loopback host (RFC 8252 §7.3)',
+  native_first_party: 'a native app (private-use scheme --redirect-uri) cannot be --first-party: any app on a device can claim its scheme, so consent is never skipped for it (RFC 8252 §8.6)',
 };
 
 const redirectUris = (flag: string) =>
@@ -130,6 +131,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateIn
     post_logout_redirect_uris: f.postLogoutRedirectUri,
     token_endpoint_auth_method,
     resource_server: f.introspect,
+    first_party: f.firstParty,
   });
   if (problems.length > 0) throw usageError(problems.map((problem) => problemText(problem, token_endpoint_auth_method)).join('; '));
   return {

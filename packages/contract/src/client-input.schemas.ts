@@ -8,7 +8,7 @@
  *   was sent.
  */
 import { z } from 'zod';
-import { httpsUrl } from './public-links.js';
+import { httpsUrl, imageUrl } from './public-links.js';
 import { AUTH_METHODS, endpointUriProblem, GRANT_TYPES, ID_TOKEN_ALGS, MAX_CLIENT_SCOPES, redirectUriProblem, scopeProblem, scopeTokens } from './client-rules.js';
 
 /** A closed set in a sentence: "RS256, ES256 or EdDSA". */
@@ -59,7 +59,7 @@ const fields = {
   resource_server: z.boolean(),
   // OpenID Connect Dynamic Client Registration 1.0 §2: shown on the consent page (the logo, and
   // links to the client's site, privacy policy and terms). https only; null removes one.
-  logo_uri: httpsUrl.nullable(),
+  logo_uri: imageUrl.nullable(),
   client_uri: httpsUrl.nullable(),
   policy_uri: httpsUrl.nullable(),
   tos_uri: httpsUrl.nullable(),

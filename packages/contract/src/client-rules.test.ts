@@ -138,6 +138,13 @@ void describe('rules across fields', () => {
     assert.deepEqual(clientProblems({ ...native, public: true, token_endpoint_auth_method: 'none', redirect_uris: ['com.example.app:/cb', 'https://localhost/cb'] }), ['native_https_loopback']);
   });
 
+  void it('never lets a native app be first-party (RFC 8252 §8.6)', () => {
+    const native = { public: true, grant_types: ['authorization_code'], redirect_uris: ['com.example.app:/cb'], token_endpoint_auth_method: 'none' };
+    assert.deepEqual(clientProblems({ ...native, first_party: true }), ['native_first_party']);
+    assert.deepEqual(clientProblems({ ...native, first_party: false }), []);
+    assert.deepEqual(clientProblems({ ...native, redirect_uris: ['https://app.example/cb'], first_party: true }), []);
+  });
+
   void it('checks a grant-type list on its own, as an update that replaces it needs', () => {
     assert.equal(grantTypesProblem(['refresh_token', 'client_credentials']), 'refresh_needs_code');
     assert.equal(grantTypesProblem(['authorization_code', 'refresh_token']), undefined);

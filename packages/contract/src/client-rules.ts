@@ -155,7 +155,8 @@ export type ClientProblem =
   | 'public_client_credentials'
   | 'public_resource_server'
   | 'private_scheme_needs_public'
-  | 'native_https_loopback';
+  | 'native_https_loopback'
+  | 'native_first_party';
 
 /** What the rules across fields look at: a whole client, or the merged result of an update. */
 export interface ClientShape {
@@ -165,6 +166,7 @@ export interface ClientShape {
   post_logout_redirect_uris?: readonly string[];
   token_endpoint_auth_method: string;
   resource_server?: boolean;
+  first_party?: boolean;
 }
 
 /**
@@ -201,5 +203,8 @@ export function clientProblems(client: ClientShape): ClientProblem[] {
   if (native && client.redirect_uris.some((uri) => URL.canParse(uri) && new URL(uri).protocol === 'https:' && isLoopbackHost(new URL(uri).hostname))) {
     problems.push('native_https_loopback');
   }
+  // RFC 8252 §8.6: the server cannot prove a native app's identity (any app on the device can
+  // claim its scheme), so consent must never be skipped for one: it is never first-party.
+  if (native && client.first_party === true) problems.push('native_first_party');
   return problems;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { hexColour, httpsUrl, logoUrl, productName } from './public-links.js';
+import { hexColour, httpsUrl, imageUrl, logoUrl, productName } from './public-links.js';
+import { clientCreateInputSchema } from './client-input.schemas.js';
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, value: string) => schema.safeParse(value).success;
 
@@ -18,6 +19,16 @@ describe('public links', () => {
     for (const bad of ['//evil.example/logo.png', '/\\evil.example/logo.png', 'javascript:alert(1)', 'data:image/svg+xml,<svg/>', 'http://cdn.acme.example/logo.svg', '/a b.png', '/x"onerror="alert(1)']) {
       assert.equal(ok(logoUrl, bad), false, bad);
     }
+  });
+
+  it('refuses an image host that could end or widen the CSP img-src directive', () => {
+    for (const bad of ["https://a;b.example/logo.png", 'https://a,b.example/logo.png', "https://a'b.example/logo.png", 'https://*.example/logo.png', 'https://[::1]/logo.png']) {
+      assert.equal(ok(logoUrl, bad), false, bad);
+      assert.equal(ok(imageUrl, bad), false, bad);
+      assert.equal(clientCreateInputSchema.safeParse({ client_name: 'X', logo_uri: bad }).success, false, bad);
+    }
+    for (const good of ['https://cdn-1.acme.example:8443/logo.png', 'https://bücher.example/logo.png']) assert.ok(ok(imageUrl, good), good);
+    assert.ok(ok(httpsUrl, 'https://a;b.example/'), 'a link (not an image) keeps the URL rules');
   });
 
   it('accepts #rrggbb colours only, lower-cased', () => {

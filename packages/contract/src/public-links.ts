@@ -24,6 +24,28 @@ export function httpsUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * An image's origin joins the Content-Security-Policy header (`img-src`), so its host must be a
+ * plain host name: letters, digits, hyphens and dots (an internationalised name arrives here as
+ * punycode). The URL parser accepts `;`, `,`, `'` and `*` in a host, which would end or widen
+ * the CSP directive; an IP literal in brackets is refused too (no logo needs one).
+ */
+export function imageUrlProblem(value: string): string | undefined {
+  const problem = httpsUrlProblem(value);
+  if (problem) return problem;
+  if (!/^[a-z0-9.-]+$/i.test(new URL(value).hostname)) return 'must have a host name of letters, digits, hyphens and dots only';
+  return undefined;
+}
+
+export const imageUrl = z
+  .string()
+  .trim()
+  .max(MAX_URL)
+  .superRefine((value, ctx) => {
+    const problem = imageUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 /** A same-origin path: one leading slash (not `//host`, not a backslash), no scheme. */
 const SAME_ORIGIN_PATH = /^\/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
@@ -42,8 +64,8 @@ export const logoUrl = z
   .max(MAX_URL)
   .superRefine((value, ctx) => {
     if (SAME_ORIGIN_PATH.test(value)) return;
-    const problem = httpsUrlProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL or a path on this server such as /assets/logo.svg' });
+    const problem = imageUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: httpsUrlProblem(value) ? 'must be an https:// URL or a path on this server such as /assets/logo.svg' : problem });
   });
 
 export const hexColour = z

@@ -153,11 +153,9 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
 
     // Every adapter is guarded: a storage outage reaches the provider as a 503, not a 500.
     // The provider's scopes: OpenID Connect's and every client's API scopes (oidc/api-scopes.ts).
-    const apiScopes = createApiScopes();
+    const apiScopes = createApiScopes({ rebuild: () => holder.rebuild(), onRebuildError: (error) => logger.warn('provider rebuild failed', { error: errorMessage(error) }) });
     for (const client of await clients.list()) apiScopes.learn(client.metadata.scope);
-    const scopeSeen = (scope: unknown) => {
-      if (apiScopes.learn(scope)) void holder.rebuild().catch((error: unknown) => logger.warn('provider rebuild failed', { error: errorMessage(error) }));
-    };
+    const scopeSeen = (scope: unknown) => void apiScopes.learnAndRebuild(scope);
     const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen), { metrics, backend: 'reader', model: 'Client' });
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
@@ -194,8 +192,9 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       onBackchannelError: (clientId, error) => logger.warn('back-channel logout failed', { clientId, error: errorMessage(error) }),
     });
     // Deleting a client revokes its grants, in whichever store holds them.
-    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId), audit,
-      scopesStored: async (scope) => void (apiScopes.learn(scope) && (await holder.rebuild())) });
+    const clientService = createClientService({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId),
+      forgetConsents: (clientId) => consents.revokeForClient(clientId), audit,
+      scopesStored: (scope) => apiScopes.learnAndRebuild(scope) });
     const connectedApps = createConnectedApps({ consents, artefacts, audit });
 
     // Every way a session ends, every code check and every password change goes through one

@@ -3,7 +3,7 @@
  * configuration they wrote (the variable, its value, what to do), never a stack trace.
  * - A port already taken names PORT or ADMIN_PORT and the port.
  * - A database that cannot be reached names DATABASE_URL (or DATABASE_READ_URL), shown without
- *   its password; Redis the same with REDIS_URL.
+ *   its password or query string; Redis the same with REDIS_URL, or REDIS_SENTINELS for a Sentinel.
  * - Data encrypted with another key names ENCRYPTION_KEY and, in embedded mode, secrets.json.
  * Anything else keeps its own message.
  */
@@ -54,7 +54,7 @@ export function describeStartupError(error: unknown, config: Readonly<Config> | 
   const unreachable = unreachableTarget(error);
   if (unreachable && config) {
     const variable = whichUrl(unreachable, config);
-    if (variable) return `cannot reach ${variable === 'REDIS_URL' ? 'Redis' : 'the database'} at ${variable} (${redact(variableValue(variable, config)!)}): ${unreachable.code}; is it running, and is the address right?`;
+    if (variable) return `cannot reach ${WHAT[variable]} at ${variable} (${shown(variable, config)}): ${unreachable.code}; is it running, and is the address right?`;
   }
   if (config?.database.url && /timeout.*connect|connection timeout|Connection terminated/i.test(errorMessage(error))) {
     return `cannot reach DATABASE_URL (${redact(config.database.url)}): ${errorMessage(error)}`;
@@ -68,6 +68,8 @@ export function describeStartupError(error: unknown, config: Readonly<Config> | 
 interface Target {
   code: string;
   port?: number;
+  /** The host name a lookup failed for (ENOTFOUND, EAI_AGAIN). */
+  hostname?: string;
 }
 
 /** A network error, or an AggregateError of them (Node tries every address of a host name). */
@@ -77,38 +79,50 @@ function unreachableTarget(error: unknown): Target | undefined {
   for (const candidate of candidates) {
     const code = errorCode(candidate);
     if (code && UNREACHABLE.has(code)) {
-      const port = (candidate as { port?: unknown }).port;
-      return { code, port: typeof port === 'number' ? port : undefined };
+      const { port, hostname } = candidate as { port?: unknown; hostname?: unknown };
+      return { code, port: typeof port === 'number' ? port : undefined, hostname: typeof hostname === 'string' ? hostname : undefined };
     }
   }
   return undefined;
 }
 
-type UrlVariable = 'DATABASE_URL' | 'DATABASE_READ_URL' | 'REDIS_URL';
+type UrlVariable = 'DATABASE_URL' | 'DATABASE_READ_URL' | 'REDIS_URL' | 'REDIS_SENTINELS';
 
-function variableValue(variable: UrlVariable, config: Readonly<Config>): string | undefined {
-  return variable === 'DATABASE_URL' ? config.database.url : variable === 'DATABASE_READ_URL' ? config.database.readUrl : config.redisUrl;
-}
+const WHAT: Record<UrlVariable, string> = { DATABASE_URL: 'the database', DATABASE_READ_URL: 'the database', REDIS_URL: 'Redis', REDIS_SENTINELS: 'the Redis Sentinels' };
 
-/** The URL variable whose port the failed connection used; the database when only one is set. */
-function whichUrl(target: Target, config: Readonly<Config>): UrlVariable | undefined {
-  const variables: UrlVariable[] = ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL'];
-  const set = variables.filter((variable) => variableValue(variable, config) !== undefined);
-  const byPort = set.filter((variable) => portOf(variableValue(variable, config)!) === target.port);
-  return byPort[0] ?? (set.length > 0 ? set[0] : undefined);
-}
-
-function portOf(url: string): number {
+/** The hosts and ports each variable names. */
+function endpointsOf(variable: UrlVariable, config: Readonly<Config>): { hostname: string; port: number }[] {
+  if (variable === 'REDIS_SENTINELS') return [...(config.redisSentinel?.sentinels ?? [])].map(({ host, port }) => ({ hostname: host, port }));
+  const url = variable === 'DATABASE_URL' ? config.database.url : variable === 'DATABASE_READ_URL' ? config.database.readUrl : config.redisUrl;
+  if (url === undefined || !URL.canParse(url)) return [];
   const parsed = new URL(url);
-  return parsed.port ? Number(parsed.port) : parsed.protocol.startsWith('redis') ? 6379 : 5432;
+  return [{ hostname: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port ? Number(parsed.port) : parsed.protocol.startsWith('redis') ? 6379 : 5432 }];
 }
 
-/** The URL without its password (a log line or a terminal is no place for it). */
+function shown(variable: UrlVariable, config: Readonly<Config>): string {
+  if (variable === 'REDIS_SENTINELS') return (config.redisSentinel?.sentinels ?? []).map(({ host, port }) => `${host}:${port}`).join(',');
+  return redact((variable === 'DATABASE_URL' ? config.database.url : variable === 'DATABASE_READ_URL' ? config.database.readUrl : config.redisUrl)!);
+}
+
+/**
+ * The variable naming the port (or, for a failed lookup, the host) the failed connection used;
+ * none when no variable matches: naming the wrong one would send the operator the wrong way.
+ */
+function whichUrl(target: Target, config: Readonly<Config>): UrlVariable | undefined {
+  const variables: UrlVariable[] = ['DATABASE_URL', 'DATABASE_READ_URL', 'REDIS_URL', 'REDIS_SENTINELS'];
+  return variables.find((variable) =>
+    endpointsOf(variable, config).some((endpoint) => (target.port !== undefined ? endpoint.port === target.port : target.hostname !== undefined && endpoint.hostname === target.hostname)),
+  );
+}
+
+/**
+ * Only scheme://user@host:port/path of a URL: never its password, nor its query string, which
+ * can carry one too (`?password=`, `sslpassword=`), nor its fragment.
+ */
 export function redact(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.href;
+    return `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ''}${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
   } catch {
     return '(unparsable URL)';
   }

@@ -5,7 +5,7 @@
  * update, '' removes one.
  */
 import type { Command } from 'commander';
-import { httpsUrlProblem } from '@portcullis/contract';
+import { httpsUrlProblem, imageUrlProblem } from '@portcullis/contract';
 import { usageError } from '../cli.error.js';
 
 const LINKS = [
@@ -34,7 +34,7 @@ export function parsePageLinkFlags(flags: Record<string, unknown>, mode: 'create
       body[link.field] = null;
       continue;
     }
-    const problem = httpsUrlProblem(value);
+    const problem = link.field === 'logo_uri' ? imageUrlProblem(value) : httpsUrlProblem(value);
     if (problem) problems.push(`${link.flag} ${JSON.stringify(value)} ${problem}`);
     else body[link.field] = value;
   }

@@ -69,6 +69,12 @@ export function createConsentRepository(db: Database) {
       const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);
     },
+
+    /** Forgets every account's consent to one client (its scope was narrowed: client.service.ts). */
+    async revokeForClient(clientId: string): Promise<number> {
+      const result = await db.primary.deleteFrom('consents').where('client_id', '=', clientId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SettingsRepository } from '@portcullis/db';
+import { createSettingsRepository, migrateToLatest, openPglite, type SettingsRepository } from '@portcullis/db';
 import type { AuditInput, AuditService } from '../audit/audit.service.js';
 import { NO_REQUEST } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
@@ -16,6 +16,7 @@ function fakes(initial?: Record<string, unknown>) {
       return down ? Promise.reject(new Error('connect ECONNREFUSED')) : Promise.resolve(rows.get(key));
     },
     put: (key, value) => Promise.resolve(void rows.set(key, value)),
+    merge: (key, value) => Promise.resolve(void rows.set(key, { ...rows.get(key), ...value })),
     remove: (key) => Promise.resolve(void rows.delete(key)),
   };
   const events: AuditInput[] = [];
@@ -92,5 +93,23 @@ describe('branding service', () => {
     await service.reset(NO_REQUEST);
     assert.equal(f.rows.size, 0);
     assert.deepEqual(f.events.map((e) => [e.type, e.detail]), [['branding.updated', { fields: ['support_url'] }], ['branding.reset', {}]]);
+  });
+
+  it('a set on an instance whose cache is stale keeps the fields another instance stored (real database)', async () => {
+    const db = await openPglite(undefined);
+    try {
+      await migrateToLatest(db);
+      const settings = createSettingsRepository(db);
+      const f = fakes();
+      const here = createBrandingService({ settings, audit: f.audit, environment: {}, now: f.now });
+      const there = createBrandingService({ settings, audit: f.audit, environment: {}, now: f.now });
+      assert.deepEqual((await here.view()).stored, {}, 'this instance caches the empty branding');
+      await there.set({ product_name: 'Acme' }, NO_REQUEST);
+      const view = await here.set({ primary_color: '#0f766e' }, NO_REQUEST);
+      assert.deepEqual(view.stored, { product_name: 'Acme', primary_color: '#0f766e' });
+      assert.deepEqual(await settings.get('branding'), { product_name: 'Acme', primary_color: '#0f766e' });
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -83,8 +83,9 @@ export function createBrandingService(deps: {
       if (!parsed.success) throw new AppError('branding.invalid', parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
       const fields = parsed.data;
       if (Object.keys(fields).length === 0) throw new AppError('branding.invalid', 'Give at least one field to set.');
-      const next = { ...(await stored()), ...fields };
-      await deps.settings.put(KEY, next);
+      // Merged in the database, never onto this instance's cached copy (up to CACHE_MS old) or the
+      // outage fallback (`{}`): either would drop fields another instance stored.
+      await deps.settings.merge(KEY, fields);
       cached = undefined;
       await deps.audit.record({ type: 'branding.updated', outcome: 'success', detail: { fields: Object.keys(fields) } }, meta);
       return view();

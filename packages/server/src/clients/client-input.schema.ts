@@ -26,6 +26,7 @@ const PROBLEM_TEXT: Record<ClientProblem, string> = {
   public_resource_server: 'a public client cannot be a resource server: introspection needs a client secret',
   private_scheme_needs_public: 'a private-use scheme redirect URI (a native app) is only for public clients',
   native_https_loopback: 'a native app (private-use scheme redirect) uses http, not https, on a loopback host (RFC 8252 §7.3)',
+  native_first_party: 'a native app (private-use scheme redirect) cannot be first-party: any app on a device can claim its scheme, so consent is never skipped for it (RFC 8252 §8.6)',
 };
 
 export const createClientSchema = clientCreateInputSchema

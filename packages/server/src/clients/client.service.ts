@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { ClientRepository, StoredClient } from '@portcullis/db';
-import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, type ClientView } from '@portcullis/contract';
+import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, scopeTokens, type ClientView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
 import { FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
@@ -30,6 +30,8 @@ export interface ClientService {
   /** Creates or refreshes a client with a fixed id (the embedded demo client). */
   ensure(clientId: string, body: unknown): Promise<void>;
 }
+
+const isSuperset = (next: string[], previous: string[]) => previous.every((scope) => next.includes(scope));
 
 const newSecret = () => randomBytes(32).toString('base64url');
 
@@ -109,8 +111,14 @@ export interface ClientServiceDeps {
   box: SecretBox;
   /** Revokes every grant of a client with its tokens, in the store that holds them. */
   revokeGrants(clientId: string): Promise<number>;
+  /** Forgets every account's consent to a client; answers how many there were. */
+  forgetConsents(clientId: string): Promise<number>;
   audit: AuditService;
-  /** Told each stored client's scope before the answer: a new API scope rebuilds the provider (oidc/api-scopes.ts). */
+  /**
+   * Told each stored client's scope before the answer, after its audit event: a new API scope
+   * rebuilds the provider (oidc/api-scopes.ts). Never throws: a failed rebuild is logged and
+   * retried at the next sight of the scope, and the stored client is answered.
+   */
   scopesStored?: (scope: string) => Promise<void>;
 }
 
@@ -155,8 +163,9 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
   return {
     async create(body, meta) {
       const created = await insert(newClientId(), body);
-      await deps.scopesStored?.(created.scope);
+      // The event first: the client is stored whatever the rebuild does (it logs its own failure).
       await audit.record({ type: 'client.created', clientId: created.client_id, detail: { client_name: created.client_name, first_party: created.first_party, resource_server: created.resource_server } }, meta);
+      await deps.scopesStored?.(created.scope);
       return created;
     },
 
@@ -182,9 +191,12 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
         ...(secret !== undefined && { secretCiphertext: secret === null ? null : seal(clientId, secret) }),
       });
       if (!updated) throw new AppError('client.not_found');
-      await deps.scopesStored?.(merged.scope);
+      // The row is stored first, so no new grant can carry a removed scope; then the old ones go.
+      const narrowed = !isSuperset(scopeTokens(merged.scope), scopeTokens(current.scope));
+      const revoked = narrowed ? { grants_revoked: await deps.revokeGrants(clientId), consents_forgotten: await deps.forgetConsents(clientId) } : {};
       const fields = body !== null && typeof body === 'object' ? Object.keys(body).sort().slice(0, 50) : [];
-      await audit.record({ type: 'client.updated', clientId, detail: { fields, ...(isPublic !== wasPublic && { public: isPublic }) } }, meta);
+      await audit.record({ type: 'client.updated', clientId, detail: { fields, ...(isPublic !== wasPublic && { public: isPublic }), ...revoked } }, meta);
+      await deps.scopesStored?.(merged.scope);
       return toClientView(updated, secret ?? undefined);
     },
 

@@ -64,4 +64,10 @@ describe('canonicalHost', () => {
     assert.equal((await send(app('https://auth.example', true), 'GET', '/page', 'app-1:3000', { 'x-forwarded-host': 'auth.example' })).body, 'answered');
     assert.equal((await send(app('https://auth.example'), 'GET', '/page', 'app-1:3000', { 'x-forwarded-host': 'auth.example' })).status, 307);
   });
+
+  it('matches page paths case-insensitively, as the provider routes them: /PAGE at a foreign host is redirected too', async () => {
+    const answer = await send(app('http://localhost:3000'), 'GET', '/PAGE/x?y=1', '127.0.0.1:3000');
+    assert.equal(answer.status, 307);
+    assert.equal(answer.location, 'http://localhost:3000/PAGE/x?y=1');
+  });
 });

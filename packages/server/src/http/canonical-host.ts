@@ -33,7 +33,8 @@ export function canonicalHost(issuer: string, isPage: (path: string) => boolean)
   const url = new URL(issuer);
   const expected = normalHost(url.host, url.protocol);
   return async (ctx, next) => {
-    if (normalHost(ctx.host, url.protocol) === expected || !isPage(ctx.path)) {
+    // Lower-cased: the provider's router and ours match paths case-insensitively (`/AUTH` is `/auth`).
+    if (normalHost(ctx.host, url.protocol) === expected || !isPage(ctx.path.toLowerCase())) {
       await next();
       return;
     }

@@ -28,7 +28,7 @@ import type { Limits } from '../limits/limits.js';
 import { tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
 import type { BrandingService } from '../branding/branding.service.js';
 import { discoveryBranding, discoveryBrandingKey } from '../branding/discovery-branding.js';
-import { pageContext } from './page-context.js';
+import { isMachinePath, pageContext } from './page-context.js';
 
 /** The provider's authorization endpoint (its default route). */
 const AUTHORIZATION_PATH = '/auth';
@@ -75,7 +75,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   app.use(issuerOrigin(deps.issuer));
   app.use(securityHeaders({ https: deps.issuer.startsWith('https://') }));
   // The request's language and branding, for every page (ours and the provider's).
-  app.use(pageContext({ branding: deps.branding }));
+  app.use(pageContext({ branding: deps.branding, needsBranding: (path) => !isMachinePath(path) }));
   // Pages answer at the issuer's address only: a foreign host is sent there before a flow starts.
   app.use(canonicalHost(deps.issuer, (path) => (isOurs(path) && !path.startsWith('/assets/')) || PROVIDER_PAGES.some((page) => path === page || path.startsWith(`${page}/`))));
   app.use(tokenEndpointLimit(deps.limits));

@@ -12,7 +12,10 @@
  *   client adapter loads a client with a scope it has not seen: that rebuild runs in the
  *   background, and a request that arrives before it ends is answered by the old provider, which
  *   refuses the client as invalid metadata. A scope no client uses any more stays known until a restart,
- *   which lets no one have it: a client still gets only the scopes in its own `scope`.
+ *   which lets no one new have it: an authorization or client_credentials request is checked
+ *   against the client's own `scope` (below). The refresh grant is not: the provider narrows a
+ *   refreshed token only to what its grant holds, so taking a scope away from a client revokes
+ *   the client's grants and consents (clients/client.service.ts `update`).
  * - A request for a scope the client is not registered with is refused with `invalid_scope`
  *   (RFC 6749 §3.3, §5.2) instead of silently dropped: at the authorization endpoint by an
  *   `extraParams` validator (it runs once the redirect URI is checked, so the error goes back
@@ -35,16 +38,36 @@ export interface ApiScopes {
   list(): string[];
   /** Records every scope of a client's `scope`; true when one was new (the provider needs a rebuild). */
   learn(scope: unknown): boolean;
+  /** Records them and rebuilds the provider when one was new; never throws (see scopeLearner). */
+  learnAndRebuild(scope: unknown): Promise<void>;
 }
 
-export function createApiScopes(): ApiScopes {
+/**
+ * `rebuild` builds the next provider from `list()`. A rebuild that fails forgets the scopes it was
+ * for, so the next sight of them (a client load, the change feed) tries again instead of finding
+ * them known; the failure is logged, not thrown: the client is stored by then, and an admin call
+ * that failed would only be retried into a duplicate client.
+ */
+export function createApiScopes(options: { rebuild?: () => Promise<void>; onRebuildError?: (error: unknown) => void } = {}): ApiScopes {
   const scopes = new Set<string>(SUPPORTED_SCOPES);
+  const add = (scope: unknown): string[] => {
+    if (typeof scope !== 'string') return [];
+    const added = scopeTokens(scope).filter((s) => !scopes.has(s));
+    for (const s of added) scopes.add(s);
+    return added;
+  };
   return {
     list: () => [...scopes],
-    learn(scope) {
-      const before = scopes.size;
-      if (typeof scope === 'string') for (const s of scopeTokens(scope)) scopes.add(s);
-      return scopes.size !== before;
+    learn: (scope) => add(scope).length > 0,
+    async learnAndRebuild(scope) {
+      const added = add(scope);
+      if (added.length === 0 || !options.rebuild) return;
+      try {
+        await options.rebuild();
+      } catch (error) {
+        for (const s of added) scopes.delete(s);
+        options.onRebuildError?.(error);
+      }
     },
   };
 }
@@ -62,8 +85,12 @@ const SCOPE_CHECK_PARAM = 'portcullis_scope_check';
 
 /**
  * The provider's `extraParams` entry: runs on every authorization request. It reads the scope as
- * sent (the query; a POSTed request became a GET first, http/authorization-post.ts): by now the
- * provider has already dropped the scopes it does not know from `params`.
+ * sent, from the query, not `params.scope`: by the time extra parameters are checked the
+ * provider has replaced `params.scope` with the scopes it knows (oidc-provider 9
+ * lib/shared/check_resource.js sets it to `requestParamOIDCScopes` when no `resource` is sent),
+ * so an unknown scope is no longer there to refuse. The query is the only place a scope can
+ * come from here: a POSTed request became a GET first (http/authorization-post.ts), and request
+ * objects and PAR are off (oidc/disabled-features.ts); turning either on must move this check.
  */
 export const scopeCheckParam = {
   [SCOPE_CHECK_PARAM](ctx: KoaContextWithOIDC): void {

@@ -167,13 +167,13 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       url: (_ctx: KoaContextWithOIDC, interaction) => interactionPaths(interaction.uid).start,
     },
     renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),
-    // The languages of our pages (messages/locales.ts). Claim values are stored as people typed
-    // them and never translated, so every language is as good as any for them: the same list.
+    // The languages of our pages (messages/locales.ts). No claims_locales_supported: claim values
+    // are stored as people typed them and never localised, so claiming languages for them would
+    // promise what the server does not do (OpenID Connect Discovery §3 makes it optional).
     // service_documentation, op_policy_uri and op_tos_uri come from the branding, when set
     // (branding/discovery-branding.ts).
     discovery: {
       ui_locales_supported: [...SUPPORTED_LOCALES],
-      claims_locales_supported: [...SUPPORTED_LOCALES],
     },
   };
 }

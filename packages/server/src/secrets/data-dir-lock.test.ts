@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, link, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,5 +24,31 @@ describe('the DATA_DIR lock', () => {
     });
     first.release();
     lockDataDir(dataDir).release();
+  });
+
+  it('never writes through a planted symbolic or hard link, and leaves its target as it was', async () => {
+    for (const plant of [symlink, link]) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-lock-link-'));
+      try {
+        const target = path.join(dir, 'precious.txt');
+        await writeFile(target, 'keep me\n');
+        await plant(target, path.join(dir, 'portcullis.lock'));
+        assert.throws(() => lockDataDir(dir), /portcullis\.lock (is a symbolic link|has other names)/, plant.name);
+        assert.equal(await readFile(target, 'utf8'), 'keep me\n', plant.name);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('makes DATA_DIR 0700 before it opens the lock file there', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-lock-mode-'));
+    try {
+      await chmod(dir, 0o755);
+      lockDataDir(dir).release();
+      assert.equal((await stat(dir)).mode & 0o777, 0o700);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -16,7 +16,7 @@
  * message; the lock is what counts, and the file stays in place after a stop (removing it would
  * let a process that opened it just before lock a file nobody else sees).
  */
-import { closeSync, constants, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { LOCK_FILE_NAME } from '@portcullis/contract';
@@ -49,9 +49,10 @@ export interface DataDirLock {
 export function lockDataDir(dataDir: string, now: Date = new Date()): DataDirLock {
   refuseUnsafeDataDir(dataDir); // nothing is written to a directory that is refused
   const file = path.join(dataDir, LOCK_FILE_NAME);
-  const fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
+  const fd = openLockFile(file);
   let locked = false;
   try {
+    refuseForeignLockFile(file, fd);
     locked = native.tryLock(fd);
   } finally {
     if (!locked) closeSync(fd);
@@ -65,6 +66,29 @@ export function lockDataDir(dataDir: string, now: Date = new Date()): DataDirLoc
       closeSync(fd);
     },
   };
+}
+
+/**
+ * The lock file is written through (truncated, then our pid), so it must be the file it seems:
+ * never followed through a symbolic link (O_NOFOLLOW: a planted link to another file of ours
+ * would be truncated), and, once open, a regular file of our own with no second name (a hard
+ * link to another file of ours would be truncated all the same).
+ */
+function openLockFile(file: string): number {
+  try {
+    return openSync(file, constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`${file} is a symbolic link; remove it (Portcullis makes its own lock file there)`);
+    throw error;
+  }
+}
+
+function refuseForeignLockFile(file: string, fd: number): void {
+  const found = fstatSync(fd);
+  const uid = process.getuid?.();
+  if (!found.isFile()) throw new Error(`${file} is not a regular file; remove it (Portcullis makes its own lock file there)`);
+  if (uid !== undefined && found.uid !== uid) throw new Error(`${file} belongs to another user (uid ${found.uid}); remove it`);
+  if (found.nlink !== 1) throw new Error(`${file} has other names (hard links); remove it (Portcullis makes its own lock file there)`);
 }
 
 /** What the holder wrote; empty when it has not written yet (it locks first, then writes). */

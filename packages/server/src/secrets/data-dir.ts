@@ -11,8 +11,8 @@
  * - missing: created 0700.
  * Platforms without POSIX owners (Windows) skip the check.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { chmod, stat } from 'node:fs/promises';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../observability/logger.js';
 
 export type DataDirVerdict = { action: 'ok' } | { action: 'tighten' } | { action: 'refuse'; reason: string };
@@ -31,9 +31,13 @@ export function judgeDataDir(dir: { uid: number; mode: number }, uid: number): D
   return { action: 'ok' };
 }
 
+/** Directories this process made 0700 before its logger existed, with their previous mode. */
+const tightenedEarlier = new Map<string, string>();
+
 /**
- * Creates DATA_DIR when missing and refuses one that must not be used, before anything is
- * written there (the DATA_DIR lock calls it first); making it 0700 is secureDataDir's.
+ * Creates DATA_DIR when missing, refuses one that must not be used, and makes one of ours 0700,
+ * before anything is opened there (the DATA_DIR lock calls it first): another user must never
+ * get a window to plant a link for the lock file or admin.json. secureDataDir logs the change.
  */
 export function refuseUnsafeDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -45,16 +49,17 @@ export function refuseUnsafeDataDir(dataDir: string): void {
   if (verdict.action === 'refuse') {
     throw new Error(`DATA_DIR ${dataDir} is not safe for secrets: ${verdict.reason}. Use a directory of your own, or make it 0700.`);
   }
+  if (verdict.action === 'tighten') {
+    chmodSync(dataDir, 0o700);
+    tightenedEarlier.set(path.resolve(dataDir), (found.mode & 0o777).toString(8).padStart(4, '0'));
+  }
 }
 
-export async function secureDataDir(dataDir: string, logger: Logger): Promise<void> {
+export function secureDataDir(dataDir: string, logger: Logger): Promise<void> {
   refuseUnsafeDataDir(dataDir);
-  const uid = process.getuid?.();
-  if (uid === undefined) return;
-  const found = await stat(dataDir);
-  const verdict = judgeDataDir(found, uid);
-  if (verdict.action === 'tighten') {
-    await chmod(dataDir, 0o700);
-    logger.warn('DATA_DIR was open to other users; it is now 0700', { dataDir, previousMode: (found.mode & 0o777).toString(8).padStart(4, '0') });
-  }
+  const key = path.resolve(dataDir);
+  const previousMode = tightenedEarlier.get(key);
+  tightenedEarlier.delete(key);
+  if (previousMode !== undefined) logger.warn('DATA_DIR was open to other users; it is now 0700', { dataDir, previousMode });
+  return Promise.resolve();
 }

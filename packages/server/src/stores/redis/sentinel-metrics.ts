@@ -3,7 +3,8 @@
  * deploy/prometheus/rules/portcullis-redis-alerts.yml, runbook in docs/operations.md):
  * - `portcullis_redis_sentinel_quorum_ok`: 1 when a Sentinel this instance can reach answers
  *   `SENTINEL CKQUORUM` with OK (enough Sentinels see each other to elect a leader and
- *   promote a replica), 0 when none can. Asked at scrape time, the first that answers wins.
+ *   promote a replica), 0 when none can. Asked at scrape time, of every Sentinel at once; the
+ *   first OK wins.
  * - `portcullis_redis_primary_changes_total`: counts reconnects to a Redis primary at another
  *   address than the last one (a failover this instance followed).
  * The app exports these itself: Debian's redis exporter would be one more process per node to
@@ -36,12 +37,17 @@ export function watchSentinels(sentinel: RedisSentinelConfig | undefined, deps: 
       name: `${METRIC_PREFIX}redis_sentinel_quorum_ok`,
       help: '1 when a reachable Sentinel reports that a failover can be authorised (SENTINEL CKQUORUM), else 0.',
       registers: [deps.metrics.registry],
+      // All Sentinels are asked at once and the first OK wins: one after the other, every
+      // Sentinel that is down would add its whole timeout to the scrape.
       async collect() {
-        for (const client of clients) {
-          const answer = await client.call('SENTINEL', 'CKQUORUM', sentinel.name).catch(() => undefined);
-          if (typeof answer === 'string' && answer.startsWith('OK')) return this.set(1);
-        }
-        this.set(0);
+        const ok = await Promise.any(
+          clients.map(async (client) => {
+            const answer = await client.call('SENTINEL', 'CKQUORUM', sentinel.name);
+            if (typeof answer === 'string' && answer.startsWith('OK')) return true;
+            throw new Error('no quorum');
+          }),
+        ).catch(() => false);
+        this.set(ok ? 1 : 0);
       },
     });
   }
