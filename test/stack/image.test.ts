@@ -18,7 +18,7 @@ import { PORTCULLIS_VERSION } from '@portcullis/contract';
 import { openBrowser, type BrowserSession } from '../support/browser.js';
 import { uniqueEmail } from '../support/pages.js';
 import { startRelyingParty, type RelyingParty } from '../support/relying-party.js';
-import { freePort, stackEnv } from '../support/test-server.js';
+import { callAdmin, freePort, stackEnv } from '../support/test-server.js';
 import { publicUrls, stack, waitFor } from './stack-control.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -50,6 +50,7 @@ describe('the container image on the production stack', () => {
   const adminToken = stackEnv('STACK_ADMIN_TOKEN');
   let app: RelyingParty | undefined;
   let session: BrowserSession | undefined;
+  const admin = (method: string, pathname: string, body?: unknown) => callAdmin(adminUrl, adminToken, method, pathname, body);
 
   before(async () => {
     const build = await run('bash', ['scripts/image-build.sh'], 540_000);
@@ -111,7 +112,7 @@ describe('the container image on the production stack', () => {
   });
 
   it('signs a person in to a third-party app in Chromium', async () => {
-    app = await startRelyingParty({ issuer, admin: (method, pathname, body) => callAdmin(method, pathname, body) });
+    app = await startRelyingParty({ issuer, admin });
     session = await openBrowser();
     const { page } = session;
     const email = uniqueEmail('image');
@@ -129,13 +130,4 @@ describe('the container image on the production stack', () => {
     assert.equal(claims.aud, app.clientId);
   });
 
-  async function callAdmin(method: string, pathname: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const response = await fetch(`${adminUrl}${pathname}`, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
 });

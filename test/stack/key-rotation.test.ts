@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
-import { stackEnv, type TestServer } from '../support/test-server.js';
+import { callAdmin, stackEnv, type TestServer } from '../support/test-server.js';
 import { UserAgent } from '../support/user-agent.js';
 import { enrolledUser, signInToAccount, type AccountUser, type Enrolled } from '../support/mfa-journeys.js';
 import { authorizationRequest, callbackOf, createClient, followToClient, MACHINE_CLIENT, postForm, register, relyingParty, uniqueEmail, type RegisteredClient } from '../support/oidc-harness.js';
@@ -29,15 +29,7 @@ function outsideView(): TestServer {
     issuer: stackEnv('STACK_ISSUER'),
     adminUrl,
     adminToken,
-    async admin(method: string, pathname: string, body?: unknown) {
-      const response = await fetch(`${adminUrl}${pathname}`, {
-        method,
-        headers: { authorization: `Bearer ${adminToken}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    },
+    admin: (method: string, pathname: string, body?: unknown) => callAdmin(adminUrl, adminToken, method, pathname, body),
   } as unknown as TestServer;
 }
 

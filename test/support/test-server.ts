@@ -86,7 +86,8 @@ async function useStack(): Promise<TestServer> {
   };
 }
 
-async function callAdmin(adminUrl: string, token: string, method: string, pathname: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** One admin API call with the bearer token; the body parsed when there is one. */
+export async function callAdmin(adminUrl: string, token: string, method: string, pathname: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${adminUrl}${pathname}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
