@@ -129,5 +129,4 @@ describe('the container image on the production stack', () => {
     assert.equal(claims.iss, issuer);
     assert.equal(claims.aud, app.clientId);
   });
-
 });
