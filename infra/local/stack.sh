@@ -64,6 +64,7 @@ stack_up() {
   . "$PORTCULLIS_ROOT/scripts/bootstrap.sh"
   prepare_state_dir
   secrets_load create
+  reserve_stack_ports
   etcd_up
   patroni_up
   redis_start

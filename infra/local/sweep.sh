@@ -16,6 +16,23 @@ stack_ports() {
   etcd_ports
 }
 
+# Linux hands out ports 32768-60999 as the local side of outgoing connections, and the stack's
+# ports sit in that range. A client polling a port before its server listens (a wait loop, a
+# health check) can be given that very port as its own and connect to itself (a TCP
+# self-connect), which then holds it: the server fails with "Address already in use" (seen once
+# with a Patroni REST port in a full test run). Reserving the stack's ports keeps the kernel from
+# handing them out (ip_local_reserved_ports: ports given explicitly still bind). Needs root;
+# otherwise the stack runs as before and says so.
+reserve_stack_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current wanted
+  current="$(cat "$file" 2>/dev/null)" || return 0
+  wanted="$({ tr ',' '\n' <<<"$current"; stack_ports | tr ' ' '\n'; echo "$STACK_PROMETHEUS_PORT"; echo "$STACK_RSYSLOG_PORT"; } | grep -v '^$' | sort -un | paste -sd, -)"
+  [ "$wanted" = "$current" ] && return 0
+  if ! { [ -w "$file" ] && echo "$wanted" >"$file"; } 2>/dev/null; then
+    say "note: could not reserve the stack's ports in $file (not root?); a port may rarely be taken by an outgoing connection"
+  fi
+}
+
 stop_strays() {
   local port
   for port in $(stack_ports); do stop_our_listeners "$port"; done
