@@ -19,7 +19,15 @@ NODE_NAME="${node_package%@*}"
 NODE_PIN="${node_package##*@}"
 NPM_PIN="11.19.1"
 SUITE="bookworm"
-MIRROR="${PORTCULLIS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian archive this machine's apt already uses (the first non-security source), unless
+# PORTCULLIS_DEBIAN_MIRROR names another: the image is built from the same mirror as the host.
+apt_mirror() {
+  { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
+    grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}'
+  } | grep -v -- '-security' | head -n1 || true   # no match is no mirror, not a failure
+}
+MIRROR="${PORTCULLIS_DEBIAN_MIRROR:-$(apt_mirror)}"
+[ -n "$MIRROR" ] || { echo "image: no Debian mirror in /etc/apt sources; set PORTCULLIS_DEBIAN_MIRROR" >&2; exit 1; }
 PACKAGES="ca-certificates"
 cache="$root/.cache/image"
 

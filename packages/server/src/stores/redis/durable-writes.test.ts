@@ -36,14 +36,14 @@ describe('durable consume and revoke writes (WAIT for a replica)', () => {
     return connection;
   };
   /** The adapter as production builds it behind Sentinel: a second connection for the durable writes. */
-  const adapterOn = (connection: RedisConnection, model: string): Adapter => {
+  const adapterOn = (connection: RedisConnection, model: string, timeoutMs = 500): Adapter => {
     let writer = writers.get(connection);
     if (!writer) {
       writer = connection.client.duplicate({ lazyConnect: false, enableOfflineQueue: true });
       writer.on('error', () => undefined);
       writers.set(connection, writer);
     }
-    const RedisAdapter = createRedisAdapterClass(connection.client, { durable: durableWrites(writer, { replicas: 1, timeoutMs: 500 }) });
+    const RedisAdapter = createRedisAdapterClass(connection.client, { durable: durableWrites(writer, { replicas: 1, timeoutMs }) });
     return new RedisAdapter(model);
   };
   const writers = new Map<RedisConnection, Redis>();
@@ -69,8 +69,10 @@ describe('durable consume and revoke writes (WAIT for a replica)', () => {
     const otherGrant = randomUUID();
     await adapterOn(onPrimary, 'RefreshToken').upsert(rt, { jti: rt, kind: 'RefreshToken', grantId }, 600);
     await adapterOn(onPrimary, 'RefreshToken').upsert(revokedRt, { jti: revokedRt, kind: 'RefreshToken', grantId: otherGrant }, 600);
-    await adapterOn(onPrimary, 'RefreshToken').consume(rt);
-    await adapterOn(onPrimary, 'Grant').revokeByGrantId(otherGrant);
+    // The replica is there: give it 1.5 s (below the 2 s command timeout, as production keeps
+    // WAIT below it), since a machine busy with the rest of the suite may take over 0.5 s.
+    await adapterOn(onPrimary, 'RefreshToken', 1500).consume(rt);
+    await adapterOn(onPrimary, 'Grant', 1500).revokeByGrantId(otherGrant);
 
     // No grace: the primary dies the moment the writes were acknowledged.
     await primary.kill();
