@@ -101,6 +101,18 @@ export interface SettingsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Resource servers (APIs) access tokens are issued for (RFC 8707). */
+export interface ResourcesTable {
+  identifier: string;
+  name: string;
+  scopes: string[];
+  access_token_format: string;
+  /** Seconds. */
+  access_token_ttl: number;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -111,6 +123,7 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  resources: ResourcesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
@@ -120,3 +133,4 @@ export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type OidcPayloadRow = Selectable<OidcPayloadsTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type ConsentRow = Selectable<ConsentsTable>;
+export type ResourceRow = Selectable<ResourcesTable>;

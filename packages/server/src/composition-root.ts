@@ -23,6 +23,7 @@ import {
   openDatabase,
   type Database,
   createSealedValueRepository,
+  createResourceRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -80,6 +81,8 @@ import { createConsentService } from './consents/consent.service.js';
 import { createUsersService } from './accounts/users.service.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
+import { createResourceRegistry } from './resources/resource-registry.js';
+import { createResourceService } from './resources/resource.service.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -156,6 +159,11 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const apiScopes = createApiScopes({ rebuild: () => holder.rebuild(), onRebuildError: (error) => logger.warn('provider rebuild failed', { error: errorMessage(error) }) });
     for (const client of await clients.list()) apiScopes.learn(client.metadata.scope);
     const scopeSeen = (scope: unknown) => void apiScopes.learnAndRebuild(scope);
+    // Resource servers (RFC 8707), all in memory; their scopes are served like clients' API
+    // scopes. Loaded before the first provider is built, so it starts knowing them.
+    const resourceRepository = createResourceRepository(db);
+    const resourceRegistry = createResourceRegistry({ load: () => resourceRepository.list(), scopesSeen: (scope) => apiScopes.learnAndRebuild(scope) });
+    for (const resource of await resourceRepository.list()) apiScopes.learn(resource.scopes.join(' '));
     const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen), { metrics, backend: 'reader', model: 'Client' });
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
@@ -170,7 +178,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes, resources: resourceRegistry }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
@@ -196,6 +204,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       forgetConsents: (clientId) => consents.revokeForClient(clientId), audit,
       scopesStored: (scope) => apiScopes.learnAndRebuild(scope) });
     const connectedApps = createConnectedApps({ consents, artefacts, audit });
+    const reloadResources = () => resourceRegistry.reload().catch((error: unknown) => logger.warn('resource reload failed', { error: errorMessage(error) }));
+    await resourceRegistry.reload();
+    const resources = createResourceService({ resources: resourceRepository, audit, changed: async () => {
+      await reloadResources();
+      void changeFeed.publish({ kind: 'resource' });
+    } });
 
     // Every way a session ends, every code check and every password change goes through one
     // service each, which owns its limits, audit events and side effects.
@@ -211,7 +225,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed }),
+      createInteractionModule({ resources: resourceRegistry, getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed }),
       // The account page, in every mode.
       await createAccountModule({
         issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch,
@@ -220,15 +234,18 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, branding, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, resources, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own
     // expired artefacts).
     const poll = () => holder.refreshKeys().catch((error: unknown) => logger.warn('key reload failed', { error: errorMessage(error) }));
+    // The backstop for a lost `resource` announcement (resources/resource-registry.ts).
+    timers.push(setInterval(() => void reloadResources(), 30 * 1000).unref());
     // Listening starts once there is a provider to reload; nothing is cached before it.
     await changeFeed.listen({
       onChange: (change) => {
+        if (change.kind === 'resource') return void reloadResources();
         if (change.kind !== 'client') return void poll();
         clientCache.invalidate(change.clientId);
         // A client stored by another instance may bring an API scope this one does not serve yet.
@@ -237,6 +254,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       onResync: () => {
         clientCache.invalidateAll();
         void poll();
+        void reloadResources();
       },
     });
 

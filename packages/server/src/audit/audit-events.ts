@@ -50,6 +50,10 @@ export const AUDIT_EVENT_TYPES = [
   'client.secret_rotated',
   'client.deleted',
   'key.rotated',
+  /** A resource server (RFC 8707) registered, changed or removed; `detail.identifier` names it. */
+  'resource.created',
+  'resource.updated',
+  'resource.deleted',
   /** Branding stored with `portcullis branding set` (`detail.fields` names the fields) or forgotten. */
   'branding.updated',
   'branding.reset',

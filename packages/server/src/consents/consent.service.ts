@@ -19,6 +19,7 @@ import type { ConsentRepository } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import { isFirstParty } from '../oidc/client-flags.js';
 import { consentPromptExplicit } from '../oidc/offline-access.js';
+import { qualifiedResourceScopes, type ResourceScopes } from './resource-consent.js';
 
 type Grants = Pick<Provider, 'Grant'>;
 
@@ -41,13 +42,13 @@ export interface ConsentService {
    * `loadExistingGrant`: the grant for a covered request, created or widened to hold every
    * requested scope and saved; undefined when the request is not covered.
    */
-  coveredGrant(provider: Grants, input: { accountId: string; client: Client; requested: readonly string[]; existing?: Grant }): Promise<Grant | undefined>;
+  coveredGrant(provider: Grants, input: { accountId: string; client: Client; requested: readonly string[]; existing?: Grant; resources?: ResourceScopes }): Promise<Grant | undefined>;
   /**
    * "Allow" (or a pass-through): the grant `grantId` names (a new one without it) gains what is
    * missing and is saved; `remember` stores the consent. The saved grant's id, or undefined
    * when `grantId` names a grant that is gone.
    */
-  allow(provider: Grants, input: { accountId: string; clientId: string; grantId?: string; missing: MissingGrant; requested: readonly string[]; remember: boolean }): Promise<string | undefined>;
+  allow(provider: Grants, input: { accountId: string; clientId: string; grantId?: string; missing: MissingGrant; requested: readonly string[]; remember: boolean; resources?: ResourceScopes }): Promise<string | undefined>;
 }
 
 /** The scopes a request asks for, from its `scope` parameter. */
@@ -70,26 +71,31 @@ export function createConsentService(deps: { consents: ConsentRepository }): Con
       return service.covers(accountId, client, requested);
     },
 
-    async coveredGrant(provider, { accountId, client, requested, existing }) {
-      if (!(await service.covers(accountId, client, requested))) return undefined;
+    // `resources`: what the request asks of each resource server (resource-consent.ts); covered
+    // only when the consent names each of those scopes with its resource.
+    async coveredGrant(provider, { accountId, client, requested, existing, resources = {} }) {
+      if (!(await service.covers(accountId, client, [...requested, ...qualifiedResourceScopes(resources)]))) return undefined;
       // A session's grant may predate a wider request (e.g. offline_access added later); when the
       // request is covered anyway, widen that grant instead of asking again.
       const grant = existing ?? new provider.Grant({ clientId: client.clientId, accountId });
       const missing = requested.filter((s) => !grant.getOIDCScope().split(' ').includes(s));
-      if (existing && missing.length === 0) return existing;
+      const missingAt = Object.entries(resources).map(([identifier, scopes]) => [identifier, scopes.filter((s) => !grant.getResourceScope(identifier).split(' ').includes(s))] as const).filter(([, scopes]) => scopes.length > 0);
+      if (existing && missing.length === 0 && missingAt.length === 0) return existing;
       grant.addOIDCScope(missing.join(' '));
+      for (const [identifier, scopes] of missingAt) grant.addResourceScope(identifier, scopes.join(' '));
       await grant.save();
       return grant;
     },
 
-    async allow(provider, { accountId, clientId, grantId, missing, requested, remember }) {
+    async allow(provider, { accountId, clientId, grantId, missing, requested, remember, resources = {} }) {
       const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId, clientId });
       if (!grant) return undefined;
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
       for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
       const saved = await grant.save();
-      if (remember) await deps.consents.grant(accountId, clientId, [...requested]);
+      const atResources = qualifiedResourceScopes({ ...resources, ...missing.missingResourceScopes });
+      if (remember) await deps.consents.grant(accountId, clientId, [...requested, ...atResources]);
       return saved;
     },
   };

@@ -28,6 +28,9 @@ export const errorTable = {
   'client.no_secret': { status: 400, message: 'error.client.no_secret' },
   // The server's own clients (the account page's, the demo's) are registered at every start.
   'client.builtin': { status: 409, message: 'error.client.builtin' },
+  'resource.not_found': { status: 404, message: 'error.resource.not_found' },
+  'resource.invalid': { status: 400, message: 'error.resource.invalid' },
+  'resource.exists': { status: 409, message: 'error.resource.exists' },
   'user.not_found': { status: 404, message: 'error.user.not_found' },
   'consent.not_found': { status: 404, message: 'error.consent.not_found' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },

@@ -18,15 +18,22 @@ import { nonceOf } from '../http/request-state.js';
 import { interactionPaths } from './paths.js';
 import { requestedScopes, type ConsentService } from '../consents/consent.service.js';
 import type { UsersService } from '../accounts/users.service.js';
+import type { ResourceRegistry } from '../resources/resource-registry.js';
+import { requestedResources, resourceScopesOf, type ResourceScopes } from '../consents/resource-consent.js';
 
 export interface ConsentDeps {
   getProvider(): Provider;
   consent: ConsentService;
   users: Pick<UsersService, 'findById'>;
   csrf: Csrf;
+  /** Resource servers (RFC 8707): their names and scopes on the page. */
+  resources?: Pick<ResourceRegistry, 'find'>;
 }
 
 export function createConsentHandlers(deps: ConsentDeps) {
+  /** What the request asks of each registered resource it names (consents/resource-consent.ts). */
+  const resourceScopes = (details: Interaction): ResourceScopes =>
+    resourceScopesOf(requestedResources(details.params), requestedScopes(details.params), (identifier) => deps.resources?.find(identifier)?.scopes);
   async function grantAndFinish(ctx: Context, details: Interaction, remember: boolean): Promise<void> {
     const provider = deps.getProvider();
     const accountId = details.session?.accountId;
@@ -38,6 +45,7 @@ export function createConsentHandlers(deps: ConsentDeps) {
       missing: details.prompt.details,
       requested: requestedScopes(details.params),
       remember,
+      resources: resourceScopes(details),
     });
     if (!grantId) throw new AppError('interaction.expired');
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
@@ -60,7 +68,8 @@ export function createConsentHandlers(deps: ConsentDeps) {
         denyAction: interactionPaths(details.uid).deny,
         clientName: client?.clientName ?? clientId,
         ...clientBranding(ctx, client),
-        scopes: describeScopes(requested),
+        // Scopes that belong to a requested resource are listed under it, with its name.
+        ...consentScopes(requested, resourceScopes(details), (identifier) => deps.resources?.find(identifier)?.name ?? identifier),
         accountEmail: account?.email ?? '',
       }));
     },
@@ -77,4 +86,13 @@ function clientBranding(ctx: Context, client: { logoUri?: unknown; clientUri?: u
   const [logo, site, policy, terms] = [client?.logoUri, client?.clientUri, client?.policyUri, client?.tosUri].map(https);
   allowImageOrigin(ctx, logo);
   return { ...(logo && { clientLogoUri: logo }), ...(site && { clientUri: site }), ...(policy && { clientPolicyUri: policy }), ...(terms && { clientTosUri: terms }) };
+}
+
+/** The OpenID Connect (and other) scopes, and per resource its name and scopes, for the page. */
+function consentScopes(requested: string[], resources: ResourceScopes, nameOf: (identifier: string) => string) {
+  const atResource = new Set(Object.values(resources).flat());
+  return {
+    scopes: describeScopes(requested.filter((s) => !atResource.has(s))),
+    resources: Object.entries(resources).filter(([, scopes]) => scopes.length > 0).map(([identifier, scopes]) => ({ identifier, name: nameOf(identifier), scopes: describeScopes(scopes) })),
+  };
 }

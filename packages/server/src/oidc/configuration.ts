@@ -21,6 +21,8 @@ import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
+import { refuseUndefinedResourceScopes, resourceIndicatorsFeature, resourceScopeCheckParam } from './resource-indicators.js';
+import type { ResourceRegistry } from '../resources/resource-registry.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
 
 export interface ProviderConfigDeps {
@@ -35,6 +37,8 @@ export interface ProviderConfigDeps {
   secondStepDue(accountId: string): Promise<boolean>;
   /** The scopes the provider serves: OpenID Connect's and the clients' API scopes (api-scopes.ts). */
   apiScopes: ApiScopes;
+  /** Resource servers (RFC 8707) tokens may be issued for (oidc/resource-indicators.ts). */
+  resources: Pick<ResourceRegistry, 'find'>;
 }
 
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
@@ -54,9 +58,14 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     clients: [],
     // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17);
     // refuses a scope the client is not registered with (oidc/api-scopes.ts).
-    extraParams: { ...impliedConsentParam, ...scopeCheckParam },
-    // Adds no claims: refuses a client_credentials scope the client is not registered with.
-    extraTokenClaims: refuseUnknownTokenScopes,
+    // refuses a scope no requested resource defines (oidc/resource-indicators.ts).
+    extraParams: { ...impliedConsentParam, ...scopeCheckParam, ...resourceScopeCheckParam },
+    // Adds no claims: refuses a client_credentials scope the client is not registered with, or
+    // that the requested resource does not define.
+    extraTokenClaims: (ctx, token) => {
+      refuseUndefinedResourceScopes(ctx, token as never);
+      return refuseUnknownTokenScopes(ctx, token);
+    },
     extraClientMetadata: {
       properties: [FIRST_PARTY, RESOURCE_SERVER],
       validator(_ctx, key, value) {
@@ -161,6 +170,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       // gets a signed logout token when a session with it ends, by RP-initiated logout (the
       // library) or by revocation, disabling or a credential change (oidc/account-artefacts.ts).
       backchannelLogout: { enabled: true },
+      // RFC 8707 + RFC 9068: access tokens for a registered API (oidc/resource-indicators.ts).
+      resourceIndicators: resourceIndicatorsFeature(deps.resources),
     },
     interactions: {
       policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),

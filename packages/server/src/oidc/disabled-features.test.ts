@@ -21,6 +21,7 @@ const configuration = () =>
     consent: {} as never,
     secondStepDue: () => Promise.resolve(false),
     apiScopes: createApiScopes(),
+    resources: { find: () => undefined },
   });
 
 describe('provider features (A18)', () => {

@@ -1,7 +1,7 @@
 /**
  * Every node-oidc-provider feature Portcullis does not offer, switched off by name (SECURITY.md
- * A18). Library defaults are not a design: three of these are on unless told otherwise (dPoP,
- * pushedAuthorizationRequests, resourceIndicators) and would be live, advertised and untested.
+ * A18). Library defaults are not a design: two of these are on unless told otherwise (dPoP,
+ * pushedAuthorizationRequests; resourceIndicators was the third, now configured) and would be live, advertised and untested.
  * The features we do offer are configured, each with its tests, in configuration.ts; together
  * the two lists name every feature the library knows (disabled-features.test.ts checks it, so a
  * library upgrade that adds one fails a test instead of slipping in).
@@ -19,8 +19,6 @@ export const DISABLED_FEATURES = {
   pushedAuthorizationRequests: { enabled: false },
   // RFC 9449 (DPoP): on by default; sender-constrained tokens are not designed or tested here.
   dPoP: { enabled: false },
-  // RFC 8707: on by default; with no resource servers configured every `resource` got invalid_target.
-  resourceIndicators: { enabled: false },
   // RFC 9101 (JAR) request objects; discovery says `request_parameter_supported` is absent (false).
   requestObjects: { enabled: false },
   // OpenID Connect Core §5.5: the `claims` request parameter (essential claims, acr included).
@@ -51,4 +49,4 @@ export const DISABLED_FEATURES = {
 } satisfies Features;
 
 /** The features configuration.ts turns on (each has its tests; see docs/security.md A18). */
-export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout'] as const;
+export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout', 'resourceIndicators'] as const;

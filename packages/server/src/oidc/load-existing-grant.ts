@@ -12,6 +12,7 @@ import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
 import type { ConsentService } from '../consents/consent.service.js';
 import { requestedScopes } from '../consents/consent.service.js';
 import { orUnavailable } from '../stores/unavailable.js';
+import { requestedResources, resourceScopesOf } from '../consents/resource-consent.js';
 
 export function createLoadExistingGrant(consent: Pick<ConsentService, 'coveredGrant'>) {
   return async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
@@ -22,7 +23,10 @@ export function createLoadExistingGrant(consent: Pick<ConsentService, 'coveredGr
     const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
     if (!session.accountId) return existing;
     const requested = requestedScopes(oidc.params);
-    const covered = await orUnavailable(consent.coveredGrant(oidc.provider, { accountId: session.accountId, client, requested, ...(existing && { existing }) }));
+    // The library has resolved each requested resource by now (check_resource runs before).
+    const servers = oidc.resourceServers as Record<string, { scopes: Set<string> }>;
+    const resources = resourceScopesOf(requestedResources(oidc.params), requested, (identifier) => servers[identifier]?.scopes);
+    const covered = await orUnavailable(consent.coveredGrant(oidc.provider, { accountId: session.accountId, client, requested, resources, ...(existing && { existing }) }));
     return covered ?? existing;
   };
 }

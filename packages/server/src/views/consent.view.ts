@@ -27,6 +27,8 @@ export interface ConsentViewProps {
   denyAction: string;
   clientName: string;
   scopes: ConsentScope[];
+  /** Per requested resource server (RFC 8707): its name, identifier and the scopes asked there. */
+  resources?: { name: string; identifier: string; scopes: ConsentScope[] }[];
   accountEmail: string;
   /** From the client's registration (logo_uri, client_uri, policy_uri, tos_uri): https URLs. */
   clientLogoUri?: string;
@@ -35,13 +37,17 @@ export interface ConsentViewProps {
   clientTosUri?: string;
 }
 
-function scopeList(scopes: ConsentScope[]): SafeHtml {
-  if (scopes.length === 0) return html`<p>${message('view.consent.only_signed_in')}</p>`;
-  const items = scopes.map(
-    (s) => html`<li><span class="scope-description">${s.description}</span> <code class="scope-name">${s.name}</code></li>`,
-  );
-  return html`<p>${message('view.consent.will_be_able')}</p>
-<ul class="scopes">${items}</ul>`;
+const scopeItems = (scopes: ConsentScope[]) =>
+  scopes.map((s) => html`<li><span class="scope-description">${s.description}</span> <code class="scope-name">${s.name}</code></li>`);
+
+function scopeList(scopes: ConsentScope[], resources: NonNullable<ConsentViewProps['resources']> = []): SafeHtml {
+  if (scopes.length === 0 && resources.length === 0) return html`<p>${message('view.consent.only_signed_in')}</p>`;
+  const own = scopes.length === 0 ? null : html`<p>${message('view.consent.will_be_able')}</p>
+<ul class="scopes">${scopeItems(scopes)}</ul>`;
+  // Each API by its name, with its identifier for developers.
+  const apis = resources.map((r) => html`<p class="resource">${messageHtml('view.consent.resource', { resource: html`<strong class="resource-name">${r.name}</strong> <code class="resource-identifier">${r.identifier}</code>` })}</p>
+<ul class="scopes">${scopeItems(r.scopes)}</ul>`);
+  return html`${own}${apis}`;
 }
 
 function clientLinks(p: ConsentViewProps): SafeHtml | null {
@@ -58,7 +64,7 @@ export function consentView(p: ConsentViewProps): SafeHtml {
   const body = html`${logo}<h1>${messageHtml('view.consent.heading', { client: html`<span class="client-name">${p.clientName}</span>` })}</h1>
 ${clientLinks(p)}
 <p class="signed-in-as">${messageHtml('view.consent.signed_in_as', { email: html`<strong>${p.accountEmail}</strong>` })}</p>
-${scopeList(p.scopes)}
+${scopeList(p.scopes, p.resources)}
 <p class="hint">${message('view.consent.remembered', { product: currentBranding().productName, client: p.clientName })}</p>
 <div class="actions">
 ${postForm(p.allowAction, p.csrfToken, html`<button type="submit" class="button">${message('view.consent.allow')}</button>`)}
