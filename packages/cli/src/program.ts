@@ -15,6 +15,7 @@ import type { CommandContext } from './commands/command-context.js';
 import { addDbCommand } from './commands/db.command.js';
 import { addKeysCommand } from './commands/keys.command.js';
 import { addUsersCommand } from './commands/users.command.js';
+import { addResourcesCommand } from './commands/resources.command.js';
 import { resolveConnection } from './connection.js';
 import type { CliIo } from './io.js';
 
@@ -48,5 +49,6 @@ export function buildProgram(io: CliIo, options: ProgramOptions = {}): Command {
   addDbCommand(program, ctx);
   addAuditCommand(program, ctx);
   addBrandingCommand(program, ctx);
+  addResourcesCommand(program, ctx);
   return program;
 }

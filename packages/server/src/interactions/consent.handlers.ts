@@ -19,7 +19,7 @@ import { interactionPaths } from './paths.js';
 import { requestedScopes, type ConsentService } from '../consents/consent.service.js';
 import type { UsersService } from '../accounts/users.service.js';
 import type { ResourceRegistry } from '../resources/resource-registry.js';
-import { requestedResources, resourceScopesOf, type ResourceScopes } from '../consents/resource-consent.js';
+import { qualifiedResourceScopes, requestedResources, resourceScopesOf, type ResourceScopes } from '../consents/resource-consent.js';
 
 export interface ConsentDeps {
   getProvider(): Provider;
@@ -59,7 +59,9 @@ export function createConsentHandlers(deps: ConsentDeps) {
       if (!accountId) throw new AppError('interaction.expired');
       const requested = requestedScopes(details.params);
       const client = await deps.getProvider().Client.find(clientId);
-      if (await deps.consent.passesThrough(details.params, accountId, client, requested)) return grantAndFinish(ctx, details, false);
+      // A remembered consent covers a resource's scopes only when it names them with that resource.
+      const covering = [...requested, ...qualifiedResourceScopes(resourceScopes(details))];
+      if (await deps.consent.passesThrough(details.params, accountId, client, covering)) return grantAndFinish(ctx, details, false);
       const account = await deps.users.findById(accountId);
       sendPage(ctx, 200, consentView({
         nonce: nonceOf(ctx),

@@ -21,7 +21,7 @@ import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
-import { refuseUndefinedResourceScopes, resourceIndicatorsFeature, resourceScopeCheckParam } from './resource-indicators.js';
+import { refuseUndefinedResourceScopes, resourceIndicatorsFeature, resourceScopeCheckParam, resourceTokenTtl } from './resource-indicators.js';
 import type { ResourceRegistry } from '../resources/resource-registry.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
 
@@ -97,8 +97,9 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     },
     ttl: {
       AuthorizationCode: LIFETIMES.authorizationCode,
-      AccessToken: LIFETIMES.accessToken,
-      ClientCredentials: LIFETIMES.clientCredentials,
+      // A resource's own lifetime for its tokens (oidc/resource-indicators.ts).
+      AccessToken: resourceTokenTtl(LIFETIMES.accessToken),
+      ClientCredentials: resourceTokenTtl(LIFETIMES.clientCredentials),
       IdToken: LIFETIMES.idToken,
       Interaction: LIFETIMES.interaction,
       // SECURITY.md A8: 12 h from sign-in at most, 2 h idle (oidc/lifetimes.ts).

@@ -79,3 +79,11 @@ export function refuseUndefinedResourceScopes(ctx: KoaContextWithOIDC, token: { 
   const scope = firstUndefined({ requested: token.resourceServer }, ctx.oidc.body?.scope);
   if (scope !== undefined) throw new errors.InvalidScope('requested scope is not defined by the requested resource', scope);
 }
+
+/**
+ * `ttl.AccessToken` / `ttl.ClientCredentials`: a token for a resource lives as long as the
+ * resource says (`accessTokenTTL`), any other `fallback` seconds (oidc/lifetimes.ts).
+ */
+export function resourceTokenTtl(fallback: number) {
+  return (_ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }): number => token.resourceServer?.accessTokenTTL ?? fallback;
+}
