@@ -89,10 +89,10 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     assert.equal(tokens.expires_in, 600);
 
     // An API token is no userinfo token: the library refuses a token with an audience there.
-    await assert.rejects(client.fetchUserInfo(config, tokens.access_token, claims.sub!), (error: Error & { status?: number }) => error.status === 401 || /audience/i.test(String((error as { error_description?: string }).error_description)));
+    await assert.rejects(client.fetchUserInfo(config, tokens.access_token, claims.sub), (error: Error & { status?: number }) => error.status === 401 || /audience/i.test(String((error as { error_description?: string }).error_description)));
     // A refresh without `resource` yields the userinfo token (oidc/resource-indicators.ts).
     const forUserinfo = await client.refreshTokenGrant(config, tokens.refresh_token!);
-    const userinfo = await client.fetchUserInfo(config, forUserinfo.access_token, claims.sub!);
+    const userinfo = await client.fetchUserInfo(config, forUserinfo.access_token, claims.sub);
     assert.equal(userinfo.sub, claims.sub);
     assert.equal(forUserinfo.access_token.split('.').length, 1, 'userinfo tokens stay opaque');
 

@@ -68,7 +68,12 @@ export class FakeGrant {
   }
 
   addResourceScope(indicator: string, scope: string): void {
-    this.resourceScopes.set(indicator, scope);
+    const previous = this.resourceScopes.get(indicator)?.split(' ') ?? [];
+    this.resourceScopes.set(indicator, [...new Set([...previous, ...scope.split(' ').filter(Boolean)])].join(' '));
+  }
+
+  getResourceScope(indicator: string): string {
+    return this.resourceScopes.get(indicator) ?? '';
   }
 
   save(): Promise<string> {

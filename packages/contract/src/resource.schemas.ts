@@ -54,7 +54,7 @@ const identifier = z
 
 /** A list of scopes, or space-separated text: normalised to a deduplicated list. */
 const scopes = z
-  .union([z.array(z.string().max(1000)).max(1000), z.string().max(20_000).transform(scopeTokens)])
+  .union([z.array(z.string().max(1000)).max(1000), z.string().max(20_000).transform(scopeTokens)], { error: 'scopes must name at least one scope (a list, or space-separated text)' })
   .transform((list) => [...new Set(list)])
   .superRefine((list, ctx) => {
     if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'scopes must name at least one scope' });

@@ -81,6 +81,18 @@ describe('consent service', () => {
     assert.equal(Grant.saved.length, 0);
   });
 
+  it('covers a resource\'s scopes only when the consent names them with that resource, and grants them there', async () => {
+    const { repository } = fakeConsents({ 'acc/app': ['openid', 'read', 'https://a.example#read'] });
+    const { provider, Grant } = fakeProvider();
+    const consent = createConsentService({ consents: repository });
+    const other = await consent.coveredGrant(provider, { accountId: 'acc', client: client('app'), requested: ['openid', 'read'], resources: { 'https://b.example': ['read'] } });
+    assert.equal(other, undefined, 'the same scope at another resource is not covered');
+    const grant = await consent.coveredGrant(provider, { accountId: 'acc', client: client('app'), requested: ['openid', 'read'], resources: { 'https://a.example': ['read'] } });
+    assert.ok(grant);
+    assert.equal(grant.getResourceScope('https://a.example'), 'read');
+    assert.equal(Grant.saved.length, 1);
+  });
+
   it('"Allow" adds what is missing to the grant, saves it and remembers the consent only when asked to', async () => {
     const { repository, granted } = fakeConsents();
     const { provider, Grant } = fakeProvider();
@@ -91,7 +103,8 @@ describe('consent service', () => {
     assert.equal(grant.getOIDCScope(), 'openid email');
     assert.deepEqual(grant.claims, ['email']);
     assert.equal(grant.resourceScopes.get('https://api.example'), 'read write');
-    assert.deepEqual(granted, [{ accountId: 'acc', clientId: 'app', scopes: ['openid', 'email'] }]);
+    // Each resource scope is remembered with its resource (consents/resource-consent.ts).
+    assert.deepEqual(granted, [{ accountId: 'acc', clientId: 'app', scopes: ['openid', 'email', 'https://api.example#read', 'https://api.example#write'] }]);
 
     await consent.allow(provider, { accountId: 'acc', clientId: 'app', grantId, missing: {}, requested: ['openid'], remember: false });
     assert.equal(granted.length, 1, 'a pass-through remembers nothing');

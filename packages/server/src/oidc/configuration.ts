@@ -63,7 +63,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     // Adds no claims: refuses a client_credentials scope the client is not registered with, or
     // that the requested resource does not define.
     extraTokenClaims: (ctx, token) => {
-      refuseUndefinedResourceScopes(ctx, token as never);
+      refuseUndefinedResourceScopes(ctx, token);
       return refuseUnknownTokenScopes(ctx, token);
     },
     extraClientMetadata: {
