@@ -47,6 +47,23 @@ void describe('consentView', () => {
     assert.match(items[1]?.text ?? '', /^See your email address\b.*\bemail$/);
   });
 
+  void it('lists each requested API by its name and identifier, with the scopes asked there, escaped', () => {
+    const doc = render({ scopes: [{ name: 'openid', description: 'Know that it is you' }], resources: [{ name: `Items ${HOSTILE[0]}`, identifier: 'https://api.example/items', scopes: [{ name: 'read:items', description: 'read:items' }] }] });
+    // The identifier is text, not a link: the page still loads nothing from the API's host.
+    assertPageInvariants(doc, { allowedHosts: ['api.example'] });
+    assert.doesNotMatch(doc, /href="https:\/\/api\.example/);
+    assertEscaped(doc, HOSTILE[0]);
+    const intro = elements(doc, 'p').find((p) => p.text.includes('https://api.example/items'));
+    assert.match(intro?.text ?? '', /^At Items .* https:\/\/api\.example\/items, it will be able to:$/);
+    assert.deepEqual(elements(doc, 'li').map((li) => li.text.replace(/\s+/g, ' ').trim()), ['Know that it is you openid', 'read:items read:items']);
+  });
+
+  void it('shows only the API section when nothing but API scopes is asked', () => {
+    const doc = render({ scopes: [], resources: [{ name: 'Items API', identifier: 'https://api.example/items', scopes: [{ name: 'read:items', description: 'read:items' }] }] });
+    assert.doesNotMatch(doc, /only to confirm that you are signed in/);
+    assert.match(doc, /class="resource-name">Items API</);
+  });
+
   void it('explains that the answer is remembered', () => {
     assert.match(render(), /remember your answer/);
   });
