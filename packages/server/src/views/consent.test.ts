@@ -54,7 +54,7 @@ void describe('consentView', () => {
     assert.doesNotMatch(doc, /href="https:\/\/api\.example/);
     assertEscaped(doc, HOSTILE[0]);
     const intro = elements(doc, 'p').find((p) => p.text.includes('https://api.example/items'));
-    assert.match(intro?.text ?? '', /^At Items .* https:\/\/api\.example\/items, it will be able to:$/);
+    assert.match(intro?.text ?? '', /^At Items .* https:\/\/api\.example\/items ?, it will be able to:$/);
     assert.deepEqual(elements(doc, 'li').map((li) => li.text.replace(/\s+/g, ' ').trim()), ['Know that it is you openid', 'read:items read:items']);
   });
 
