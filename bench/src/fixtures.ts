@@ -10,12 +10,26 @@ import type { Target } from './target.js';
 
 export interface Fixtures {
   service: BenchClient;
+  /** A resource server (RFC 8707) whose access tokens are JWTs (RFC 9068), and a scope of it. */
+  jwtResource: { identifier: string; scope: string };
   webEs256: BenchClient;
   webRs256: BenchClient;
   users: string[];
   accessToken: string;
   refreshEs256: string[];
   refreshRs256: string[];
+}
+
+/** Registers an API as a resource: its access tokens are JWTs. Run-unique: the stack's database outlives a run. */
+async function createJwtResource(target: Target): Promise<Fixtures['jwtResource']> {
+  const resource = { identifier: `https://bench-api-${randomBytes(4).toString('hex')}.example.test`, scope: 'read:bench' };
+  const response = await fetch(`${target.adminUrl}/admin/resources`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: resource.identifier, name: 'Bench API', scopes: [resource.scope], access_token_format: 'jwt' }),
+  });
+  if (response.status !== 201) throw new Error(`resource registration failed: ${response.status} ${await response.text()}`);
+  return resource;
 }
 
 async function createClient(target: Target, body: Record<string, unknown>): Promise<BenchClient> {
@@ -34,8 +48,10 @@ export async function prepare(target: Target, options: { users: number; chains: 
     client_name: `Bench web ${alg}`, first_party: true, redirect_uris: [REDIRECT_URI],
     grant_types: ['authorization_code', 'refresh_token'], id_token_signed_response_alg: alg,
   });
-  // A resource server: it introspects the web clients' access tokens (RFC 7662 §4).
-  const service = await createClient(target, { client_name: 'Bench service', grant_types: ['client_credentials'], redirect_uris: [], resource_server: true });
+  const jwtResource = await createJwtResource(target);
+  // A resource server: it introspects the web clients' access tokens (RFC 7662 §4). It may ask
+  // for the bench API's scope (a client asks only for scopes it is registered with).
+  const service = await createClient(target, { client_name: 'Bench service', grant_types: ['client_credentials'], redirect_uris: [], resource_server: true, scope: jwtResource.scope });
   const [webEs256, webRs256] = [await web('ES256'), await web('RS256')];
 
   // A run-unique prefix: the stack's database outlives a run.
@@ -52,5 +68,5 @@ export async function prepare(target: Target, options: { users: number; chains: 
   });
   const es = await mint(webEs256);
   const rs = await mint(webRs256);
-  return { service, webEs256, webRs256, users, accessToken: es[0]!.access_token, refreshEs256: refresh(es), refreshRs256: refresh(rs) };
+  return { service, jwtResource, webEs256, webRs256, users, accessToken: es[0]!.access_token, refreshEs256: refresh(es), refreshRs256: refresh(rs) };
 }

@@ -110,6 +110,12 @@ export const SCENARIOS: Scenario[] = [
     run: (ctx) => cannon(ctx, { requests: [{ method: 'POST', path: '/token', headers: { authorization: basicAuth(ctx.fixtures.service), 'content-type': FORM }, body: 'grant_type=client_credentials' }] }),
   },
   {
+    // RFC 9068: the same grant with `resource=`, so the token is a JWT signed with RS256 (and
+    // stored by its jti for introspection and revocation) instead of an opaque handle.
+    name: 'client-credentials-jwt', route: { method: 'POST', route: '/token' },
+    run: (ctx) => cannon(ctx, { requests: [{ method: 'POST', path: '/token', headers: { authorization: basicAuth(ctx.fixtures.service), 'content-type': FORM }, body: `grant_type=client_credentials&scope=${ctx.fixtures.jwtResource.scope}&resource=${encodeURIComponent(ctx.fixtures.jwtResource.identifier)}` }] }),
+  },
+  {
     name: 'introspection', target: 2600, p99At70: true, route: { method: 'POST', route: '/token/introspection' }, published: 'Hydra 2,554 per core',
     run: (ctx) => cannon(ctx, { requests: [{ method: 'POST', path: '/token/introspection', headers: { authorization: basicAuth(ctx.fixtures.service), 'content-type': FORM }, body: `token=${ctx.fixtures.accessToken}` }] }),
   },
