@@ -101,6 +101,17 @@ export interface SettingsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Initial access tokens for dynamic client registration: a hash of each, never the token. */
+export interface RegistrationTokensTable {
+  id: string;
+  token_hash: string;
+  expires_at: Date | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -111,6 +122,7 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  registration_tokens: RegistrationTokensTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -23,6 +23,7 @@ import {
   openDatabase,
   type Database,
   createSealedValueRepository,
+  createRegistrationTokenRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -80,6 +81,10 @@ import { createConsentService } from './consents/consent.service.js';
 import { createUsersService } from './accounts/users.service.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
+import { createRegistrationTokensService } from './clients/registration-tokens.service.js';
+import { createRegisteredClients } from './clients/registered-clients.js';
+import { registrationGate } from './oidc/registration-gate.js';
+import { auditRegistrations } from './oidc/registration.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -156,7 +161,14 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const apiScopes = createApiScopes({ rebuild: () => holder.rebuild(), onRebuildError: (error) => logger.warn('provider rebuild failed', { error: errorMessage(error) }) });
     for (const client of await clients.list()) apiScopes.learn(client.metadata.scope);
     const scopeSeen = (scope: unknown) => void apiScopes.learnAndRebuild(scope);
-    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen), { metrics, backend: 'reader', model: 'Client' });
+    // Dynamic client registration (RFC 7591, DYNAMIC_REGISTRATION): initial access tokens, and the
+    // clients the provider saves, stored like the admin API's (oidc/registration.ts).
+    const registrationTokens = createRegistrationTokensService({ tokens: createRegistrationTokenRepository(db), audit });
+    const registration = config.dynamicRegistration === 'off' ? undefined : {
+      clients: createRegisteredClients({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) }),
+      gate: registrationGate({ mode: config.dynamicRegistration, tokens: registrationTokens, limit: (ip) => limits.clientRegistration(ip) }),
+    };
+    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen, registration?.clients), { metrics, backend: 'reader', model: 'Client' });
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
     const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
@@ -165,12 +177,13 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo)],
+      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), ...(registration ? [registration.gate] : [])],
       onBuild: (provider) => {
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
+        auditRegistrations(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes, dynamicRegistration: config.dynamicRegistration }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
@@ -220,7 +233,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, branding, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, registrationTokens, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own

@@ -16,6 +16,8 @@ import type { KeyRotation } from '../keys/key-rotation.service.js';
 import { requireAdminToken } from './admin-auth.js';
 import { jsonBody } from './json-body.js';
 import { clientAdminRoutes } from './clients.routes.js';
+import { registrationTokenAdminRoutes } from './registration-tokens.routes.js';
+import type { RegistrationTokensService } from '../clients/registration-tokens.service.js';
 import { userAdminRoutes } from './users.routes.js';
 import type { ResealService } from '../keys/reseal.service.js';
 import { systemAdminRoutes } from './system.routes.js';
@@ -36,6 +38,8 @@ export interface AdminDeps {
   adminToken: string;
   logger: Logger;
   clients: ClientService;
+  /** Initial access tokens for dynamic client registration (`clients registration-token`). */
+  registrationTokens: RegistrationTokensService;
   /** Users: lookups, disable/enable, sessions, unlock (accounts/users.service.ts). */
   users: UsersService;
   keys: SigningKeysService;
@@ -67,7 +71,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', version: PORTCULLIS_VERSION };
   });
-  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps)];
+  const routers = [clientAdminRoutes(deps.clients), registrationTokenAdminRoutes(deps.registrationTokens), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps)];
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));

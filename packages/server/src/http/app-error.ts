@@ -28,6 +28,8 @@ export const errorTable = {
   'client.no_secret': { status: 400, message: 'error.client.no_secret' },
   // The server's own clients (the account page's, the demo's) are registered at every start.
   'client.builtin': { status: 409, message: 'error.client.builtin' },
+  'registration_token.not_found': { status: 404, message: 'error.registration_token.not_found' },
+  'registration_token.invalid': { status: 400, message: 'error.registration_token.invalid' },
   'user.not_found': { status: 404, message: 'error.user.not_found' },
   'consent.not_found': { status: 404, message: 'error.consent.not_found' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },

@@ -22,6 +22,10 @@ import { DISABLED_FEATURES } from './disabled-features.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
+import type { DynamicRegistrationMode } from '@portcullis/config';
+import { registrationFeatures } from './registration.js';
+import { applyRegistrationPolicy, isRegistering } from './registration-policy.js';
+import { DYNAMIC_REGISTRATION } from './client-flags.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -35,6 +39,8 @@ export interface ProviderConfigDeps {
   secondStepDue(accountId: string): Promise<boolean>;
   /** The scopes the provider serves: OpenID Connect's and the clients' API scopes (api-scopes.ts). */
   apiScopes: ApiScopes;
+  /** DYNAMIC_REGISTRATION (oidc/registration.ts); off when absent. */
+  dynamicRegistration?: DynamicRegistrationMode;
 }
 
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
@@ -58,9 +64,13 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     // Adds no claims: refuses a client_credentials scope the client is not registered with.
     extraTokenClaims: refuseUnknownTokenScopes,
     extraClientMetadata: {
-      properties: [FIRST_PARTY, RESOURCE_SERVER],
-      validator(_ctx, key, value) {
-        if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
+      properties: [FIRST_PARTY, RESOURCE_SERVER, DYNAMIC_REGISTRATION],
+      validator(ctx, key, _value, metadata) {
+        // A client built from a registration request meets the registration policy first (RFC 7591).
+        if (key === FIRST_PARTY && isRegistering(ctx)) applyRegistrationPolicy(ctx, metadata);
+        if (key === DYNAMIC_REGISTRATION) return;
+        const set = (metadata as Record<string, unknown>)[key];
+        if (set !== undefined && typeof set !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
     },
     // The OpenID Connect scopes (@portcullis/contract) and every API scope of a loaded client.
@@ -134,6 +144,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     enableHttpPostMethods: false,
     features: {
       ...DISABLED_FEATURES,
+      ...registrationFeatures(deps.dynamicRegistration ?? 'off'),
       introspection: {
         enabled: true,
         // Own tokens, or other clients' access tokens for a registered resource server.
