@@ -10,6 +10,7 @@ import { ConfigError } from './config.error.js';
 import type { BrandingSettings } from '@portcullis/contract';
 import { toRateLimits, type RateLimits } from './rate-limits.js';
 import { toBranding } from './branding-env.js';
+import type { DynamicRegistrationMode } from './dcr-env.js';
 
 export type Mode = 'embedded' | 'production';
 
@@ -75,6 +76,10 @@ export interface Config {
   };
   /** BRAND_* variables (branding-env.ts); a value stored with `portcullis branding set` wins. */
   branding: Readonly<BrandingSettings>;
+  /** DYNAMIC_REGISTRATION (dcr-env.ts): who may register a client at the registration endpoint. */
+  dynamicRegistration: DynamicRegistrationMode;
+  /** REFRESH_REUSE_WINDOW (dcr-env.ts): seconds a repeated refresh gets the same answer; 0 is off. */
+  refreshReuseWindowSeconds: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
@@ -117,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     shutdown: { readinessGraceMs: e.SHUTDOWN_READINESS_GRACE_MS },
     observability: { maxClientLabels: e.METRICS_MAX_CLIENT_LABELS, logShipUrl: e.LOG_SHIP_URL },
     branding: toBranding(e),
+    dynamicRegistration: e.DYNAMIC_REGISTRATION,
+    refreshReuseWindowSeconds: e.REFRESH_REUSE_WINDOW,
   });
 }
 

@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { DEFAULT_ADMIN_HOST, DEFAULT_ADMIN_PORT, DEFAULT_DATA_DIR } from '@portcullis/contract';
 import { rateLimitEnvShape } from './rate-limits.js';
+import { dcrEnvShape } from './dcr-env.js';
 import { brandingEnvShape } from './branding-env.js';
 
 /**
@@ -119,6 +120,8 @@ export const envSchema = z
     ...rateLimitEnvShape,
     // What every page shows of the operator (branding-env.ts).
     ...brandingEnvShape,
+    // Dynamic client registration and the refresh reuse window (dcr-env.ts).
+    ...dcrEnvShape,
   })
   .superRefine((env, ctx) => {
     // One port cannot serve both listeners; refused here rather than as a bind error later.

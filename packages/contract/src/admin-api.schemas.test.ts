@@ -21,6 +21,7 @@ const client: ClientView = {
   client_uri: null,
   policy_uri: null,
   tos_uri: null,
+  dynamic_registration: null,
   created_at: '2026-12-01T00:00:00.000Z',
   updated_at: '2026-12-01T00:00:00.000Z',
 };

@@ -40,6 +40,11 @@ const clientViewShape = {
   client_uri: z.string().nullable(),
   policy_uri: z.string().nullable(),
   tos_uri: z.string().nullable(),
+  /**
+   * How a client registered itself at the registration endpoint (RFC 7591): `token` with an
+   * initial access token, `open-native` without one; null for a client made by the admin API.
+   */
+  dynamic_registration: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 };

@@ -15,3 +15,4 @@ export * from './version.js';
 export * from './public-links.js';
 export * from './branding.schemas.js';
 export * from './resource.schemas.js';
+export * from './registration-token.schemas.js';

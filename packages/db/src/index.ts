@@ -16,3 +16,4 @@ export * from './repositories/settings.repository.js';
 export * from './repositories/resource.repository.js';
 export { openDatabase } from './open-database.js';
 export * from './repositories/sealed-value.repository.js';
+export * from './repositories/registration-token.repository.js';

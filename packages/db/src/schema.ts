@@ -113,6 +113,17 @@ export interface ResourcesTable {
   updated_at: UpdatedAt;
 }
 
+/** Initial access tokens for dynamic client registration: a hash of each, never the token. */
+export interface RegistrationTokensTable {
+  id: string;
+  token_hash: string;
+  expires_at: Date | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -124,6 +135,7 @@ export interface DB {
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   resources: ResourcesTable;
+  registration_tokens: RegistrationTokensTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

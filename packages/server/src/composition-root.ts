@@ -24,6 +24,7 @@ import {
   type Database,
   createSealedValueRepository,
   createResourceRepository,
+  createRegistrationTokenRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -83,6 +84,10 @@ import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
 import { createResourceRegistry } from './resources/resource-registry.js';
 import { createResourceService } from './resources/resource.service.js';
+import { createRegistrationTokensService } from './clients/registration-tokens.service.js';
+import { createRegisteredClients } from './clients/registered-clients.js';
+import { registrationGate } from './oidc/registration-gate.js';
+import { auditRegistrations } from './oidc/registration.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -164,7 +169,14 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const resourceRepository = createResourceRepository(db);
     const resourceRegistry = createResourceRegistry({ load: () => resourceRepository.list(), scopesSeen: (scope) => apiScopes.learnAndRebuild(scope) });
     for (const resource of await resourceRepository.list()) apiScopes.learn(resource.scopes.join(' '));
-    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen), { metrics, backend: 'reader', model: 'Client' });
+    // Dynamic client registration (RFC 7591, DYNAMIC_REGISTRATION): initial access tokens, and the
+    // clients the provider saves, stored like the admin API's (oidc/registration.ts).
+    const registrationTokens = createRegistrationTokensService({ tokens: createRegistrationTokenRepository(db), audit });
+    const registration = config.dynamicRegistration === 'off' ? undefined : {
+      clients: createRegisteredClients({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) }),
+      gate: registrationGate({ mode: config.dynamicRegistration, tokens: registrationTokens, limit: (ip) => limits.clientRegistration(ip) }),
+    };
+    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen, registration?.clients), { metrics, backend: 'reader', model: 'Client' });
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
     const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
@@ -173,12 +185,13 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo)],
+      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), ...(registration ? [registration.gate] : [])],
       onBuild: (provider) => {
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
+        auditRegistrations(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes, resources: resourceRegistry }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes, resources: resourceRegistry, dynamicRegistration: config.dynamicRegistration }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
@@ -234,7 +247,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, branding, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, resources, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, resources, registrationTokens, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own

@@ -7,7 +7,7 @@ const PAGE_LINK_LABELS = { logo_uri: 'Logo', client_uri: 'Home page', policy_uri
 
 /** Public or confidential, as the contract derives it; "(built-in)" for the server's own clients. */
 function kind(client: ClientView): string {
-  return `${isPublicClient(client) ? 'public' : 'confidential'}${client.built_in ? ' (built-in)' : ''}`;
+  return `${isPublicClient(client) ? 'public' : 'confidential'}${client.built_in ? ' (built-in)' : ''}${client.dynamic_registration ? ' (registered itself)' : ''}`;
 }
 
 export function printClient(out: Writer, client: ClientView): void {
@@ -20,6 +20,8 @@ export function printClient(out: Writer, client: ClientView): void {
     ['Built-in', client.built_in ? 'yes (read-only)' : false],
     // `--introspect`: may introspect other clients' access tokens (RFC 7662 §4).
     ['Resource server', client.resource_server],
+    // Registered at the registration endpoint (RFC 7591): `token` or `open-native`.
+    ...(client.dynamic_registration ? [['Registered via', client.dynamic_registration] as const] : []),
     ['Auth method', client.token_endpoint_auth_method],
     ['ID token alg', client.id_token_signed_response_alg],
     ['Grant types', client.grant_types],

@@ -11,6 +11,7 @@ import { parseCreateFlags, parseUpdateFlags } from '../validate.js';
 import { addClientOptions } from './client-options.js';
 import { printClient, printClientList } from './client.view.js';
 import { emit, segment, withJsonOption, type CommandContext } from './command-context.js';
+import { addRegistrationTokenCommand } from './registration-token.command.js';
 
 /** Adds `clients` and its subcommands to `program`, inheriting its output and exit settings. */
 export function addClientsCommand(program: Command, ctx: CommandContext): void {
@@ -84,4 +85,5 @@ export function addClientsCommand(program: Command, ctx: CommandContext): void {
       emit(ctx, cmd, client, () => printClient(out, client));
     });
 
+  addRegistrationTokenCommand(clients, ctx);
 }

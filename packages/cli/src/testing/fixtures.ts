@@ -19,6 +19,7 @@ export function clientBody(overrides: Record<string, unknown> = {}): Record<stri
     client_uri: null,
     policy_uri: null,
     tos_uri: null,
+    dynamic_registration: null,
     created_at: '2026-11-28T12:00:00.000Z',
     updated_at: '2026-11-28T12:00:00.000Z',
     ...overrides,

@@ -7,6 +7,7 @@ import * as noPendingTotp from './2026-12-03T0900-no-pending-totp.js';
 import * as grantsByClient from './2026-12-03T1000-grants-by-client.js';
 import * as settings from './2026-12-03T1200-settings.js';
 import * as resources from './2026-12-03T1530-resources.js';
+import * as registrationTokens from './2026-12-03T1600-registration-tokens.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0001-initial': initial,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1000-grants-by-client': grantsByClient,
   '2026-12-03T1200-settings': settings,
   '2026-12-03T1530-resources': resources,
+  '2026-12-03T1600-registration-tokens': registrationTokens,
 };

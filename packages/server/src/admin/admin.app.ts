@@ -18,6 +18,8 @@ import { jsonBody } from './json-body.js';
 import { clientAdminRoutes } from './clients.routes.js';
 import { resourceAdminRoutes } from './resources.routes.js';
 import type { ResourceService } from '../resources/resource.service.js';
+import { registrationTokenAdminRoutes } from './registration-tokens.routes.js';
+import type { RegistrationTokensService } from '../clients/registration-tokens.service.js';
 import { userAdminRoutes } from './users.routes.js';
 import type { ResealService } from '../keys/reseal.service.js';
 import { systemAdminRoutes } from './system.routes.js';
@@ -40,6 +42,8 @@ export interface AdminDeps {
   clients: ClientService;
   /** Resource servers (RFC 8707): `portcullis resources ...`. */
   resources?: ResourceService;
+  /** Initial access tokens for dynamic client registration (`clients registration-token`). */
+  registrationTokens: RegistrationTokensService;
   /** Users: lookups, disable/enable, sessions, unlock (accounts/users.service.ts). */
   users: UsersService;
   keys: SigningKeysService;
@@ -71,7 +75,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', version: PORTCULLIS_VERSION };
   });
-  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps), ...(deps.resources ? [resourceAdminRoutes(deps.resources)] : [])];
+  const routers = [clientAdminRoutes(deps.clients), registrationTokenAdminRoutes(deps.registrationTokens), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps), ...(deps.resources ? [resourceAdminRoutes(deps.resources)] : [])];
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));

@@ -49,6 +49,17 @@ export const AUDIT_EVENT_TYPES = [
   'client.updated',
   'client.secret_rotated',
   'client.deleted',
+  /**
+   * Dynamic client registration (RFC 7591/7592, oidc/registration.ts): a client registered,
+   * changed or deleted itself at the registration endpoint; `detail.via` is `token` (with
+   * `detail.token_id`, the initial access token's id) or `open-native`.
+   */
+  'client.registered',
+  'client.registration_updated',
+  'client.registration_deleted',
+  /** An initial access token created (`detail.id`, `expires_at`, `max_uses`) or revoked (`detail.id`). */
+  'registration_token.created',
+  'registration_token.revoked',
   'key.rotated',
   /** A resource server (RFC 8707) registered, changed or removed; `detail.identifier` names it. */
   'resource.created',

@@ -7,9 +7,10 @@
  */
 import type { Middleware } from 'koa';
 import { currentBranding, type Branding } from './branding-scope.js';
+import { METADATA_PATHS } from '../oidc/provider-documents.js';
 
 /** OpenID Connect Discovery, and the same document at the RFC 8414 address. */
-const DISCOVERY_PATHS = new Set(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']);
+const DISCOVERY_PATHS: ReadonlySet<string> = new Set(METADATA_PATHS);
 
 export function discoveryBrandingFields(b: Branding): Record<string, string> {
   return {

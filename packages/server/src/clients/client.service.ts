@@ -15,7 +15,7 @@ import type { ClientRepository, StoredClient } from '@portcullis/db';
 import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, scopeTokens, type ClientView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
-import { FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
+import { DYNAMIC_REGISTRATION, FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
 import { clientProblemTexts, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 
@@ -53,7 +53,8 @@ type ClientPageLink = (typeof CLIENT_PAGE_LINKS)[number];
 export function toClientView(client: StoredClient, secret?: string, builtIn = false): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
     Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri' | ClientPageLink, string>> &
-    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER, boolean>>;
+    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER, boolean>> &
+    Partial<Record<typeof DYNAMIC_REGISTRATION, string>>;
   return {
     client_id: client.clientId,
     client_name: client.name,
@@ -74,13 +75,14 @@ export function toClientView(client: StoredClient, secret?: string, builtIn = fa
     client_uri: m.client_uri ?? null,
     policy_uri: m.policy_uri ?? null,
     tos_uri: m.tos_uri ?? null,
+    dynamic_registration: m[DYNAMIC_REGISTRATION] ?? null,
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };
 }
 
 /** What the stored metadata is built from: a client's view minus what the server derives. */
-type MetadataInput = Omit<ClientView, 'client_id' | 'client_secret' | 'response_types' | 'built_in' | 'created_at' | 'updated_at'>;
+type MetadataInput = Omit<ClientView, 'client_id' | 'client_secret' | 'response_types' | 'built_in' | 'dynamic_registration' | 'created_at' | 'updated_at'> & Partial<Pick<ClientView, 'dynamic_registration'>>;
 
 function metadataOf(input: MetadataInput) {
   return {
@@ -101,6 +103,8 @@ function metadataOf(input: MetadataInput) {
       backchannel_logout_uri: input.backchannel_logout_uri,
       backchannel_logout_session_required: input.backchannel_logout_session_required,
     }),
+    // A client that registered itself (oidc/registration-policy.ts) stays marked so after an admin update.
+    ...(input.dynamic_registration && { [DYNAMIC_REGISTRATION]: input.dynamic_registration }),
     // The consent page's logo and links; the provider keeps them as standard metadata.
     ...Object.fromEntries(CLIENT_PAGE_LINKS.filter((field) => input[field] !== null).map((field) => [field, input[field]])),
   };

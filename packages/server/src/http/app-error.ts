@@ -31,6 +31,8 @@ export const errorTable = {
   'resource.not_found': { status: 404, message: 'error.resource.not_found' },
   'resource.invalid': { status: 400, message: 'error.resource.invalid' },
   'resource.exists': { status: 409, message: 'error.resource.exists' },
+  'registration_token.not_found': { status: 404, message: 'error.registration_token.not_found' },
+  'registration_token.invalid': { status: 400, message: 'error.registration_token.invalid' },
   'user.not_found': { status: 404, message: 'error.user.not_found' },
   'consent.not_found': { status: 404, message: 'error.consent.not_found' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },

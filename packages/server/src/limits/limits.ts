@@ -19,6 +19,8 @@ export interface Limits {
   mfa: AttemptGuard;
   /** One registration attempt from `ip`: undefined when allowed. */
   registration(ip: string): Promise<Limited | undefined>;
+  /** One dynamic client registration from `ip` (RFC 7591; the same tier as account registration, its own counter). */
+  clientRegistration(ip: string): Promise<Limited | undefined>;
   /** Failed client authentications at the token endpoint, per client and address and per address. */
   tokenAuth: TokenAuthGuard;
   isExempt(ip: string): boolean;
@@ -42,6 +44,7 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
   };
 
   const registration = make('registration:address', policy.registrationPerAddress);
+  const clientRegistration = make('client-registration:address', policy.registrationPerAddress);
 
   return {
     policy,
@@ -50,6 +53,7 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
     }),
     mfa: createAttemptGuard({ name: 'mfa', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, perDevice: policy.mfaPerDevice, isExempt }),
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
+    clientRegistration: async (ip) => (isExempt(ip) ? undefined : take(clientRegistration, limitAddress(ip))),
     tokenAuth: createTokenAuthGuard({ make, perClientAndAddress: policy.tokenFailuresPerClientAndAddress, perAddress: policy.tokenFailuresPerAddress, isExempt }),
     isExempt,
   };

@@ -33,6 +33,8 @@ export const messagesDe: Translation = {
   'error.resource.invalid': 'Die Ressource ist ungültig.',
   'error.resource.exists': 'Eine Ressource mit diesem Bezeichner gibt es bereits.',
   'error.client.builtin': 'Dies ist ein eingebauter Client des Servers (die Kontoseite oder die Demo); er kann nicht geändert oder gelöscht werden.',
+  'error.registration_token.not_found': 'Kein aktives Initial-Access-Token hat diese ID.',
+  'error.registration_token.invalid': 'Die Einstellungen des Initial-Access-Tokens sind ungültig.',
   'error.audit.invalid': 'user muss eine E-Mail-Adresse oder eine Konto-ID sein, since eine Dauer wie 15m, 24h oder 7d und limit 1-1000.',
   'error.branding.invalid': 'Das Branding ist ungültig.',
   'error.service.unavailable': 'Der Dienst ist vorübergehend nicht verfügbar. Versuchen Sie es gleich noch einmal.',

@@ -33,6 +33,8 @@ export const messagesEn = {
   'error.resource.invalid': 'The resource is not valid.',
   'error.resource.exists': 'A resource with this identifier exists already.',
   'error.client.builtin': 'This is a built-in client of the server (the account page or the demo); it cannot be changed or deleted.',
+  'error.registration_token.not_found': 'No active initial access token has this id.',
+  'error.registration_token.invalid': 'The initial access token settings are not valid.',
   'error.user.not_found': 'No user has this id or email.',
   'error.consent.not_found': 'This user has not given this client access.',
   'error.mfa.invalid_code': 'That code is not valid. Each code works once: wait for the next one and try again.',

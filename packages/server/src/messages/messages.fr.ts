@@ -34,6 +34,8 @@ export const messagesFr: Translation = {
   'error.resource.invalid': 'La ressource n’est pas valide.',
   'error.resource.exists': 'Une ressource avec cet identifiant existe déjà.',
   'error.client.builtin': 'Ceci est un client intégré du serveur (la page du compte ou la démo)\u00a0; il ne peut être ni modifié ni supprimé.',
+  'error.registration_token.not_found': 'Aucun jeton d’accès initial actif n’a cet identifiant.',
+  'error.registration_token.invalid': 'Les paramètres du jeton d’accès initial ne sont pas valides.',
   'error.audit.invalid': 'user doit être une adresse e-mail ou un identifiant de compte, since une durée comme 15m, 24h ou 7d, et limit entre 1 et 1000.',
   'error.branding.invalid': 'L’habillage n’est pas valide.',
   'error.service.unavailable': 'Le service est momentanément indisponible. Réessayez dans un instant.',

@@ -32,6 +32,7 @@
 import type { Middleware } from 'koa';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { scopeTokens, SUPPORTED_SCOPES } from '@portcullis/contract';
+import { METADATA_PATHS } from './provider-documents.js';
 
 export interface ApiScopes {
   /** What the next provider is built with as `scopes`. */
@@ -113,13 +114,13 @@ export function refuseUnknownTokenScopes(ctx: KoaContextWithOIDC, token: { kind:
   return Promise.resolve(undefined);
 }
 
-const DISCOVERY_PATH = '/.well-known/openid-configuration';
+const DISCOVERY_PATHS: ReadonlySet<string> = new Set(METADATA_PATHS);
 
 /** Keeps discovery's `scopes_supported` to the OpenID Connect scopes (see above). */
 export function discoveryOidcScopes(): Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.path !== DISCOVERY_PATH || ctx.status !== 200) return;
+    if (!DISCOVERY_PATHS.has(ctx.path) || ctx.status !== 200) return;
     const body = ctx.body as Record<string, unknown> | null | undefined;
     if (body && typeof body === 'object' && Array.isArray(body.scopes_supported)) body.scopes_supported = [...SUPPORTED_SCOPES];
   };

@@ -17,3 +17,11 @@ export function isFirstParty(client: Client): boolean {
 export function isResourceServer(client: Client): boolean {
   return flag(client, RESOURCE_SERVER);
 }
+
+/**
+ * How a client registered itself at the registration endpoint (RFC 7591): `token` (with an
+ * initial access token) or `open-native` (without one, as a public native client). Set by the
+ * registration policy (oidc/registration-policy.ts), never by the client; absent on clients the
+ * admin API made.
+ */
+export const DYNAMIC_REGISTRATION = 'dynamic_registration';

@@ -24,6 +24,10 @@ import { interactionPaths } from '../interactions/paths.js';
 import { refuseUndefinedResourceScopes, resourceIndicatorsFeature, resourceScopeCheckParam, resourceTokenTtl } from './resource-indicators.js';
 import type { ResourceRegistry } from '../resources/resource-registry.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
+import type { DynamicRegistrationMode } from '@portcullis/config';
+import { registrationFeatures } from './registration.js';
+import { applyRegistrationPolicy, isRegistering } from './registration-policy.js';
+import { DYNAMIC_REGISTRATION } from './client-flags.js';
 
 export interface ProviderConfigDeps {
   issuer: string;
@@ -39,6 +43,8 @@ export interface ProviderConfigDeps {
   apiScopes: ApiScopes;
   /** Resource servers (RFC 8707) tokens may be issued for (oidc/resource-indicators.ts). */
   resources: Pick<ResourceRegistry, 'find'>;
+  /** DYNAMIC_REGISTRATION (oidc/registration.ts); off when absent. */
+  dynamicRegistration?: DynamicRegistrationMode;
 }
 
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
@@ -67,9 +73,13 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       return refuseUnknownTokenScopes(ctx, token);
     },
     extraClientMetadata: {
-      properties: [FIRST_PARTY, RESOURCE_SERVER],
-      validator(_ctx, key, value) {
-        if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
+      properties: [FIRST_PARTY, RESOURCE_SERVER, DYNAMIC_REGISTRATION],
+      validator(ctx, key, _value, metadata) {
+        // A client built from a registration request meets the registration policy first (RFC 7591).
+        if (key === FIRST_PARTY && isRegistering(ctx)) applyRegistrationPolicy(ctx, metadata);
+        if (key === DYNAMIC_REGISTRATION) return;
+        const set = (metadata as Record<string, unknown>)[key];
+        if (set !== undefined && typeof set !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
     },
     // The OpenID Connect scopes (@portcullis/contract) and every API scope of a loaded client.
@@ -144,6 +154,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     enableHttpPostMethods: false,
     features: {
       ...DISABLED_FEATURES,
+      ...registrationFeatures(deps.dynamicRegistration ?? 'off'),
       introspection: {
         enabled: true,
         // Own tokens, or other clients' access tokens for a registered resource server.

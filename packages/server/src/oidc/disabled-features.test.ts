@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildProviderConfiguration } from './configuration.js';
-import { DISABLED_FEATURES, ENABLED_FEATURES } from './disabled-features.js';
+import { CONFIGURED_FEATURES, DISABLED_FEATURES, ENABLED_FEATURES } from './disabled-features.js';
 import { createApiScopes } from './api-scopes.js';
 
 /** The library's own list of features (stable and experimental); not part of its typed API. */
@@ -11,8 +11,9 @@ async function libraryFeatures(): Promise<string[]> {
   return [...STABLE, ...EXPERIMENTS.keys()];
 }
 
-const configuration = () =>
+const configuration = (dynamicRegistration: 'off' | 'token' = 'off') =>
   buildProviderConfiguration({
+    dynamicRegistration,
     issuer: 'http://localhost:3000',
     cookieKeys: ['k'],
     jwks: { keys: [] },
@@ -35,5 +36,11 @@ describe('provider features (A18)', () => {
     const on = Object.entries(features).filter(([, feature]) => feature.enabled === true).map(([name]) => name);
     assert.deepEqual(on.sort(), [...ENABLED_FEATURES].sort());
     for (const name of Object.keys(DISABLED_FEATURES)) assert.equal(features[name]?.enabled, false, name);
+  });
+
+  it('turns dynamic registration and its management on only when DYNAMIC_REGISTRATION asks', () => {
+    const on = (mode: 'off' | 'token') => Object.entries(configuration(mode).features as Record<string, { enabled?: boolean }>).filter(([, f]) => f.enabled === true).map(([name]) => name);
+    assert.deepEqual(on('off').filter((name) => (CONFIGURED_FEATURES as readonly string[]).includes(name)), []);
+    assert.deepEqual(on('token').filter((name) => (CONFIGURED_FEATURES as readonly string[]).includes(name)).sort(), [...CONFIGURED_FEATURES].sort());
   });
 });

@@ -27,9 +27,6 @@ export const DISABLED_FEATURES = {
   deviceFlow: { enabled: false },
   // OpenID Connect CIBA.
   ciba: { enabled: false },
-  // RFC 7591 / 7592: clients are registered by the admin API and the CLI only.
-  registration: { enabled: false },
-  registrationManagement: { enabled: false },
   // JARM, JWT introspection responses, signed userinfo and every JWE: plain JSON and JWS ID tokens only.
   jwtResponseModes: { enabled: false },
   jwtIntrospection: { enabled: false },
@@ -47,6 +44,12 @@ export const DISABLED_FEATURES = {
   clientIdMetadataDocument: { enabled: false },
   openid4vci: { enabled: false },
 } satisfies Features;
+
+/**
+ * RFC 7591 / 7592 dynamic registration: off unless DYNAMIC_REGISTRATION says otherwise
+ * (oidc/registration.ts, test/protocol-registration.test.ts).
+ */
+export const CONFIGURED_FEATURES = ['registration', 'registrationManagement'] as const;
 
 /** The features configuration.ts turns on (each has its tests; see docs/security.md A18). */
 export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout', 'resourceIndicators'] as const;

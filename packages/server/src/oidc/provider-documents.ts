@@ -14,7 +14,16 @@
 import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
 
-export const DOCUMENT_PATHS = ['/.well-known/openid-configuration', '/jwks'] as const;
+/**
+ * The server's metadata at its two addresses: OpenID Connect Discovery 1.0 §4 and RFC 8414 §3
+ * (OAuth 2.0 clients such as MCP's look only there). The provider answers both with one document;
+ * everything that decorates it (branding, the scopes listed) takes this list, so they cannot drift.
+ * The issuer has no path (every route is served from the root), so RFC 8414 §3's path-insertion
+ * form is the same address.
+ */
+export const METADATA_PATHS = ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'] as const;
+
+export const DOCUMENT_PATHS = [...METADATA_PATHS, '/jwks'] as const;
 /** Short enough that a relying party sees new keys soon after a rotation; ETags make re-checks cheap. */
 export const DOCUMENT_MAX_AGE_SECONDS = 60;
 
