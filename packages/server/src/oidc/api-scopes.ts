@@ -24,10 +24,11 @@
  * - Discovery's `scopes_supported` keeps listing the OpenID Connect scopes only: API scopes are
  *   one client's business, and each instance learns them at its own pace (RFC 8414 §2 lets a
  *   server leave scopes out).
- * - Resource indicators (RFC 8707) will bind an API scope to a resource server: the provider then
- *   takes the scopes of a token for a resource from that resource's `getResourceServerInfo`, and a
- *   client's `scope` stays what it may ask for. Nothing here needs to change for that but the
- *   token-endpoint check, which then also reads the requested `resource`.
+ * - Resource indicators (RFC 8707, oidc/resource-indicators.ts) bind API scopes to a resource
+ *   server: the provider takes the scopes of a token for a resource from that resource's
+ *   `getResourceServerInfo`, and a client's `scope` stays what it may ask for (both checks here
+ *   still apply). The resources' scopes are learnt here too (resources/resource-registry.ts), so a
+ *   request without `resource` treats them as it treats any client's API scope.
  */
 import type { Middleware } from 'koa';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
