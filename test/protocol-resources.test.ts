@@ -137,6 +137,11 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     const token = await postForm(endpoints.token, { grant_type: 'client_credentials', scope: 'read:items', resource: UNKNOWN }, machine);
     assert.equal(token.status, 400, token.text);
     assert.equal(token.body.error, 'invalid_target');
+    // Near misses of a registered identifier are other, unknown resources: matching is exact.
+    for (const resource of [`${ITEMS}/`, `${ITEMS}#x`, ITEMS.toUpperCase(), 'api.items.example.test', `${ITEMS}?a=1`]) {
+      const near = await postForm(endpoints.token, { grant_type: 'client_credentials', scope: 'read:items', resource }, machine);
+      assert.equal(near.body?.error, 'invalid_target', resource);
+    }
 
     const config = await relyingParty(server, web);
     const request = await authorizationRequest(config, { scope: 'openid read:items', resource: UNKNOWN });
@@ -203,6 +208,9 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
       [{ identifier: 'https://api.example.test/x', scopes: ['a'], access_token_ttl: 100_000 }, /at most 86400 seconds/],
       [{ identifier: 'https://api.example.test/x', scopes: ['a'], access_token_format: 'jwe' }, /jwt or opaque/],
       [{ identifier: 'https://api.example.test/x', scopes: ['a'], audience: 'x' }, /audience/],
+      [{ identifier: `https://api.example.test/${'x'.repeat(5000)}`, scopes: ['a'] }, /longer than 1000/],
+      [{ identifier: 'https://api.example.test/x', scopes: [1, 2] }, /scopes/],
+      [{ identifier: 'https://api.example.test/<script>', scopes: ['a'] }, /printable ASCII/],
     ];
     for (const [body, problem] of bad) {
       const response = await server.admin('POST', '/admin/resources', body);
@@ -212,6 +220,9 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     assert.equal((await server.admin('POST', '/admin/resources', { identifier: 'http://127.0.0.1:8080/mcp', scopes: ['tools'] })).status, 201, 'loopback http for development');
     assert.equal((await server.admin('POST', '/admin/resources', { identifier: ITEMS, scopes: ['x'] })).status, 409);
     assert.equal((await server.admin('GET', `/admin/resources/${encodeURIComponent(UNKNOWN)}`)).status, 404);
+    assert.equal((await server.admin('PATCH', `/admin/resources/${encodeURIComponent(UNKNOWN)}`, { name: 'x' })).status, 404);
+    assert.equal((await server.admin('PATCH', `/admin/resources/${encodeURIComponent(ITEMS)}`, { identifier: 'https://moved.example.test' })).status, 400, 'the identifier never changes');
+    assert.equal((await server.admin('DELETE', `/admin/resources/${encodeURIComponent(UNKNOWN)}`)).status, 404);
     assert.equal((await server.admin('GET', `/admin/resources/${encodeURIComponent('a\u0000b')}`)).status, 404);
     const list = await server.admin('GET', '/admin/resources');
     assert.ok(list.body.resources.some((r: { identifier: string; name: string }) => r.identifier === ITEMS && r.name === 'Items API'));
