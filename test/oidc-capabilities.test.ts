@@ -152,10 +152,8 @@ describe('features left off', () => {
     assert.equal(pushed.status, 404);
   });
 
-  it('ignores a resource parameter instead of refusing it with invalid_target (RFC 8707 is not offered)', async () => {
-    const response = await authorize({ resource: 'https://api.example.test/' });
-    const location = response.headers.get('location') ?? '';
-    assert.ok(/^(\/|https?:\/\/[^/]+\/)interaction\//.test(location), `expected the sign-in to start, got ${response.status} ${location}`);
+  it('refuses a resource that is not registered with invalid_target (RFC 8707: test/protocol-resources.test.ts)', async () => {
+    assert.equal(errorOf(await authorize({ resource: 'https://unregistered.example.test/' })), 'invalid_target');
   });
 
   it('issues a Bearer token and ignores a DPoP proof (RFC 9449 is not offered)', async () => {
