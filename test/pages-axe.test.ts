@@ -93,6 +93,14 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.getByRole('heading', { name: 'Back at the app' }).waitFor();
 
+    // Consent for an API (RFC 8707, docs/resources.md): its name, identifier and scopes.
+    const api = 'https://api.axe.example.test';
+    assert.equal((await server.admin('POST', '/admin/resources', { identifier: api, name: 'Axe API', scopes: ['read:items'] })).status, 201);
+    const apiApp = await server.admin('POST', '/admin/clients', { client_name: 'Axe API App', public: true, redirect_uris: [THIRD_PARTY_REDIRECT], scope: 'openid read:items' });
+    await page.goto(`${authorizationUrl(server, { client_id: apiApp.body.client_id, redirect_uri: THIRD_PARTY_REDIRECT, scope: 'openid read:items' })}&resource=${encodeURIComponent(api)}`);
+    await page.getByRole('button', { name: 'Allow' }).waitFor();
+    await audit(page, 'consent for an API');
+
     await page.goto(`${server.issuer}/account`);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     await audit(page, 'account');
