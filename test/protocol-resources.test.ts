@@ -120,6 +120,10 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     assert.equal(claims.client_id, machine.client_id);
     assert.equal(claims.scope, 'read:items write:items');
     assert.equal(claims.exp! - claims.iat!, 600);
+    // The library does not introspect a JWT access token: the API checks it itself (docs/resources.md).
+    const answer = await postForm(endpoints.introspection, { token: tokens.access_token }, introspector);
+    assert.equal(answer.status, 400, answer.text);
+    assert.equal(answer.body.error, 'unsupported_token_type');
   });
 
   it('keeps the opaque format introspectable, with the audience', async () => {
