@@ -21,6 +21,10 @@ const client: ClientView = {
   client_uri: null,
   policy_uri: null,
   tos_uri: null,
+  require_pushed_authorization_requests: false,
+  dpop_bound_access_tokens: false,
+  jwks: null,
+  jwks_uri: null,
   created_at: '2026-12-01T00:00:00.000Z',
   updated_at: '2026-12-01T00:00:00.000Z',
 };
