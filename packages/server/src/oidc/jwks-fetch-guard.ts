@@ -4,8 +4,9 @@
  * server-side request forgery risk (@see OWASP SSRF Prevention), so before the request:
  * - https only (an http jwks_uri would let anyone on the path swap the client's keys);
  * - the host is resolved and EVERY address must be a public one: loopback, private (RFC 1918),
- *   link-local (169.254/16, where cloud metadata services live), carrier-grade NAT, multicast,
- *   unique-local IPv6 and IPv4-mapped IPv6 are refused; the library's own dispatcher then checks
+ *   link-local (169.254/16, where cloud metadata services live), carrier-grade NAT, multicast
+ *   and unique-local IPv6 are refused (an IPv4-mapped IPv6 address is judged as its IPv4
+ *   address: node's BlockList maps it); the library's own dispatcher then checks
  *   the address actually connected to, which covers a DNS answer that changes in between;
  * - redirects are refused (`redirect: 'error'`): a public URL cannot bounce the fetch inward;
  * - the library aborts after 2.5 s and reads at most JWKS_BODY_LIMIT_BYTES (client-auth.ts).
@@ -26,7 +27,7 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) BLOCKED.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
+  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
   ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
 ] as const) BLOCKED.addSubnet(network, prefix, 'ipv6');
 
