@@ -127,6 +127,26 @@ describe('private_key_jwt (RFC 7523)', () => {
     }
   });
 
+  it('drops the secret at once when a client switches to private_key_jwt, and the keys when it switches back', async () => {
+    const created = await server.admin('POST', '/admin/clients', { ...MACHINE_CLIENT, client_name: 'Switching' });
+    const { client_id: id, client_secret: secret } = created.body as { client_id: string; client_secret: string };
+    const withSecret = () => client.discovery(new URL(server.issuer), id, secret, undefined, { execute: [client.allowInsecureRequests] });
+    assert.ok((await client.clientCredentialsGrant(await withSecret())).access_token);
+    const switched = await server.admin('PATCH', `/admin/clients/${id}`, { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [await publicJwk(ec, 'ec-1', 'ES256')] } });
+    assert.equal(switched.status, 200, JSON.stringify(switched.body));
+    assert.equal(switched.body.client_secret, undefined);
+    await assert.rejects(client.clientCredentialsGrant(await withSecret()), (error: client.ResponseBodyError) => error.error === 'invalid_client');
+    assert.ok((await client.clientCredentialsGrant(await relyingParty(ec.privateKey, 'ec-1', id))).access_token);
+    const rotate = await server.admin('POST', `/admin/clients/${id}/rotate-secret`);
+    assert.equal(rotate.status, 400);
+    assert.match(rotate.body.message, /private_key_jwt client signs with its own key/);
+    const back = await server.admin('PATCH', `/admin/clients/${id}`, { token_endpoint_auth_method: 'client_secret_basic' });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.ok(back.body.client_secret, 'a new secret, shown once');
+    assert.equal(back.body.jwks, null);
+    await assert.rejects(client.clientCredentialsGrant(await relyingParty(ec.privateKey, 'ec-1', id)), (error: client.ResponseBodyError) => error.error === 'invalid_client');
+  });
+
   it('registers keys only for private_key_jwt, one source, public keys only, https jwks_uri', async () => {
     const key = await publicJwk(ec, 'k', 'ES256');
     const privateJwk = { ...(await jose.exportJWK(ec.privateKey)), kid: 'p' };

@@ -188,7 +188,9 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       const isPublic = toPublic ?? wasPublic;
       // Switching kind without naming a method takes the new kind's default.
       const method = changes.token_endpoint_auth_method ?? (isPublic === wasPublic ? current.token_endpoint_auth_method : defaultAuthMethod(isPublic));
-      const merged = { ...current, ...changes, token_endpoint_auth_method: method, public: isPublic };
+      // Leaving private_key_jwt drops its keys, as leaving a secret method drops the secret.
+      const keys = method === 'private_key_jwt' ? {} : { jwks: changes.jwks ?? null, jwks_uri: changes.jwks_uri ?? null };
+      const merged = { ...current, ...changes, ...keys, token_endpoint_auth_method: method, public: isPublic };
       if (toPublic === undefined && (method === 'none') !== wasPublic) {
         throw new AppError('client.invalid', `the auth method "none" is what makes a client public: send "public": ${String(!wasPublic)} to switch`);
       }

@@ -28,7 +28,7 @@ export const messagesEn = {
   'error.admin.unauthorized': 'A valid admin token is required.',
   'error.client.not_found': 'No client has this id.',
   'error.client.invalid': 'The client metadata is not valid.',
-  'error.client.no_secret': 'Public clients have no secret to rotate.',
+  'error.client.no_secret': 'This client has no secret to rotate: a public client has none, and a private_key_jwt client signs with its own key.',
   'error.client.builtin': 'This is a built-in client of the server (the account page or the demo); it cannot be changed or deleted.',
   'error.user.not_found': 'No user has this id or email.',
   'error.consent.not_found': 'This user has not given this client access.',
