@@ -7,11 +7,15 @@
  *   minutes, a wrong audience, a replayed jti;
  * - a `jwks_uri` is fetched only from a public address (oidc/jwks-fetch-guard.ts): one that is or
  *   resolves to loopback, link-local (cloud metadata) or a private range is refused without a
- *   connection. The guard's other decisions (https, redirects, cache cap) are unit-tested beside
- *   it; no test fetches a key set from a public host, so a jwks_uri's happy path is not run here.
+ *   connection;
+ * - a jwks_uri's happy path: the server is built with the test-only `unsafeTestOnlyJwksOrigin`,
+ *   which serves https://keys.rp.test from a local plain-http listener (no certificate, no public
+ *   host) and sets the address guard aside for that origin alone; the fetch, the cache, the
+ *   refusal of redirects and the size bound are the production ones.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as jose from 'jose';
@@ -29,8 +33,19 @@ describe('private_key_jwt (RFC 7523)', () => {
   let rsa: KeyPair;
   let ec: KeyPair;
   let clientId: string;
+  let keyServer: Server;
+  /** What the key server answers per path, and the paths it was asked for. */
+  const served = new Map<string, { status: number; headers?: Record<string, string>; body?: string }>();
+  const asked: string[] = [];
   before(async () => {
-    server = await startTestServer();
+    keyServer = createServer((request, response) => {
+      asked.push(request.url ?? '');
+      const answer = served.get(request.url ?? '') ?? { status: 404 };
+      response.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+    await new Promise<void>((resolve) => keyServer.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(keyServer.address() as net.AddressInfo).port}`;
+    server = await startTestServer({}, { unsafeTestOnlyJwksOrigin: { origin: 'https://keys.rp.test', target } });
     endpoints = await endpointsOf(server);
     [rsa, ec] = await Promise.all([pair('RS256'), pair('ES256')]);
     const created = await server.admin('POST', '/admin/clients', {
@@ -43,7 +58,10 @@ describe('private_key_jwt (RFC 7523)', () => {
     assert.equal(created.body.client_secret, undefined, 'a private_key_jwt client has no secret');
     clientId = created.body.client_id as string;
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    keyServer.close();
+  });
 
   const relyingParty = (key: CryptoKey, kid: string, id = clientId) =>
     client.discovery(new URL(server.issuer), id, undefined, client.PrivateKeyJwt({ key, kid }), { execute: [client.allowInsecureRequests] });
@@ -99,6 +117,29 @@ describe('private_key_jwt (RFC 7523)', () => {
     const again = await tokenWith(once);
     assert.equal(again.status, 401, again.text);
     assert.equal(again.body.error, 'invalid_client');
+  });
+
+  it('authenticates against a jwks_uri key set, fetched once and kept while fresh', async () => {
+    served.set('/jwks.json', { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'max-age=86400' }, body: JSON.stringify({ keys: [await publicJwk(ec, 'uri-1', 'ES256')] }) });
+    const created = await server.admin('POST', '/admin/clients', { ...MACHINE_CLIENT, client_name: 'Keys by URL', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://keys.rp.test/jwks.json' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const id = created.body.client_id as string;
+    for (let i = 0; i < 2; i++) assert.ok((await client.clientCredentialsGrant(await relyingParty(ec.privateKey, 'uri-1', id))).access_token);
+    assert.deepEqual(asked.filter((p) => p === '/jwks.json'), ['/jwks.json'], 'fetched once, then cached');
+    await assert.rejects(client.clientCredentialsGrant(await relyingParty(rsa.privateKey, 'rsa-1', id)), (error: client.ResponseBodyError) => error.error === 'invalid_client', 'a key of the inline client is not in this set');
+  });
+
+  it('refuses a jwks_uri that redirects, or whose key set is over 32 KiB', async () => {
+    served.set('/moved', { status: 302, headers: { location: '/jwks.json' } });
+    const big = JSON.stringify({ keys: [{ ...(await publicJwk(ec, 'big', 'ES256')), pad: 'x'.repeat(33 * 1024) }] });
+    served.set('/big.json', { status: 200, headers: { 'content-type': 'application/json' }, body: big });
+    for (const path of ['/moved', '/big.json']) {
+      const created = await server.admin('POST', '/admin/clients', { ...MACHINE_CLIENT, client_name: 'Bad keys by URL', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `https://keys.rp.test${path}` });
+      const id = created.body.client_id as string;
+      asked.length = 0;
+      await assert.rejects(client.clientCredentialsGrant(await relyingParty(ec.privateKey, 'big', id)), (error: client.ResponseBodyError) => error.error === 'invalid_client', path);
+      assert.deepEqual(asked, [path], `${path}: asked once, and the redirect not followed`);
+    }
   });
 
   it('refuses a jwks_uri at a loopback, link-local or private address, or a name resolving to one, without connecting', async () => {

@@ -16,7 +16,8 @@ import { introspectionAllowed } from './introspection-policy.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
 import { buildInteractionPolicy } from './mfa-policy.js';
-import { outgoingFetch } from './outgoing-fetch.js';
+import { createOutgoingFetch } from './outgoing-fetch.js';
+import type { UnsafeTestOnlyJwksOrigin } from './jwks-fetch-guard.js';
 import { assertJwtClientAuthClaimsAndHeader, CLIENT_ASSERTION_ALGS, CLIENT_AUTH_METHODS, fetchResponseBodyLimits } from './client-auth.js';
 import { dpopFeature, DPOP_SIGNING_ALGS } from './dpop.js';
 import { pushedAuthorizationRequestsFeature } from './par.js';
@@ -38,6 +39,8 @@ export interface ProviderConfigDeps {
   secondStepDue(accountId: string): Promise<boolean>;
   /** The scopes the provider serves: OpenID Connect's and the clients' API scopes (api-scopes.ts). */
   apiScopes: ApiScopes;
+  /** Tests only (jwks-fetch-guard.ts); never set in a deployment. */
+  unsafeTestOnlyJwksOrigin?: UnsafeTestOnlyJwksOrigin;
 }
 
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
@@ -50,7 +53,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
 
   return {
     adapter: deps.adapter,
-    fetch: outgoingFetch,
+    fetch: createOutgoingFetch(deps.unsafeTestOnlyJwksOrigin),
     fetchResponseBodyLimits,
     jwks: deps.jwks,
     findAccount: createFindAccount(deps.accounts),

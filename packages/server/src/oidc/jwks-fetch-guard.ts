@@ -67,9 +67,28 @@ export function capCacheHeaders(headers: Headers): Headers {
   return capped;
 }
 
+/**
+ * FOR TESTS ONLY, and only through createPortcullis' build options (never the environment): a
+ * jwks_uri whose origin is `origin` (an https origin a test registered) is fetched from `target`
+ * instead (a plain-http listener on loopback), with the address guard and the library's dispatcher
+ * set aside for it alone. Everything else the guard does (no redirects, capped caching) and the
+ * library's own handling of the answer stay as in production, so a test can run a jwks_uri's
+ * happy path without a certificate or a public host.
+ */
+export interface UnsafeTestOnlyJwksOrigin {
+  origin: string;
+  target: string;
+}
+
 /** The guarded fetch of a key set: `base` is the fetch the request finally goes through. */
-export async function guardedJwksFetch(url: URL, options: RequestInit, base: typeof fetch = globalThis.fetch, resolve?: Resolve): Promise<Response> {
-  await assertPublicHttpsUrl(url, resolve);
-  const response = await base(url, { ...options, redirect: 'error' });
+export async function guardedJwksFetch(url: URL, options: RequestInit, base: typeof fetch = globalThis.fetch, resolve?: Resolve, unsafeTestOnly?: UnsafeTestOnlyJwksOrigin): Promise<Response> {
+  let response: Response;
+  if (unsafeTestOnly !== undefined && url.origin === unsafeTestOnly.origin) {
+    const { dispatcher: _guard, ...rest } = options as RequestInit & { dispatcher?: unknown };
+    response = await base(new URL(`${url.pathname}${url.search}`, unsafeTestOnly.target), { ...rest, redirect: 'error' });
+  } else {
+    await assertPublicHttpsUrl(url, resolve);
+    response = await base(url, { ...options, redirect: 'error' });
+  }
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers: capCacheHeaders(response.headers) });
 }

@@ -11,17 +11,18 @@
  */
 import type { Configuration } from 'oidc-provider';
 import { isLoopbackHost } from '@portcullis/contract';
-import { guardedJwksFetch } from './jwks-fetch-guard.js';
+import { guardedJwksFetch, type UnsafeTestOnlyJwksOrigin } from './jwks-fetch-guard.js';
 
 export function isLoopbackUrl(url: URL | string | Request): boolean {
   return isLoopbackHost(new URL(url instanceof Request ? url.url : url).hostname);
 }
 
-export const outgoingFetch: NonNullable<Configuration['fetch']> = (url, options) => {
+/** `unsafeTestOnly`: see jwks-fetch-guard.ts; undefined in every deployment. */
+export const createOutgoingFetch = (unsafeTestOnly?: UnsafeTestOnlyJwksOrigin): NonNullable<Configuration['fetch']> => (url, options) => {
   const target = new URL(url instanceof Request ? url.url : url);
   // The library GETs only documents (jwks_uri here; sector_identifier_uri and client metadata
   // documents belong to features that are off) and POSTs only notifications.
-  if ((options?.method ?? 'GET').toUpperCase() === 'GET') return guardedJwksFetch(target, options ?? {});
+  if ((options?.method ?? 'GET').toUpperCase() === 'GET') return guardedJwksFetch(target, options ?? {}, globalThis.fetch, undefined, unsafeTestOnly);
   if (!isLoopbackUrl(target)) return globalThis.fetch(url, options);
   const { dispatcher: _guard, ...rest } = options as RequestInit & { dispatcher?: unknown };
   return globalThis.fetch(url, rest);
