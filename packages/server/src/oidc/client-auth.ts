@@ -27,7 +27,7 @@ export const assertJwtClientAuthClaimsAndHeader: NonNullable<Configuration['asse
   }
 };
 
-/** The library's bounds on fetched documents; only jwks_uri is reachable (client-auth.ts). */
+/** The library's bounds on fetched documents; only a jwks_uri is ever fetched (outgoing-fetch.ts). */
 export const fetchResponseBodyLimits: NonNullable<Configuration['fetchResponseBodyLimits']> = {
   jwks_uri: JWKS_BODY_LIMIT_BYTES,
   sector_identifier_uri: JWKS_BODY_LIMIT_BYTES,

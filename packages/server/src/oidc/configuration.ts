@@ -114,8 +114,9 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     clientAuthMethods: [...CLIENT_AUTH_METHODS],
     assertJwtClientAuthClaimsAndHeader,
     subjectTypes: ['public'],
-    // The algorithms a client may pick for its ID tokens (and so its logout tokens); every other
-    // list belongs to a feature that is off (disabled-features.ts).
+    // The algorithms a client may pick for its ID tokens (and so its logout tokens), sign its
+    // private_key_jwt assertions with (client-auth.ts) and its DPoP proofs (dpop.ts): the tested
+    // ones. Every other list belongs to a feature that is off (disabled-features.ts).
     enabledJWA: {
       idTokenSigningAlgValues: [...ID_TOKEN_ALGS],
       clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
