@@ -110,8 +110,9 @@ describe('admin API', () => {
       ['a scope that is not a scope-token', { scope: 'openid "admin"' }, /not a valid scope/],
       ['a wildcard redirect URI', { redirect_uris: ['https://*.app.example/callback'] }, /wildcards are not supported/],
       ['a private-use scheme for a confidential client', { redirect_uris: ['com.example.app:/callback'] }, /only for public clients/],
-      ['private_key_jwt, which needs a JWKS not supported yet', { token_endpoint_auth_method: 'private_key_jwt' }, /unknown auth method "private_key_jwt"/],
-      ['an unknown field', { jwks_uri: 'https://app.example/jwks' }, /jwks_uri/],
+      ['private_key_jwt without its public keys', { token_endpoint_auth_method: 'private_key_jwt' }, /needs the client's public keys: jwks or jwks_uri/],
+      ['a jwks_uri without private_key_jwt', { jwks_uri: 'https://app.example/jwks' }, /only for the auth method "private_key_jwt"/],
+      ['an unknown field', { sector_identifier_uri: 'https://app.example/sector' }, /sector_identifier_uri/],
       ['no client name', { client_name: ' ' }, /client_name/],
     ];
 

@@ -23,6 +23,7 @@ const CAPABILITIES = {
   claims_parameter_supported: false,
   claims_supported: ['sub', 'acr', 'amr', 'auth_time', 'name', 'email', 'email_verified', 'sid', 'iss'],
   code_challenge_methods_supported: ['S256'],
+  dpop_signing_alg_values_supported: ['ES256'],
   grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
   id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
   request_uri_parameter_supported: false,
@@ -30,7 +31,8 @@ const CAPABILITIES = {
   response_types_supported: ['code'],
   scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
   subject_types_supported: ['public'],
-  token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+  token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt'],
+  token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
   ui_locales_supported: ['en', 'de', 'fr'],
 } as const;
 
@@ -39,6 +41,7 @@ const ENDPOINTS = {
   end_session_endpoint: '/session/end',
   introspection_endpoint: '/token/introspection',
   jwks_uri: '/jwks',
+  pushed_authorization_request_endpoint: '/request',
   revocation_endpoint: '/token/revocation',
   token_endpoint: '/token',
   userinfo_endpoint: '/me',
@@ -55,6 +58,9 @@ const PWD_SIGN_IN = ['test/mfa-signin.test.ts', 'gives a password-only sign-in a
 const BACKCHANNEL = ['test/backchannel-logout.test.ts', 'sends a verifiable logout token on RP-initiated logout'] as const;
 const I18N = 'test/i18n-pages.test.ts';
 const REQUEST_OBJECTS = [CAPS, 'refuses request objects and request_uri, which discovery does not offer'] as const;
+const PAR = ['test/protocol-par.test.ts', 'completes the code flow from a pushed request: /auth carries only client_id and request_uri'] as const;
+const DPOP = ['test/protocol-dpop.test.ts', 'binds the access token of a public client to its key: token_type DPoP, introspection cnf.jkt'] as const;
+const KEY_JWT = ['test/protocol-private-key-jwt.test.ts', 'authenticates with an assertion signed by any registered key (RS256, ES256)'] as const;
 
 /**
  * Each advertised value (`field` for a scalar or an endpoint, `field value` for a list member)
@@ -79,6 +85,7 @@ const COVERAGE: Record<string, readonly [string, string]> = {
   'claims_supported sid': BACKCHANNEL,
   'claims_supported iss': FIRST_FLOW,
   'code_challenge_methods_supported S256': ['test/oidc-negative-authorization.test.ts', 'starts the sign-in for a request with an S256 challenge (the control case)'],
+  'dpop_signing_alg_values_supported ES256': DPOP,
   'grant_types_supported authorization_code': FIRST_FLOW,
   'grant_types_supported refresh_token': [FLOW, 'issues a refresh token and rotates it on every use'],
   'grant_types_supported client_credentials': [FLOW, 'issues an access token to a client registered only for client_credentials'],
@@ -102,10 +109,14 @@ const COVERAGE: Record<string, readonly [string, string]> = {
   'token_endpoint_auth_methods_supported client_secret_basic': FIRST_FLOW,
   'token_endpoint_auth_methods_supported client_secret_post': [CAPS, 'authenticates a confidential client with client_secret_post'],
   'token_endpoint_auth_methods_supported none': [FLOW, 'completes the code flow with PKCE and no client secret'],
+  'token_endpoint_auth_methods_supported private_key_jwt': KEY_JWT,
+  'token_endpoint_auth_signing_alg_values_supported RS256': KEY_JWT,
+  'token_endpoint_auth_signing_alg_values_supported ES256': KEY_JWT,
   authorization_endpoint: FIRST_FLOW,
   end_session_endpoint: [FLOW, 'asks for confirmation, ends the session and returns to the registered post-logout URI'],
   introspection_endpoint: [FLOW, 'introspects a live access token as active with its client, subject and scope'],
   jwks_uri: BACKCHANNEL,
+  pushed_authorization_request_endpoint: PAR,
   revocation_endpoint: [FLOW, 'introspects a revoked access token as inactive, and userinfo refuses it'],
   token_endpoint: FIRST_FLOW,
   userinfo_endpoint: FIRST_FLOW,

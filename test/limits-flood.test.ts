@@ -190,10 +190,11 @@ describe('failed client authentications are counted on every path to a client-au
     assert.equal((await post('/token', client.client_id, client.client_secret, '198.51.100.61')).status, 200, 'the client itself, elsewhere');
   });
 
-  it('counts wrong secrets at introspection and revocation too', async () => {
-    for (const path of ['/token/introspection', '/token/revocation']) {
+  it('counts wrong secrets at introspection, revocation and pushed authorization requests too', async () => {
+    const attackers: Record<string, string> = { '/token/introspection': '203.0.113.62', '/token/revocation': '203.0.113.63', '/request': '203.0.113.64' };
+    for (const path of ['/token/introspection', '/token/revocation', '/request']) {
       const client = await serviceClient();
-      const attacker = path.endsWith('introspection') ? '203.0.113.62' : '203.0.113.63';
+      const attacker = attackers[path]!;
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) statuses.push((await post(path, client.client_id, 'wrong', attacker, 'application/x-www-form-urlencoded', 'token=anything')).status);
       assert.deepEqual(statuses, [401, 401, 401, 429], path);

@@ -35,6 +35,8 @@ export interface TestServerOptions {
   limits?: Partial<LimitPolicy>;
   /** Keeps the OIDC artefacts in this Redis (testing/redis-server.ts); always an embedded server. */
   redisUrl?: string;
+  /** A jwks_uri origin served from a local listener (oidc/jwks-fetch-guard.ts); always an embedded server. */
+  unsafeTestOnlyJwksOrigin?: { origin: string; target: string };
 }
 
 /**
@@ -103,14 +105,14 @@ export async function callAdmin(adminUrl: string, token: string, method: string,
  * embedded servers only.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined && options.limits === undefined && options.redisUrl === undefined) return useStack();
+  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined && options.limits === undefined && options.redisUrl === undefined && options.unsafeTestOnlyJwksOrigin === undefined) return useStack();
   const { port, adminPort } = options.ports ?? { port: await freePort(), adminPort: await freePort() };
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-')));
   const loaded = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_EXEMPT: LOOPBACK, ...env });
   // The environment allows REDIS_URL only in production mode; the composition root takes it on any Config.
   const config = options.redisUrl === undefined ? loaded : { ...loaded, redisUrl: options.redisUrl };
   const logger = createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' });
-  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }) });
+  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }), ...(options.unsafeTestOnlyJwksOrigin && { unsafeTestOnlyJwksOrigin: options.unsafeTestOnlyJwksOrigin }) });
   const servers = [...(await listen(app.publicApp, 'localhost', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   return {

@@ -25,6 +25,7 @@ import {
 } from '@portcullis/contract';
 import { usageError } from './cli.error.js';
 import { parsePageLinkFlags } from './commands/client-page-links.js';
+import { parseProtocolFlags } from './commands/client-protocol-options.js';
 
 /** The rules across fields, in terms of the flags that set them (`method`: the auth method chosen). */
 const PROBLEM_TEXT: Record<ClientProblem, string | ((method: string) => string)> = {
@@ -37,6 +38,9 @@ const PROBLEM_TEXT: Record<ClientProblem, string | ((method: string) => string)>
   private_scheme_needs_public: 'a private-use scheme --redirect-uri (a native app) needs --public',
   native_https_loopback: 'a native app (private-use scheme --redirect-uri) uses http, not https, on a loopback host (RFC 8252 §7.3)',
   native_first_party: 'a native app (private-use scheme --redirect-uri) cannot be --first-party: any app on a device can claim its scheme, so consent is never skipped for it (RFC 8252 §8.6)',
+  key_jwt_needs_keys: '--auth-method private_key_jwt needs the client\'s public keys: --jwks-file or --jwks-uri',
+  keys_need_key_jwt: '--jwks-file and --jwks-uri are only for --auth-method private_key_jwt',
+  jwks_and_jwks_uri: 'pass --jwks-file or --jwks-uri, not both',
 };
 
 const redirectUris = (flag: string) =>
@@ -124,7 +128,9 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateIn
   const f = parseOrThrow(createFlagsSchema, flags);
   const grant_types = f.grantType ?? [...DEFAULT_GRANT_TYPES];
   const token_endpoint_auth_method = f.authMethod ?? defaultAuthMethod(f.public);
+  const protocol = parseProtocolFlags(flags, 'create');
   const problems = clientProblems({
+    ...protocol,
     public: f.public,
     grant_types,
     redirect_uris: f.redirectUri,
@@ -149,6 +155,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateIn
     ...(f.backchannelLogoutSessionRequired === false ? { backchannel_logout_session_required: false } : {}),
     ...(f.introspect ? { resource_server: true } : {}),
     ...parsePageLinkFlags(flags, 'create'),
+    ...protocol,
   };
 }
 
@@ -179,6 +186,7 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateIn
     backchannel_logout_session_required: f.backchannelLogoutSessionRequired,
     resource_server: f.introspect,
     ...parsePageLinkFlags(flags, 'update'),
+    ...parseProtocolFlags(flags, 'update'),
   };
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as ClientUpdateInput;
   if (Object.keys(given).length === 0) throw usageError('nothing to update: pass at least one flag (see --help)');

@@ -22,6 +22,10 @@ const client: ClientView = {
   policy_uri: null,
   tos_uri: null,
   dynamic_registration: null,
+  require_pushed_authorization_requests: false,
+  dpop_bound_access_tokens: false,
+  jwks: null,
+  jwks_uri: null,
   created_at: '2026-12-01T00:00:00.000Z',
   updated_at: '2026-12-01T00:00:00.000Z',
 };

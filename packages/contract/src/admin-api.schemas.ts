@@ -45,6 +45,12 @@ const clientViewShape = {
    * initial access token, `open-native` without one; null for a client made by the admin API.
    */
   dynamic_registration: z.string().nullable(),
+  /** RFC 9126 §6 and RFC 9449 §5.2 (server: oidc/par.ts, oidc/dpop.ts). */
+  require_pushed_authorization_requests: z.boolean(),
+  dpop_bound_access_tokens: z.boolean(),
+  /** private_key_jwt's public keys, inline or by URL (client-keys.ts); null when none. */
+  jwks: z.looseObject({ keys: z.array(z.looseObject({})) }).nullable(),
+  jwks_uri: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 };

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { httpsUrl, imageUrl } from './public-links.js';
+import { clientJwksSchema, jwksUriProblem } from './client-keys.js';
 import { AUTH_METHODS, endpointUriProblem, GRANT_TYPES, ID_TOKEN_ALGS, MAX_CLIENT_SCOPES, redirectUriProblem, scopeProblem, scopeTokens } from './client-rules.js';
 
 /** A closed set in a sentence: "RS256, ES256 or EdDSA". */
@@ -63,6 +64,14 @@ const fields = {
   client_uri: httpsUrl.nullable(),
   policy_uri: httpsUrl.nullable(),
   tos_uri: httpsUrl.nullable(),
+  // RFC 9126 §6: the client must push its authorization requests (PAR); /auth refuses others.
+  require_pushed_authorization_requests: z.boolean(),
+  // RFC 9449 §5.2: the client's access tokens are always DPoP-bound; a token request without a
+  // proof is refused.
+  dpop_bound_access_tokens: z.boolean(),
+  // private_key_jwt's keys (client-keys.ts): one of the two; null removes it on an update.
+  jwks: clientJwksSchema.nullable(),
+  jwks_uri: uri(jwksUriProblem).nullable(),
 };
 
 /**

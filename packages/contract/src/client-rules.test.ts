@@ -87,7 +87,7 @@ void describe('the closed sets', () => {
   void it('lists exactly the scopes, grant types, auth methods and algorithms the server supports', () => {
     assert.deepEqual([...SUPPORTED_SCOPES], ['openid', 'profile', 'email', 'offline_access']);
     assert.deepEqual([...GRANT_TYPES], ['authorization_code', 'refresh_token', 'client_credentials']);
-    assert.deepEqual([...AUTH_METHODS], ['client_secret_basic', 'client_secret_post', 'none'], 'private_key_jwt only once it works');
+    assert.deepEqual([...AUTH_METHODS], ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt']);
     assert.deepEqual([...ID_TOKEN_ALGS], ['RS256', 'ES256', 'EdDSA']);
   });
 
@@ -143,6 +143,17 @@ void describe('rules across fields', () => {
     assert.deepEqual(clientProblems({ ...native, first_party: true }), ['native_first_party']);
     assert.deepEqual(clientProblems({ ...native, first_party: false }), []);
     assert.deepEqual(clientProblems({ ...native, redirect_uris: ['https://app.example/cb'], first_party: true }), []);
+  });
+
+  void it('gives private_key_jwt exactly one source of keys, and keys to no other method (RFC 7523 §2.2)', () => {
+    const keyJwt = { ...confidential, token_endpoint_auth_method: 'private_key_jwt' };
+    const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] };
+    assert.deepEqual(clientProblems(keyJwt), ['key_jwt_needs_keys']);
+    assert.deepEqual(clientProblems({ ...keyJwt, jwks }), []);
+    assert.deepEqual(clientProblems({ ...keyJwt, jwks: null, jwks_uri: 'https://rp.example/jwks' }), []);
+    assert.deepEqual(clientProblems({ ...keyJwt, jwks, jwks_uri: 'https://rp.example/jwks' }), ['jwks_and_jwks_uri']);
+    assert.deepEqual(clientProblems({ ...confidential, jwks }), ['keys_need_key_jwt']);
+    assert.deepEqual(clientProblems({ ...keyJwt, public: true, jwks }), ['public_needs_none']);
   });
 
   void it('checks a grant-type list on its own, as an update that replaces it needs', () => {

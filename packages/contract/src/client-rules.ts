@@ -53,11 +53,10 @@ export type GrantType = (typeof GRANT_TYPES)[number];
 export const DEFAULT_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
 
 /**
- * The token endpoint auth methods that work today. private_key_jwt needs a registered JWKS and
- * the provider's client-assertion algorithms, neither of which exists yet: it is added here when
- * they do, so the CLI's help never offers a method the server refuses.
+ * The token endpoint auth methods the server offers. private_key_jwt (RFC 7523 §2.2) needs the
+ * client's public keys, `jwks` or `jwks_uri` (client-keys.ts); such a client has no secret.
  */
-export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 /** A public client has no secret, so "none"; a confidential one sends its secret in the header. */
@@ -68,6 +67,11 @@ export function defaultAuthMethod(isPublic: boolean): AuthMethod {
 /** The one definition of a public client: it authenticates with "none" (it has no secret). */
 export function isPublicClient(client: { token_endpoint_auth_method: string }): boolean {
   return client.token_endpoint_auth_method === 'none';
+}
+
+/** Whether a client authenticates with a secret the server issued (and so has one to rotate). */
+export function usesClientSecret(method: string): boolean {
+  return method === 'client_secret_basic' || method === 'client_secret_post';
 }
 
 /** RS256 is the default (OIDC Discovery §3 requires it); ES256 and EdDSA are per-client choices. */
@@ -156,7 +160,10 @@ export type ClientProblem =
   | 'public_resource_server'
   | 'private_scheme_needs_public'
   | 'native_https_loopback'
-  | 'native_first_party';
+  | 'native_first_party'
+  | 'key_jwt_needs_keys'
+  | 'keys_need_key_jwt'
+  | 'jwks_and_jwks_uri';
 
 /** What the rules across fields look at: a whole client, or the merged result of an update. */
 export interface ClientShape {
@@ -167,6 +174,9 @@ export interface ClientShape {
   token_endpoint_auth_method: string;
   resource_server?: boolean;
   first_party?: boolean;
+  /** private_key_jwt's keys (client-keys.ts); null or absent when none. */
+  jwks?: unknown;
+  jwks_uri?: string | null;
 }
 
 /**
@@ -206,5 +216,12 @@ export function clientProblems(client: ClientShape): ClientProblem[] {
   // RFC 8252 §8.6: the server cannot prove a native app's identity (any app on the device can
   // claim its scheme), so consent must never be skipped for one: it is never first-party.
   if (native && client.first_party === true) problems.push('native_first_party');
+  // RFC 7523 §2.2: the assertion is verified with the client's registered keys: exactly one
+  // source of them, and only for the method that uses them.
+  const hasJwks = client.jwks !== undefined && client.jwks !== null;
+  const hasJwksUri = client.jwks_uri !== undefined && client.jwks_uri !== null;
+  if (client.token_endpoint_auth_method === 'private_key_jwt' && !hasJwks && !hasJwksUri) problems.push('key_jwt_needs_keys');
+  if (client.token_endpoint_auth_method !== 'private_key_jwt' && (hasJwks || hasJwksUri)) problems.push('keys_need_key_jwt');
+  if (hasJwks && hasJwksUri) problems.push('jwks_and_jwks_uri');
   return problems;
 }

@@ -7,6 +7,7 @@
  * Depends on zod only; imports nothing from the server or the CLI.
  */
 export * from './client-rules.js';
+export * from './client-keys.js';
 export * from './client-input.schemas.js';
 export * from './admin-api.schemas.js';
 export * from './admin-api.queries.js';

@@ -46,6 +46,7 @@ import type { Stores } from './stores/stores.js';
 import { createClientAdapter } from './oidc/client.adapter.js';
 import { createClientCache, invalidatingClientRepository } from './oidc/client-cache.js';
 import { buildProviderConfiguration } from './oidc/configuration.js';
+import type { UnsafeTestOnlyJwksOrigin } from './oidc/jwks-fetch-guard.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider.factory.js';
 import { RETIRED_KEY_PUBLISH_SECONDS } from './oidc/lifetimes.js';
 import { createPasswordHasher } from './accounts/password-hasher.js';
@@ -116,6 +117,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** Replaces some rate limits (tests: short windows, small counts). */
   limits?: Partial<LimitPolicy>;
+  /** Tests only, never from the environment: oidc/jwks-fetch-guard.ts `UnsafeTestOnlyJwksOrigin`. */
+  unsafeTestOnlyJwksOrigin?: UnsafeTestOnlyJwksOrigin;
 }
 
 export async function createPortcullis(config: Readonly<Config>, options: BuildOptions = {}): Promise<Portcullis> {
@@ -191,7 +194,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
         auditLogouts(provider, audit);
         auditRegistrations(provider, audit);
       },
-      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes, resources: resourceRegistry, dynamicRegistration: config.dynamicRegistration }),
+      configure: (jwks) => buildProviderConfiguration({ issuer: config.issuer, cookieKeys: secrets.cookieKeys, jwks, adapter, accounts, consent, secondStepDue: (accountId) => secondStepDue(factors, accountId), apiScopes, resources: resourceRegistry, dynamicRegistration: config.dynamicRegistration, unsafeTestOnlyJwksOrigin: options.unsafeTestOnlyJwksOrigin }),
     });
 
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);

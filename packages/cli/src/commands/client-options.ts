@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { addPageLinkOptions } from './client-page-links.js';
+import { addProtocolOptions } from './client-protocol-options.js';
 import { AUTH_METHODS, DEFAULT_ID_TOKEN_ALG, GRANT_TYPES, ID_TOKEN_ALGS, SUPPORTED_SCOPES } from '@portcullis/contract';
 
 /** Repeatable flag: each occurrence appends to the list. */
@@ -24,6 +25,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
     .option('--backchannel-logout-uri <uri>', `where logout tokens are POSTed when a session ends (https, or http on loopback)${mode === 'update' ? "; '' removes it" : ''}`)
     .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default ${DEFAULT_ID_TOKEN_ALG})`);
   addPageLinkOptions(command, mode);
+  addProtocolOptions(command, mode);
   const introspect = "resource server: may introspect other clients' access tokens (confidential clients only)";
   const isPublic = 'public client (no secret, e.g. a SPA or native app); auth method none';
   if (mode === 'create') {

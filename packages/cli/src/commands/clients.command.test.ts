@@ -186,13 +186,14 @@ void describe('portcullis clients', () => {
     assert.deepEqual(JSON.parse(result.stdout), { deleted: 'a/b?c' });
   });
 
-  void it('offers in --help only the auth methods that work, and refuses private_key_jwt', async () => {
+  void it('offers in --help every auth method the server supports, private_key_jwt with its key flags', async () => {
     const help = await run(['clients', 'create', '--help'], {});
-    assert.match(help.stdout, /client_secret_basic, client_secret_post, none/);
-    assert.doesNotMatch(help.stdout, /private_key_jwt/);
-    const refused = await run(['clients', 'create', '--name', 'X', '--grant-type', 'client_credentials', '--auth-method', 'private_key_jwt'], envFor(api));
+    assert.match(help.stdout, /client_secret_basic, client_secret_post, none, private_key_jwt/);
+    assert.match(help.stdout, /--jwks-file <path>/);
+    assert.match(help.stdout, /--jwks-uri <uri>/);
+    const refused = await run(['clients', 'create', '--name', 'X', '--grant-type', 'client_credentials', '--auth-method', 'client_secret_jwt'], envFor(api));
     assert.equal(refused.code, 2);
-    assert.match(refused.stderr, /--auth-method "private_key_jwt": must be one of client_secret_basic, client_secret_post, none/);
+    assert.match(refused.stderr, /--auth-method "client_secret_jwt": must be one of client_secret_basic, client_secret_post, none, private_key_jwt/);
     assert.equal(api.requests.length, 0);
   });
 

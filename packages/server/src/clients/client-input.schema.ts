@@ -27,6 +27,9 @@ const PROBLEM_TEXT: Record<ClientProblem, string> = {
   private_scheme_needs_public: 'a private-use scheme redirect URI (a native app) is only for public clients',
   native_https_loopback: 'a native app (private-use scheme redirect) uses http, not https, on a loopback host (RFC 8252 §7.3)',
   native_first_party: 'a native app (private-use scheme redirect) cannot be first-party: any app on a device can claim its scheme, so consent is never skipped for it (RFC 8252 §8.6)',
+  key_jwt_needs_keys: 'the auth method "private_key_jwt" needs the client\'s public keys: jwks or jwks_uri',
+  keys_need_key_jwt: 'jwks and jwks_uri are only for the auth method "private_key_jwt"',
+  jwks_and_jwks_uri: 'send jwks or jwks_uri, not both',
 };
 
 export const createClientSchema = clientCreateInputSchema
@@ -52,6 +55,10 @@ export const createClientSchema = clientCreateInputSchema
       client_uri: input.client_uri ?? null,
       policy_uri: input.policy_uri ?? null,
       tos_uri: input.tos_uri ?? null,
+      require_pushed_authorization_requests: input.require_pushed_authorization_requests ?? false,
+      dpop_bound_access_tokens: input.dpop_bound_access_tokens ?? false,
+      jwks: input.jwks ?? null,
+      jwks_uri: input.jwks_uri ?? null,
     };
   })
   .superRefine((input, ctx) => {

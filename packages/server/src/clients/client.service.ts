@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { ClientRepository, StoredClient } from '@portcullis/db';
-import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, scopeTokens, type ClientView } from '@portcullis/contract';
+import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, scopeTokens, usesClientSecret, type ClientView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
 import { DYNAMIC_REGISTRATION, FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
@@ -53,8 +53,9 @@ type ClientPageLink = (typeof CLIENT_PAGE_LINKS)[number];
 export function toClientView(client: StoredClient, secret?: string, builtIn = false): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
     Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri' | ClientPageLink, string>> &
-    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER, boolean>> &
-    Partial<Record<typeof DYNAMIC_REGISTRATION, string>>;
+    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER | 'require_pushed_authorization_requests' | 'dpop_bound_access_tokens', boolean>> &
+    Partial<Record<typeof DYNAMIC_REGISTRATION, string>> &
+    Partial<Record<'jwks', ClientView['jwks']>> & Partial<Record<'jwks_uri', string>>;
   return {
     client_id: client.clientId,
     client_name: client.name,
@@ -76,6 +77,10 @@ export function toClientView(client: StoredClient, secret?: string, builtIn = fa
     policy_uri: m.policy_uri ?? null,
     tos_uri: m.tos_uri ?? null,
     dynamic_registration: m[DYNAMIC_REGISTRATION] ?? null,
+    require_pushed_authorization_requests: m.require_pushed_authorization_requests ?? false,
+    dpop_bound_access_tokens: m.dpop_bound_access_tokens ?? false,
+    jwks: m.jwks ?? null,
+    jwks_uri: m.jwks_uri ?? null,
     created_at: client.createdAt.toISOString(),
     updated_at: client.updatedAt.toISOString(),
   };
@@ -105,6 +110,12 @@ function metadataOf(input: MetadataInput) {
     }),
     // A client that registered itself (oidc/registration-policy.ts) stays marked so after an admin update.
     ...(input.dynamic_registration && { [DYNAMIC_REGISTRATION]: input.dynamic_registration }),
+    // RFC 9126 §6, RFC 9449 §5.2: standard metadata the provider enforces (oidc/par.ts, dpop.ts).
+    ...(input.require_pushed_authorization_requests && { require_pushed_authorization_requests: true }),
+    ...(input.dpop_bound_access_tokens && { dpop_bound_access_tokens: true }),
+    // private_key_jwt's keys (client-keys.ts); the provider verifies assertions with them.
+    ...(input.jwks !== null && { jwks: input.jwks }),
+    ...(input.jwks_uri !== null && { jwks_uri: input.jwks_uri }),
     // The consent page's logo and links; the provider keeps them as standard metadata.
     ...Object.fromEntries(CLIENT_PAGE_LINKS.filter((field) => input[field] !== null).map((field) => [field, input[field]])),
   };
@@ -144,7 +155,8 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
 
   async function insert(clientId: string, body: unknown): Promise<ClientView> {
     const input = parse(createClientSchema, body);
-    const secret = input.public ? undefined : newSecret();
+    // Only the secret methods get one: a private_key_jwt client proves itself with its own key.
+    const secret = usesClientSecret(input.token_endpoint_auth_method) ? newSecret() : undefined;
     const stored = await clients.insert({
       clientId,
       name: input.client_name,
@@ -180,14 +192,19 @@ export function createClientService(deps: ClientServiceDeps): ClientService {
       const isPublic = toPublic ?? wasPublic;
       // Switching kind without naming a method takes the new kind's default.
       const method = changes.token_endpoint_auth_method ?? (isPublic === wasPublic ? current.token_endpoint_auth_method : defaultAuthMethod(isPublic));
-      const merged = { ...current, ...changes, token_endpoint_auth_method: method, public: isPublic };
+      // Leaving private_key_jwt drops its keys, as leaving a secret method drops the secret.
+      const keys = method === 'private_key_jwt' ? {} : { jwks: changes.jwks ?? null, jwks_uri: changes.jwks_uri ?? null };
+      const merged = { ...current, ...changes, ...keys, token_endpoint_auth_method: method, public: isPublic };
       if (toPublic === undefined && (method === 'none') !== wasPublic) {
         throw new AppError('client.invalid', `the auth method "none" is what makes a client public: send "public": ${String(!wasPublic)} to switch`);
       }
       const problems = clientProblemTexts(merged);
       if (problems.length > 0) throw new AppError('client.invalid', problems.join('; '));
-      // To confidential: a new secret, shown once; to public: the secret is gone at once.
-      const secret = isPublic === wasPublic ? undefined : isPublic ? null : newSecret();
+      // To a secret method: a new secret, shown once; to public or private_key_jwt: the secret is
+      // gone at once.
+      const hadSecret = usesClientSecret(current.token_endpoint_auth_method);
+      const needsSecret = usesClientSecret(method);
+      const secret = needsSecret === hadSecret ? undefined : needsSecret ? newSecret() : null;
       const updated = await clients.update(clientId, {
         name: merged.client_name,
         firstParty: merged.first_party,

@@ -26,6 +26,8 @@ import { authorizationPostAsGet } from './authorization-post.js';
 import { securityHeaders } from './security-headers.js';
 import type { Limits } from '../limits/limits.js';
 import { tokenEndpointLimit } from '../limits/rate-limit.middleware.js';
+import { pushedRequestBodyLimit } from './pushed-request-body.js';
+import { PAR_PATH } from '../oidc/par.js';
 import type { BrandingService } from '../branding/branding.service.js';
 import { discoveryBranding, discoveryBrandingKey } from '../branding/discovery-branding.js';
 import { isMachinePath, pageContext } from './page-context.js';
@@ -79,6 +81,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   // Pages answer at the issuer's address only: a foreign host is sent there before a flow starts.
   app.use(canonicalHost(deps.issuer, (path) => (isOurs(path) && !path.startsWith('/assets/')) || PROVIDER_PAGES.some((page) => path === page || path.startsWith(`${page}/`))));
   app.use(tokenEndpointLimit(deps.limits));
+  app.use(pushedRequestBodyLimit(PAR_PATH));
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.
   app.use(providerDocuments({ issuer: deps.issuer, current: () => deps.holder.current(), variant: discoveryBrandingKey }));
   app.use(discoveryBranding());

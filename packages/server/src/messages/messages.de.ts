@@ -21,7 +21,7 @@ export const messagesDe: Translation = {
   'error.admin.unauthorized': 'Ein gültiges Admin-Token ist erforderlich.',
   'error.client.not_found': 'Kein Client hat diese ID.',
   'error.client.invalid': 'Die Client-Metadaten sind ungültig.',
-  'error.client.no_secret': 'Öffentliche Clients haben kein Secret, das erneuert werden könnte.',
+  'error.client.no_secret': 'Dieser Client hat kein Secret, das erneuert werden könnte: Öffentliche Clients haben keins, und ein private_key_jwt-Client signiert mit seinem eigenen Schlüssel.',
   'error.user.not_found': 'Kein Benutzer hat diese ID oder E-Mail-Adresse.',
   'error.consent.not_found': 'Dieser Benutzer hat diesem Client keinen Zugriff erteilt.',
   'error.mfa.invalid_code': 'Dieser Code ist ungültig. Jeder Code gilt nur einmal: Warten Sie auf den nächsten und versuchen Sie es erneut.',

@@ -28,7 +28,7 @@ export const messagesEn = {
   'error.admin.unauthorized': 'A valid admin token is required.',
   'error.client.not_found': 'No client has this id.',
   'error.client.invalid': 'The client metadata is not valid.',
-  'error.client.no_secret': 'Public clients have no secret to rotate.',
+  'error.client.no_secret': 'This client has no secret to rotate: a public client has none, and a private_key_jwt client signs with its own key.',
   'error.resource.not_found': 'No resource has this identifier.',
   'error.resource.invalid': 'The resource is not valid.',
   'error.resource.exists': 'A resource with this identifier exists already.',

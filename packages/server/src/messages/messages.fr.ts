@@ -22,7 +22,7 @@ export const messagesFr: Translation = {
   'error.admin.unauthorized': 'Un jeton d’administration valide est requis.',
   'error.client.not_found': 'Aucun client n’a cet identifiant.',
   'error.client.invalid': 'Les métadonnées du client ne sont pas valides.',
-  'error.client.no_secret': 'Les clients publics n’ont pas de secret à renouveler.',
+  'error.client.no_secret': 'Ce client n’a pas de secret à renouveler : un client public n’en a pas, et un client private_key_jwt signe avec sa propre clé.',
   'error.user.not_found': 'Aucun utilisateur n’a cet identifiant ou cette adresse e-mail.',
   'error.consent.not_found': 'Cet utilisateur n’a pas donné accès à ce client.',
   'error.mfa.invalid_code': 'Ce code n’est pas valide. Chaque code ne sert qu’une fois\u00a0: attendez le suivant et réessayez.',

@@ -16,7 +16,11 @@ import { introspectionAllowed } from './introspection-policy.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
 import { buildInteractionPolicy } from './mfa-policy.js';
-import { outgoingFetch } from './outgoing-fetch.js';
+import { createOutgoingFetch } from './outgoing-fetch.js';
+import type { UnsafeTestOnlyJwksOrigin } from './jwks-fetch-guard.js';
+import { assertJwtClientAuthClaimsAndHeader, CLIENT_ASSERTION_ALGS, CLIENT_AUTH_METHODS, fetchResponseBodyLimits } from './client-auth.js';
+import { dpopFeature, DPOP_SIGNING_ALGS } from './dpop.js';
+import { pushedAuthorizationRequestsFeature } from './par.js';
 import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
@@ -45,6 +49,8 @@ export interface ProviderConfigDeps {
   resources: Pick<ResourceRegistry, 'find'>;
   /** DYNAMIC_REGISTRATION (oidc/registration.ts); off when absent. */
   dynamicRegistration?: DynamicRegistrationMode;
+  /** Tests only (jwks-fetch-guard.ts); never set in a deployment. */
+  unsafeTestOnlyJwksOrigin?: UnsafeTestOnlyJwksOrigin;
 }
 
 export function buildProviderConfiguration(deps: ProviderConfigDeps): Configuration {
@@ -57,7 +63,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
 
   return {
     adapter: deps.adapter,
-    fetch: outgoingFetch,
+    fetch: createOutgoingFetch(deps.unsafeTestOnlyJwksOrigin),
+    fetchResponseBodyLimits,
     jwks: deps.jwks,
     findAccount: createFindAccount(deps.accounts),
     loadExistingGrant: createLoadExistingGrant(deps.consent),
@@ -122,20 +129,22 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     issueRefreshToken: (_ctx, client, code) =>
       Promise.resolve(client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access')),
     clockTolerance: LIFETIMES.clockTolerance,
-    // SECURITY.md A18: what registration accepts (clients/client-input.schema.ts), nothing more.
-    // No client authenticates with a JWT yet, so discovery lists no signing algorithms for it.
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // SECURITY.md A18: what registration accepts (clients/client-input.schema.ts), nothing more
+    // (oidc/client-auth.ts: private_key_jwt and its checks).
+    clientAuthMethods: [...CLIENT_AUTH_METHODS],
+    assertJwtClientAuthClaimsAndHeader,
     subjectTypes: ['public'],
-    // The algorithms a client may pick for its ID tokens (and so its logout tokens); every other
-    // list belongs to a feature that is off (disabled-features.ts).
+    // The algorithms a client may pick for its ID tokens (and so its logout tokens), sign its
+    // private_key_jwt assertions with (client-auth.ts) and its DPoP proofs (dpop.ts): the tested
+    // ones. Every other list belongs to a feature that is off (disabled-features.ts).
     enabledJWA: {
       idTokenSigningAlgValues: [...ID_TOKEN_ALGS],
-      clientAuthSigningAlgValues: [],
+      clientAuthSigningAlgValues: [...CLIENT_ASSERTION_ALGS],
       requestObjectSigningAlgValues: [],
       userinfoSigningAlgValues: [],
       introspectionSigningAlgValues: [],
       authorizationSigningAlgValues: [],
-      dPoPSigningAlgValues: [],
+      dPoPSigningAlgValues: [...DPOP_SIGNING_ALGS],
       attestSigningAlgValues: [],
       idTokenEncryptionAlgValues: [],
       idTokenEncryptionEncValues: [],
@@ -184,6 +193,9 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       backchannelLogout: { enabled: true },
       // RFC 8707 + RFC 9068: access tokens for a registered API (oidc/resource-indicators.ts).
       resourceIndicators: resourceIndicatorsFeature(deps.resources),
+      // RFC 9126 and RFC 9449 (oidc/par.ts, oidc/dpop.ts).
+      pushedAuthorizationRequests: pushedAuthorizationRequestsFeature(),
+      dPoP: dpopFeature(deps.cookieKeys),
     },
     interactions: {
       policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),

@@ -1,7 +1,8 @@
 /**
  * Every node-oidc-provider feature Portcullis does not offer, switched off by name (SECURITY.md
- * A18). Library defaults are not a design: two of these are on unless told otherwise (dPoP,
- * pushedAuthorizationRequests; resourceIndicators was the third, now configured) and would be live, advertised and untested.
+ * A18). Library defaults are not a design: dPoP, pushedAuthorizationRequests and
+ * resourceIndicators are on unless told otherwise; each is now configured on purpose (par.ts,
+ * dpop.ts, resource-indicators.ts) rather than left to its default.
  * The features we do offer are configured, each with its tests, in configuration.ts; together
  * the two lists name every feature the library knows (disabled-features.test.ts checks it, so a
  * library upgrade that adds one fails a test instead of slipping in).
@@ -15,10 +16,6 @@ type Features = NonNullable<Configuration['features']>;
 export const DISABLED_FEATURES = {
   // The library's development-only login pages; ours are in interactions/.
   devInteractions: { enabled: false },
-  // RFC 9126 (PAR): on by default; any anonymous public client could store a ~55 KB request.
-  pushedAuthorizationRequests: { enabled: false },
-  // RFC 9449 (DPoP): on by default; sender-constrained tokens are not designed or tested here.
-  dPoP: { enabled: false },
   // RFC 9101 (JAR) request objects; discovery says `request_parameter_supported` is absent (false).
   requestObjects: { enabled: false },
   // OpenID Connect Core §5.5: the `claims` request parameter (essential claims, acr included).
@@ -52,4 +49,4 @@ export const DISABLED_FEATURES = {
 export const CONFIGURED_FEATURES = ['registration', 'registrationManagement'] as const;
 
 /** The features configuration.ts turns on (each has its tests; see docs/security.md A18). */
-export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout', 'resourceIndicators'] as const;
+export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout', 'resourceIndicators', 'pushedAuthorizationRequests', 'dPoP'] as const;

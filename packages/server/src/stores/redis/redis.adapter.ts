@@ -37,9 +37,10 @@ export const REDIS_KEY_PREFIX = 'portcullis:oidc:';
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 /**
  * Models whose consume or deletion is single use or a revocation, so it must survive a failover
- * (durable-writes.ts); an Interaction or a SessionInfo coming back is harmless.
+ * (durable-writes.ts); an Interaction or a SessionInfo coming back is harmless. A pushed
+ * authorization request's request_uri is single use too (RFC 9126 §4, oidc/par.ts).
  */
-const DURABLE = new Set([...GRANTABLE, 'Grant', 'Session']);
+const DURABLE = new Set([...GRANTABLE, 'Grant', 'Session', 'PushedAuthorizationRequest']);
 /** Models listed per account (payload `accountId`). */
 const BY_ACCOUNT = new Set(['Session', 'Grant']);
 /** Models listed per client (payload `clientId`). */
