@@ -35,6 +35,7 @@ import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
 import type { ShortTerm } from '../stores/short-term.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { requestMeta, type AuditService } from '../audit/audit.service.js';
+import { orUnavailable } from '../stores/unavailable.js';
 
 /** The provider's token endpoint (its default route). */
 const TOKEN_PATH = '/token';
@@ -127,13 +128,43 @@ export function createRefreshReplay(deps: { windowSeconds: number; shortTerm: Sh
       const body = oidc.oidc?.body as { grant_type?: unknown; refresh_token?: unknown } | undefined;
       if (body?.grant_type !== 'refresh_token' || typeof body.refresh_token !== 'string') return;
       const key = keyOf(body.refresh_token);
-      // The answer is recorded before the lock goes, so a waiting retry finds it.
-      if (state.locked === key) await record(oidc, key);
-      else if (state.replayOf === key) await replay(oidc, key);
+      // The answer is recorded before the lock goes, so a waiting retry finds it. Once the
+      // provider has answered, its answer stands: a store failure here only costs the retry
+      // (which then counts as reuse), never this answer.
+      if (state.locked === key) await record(oidc, key).catch(() => undefined);
+      else if (state.replayOf === key) await replay(oidc, key).catch(() => undefined);
     } finally {
-      if (state.locked) await shortTerm.delete(lockKey(state.locked));
+      if (state.locked) await shortTerm.delete(lockKey(state.locked)).catch(() => undefined);
     }
   };
+
+  /**
+   * Waits for the token's lock or its recorded answer, then looks the token up (or reports it
+   * not found, when an answer is recorded). Outside a token request it only looks up.
+   */
+  async function findSerialised(adapter: Adapter, id: string): ReturnType<Adapter['find']> {
+    const state = requests.getStore();
+    if (!state) return adapter.find(id);
+    const key = keyOf(id);
+    if (state.locked === key) return adapter.find(id);
+    const deadline = Date.now() + LOCK_MS;
+    for (;;) {
+      if (await shortTerm.get(answerKey(key))) {
+        state.replayOf = key;
+        return undefined;
+      }
+      if (await shortTerm.claim(lockKey(key), '1', LOCK_MS)) {
+        state.locked = key;
+        const previous = await shortTerm.get(previousKey(key));
+        if (previous) await shortTerm.delete(answerKey(previous));
+        break;
+      }
+      // A refresh that outlives its lock is broken; this one then goes on as it would have.
+      if (Date.now() > deadline) break;
+      await sleep(POLL_MS);
+    }
+    return adapter.find(id);
+  }
 
   const wrap = (adapter: Adapter): Adapter => ({
     upsert: (id, payload, expiresIn) => adapter.upsert(id, payload, expiresIn),
@@ -142,29 +173,8 @@ export function createRefreshReplay(deps: { windowSeconds: number; shortTerm: Sh
     consume: (id) => adapter.consume(id),
     destroy: (id) => adapter.destroy(id),
     revokeByGrantId: (grantId) => adapter.revokeByGrantId(grantId),
-    async find(id) {
-      const state = requests.getStore();
-      if (!state) return adapter.find(id);
-      const key = keyOf(id);
-      if (state.locked === key) return adapter.find(id);
-      const deadline = Date.now() + LOCK_MS;
-      for (;;) {
-        if (await shortTerm.get(answerKey(key))) {
-          state.replayOf = key;
-          return undefined;
-        }
-        if (await shortTerm.claim(lockKey(key), '1', LOCK_MS)) {
-          state.locked = key;
-          const previous = await shortTerm.get(previousKey(key));
-          if (previous) await shortTerm.delete(answerKey(previous));
-          break;
-        }
-        // A refresh that outlives its lock is broken; this one then goes on as it would have.
-        if (Date.now() > deadline) break;
-        await sleep(POLL_MS);
-      }
-      return adapter.find(id);
-    },
+    // The short-lived values live in the same store as the tokens: an outage is a 503, as the provider's own.
+    find: (id) => orUnavailable(findSerialised(adapter, id)),
   });
 
   return { middleware, wrap };
