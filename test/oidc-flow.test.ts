@@ -300,9 +300,11 @@ describe('OIDC flows through openid-client', () => {
       const userinfo = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
       assert.equal(userinfo.email, email);
 
-      // A public client rotates too: without a secret, rotation is what exposes a stolen token.
+      // A public client rotates too: without a secret, rotation is what exposes a stolen token
+      // (once the client has used the successor, the old token is no retry: REFRESH_REUSE_WINDOW).
       const rotated = await client.refreshTokenGrant(config, tokens.refresh_token);
       assert.notEqual(rotated.refresh_token, tokens.refresh_token);
+      await client.refreshTokenGrant(config, rotated.refresh_token!);
       const stolenRefresh = await postForm(endpoints.token, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, registered);
       assert.equal(stolenRefresh.status, 400);
       assert.equal(stolenRefresh.body.error, 'invalid_grant');
