@@ -89,6 +89,7 @@ import { createRegistrationTokensService } from './clients/registration-tokens.s
 import { createRegisteredClients } from './clients/registered-clients.js';
 import { registrationGate } from './oidc/registration-gate.js';
 import { auditRegistrations } from './oidc/registration.js';
+import { createRefreshReplay } from './oidc/refresh-replay.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -180,7 +181,9 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       gate: registrationGate({ mode: config.dynamicRegistration, tokens: registrationTokens, limit: (ip) => limits.clientRegistration(ip) }),
     };
     const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen, registration?.clients), { metrics, backend: 'reader', model: 'Client' });
-    const adapter = (name: string) => (name === 'Client' ? clientAdapter : payloads(name));
+    // A refresh token repeated within REFRESH_REUSE_WINDOW gets the same answer (oidc/refresh-replay.ts).
+    const refreshReplay = config.refreshReuseWindowSeconds > 0 ? createRefreshReplay({ windowSeconds: config.refreshReuseWindowSeconds, shortTerm: stores.shortTerm, box, audit }) : undefined;
+    const adapter = (name: string) => (name === 'Client' ? clientAdapter : name === 'RefreshToken' && refreshReplay ? refreshReplay.wrap(payloads(name)) : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
     const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
     const holder = await createProviderHolder({
@@ -188,7 +191,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), ...(registration ? [registration.gate] : [])],
+      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), ...(registration ? [registration.gate] : []), ...(refreshReplay ? [refreshReplay.middleware] : [])],
       onBuild: (provider) => {
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);

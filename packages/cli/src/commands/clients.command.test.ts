@@ -206,6 +206,15 @@ void describe('portcullis clients', () => {
     assert.match((await run(['clients', 'list'], envFor(api))).stdout, /confidential \(built-in\)/);
   });
 
+  void it('marks clients that registered themselves (RFC 7591) in list and show', async () => {
+    api.reply = () => ({ status: 200, body: clientBody({ dynamic_registration: 'open-native', token_endpoint_auth_method: 'none' }) });
+    const shown = await run(['clients', 'show', 'cl_123'], envFor(api));
+    assert.match(shown.stdout, /^Type +public \(registered itself\)$/m);
+    assert.match(shown.stdout, /^Registered via +open-native$/m);
+    api.reply = () => ({ status: 200, body: { clients: [clientBody({ dynamic_registration: 'token' })] } });
+    assert.match((await run(['clients', 'list'], envFor(api))).stdout, /confidential \(registered itself\)/);
+  });
+
   void it('rotate-secret POSTs without a body and shows the new secret once', async () => {
     api.reply = () => ({ status: 200, body: clientBody({ client_secret: 'n3w-secret' }) });
     const result = await run(['clients', 'rotate-secret', 'cl_123'], envFor(api));

@@ -65,6 +65,11 @@ export const AUDIT_EVENT_TYPES = [
   'resource.created',
   'resource.updated',
   'resource.deleted',
+  /**
+   * A refresh token presented again within REFRESH_REUSE_WINDOW by the client that used it got
+   * the same answer instead of revoking the grant (oidc/refresh-replay.ts): `detail.window_seconds`.
+   */
+  'token.refresh_replayed',
   /** Branding stored with `portcullis branding set` (`detail.fields` names the fields) or forgotten. */
   'branding.updated',
   'branding.reset',

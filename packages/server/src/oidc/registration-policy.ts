@@ -7,7 +7,8 @@
  * redirect URI the admin API refuses is refused here too. On top of them:
  * - third-party only: `first_party` and `resource_server` cannot be asked for (consent is never
  *   skipped, no introspection of others' tokens);
- * - grant types: authorization_code and refresh_token only (no client_credentials);
+ * - grant types: authorization_code and refresh_token (and the device code grant, where the
+ *   server offers it); never client_credentials;
  * - nothing that makes the server fetch a URL a stranger chose: no `jwks_uri`,
  *   `sector_identifier_uri`, `request_uris` or `backchannel_logout_uri`;
  * - without an initial access token (`open-native`, RFC 8252): a public client (auth method
@@ -30,7 +31,11 @@ const REGISTERING_ROUTES = new Set(['registration', 'client_update']);
 
 /** The metadata fields the admin API takes, and so the rules it applies. */
 const ADMIN_FIELDS = ['client_name', 'redirect_uris', 'post_logout_redirect_uris', 'grant_types', 'scope', 'token_endpoint_auth_method', 'id_token_signed_response_alg', 'logo_uri', 'client_uri', 'policy_uri', 'tos_uri'] as const;
-const ALLOWED_GRANTS = new Set(['authorization_code', 'refresh_token']);
+/**
+ * The device authorization grant (RFC 8628) is allowed too: a client can ask for it only once the
+ * admin's rules know it (@portcullis/contract GRANT_TYPES) and the provider has the grant on.
+ */
+const ALLOWED_GRANTS = new Set(['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code']);
 /** Metadata that would make the server fetch a URL the registering party chose. */
 const FETCHED_URIS = ['jwks_uri', 'sector_identifier_uri', 'request_uris', 'backchannel_logout_uri'] as const;
 const REDIRECT_PROBLEMS: ReadonlySet<ClientProblem> = new Set(['redirect_uri_required', 'native_https_loopback']);

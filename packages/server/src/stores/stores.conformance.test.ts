@@ -217,6 +217,23 @@ for (const [name, fixture] of Object.entries(FIXTURES) as [StoreName, Fixture][]
       assert.equal((seen as { jti?: string } | undefined)?.jti, grant.grantId);
     });
 
+    it('keeps short-lived values until they expire, and gives a claim to one caller, shared when the store is', async () => {
+      const key = `test:${randomUUID()}`;
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : stores).shortTerm.claim(key, String(i), 5000)));
+      // Unshared stores each have their own keys: one winner per instance.
+      assert.equal(claims.filter(Boolean).length, fixture.shared ? 1 : 2);
+      await stores.shortTerm.delete(key);
+      assert.equal(await stores.shortTerm.claim(key, 'again', 5000), true);
+      await stores.shortTerm.set(`${key}:v`, 'value', 150);
+      assert.equal(await stores.shortTerm.get(`${key}:v`), 'value');
+      assert.equal(await other.shortTerm.get(`${key}:v`), fixture.shared ? 'value' : undefined);
+      await sleep(250);
+      assert.equal(await stores.shortTerm.get(`${key}:v`), undefined);
+      assert.equal(await stores.shortTerm.claim(`${key}:short`, 'x', 100), true);
+      await sleep(200);
+      assert.equal(await stores.shortTerm.claim(`${key}:short`, 'y', 100), true, 'an expired claim can be taken again');
+    });
+
     it('answers a ping, and names itself in readiness only when it is a dependency of its own', async () => {
       await stores.ping();
       assert.equal(stores.dependency, fixture.dependency);

@@ -13,6 +13,7 @@ import type { Middleware } from 'koa';
 import type { Adapter } from 'oidc-provider';
 import type { LimiterFactory } from '../limits/attempt-guard.js';
 import type { Change } from './change.js';
+import type { ShortTerm } from './short-term.js';
 
 export type { Change } from './change.js';
 
@@ -64,6 +65,8 @@ export interface StoreImplementation extends StoreHealth {
   sessionIndex: SessionIndex;
   /** The rate-limit counters (limits/limits.ts): shared by every instance when the store is. */
   counters: LimiterFactory;
+  /** Short-lived values and claims (short-term.ts): shared by every instance when the store is. */
+  shortTerm: ShortTerm;
   changeFeed: ChangeFeed;
   /** Runs around the provider's routes (a per-request memo of the store's reads), outermost first. */
   providerMiddleware: Middleware[];

@@ -3,7 +3,8 @@
  * - the provider's artefacts in the `oidc_payloads` table (payload.adapter.ts); expired rows
  *   are invisible to reads and swept every 10 minutes;
  * - sessions and grants listed through the table's expression indexes;
- * - rate-limit counters in this process's memory (../memory-counters.ts);
+ * - rate-limit counters and short-lived values in this process's memory (../memory-counters.ts,
+ *   ../short-term.ts);
  * - no change feed: there is no other instance to tell, and each write invalidates this
  *   instance's cache directly;
  * - no dependency of its own in /readyz: it is the primary, which readiness checks anyway.
@@ -12,6 +13,7 @@ import { createOidcPayloadRepository, type Database } from '@portcullis/db';
 import type { Logger } from '../../observability/logger.js';
 import { errorMessage } from '../../error-message.js';
 import { memoryCounters } from '../memory-counters.js';
+import { memoryShortTerm } from '../short-term.js';
 import type { StoreImplementation } from '../stores.js';
 import { createPayloadAdapterClass } from './payload.adapter.js';
 
@@ -34,6 +36,7 @@ export function openPostgresStores(deps: { db: Database; logger: Logger }): Stor
       listGrantIdsByClient: (clientId) => payloads.listGrantIdsByClient(clientId, new Date()),
     },
     counters: memoryCounters,
+    shortTerm: memoryShortTerm(),
     changeFeed: {
       publish: () => Promise.resolve(),
       listen: () => Promise.resolve(),

@@ -5,7 +5,7 @@
  *   their grant, which waits in a per-request memo (grant-prefetch.ts) run around the
  *   provider's routes;
  * - sessions and grants listed through the adapter's sorted sets;
- * - rate-limit counters in Redis (redis.counters.ts);
+ * - rate-limit counters and short-lived values in Redis (redis.counters.ts, redis.short-term.ts);
  * - a change feed over Redis pub/sub (change-feed.ts), opened when the instance starts
  *   listening; until then there is nothing to announce to;
  * - `redis` in /readyz and `portcullis_dependency_up`, and `portcullis_redis_connected`
@@ -25,6 +25,7 @@ import { durableWrites, type DurableWrites } from './durable-writes.js';
 import { watchSentinels } from './sentinel-metrics.js';
 import { createRedisAdapterClass, listGrantIdsByClient, listIdsByAccount } from './redis.adapter.js';
 import { redisCounters } from './redis.counters.js';
+import { redisShortTerm } from './redis.short-term.js';
 
 export async function openRedisStores(target: RedisTarget, deps: { timeoutMs: number; logger: Logger; metrics: Metrics }): Promise<StoreImplementation> {
   const connection = await connectRedis(target, { timeoutMs: deps.timeoutMs, logger: deps.logger });
@@ -67,6 +68,7 @@ export async function openRedisStores(target: RedisTarget, deps: { timeoutMs: nu
       listGrantIdsByClient: (clientId) => listGrantIdsByClient(client, clientId),
     },
     counters: redisCounters(client),
+    shortTerm: redisShortTerm(client),
     changeFeed: {
       publish: async (change) => feed?.publish(change),
       async listen(handlers) {
