@@ -19,6 +19,7 @@ import { buildInteractionPolicy } from './mfa-policy.js';
 import { outgoingFetch } from './outgoing-fetch.js';
 import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
+import { deviceFlowFeature } from './device-flow.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
@@ -92,6 +93,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       ClientCredentials: LIFETIMES.clientCredentials,
       IdToken: LIFETIMES.idToken,
       Interaction: LIFETIMES.interaction,
+      DeviceCode: LIFETIMES.deviceCode,
       // SECURITY.md A8: 12 h from sign-in at most, 2 h idle (oidc/lifetimes.ts).
       Session: (_ctx, session) => sessionTtl(session.loginTs, Math.floor(Date.now() / 1000)),
       Grant: LIFETIMES.grant,
@@ -161,6 +163,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       // gets a signed logout token when a session with it ends, by RP-initiated logout (the
       // library) or by revocation, disabling or a credential change (oidc/account-artefacts.ts).
       backchannelLogout: { enabled: true },
+      // RFC 8628: TVs and CLIs sign in at /device (oidc/device-flow.ts).
+      deviceFlow: deviceFlowFeature(),
     },
     interactions: {
       policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),

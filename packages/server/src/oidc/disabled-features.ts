@@ -25,8 +25,6 @@ export const DISABLED_FEATURES = {
   requestObjects: { enabled: false },
   // OpenID Connect Core §5.5: the `claims` request parameter (essential claims, acr included).
   claimsParameter: { enabled: false },
-  // RFC 8628 device authorization grant.
-  deviceFlow: { enabled: false },
   // OpenID Connect CIBA.
   ciba: { enabled: false },
   // RFC 7591 / 7592: clients are registered by the admin API and the CLI only.
@@ -51,4 +49,4 @@ export const DISABLED_FEATURES = {
 } satisfies Features;
 
 /** The features configuration.ts turns on (each has its tests; see docs/security.md A18). */
-export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout'] as const;
+export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout', 'deviceFlow'] as const;
