@@ -266,7 +266,6 @@ export const messagesDe: Translation = {
   // The device authorization grant's pages (RFC 8628, oidc/device-flow.ts).
   'view.device.title': 'Gerät verbinden',
   'view.device.intro': 'Geben Sie den Code ein, den Ihr Gerät anzeigt (ein Fernseher, eine Konsole, ein Kommandozeilenprogramm), um es bei Ihrem Konto anzumelden.',
-  'view.device.code': 'Code',
   'view.device.code_hint': 'Wie auf dem Gerät angezeigt, zum Beispiel BCDF-GHJK. Groß- oder Kleinbuchstaben, mit oder ohne Bindestrich.',
   'view.device.continue': 'Weiter',
   'view.device.not_found': 'Dieser Code ist ungültig. Prüfen Sie den Code auf Ihrem Gerät und versuchen Sie es erneut.',

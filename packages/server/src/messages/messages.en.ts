@@ -284,7 +284,6 @@ export const messagesEn = {
   // The device authorization grant's pages (RFC 8628, oidc/device-flow.ts).
   'view.device.title': 'Connect a device',
   'view.device.intro': 'Enter the code shown on your device (a TV, a console, a command-line tool) to sign it in to your account.',
-  'view.device.code': 'Code',
   'view.device.code_hint': 'As shown on the device, for example BCDF-GHJK. Upper or lower case, with or without the dash.',
   'view.device.continue': 'Continue',
   'view.device.not_found': 'This code is not valid. Check the code on your device and try again.',

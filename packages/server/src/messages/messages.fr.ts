@@ -267,7 +267,6 @@ export const messagesFr: Translation = {
   // The device authorization grant's pages (RFC 8628, oidc/device-flow.ts).
   'view.device.title': 'Connecter un appareil',
   'view.device.intro': 'Saisissez le code affiché par votre appareil (un téléviseur, une console, un outil en ligne de commande) pour le connecter à votre compte.',
-  'view.device.code': 'Code',
   'view.device.code_hint': 'Tel qu’affiché sur l’appareil, par exemple BCDF-GHJK. En majuscules ou minuscules, avec ou sans tiret.',
   'view.device.continue': 'Continuer',
   'view.device.not_found': 'Ce code n’est pas valide. Vérifiez le code sur votre appareil et réessayez.',

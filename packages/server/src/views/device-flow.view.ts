@@ -30,7 +30,7 @@ export function deviceInputView(p: DeviceInputProps): SafeHtml {
 ${alertBox(p.error)}
 <form method="post" action="${safeUrl(p.action)}">
   <input type="hidden" name="xsrf" value="${p.xsrf}">
-  ${textField({ id: 'user_code', name: 'user_code', label: message('view.device.code'), type: 'text', autocomplete: 'off', value: p.code, required: true, hint: message('view.device.code_hint'), autofocus: true })}
+  ${textField({ id: 'user_code', name: 'user_code', label: message('view.field.code'), type: 'text', autocomplete: 'off', value: p.code, required: true, hint: message('view.device.code_hint'), autofocus: true })}
   <div class="actions"><button type="submit" class="button">${message('view.device.continue')}</button></div>
 </form>`;
   return layoutView({ title: message('view.device.title'), body, nonce: p.nonce });
