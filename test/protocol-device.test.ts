@@ -201,6 +201,32 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.equal((await poll(body.device_code)).body.error, 'authorization_pending');
   });
 
+  it('refuses a code form without the CSRF value of this browser, and does not count it as a guess', async () => {
+    const { body } = await start();
+    const agent = new UserAgent();
+    await agent.request(`${server.issuer}/device`);
+    for (const xsrf of ['', 'forged']) {
+      const page = await agent.request(`${server.issuer}/device`, { form: { xsrf, user_code: body.user_code } });
+      assert.equal(page.status, 400);
+      assert.match(alertText(page.body) ?? '', /expired or was not sent from this site/);
+      assert.doesNotMatch(page.body, /name="confirm"/);
+    }
+    // A browser without the provider's session cookie (a cross-site form, or a session that
+    // ended) is sent to a fresh form, code not looked up.
+    const crossSite = await fetch(`${server.issuer}/device`, { method: 'POST', body: new URLSearchParams({ xsrf: 'x', user_code: body.user_code }), redirect: 'manual' });
+    assert.equal(crossSite.status, 303);
+    assert.equal(crossSite.headers.get('location'), '/device');
+    assert.equal((await poll(body.device_code)).body.error, 'authorization_pending');
+    // Not guesses: the limit test below still gets its four unknown codes before the 429.
+  });
+
+  it('prefills only the first code of a link that repeats it, never an auto-submitting page', async () => {
+    const page = await new UserAgent().request(`${server.issuer}/device?user_code=BCDF-GHJK&user_code=ZZZZ-ZZZZ`);
+    assert.equal(page.status, 200);
+    assert.match(page.body, /id="user_code"[^>]*value="BCDF-GHJK"/);
+    assert.doesNotMatch(page.body, /<script>/);
+  });
+
   // Last: it blocks this address's /device for the rest of the window.
   it('shows an unknown code as an error, counts it per address, and answers 429 with Retry-After at the limit', async () => {
     const agent = new UserAgent();

@@ -89,6 +89,18 @@ export function deviceFlowFeature(): DeviceFlow {
     userCodeInputSource(rawCtx, _form, _out, err) {
       const ctx = rawCtx as Ctx;
       ctx.state[OUTCOME] = err?.name === 'NotFoundError' ? 'unknown' : 'not_a_guess';
+      const session = ctx.oidc.session as (NonNullable<Ctx['oidc']['session']> & { touched?: boolean }) | undefined;
+      if (err && session && typeof session.exp !== 'number') {
+        // A form posted without a provider session (from another site, or after the session
+        // ended): the library's session step has already run when its error handler gets here
+        // (on a GET the session is saved after this page), so the session its error page would
+        // start is neither stored nor sent, and saving it later throws (a 500). Leave it
+        // untouched and send the person to a fresh form.
+        session.touched = false;
+        ctx.status = 303;
+        ctx.redirect(VERIFICATION_PATH);
+        return;
+      }
       ctx.type = 'html';
       if (err?.name === 'AbortedError') {
         ctx.body = renderDocument(deviceDoneView({ nonce: nonceOf(ctx), outcome: 'denied' }));
@@ -192,9 +204,12 @@ export function deviceFlowMiddleware(deps: { userCodes: UserCodeGuard; counters:
 
   return async (ctx, next) => {
     const path = normalisePath(ctx.path);
-    if (path === VERIFICATION_PATH && ctx.method === 'GET' && typeof ctx.query.user_code === 'string') {
-      // The library would answer with a page that posts the code at once; ours shows it instead.
-      (ctx.state as Record<string, unknown>)[PREFILL] = ctx.query.user_code.slice(0, MAX_PREFILL);
+    const prefill = ctx.query.user_code;
+    if (path === VERIFICATION_PATH && ctx.method === 'GET' && prefill !== undefined) {
+      // The library would answer with a page that posts the code at once; ours shows it instead
+      // (the first one, should the link repeat it).
+      const code = Array.isArray(prefill) ? prefill[0] : prefill;
+      if (code !== undefined) (ctx.state as Record<string, unknown>)[PREFILL] = code.slice(0, MAX_PREFILL);
       ctx.querystring = '';
     }
     if (path === VERIFICATION_PATH && ctx.method === 'POST') return guardedVerification(ctx, next);
