@@ -44,9 +44,9 @@ describe('device authorization grant (RFC 8628)', () => {
   });
   after(() => server?.close());
 
-  const start = async (clientId = deviceClientId, scope = 'openid email'): Promise<{ status: number; body: DeviceStart & { error?: string } }> => {
+  const start = async (clientId = deviceClientId, scope = 'openid email'): Promise<{ status: number; body: DeviceStart & { error?: string; error_description?: string } }> => {
     const response = await fetch(`${server.issuer}/device/auth`, { method: 'POST', body: new URLSearchParams({ client_id: clientId, scope }) });
-    return { status: response.status, body: (await response.json()) as DeviceStart & { error?: string } };
+    return { status: response.status, body: (await response.json()) as DeviceStart & { error?: string; error_description?: string } };
   };
   const poll = async (deviceCode: string, clientId = deviceClientId) => {
     const response = await fetch(`${server.issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: clientId }) });

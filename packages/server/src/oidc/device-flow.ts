@@ -39,7 +39,10 @@ import { deviceConfirmView, deviceDoneView, deviceInputView } from '../views/dev
 import { isUnavailable } from '../stores/unavailable.js';
 
 type DeviceFlow = NonNullable<NonNullable<Configuration['features']>['deviceFlow']>;
-type Ctx = KoaContextWithOIDC & { state: Record<string, unknown> };
+type Ctx = KoaContextWithOIDC;
+
+/** What our middleware and these pages leave each other on `ctx.state` (Koa types it as `any`). */
+const stateOf = (ctx: { state: unknown }) => ctx.state as Record<string, unknown>;
 
 /** RFC 8628 §3.2: the minimum seconds between polls; the default a client assumes, stated anyway. */
 export const POLL_INTERVAL_SECONDS = 5;
@@ -86,17 +89,16 @@ export function deviceFlowFeature(): DeviceFlow {
     mask: '****-****',
     // Shown on the confirm page as a hint (the device says what it is); bounded.
     deviceInfo: (ctx) => ({ ip: ctx.ip, ua: (ctx.get('user-agent') || '').slice(0, 512) }),
-    userCodeInputSource(rawCtx, _form, _out, err) {
-      const ctx = rawCtx as Ctx;
-      ctx.state[OUTCOME] = err?.name === 'NotFoundError' ? 'unknown' : 'not_a_guess';
-      const session = ctx.oidc.session as (NonNullable<Ctx['oidc']['session']> & { touched?: boolean }) | undefined;
+    userCodeInputSource(ctx, _form, _out, err) {
+      stateOf(ctx)[OUTCOME] = err?.name === 'NotFoundError' ? 'unknown' : 'not_a_guess';
+      const session = ctx.oidc.session;
       if (err && session && typeof session.exp !== 'number') {
         // A form posted without a provider session (from another site, or after the session
         // ended): the library's session step has already run when its error handler gets here
         // (on a GET the session is saved after this page), so the session its error page would
         // start is neither stored nor sent, and saving it later throws (a 500). Leave it
         // untouched and send the person to a fresh form.
-        session.touched = false;
+        (session as unknown as { touched: boolean }).touched = false;
         ctx.status = 303;
         ctx.redirect(VERIFICATION_PATH);
         return;
@@ -107,14 +109,13 @@ export function deviceFlowFeature(): DeviceFlow {
         return;
       }
       const submitted = (err as { userCode?: unknown } | undefined)?.userCode;
-      const prefill = ctx.state[PREFILL];
+      const prefill = stateOf(ctx)[PREFILL];
       const code = typeof submitted === 'string' ? submitted : typeof prefill === 'string' ? prefill : undefined;
       const error = inputError(err);
       ctx.body = renderDocument(deviceInputView({ nonce: nonceOf(ctx), action: VERIFICATION_PATH, xsrf: secretOf(ctx), ...(code !== undefined && { code: code.slice(0, MAX_PREFILL) }), ...(error && { error }) }));
     },
-    userCodeConfirmSource(rawCtx, _form, client, deviceInfo, userCode) {
-      const ctx = rawCtx as Ctx;
-      ctx.state[OUTCOME] = 'not_a_guess';
+    userCodeConfirmSource(ctx, _form, client, deviceInfo, userCode) {
+      stateOf(ctx)[OUTCOME] = 'not_a_guess';
       ctx.type = 'html';
       const params = ctx.oidc.deviceCode?.params as { scope?: unknown } | undefined;
       const scopes = typeof params?.scope === 'string' ? params.scope.split(' ').filter(Boolean) : [];
@@ -133,8 +134,7 @@ export function deviceFlowFeature(): DeviceFlow {
         address: ip,
       }));
     },
-    successSource(rawCtx) {
-      const ctx = rawCtx as Ctx;
+    successSource(ctx) {
       ctx.type = 'html';
       const client = ctx.oidc.client;
       ctx.body = renderDocument(deviceDoneView({ nonce: nonceOf(ctx), outcome: 'success', clientName: client?.clientName ?? client?.clientId ?? '' }));
@@ -175,7 +175,7 @@ export function deviceFlowMiddleware(deps: { userCodes: UserCodeGuard; counters:
     try {
       await next();
     } finally {
-      await attempt.settle(ctx.state[OUTCOME] === 'unknown' ? 'unknown' : 'not_a_guess');
+      await attempt.settle(stateOf(ctx)[OUTCOME] === 'unknown' ? 'unknown' : 'not_a_guess');
     }
   };
 
@@ -209,10 +209,10 @@ export function deviceFlowMiddleware(deps: { userCodes: UserCodeGuard; counters:
       // The library would answer with a page that posts the code at once; ours shows it instead
       // (the first one, should the link repeat it).
       const code = Array.isArray(prefill) ? prefill[0] : prefill;
-      if (code !== undefined) (ctx.state as Record<string, unknown>)[PREFILL] = code.slice(0, MAX_PREFILL);
+      if (code !== undefined) stateOf(ctx)[PREFILL] = code.slice(0, MAX_PREFILL);
       ctx.querystring = '';
     }
-    if (path === VERIFICATION_PATH && ctx.method === 'POST') return guardedVerification(ctx, next);
-    return pacedPolling(ctx, next);
+    if (path === VERIFICATION_PATH && ctx.method === 'POST') await guardedVerification(ctx, next);
+    else await pacedPolling(ctx, next);
   };
 }
