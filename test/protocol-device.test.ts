@@ -114,6 +114,10 @@ describe('device authorization grant (RFC 8628)', () => {
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub);
     assert.equal(userinfo.email, email);
 
+    // The sign-in at /device is a session like any other: listed with the browser it came from.
+    const sessions = await server.admin('GET', `/admin/users/${encodeURIComponent(email)}/sessions`);
+    assert.ok((sessions.body.sessions as { user_agent: string | null }[]).some((s) => /Chrome/.test(s.user_agent ?? '')), JSON.stringify(sessions.body));
+
     // The device code was used: polling it again is refused.
     const again = await poll(started.device_code);
     assert.equal(again.status, 400);
