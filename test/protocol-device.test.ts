@@ -99,6 +99,13 @@ describe('device authorization grant (RFC 8628)', () => {
       await page.getByRole('button', { name: 'Allow' }).click();
       await page.getByRole('heading', { name: 'Device connected' }).waitFor();
       assert.match(await page.locator('main').innerText(), /Living Room TV is now signed in/);
+
+      // Signed in now: a second device's confirm page names the account it will get.
+      const second = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
+      await page.goto(second.verification_uri_complete!);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Allow' }).waitFor();
+      assert.ok((await page.locator('main').innerText()).includes(`Signed in as ${email}`));
       assert.deepEqual(session.problems, [], 'no CSP violation or script error on the pages');
     } catch (error) {
       controller.abort();

@@ -20,6 +20,7 @@ import { outgoingFetch } from './outgoing-fetch.js';
 import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
 import { deviceFlowFeature } from './device-flow.js';
+import { orUnavailable } from '../stores/unavailable.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
@@ -164,7 +165,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       // library) or by revocation, disabling or a credential change (oidc/account-artefacts.ts).
       backchannelLogout: { enabled: true },
       // RFC 8628: TVs and CLIs sign in at /device (oidc/device-flow.ts).
-      deviceFlow: deviceFlowFeature(),
+      deviceFlow: deviceFlowFeature({ emailOf: (accountId) => orUnavailable(deps.accounts.findById(accountId)).then((a) => (a && !a.disabled ? a.email : undefined)) }),
     },
     interactions: {
       policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),

@@ -82,7 +82,10 @@ function inputError(err: Error | undefined): string | undefined {
   }
 }
 
-export function deviceFlowFeature(): DeviceFlow {
+export function deviceFlowFeature(deps: {
+  /** The email of a signed-in account (undefined when it is gone or disabled). */
+  emailOf(accountId: string): Promise<string | undefined>;
+}): DeviceFlow {
   return {
     enabled: true,
     charset: 'base-20',
@@ -114,8 +117,11 @@ export function deviceFlowFeature(): DeviceFlow {
       const error = inputError(err);
       ctx.body = renderDocument(deviceInputView({ nonce: nonceOf(ctx), action: VERIFICATION_PATH, xsrf: secretOf(ctx), ...(code !== undefined && { code: code.slice(0, MAX_PREFILL) }), ...(error && { error }) }));
     },
-    userCodeConfirmSource(ctx, _form, client, deviceInfo, userCode) {
+    async userCodeConfirmSource(ctx, _form, client, deviceInfo, userCode) {
       stateOf(ctx)[OUTCOME] = 'not_a_guess';
+      // Already signed in here: the page says which account the device will get.
+      const accountId = ctx.oidc.session?.accountId;
+      const accountEmail = accountId ? await deps.emailOf(accountId) : undefined;
       ctx.type = 'html';
       const params = ctx.oidc.deviceCode?.params as { scope?: unknown } | undefined;
       const scopes = typeof params?.scope === 'string' ? params.scope.split(' ').filter(Boolean) : [];
@@ -132,6 +138,7 @@ export function deviceFlowFeature(): DeviceFlow {
         scopes: describeScopes(scopes),
         device: describeDevice(ua),
         address: ip,
+        ...(accountEmail !== undefined && { accountEmail }),
       }));
     },
     successSource(ctx) {

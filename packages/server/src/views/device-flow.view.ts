@@ -7,7 +7,8 @@
 //   Continue and then Allow (RFC 8628 §5.4: a code in a link is never accepted unseen).
 // - Confirm: who asks (the client's name), what for (the scopes), from where (the device and
 //   address that asked for the code, as the device itself said: a hint, shown as text), the
-//   code to compare with the device, and the remote-phishing warning of RFC 8628 §5.4.
+//   account this browser is signed in to (when it is), the code to compare with the device,
+//   and the remote-phishing warning of RFC 8628 §5.4.
 //   "Allow" sends confirm=yes, "Deny" sends abort=yes: two buttons of one form.
 import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
@@ -48,6 +49,8 @@ export interface DeviceConfirmProps {
   scopes: { name: string; description: string }[];
   device: string;
   address: string;
+  /** The account this browser is signed in to, when it is: the one the device will get. */
+  accountEmail?: string;
 }
 
 export function deviceConfirmView(p: DeviceConfirmProps): SafeHtml {
@@ -59,6 +62,7 @@ export function deviceConfirmView(p: DeviceConfirmProps): SafeHtml {
 <p>${message('view.device.check_code')}</p>
 <p class="device-code"><code>${p.displayCode}</code></p>
 <p class="hint">${message('view.device.requested_from', { device: p.device, address: p.address })}</p>
+${p.accountEmail === undefined ? null : html`<p class="signed-in-as">${messageHtml('view.consent.signed_in_as', { email: html`<strong>${p.accountEmail}</strong>` })}</p>`}
 ${scopes}
 <p class="alert" role="note">${message('view.device.phishing')}</p>
 <form method="post" action="${safeUrl(p.action)}">
