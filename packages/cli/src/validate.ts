@@ -31,7 +31,7 @@ import { parsePageLinkFlags } from './commands/client-page-links.js';
 /** The rules across fields, in terms of the flags that set them (`method`: the auth method chosen). */
 const PROBLEM_TEXT: Record<ClientProblem, string | ((method: string) => string)> = {
   redirect_uri_required: '--redirect-uri is required when the grant types include authorization_code',
-  refresh_needs_code: '--grant-type refresh_token needs --grant-type authorization_code (or --device) as well',
+  refresh_needs_code: '--grant-type refresh_token needs --grant-type authorization_code or urn:ietf:params:oauth:grant-type:device_code (--device on create) as well',
   public_needs_none: (method) => `--public clients authenticate with --auth-method none, not ${JSON.stringify(method)}`,
   none_needs_public: '--auth-method none makes a public client: pass --public instead',
   public_client_credentials: '--public clients cannot use the client_credentials grant (they have no secret)',
