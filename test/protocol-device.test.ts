@@ -238,6 +238,20 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.doesNotMatch(page.body, /<script>/);
   });
 
+  it('shows the /device pages in the browser\'s language', async () => {
+    const { body } = await start();
+    for (const [language, title, confirm] of [['de', 'Gerät verbinden', 'Ablehnen'], ['fr', 'Connecter un appareil', 'Refuser']] as const) {
+      const agent = new UserAgent();
+      const headers = { 'accept-language': language };
+      const form = await agent.request(`${server.issuer}/device`, { headers });
+      assert.match(form.body, new RegExp(`<html lang="${language}"`));
+      assert.ok(form.body.includes(title), `${language}: ${title}`);
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(form.body)![1]!;
+      const page = await agent.request(`${server.issuer}/device`, { form: { xsrf, user_code: body.user_code }, headers });
+      assert.ok(page.body.includes(confirm), `${language}: ${confirm}`);
+    }
+  });
+
   // Last: it blocks this address's /device for the rest of the window.
   it('shows an unknown code as an error, counts it per address, and answers 429 with Retry-After at the limit', async () => {
     const agent = new UserAgent();
