@@ -4,7 +4,7 @@
  * unknown, expired and used codes, Deny, polling too fast, a client without the grant, and the
  * guessing limit (last: it blocks this address's /device for the rest of the file).
  * One embedded server with the address limits on (RATE_LIMIT_EXEMPT empty) and a small guessing
- * limit, so the 429 is reached in a few requests.
+ * limit, so the 429 is reached in a few requests; then the core of it once more on Redis.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import { openBrowser, type BrowserSession } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { registerAccount, uniqueEmail } from './support/pages.js';
 import { UserAgent, alertText, type Page } from './support/user-agent.js';
+import { startRedisServer, type RedisServer } from '@portcullis/server/testing/redis-server.js';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const PASSWORD = 'a passphrase for the device test';
@@ -267,5 +268,48 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.match(limited.body, /Too many attempts/);
     // The device side is untouched: a device can still start and poll.
     assert.equal((await start()).status, 200);
+  });
+});
+
+// The same protocol with the provider's artefacts and the counters in Redis, as in production:
+// the user-code index, the single use of a device code and the polling pace go through Redis.
+describe('device authorization grant on Redis', () => {
+  let redis: RedisServer;
+  let server: TestServer;
+  before(async () => {
+    redis = await startRedisServer();
+    server = await startTestServer({}, { redisUrl: redis.url });
+  });
+  after(async () => {
+    await server?.close();
+    await redis?.close();
+  });
+
+  it('finds the code, paces the polling, signs the device in once', async () => {
+    const created = await server.admin('POST', '/admin/clients', { client_name: 'Redis TV', public: true, first_party: true, grant_types: [DEVICE_GRANT] });
+    const clientId = created.body.client_id as string;
+    const email = uniqueEmail('device-redis');
+    await registerAccount(server, { email, password: PASSWORD });
+    const started = (await (await fetch(`${server.issuer}/device/auth`, { method: 'POST', body: new URLSearchParams({ client_id: clientId, scope: 'openid email' }) })).json()) as DeviceStart;
+    const poll = async () => (await (await fetch(`${server.issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: DEVICE_GRANT, device_code: started.device_code, client_id: clientId }) })).json()) as Record<string, unknown>;
+    assert.equal((await poll()).error, 'authorization_pending');
+    assert.equal((await poll()).error, 'slow_down');
+
+    const agent = new UserAgent();
+    const form = await agent.request(`${server.issuer}/device`);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const confirm = await agent.request(`${server.issuer}/device`, { form: { xsrf, user_code: started.user_code.toLowerCase() } });
+    assert.match(confirm.body, /Redis TV/);
+    const allowXsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)![1]!;
+    const allowed = await agent.request(`${server.issuer}/device`, { form: { xsrf: allowXsrf, user_code: started.user_code.toLowerCase(), confirm: 'yes' } });
+    const login = await agent.follow(allowed.location!);
+    const signedIn = await agent.submit(login, '/login', { email, password: PASSWORD });
+    const done = await agent.follow(signedIn.location!);
+    assert.match(done.body, /Device connected/);
+
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
+    const tokens = await poll();
+    assert.ok(tokens.access_token, JSON.stringify(tokens));
+    assert.equal((await poll()).error, 'invalid_grant');
   });
 });
