@@ -24,7 +24,7 @@ const CAPABILITIES = {
   claims_supported: ['sub', 'acr', 'amr', 'auth_time', 'name', 'email', 'email_verified', 'sid', 'iss'],
   code_challenge_methods_supported: ['S256'],
   dpop_signing_alg_values_supported: ['ES256'],
-  grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+  grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
   id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
   request_uri_parameter_supported: false,
   response_modes_supported: ['form_post', 'fragment', 'query'],
@@ -38,6 +38,7 @@ const CAPABILITIES = {
 
 const ENDPOINTS = {
   authorization_endpoint: '/auth',
+  device_authorization_endpoint: '/device/auth',
   end_session_endpoint: '/session/end',
   introspection_endpoint: '/token/introspection',
   jwks_uri: '/jwks',
@@ -57,6 +58,7 @@ const FIRST_FLOW = [FLOW, 'shows the requested scopes for consent and issues a v
 const PWD_SIGN_IN = ['test/mfa-signin.test.ts', 'gives a password-only sign-in acr …:pwd and amr ["pwd"]'] as const;
 const BACKCHANNEL = ['test/backchannel-logout.test.ts', 'sends a verifiable logout token on RP-initiated logout'] as const;
 const I18N = 'test/i18n-pages.test.ts';
+const DEVICE = ['test/protocol-device.test.ts', 'signs a device in: the code entered in Chromium, openid-client polls and gets tokens'] as const;
 const REQUEST_OBJECTS = [CAPS, 'refuses request objects and request_uri, which discovery does not offer'] as const;
 const PAR = ['test/protocol-par.test.ts', 'completes the code flow from a pushed request: /auth carries only client_id and request_uri'] as const;
 const DPOP = ['test/protocol-dpop.test.ts', 'binds the access token of a public client to its key: token_type DPoP, introspection cnf.jkt'] as const;
@@ -89,6 +91,7 @@ const COVERAGE: Record<string, readonly [string, string]> = {
   'grant_types_supported authorization_code': FIRST_FLOW,
   'grant_types_supported refresh_token': [FLOW, 'issues a refresh token and rotates it on every use'],
   'grant_types_supported client_credentials': [FLOW, 'issues an access token to a client registered only for client_credentials'],
+  'grant_types_supported urn:ietf:params:oauth:grant-type:device_code': DEVICE,
   'id_token_signing_alg_values_supported RS256': [CAPS, 'signs ID tokens with each advertised algorithm the client registered'],
   'id_token_signing_alg_values_supported ES256': [CAPS, 'signs ID tokens with each advertised algorithm the client registered'],
   'id_token_signing_alg_values_supported EdDSA': [CAPS, 'signs ID tokens with each advertised algorithm the client registered'],
@@ -113,6 +116,7 @@ const COVERAGE: Record<string, readonly [string, string]> = {
   'token_endpoint_auth_signing_alg_values_supported RS256': KEY_JWT,
   'token_endpoint_auth_signing_alg_values_supported ES256': KEY_JWT,
   authorization_endpoint: FIRST_FLOW,
+  device_authorization_endpoint: DEVICE,
   end_session_endpoint: [FLOW, 'asks for confirmation, ends the session and returns to the registered post-logout URI'],
   introspection_endpoint: [FLOW, 'introspects a live access token as active with its client, subject and scope'],
   jwks_uri: BACKCHANNEL,

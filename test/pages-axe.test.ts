@@ -100,6 +100,30 @@ describe('accessibility (axe-core) of every page', () => {
     await page.goto(`${authorizationUrl(server, { client_id: apiApp.body.client_id, redirect_uri: THIRD_PARTY_REDIRECT, scope: 'openid read:items' })}&resource=${encodeURIComponent(api)}`);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     await audit(page, 'consent for an API');
+    // The device flow's pages (RFC 8628), signed in: code, error, confirmation, connected, not connected.
+    const tv = await server.admin('POST', '/admin/clients', { client_name: 'Axe TV', public: true, first_party: true, grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+    const startDevice = async () => {
+      const response = await fetch(`${server.issuer}/device/auth`, { method: 'POST', body: new URLSearchParams({ client_id: tv.body.client_id, scope: 'openid email' }) });
+      return (await response.json()) as { user_code: string; verification_uri_complete: string };
+    };
+    await page.goto(`${server.issuer}/device`);
+    await audit(page, 'device code');
+    await page.getByLabel('Code').fill('BCDF-GHJK');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('alert').waitFor();
+    await audit(page, 'device code with an error');
+    await page.getByLabel('Code').fill((await startDevice()).user_code);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Allow' }).waitFor();
+    await audit(page, 'device confirmation');
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.getByRole('heading', { name: 'Device connected' }).waitFor();
+    await audit(page, 'device connected');
+    await page.goto((await startDevice()).verification_uri_complete);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.getByRole('heading', { name: 'Device not connected' }).waitFor();
+    await audit(page, 'device not connected');
 
     await page.goto(`${server.issuer}/account`);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
@@ -170,7 +194,7 @@ describe('accessibility (axe-core) of every page', () => {
   });
 
   it('checked each page the brief names', () => {
-    for (const name of ['sign-in', 'registration', 'consent', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'sessions', 'change password', 'sign out', 'provider error', 'own error', '404']) {
+    for (const name of ['sign-in', 'registration', 'consent', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'sessions', 'change password', 'sign out', 'provider error', 'own error', '404', 'device code', 'device confirmation', 'device connected', 'device not connected']) {
       assert.ok(checked.includes(name), `${name} was checked`);
     }
   });

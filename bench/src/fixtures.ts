@@ -18,6 +18,8 @@ export interface Fixtures {
   accessToken: string;
   refreshEs256: string[];
   refreshRs256: string[];
+  /** A public device client (RFC 8628) and device codes nobody will confirm: every poll is pending. */
+  device: { clientId: string; codes: string[] };
 }
 
 /** Registers an API as a resource: its access tokens are JWTs. Run-unique: the stack's database outlives a run. */
@@ -31,6 +33,8 @@ async function createJwtResource(target: Target): Promise<Fixtures['jwtResource'
   if (response.status !== 201) throw new Error(`resource registration failed: ${response.status} ${await response.text()}`);
   return resource;
 }
+/** Device codes for the polling scenario, polled round-robin (fixtures.ts `device`). */
+const DEVICE_CODES = 200;
 
 async function createClient(target: Target, body: Record<string, unknown>): Promise<BenchClient> {
   const response = await fetch(`${target.adminUrl}/admin/clients`, {
@@ -66,7 +70,13 @@ export async function prepare(target: Target, options: { users: number; chains: 
     if (!t.refresh_token) throw new Error('no refresh token issued');
     return t.refresh_token;
   });
+  const tv = await createClient(target, { client_name: 'Bench TV', public: true, grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
+  const codes = await pool(DEVICE_CODES, 4, async () => {
+    const response = await fetch(`${target.baseUrl}/device/auth`, { method: 'POST', headers: { host: new URL(target.issuer).host }, body: new URLSearchParams({ client_id: tv.client_id, scope: 'openid' }) });
+    if (response.status !== 200) throw new Error(`device authorization failed: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { device_code: string }).device_code;
+  });
   const es = await mint(webEs256);
   const rs = await mint(webRs256);
-  return { service, jwtResource, webEs256, webRs256, users, accessToken: es[0]!.access_token, refreshEs256: refresh(es), refreshRs256: refresh(rs) };
+  return { service, jwtResource, webEs256, webRs256, users, accessToken: es[0]!.access_token, refreshEs256: refresh(es), refreshRs256: refresh(rs), device: { clientId: tv.client_id, codes } };
 }

@@ -101,6 +101,48 @@ const refresh = (pick: (f: Fixtures) => { client: Fixtures['webEs256']; tokens: 
   }).finally(() => returnTo(tokens));
 };
 
+/**
+ * The device flow's polling (RFC 8628 §3.4): a device asking the token endpoint whether its
+ * person has signed in yet, for codes nobody confirms. The expected answer is a 400:
+ * `authorization_pending`, or `slow_down` for a code polled again within 5 s (oidc/device-flow.ts),
+ * which is most of them at full speed (the same path plus one counter). Anything else is an error.
+ */
+const devicePolling: Scenario['run'] = async (ctx) => {
+  const { clientId, codes } = ctx.fixtures.device;
+  let next = 0;
+  let pending = 0;
+  let slowDown = 0;
+  let unexpected = 0;
+  const result = await autocannon({
+    url: ctx.target.baseUrl,
+    headers: { host: new URL(ctx.target.issuer).host },
+    connections: ctx.connections,
+    duration: ctx.seconds,
+    ...(ctx.rate !== undefined && { overallRate: ctx.rate }),
+    requests: [{
+      method: 'POST',
+      path: '/token',
+      headers: { 'content-type': FORM },
+      setupRequest: (req) => ({ ...req, body: `grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&client_id=${encodeURIComponent(clientId)}&device_code=${codes[next++ % codes.length]!}` }),
+      onResponse: (status, body) => {
+        if (status === 400 && body.includes('"error":"authorization_pending"')) pending++;
+        else if (status === 400 && body.includes('"error":"slow_down"')) slowDown++;
+        else unexpected++;
+      },
+    }],
+  });
+  console.error(`bench: device-poll: ${pending} authorization_pending, ${slowDown} slow_down`);
+  if (unexpected + result.errors + result.timeouts > 0) console.error(`bench: device-poll: ${unexpected} unexpected answers, ${result.errors} connection errors, ${result.timeouts} timeouts`);
+  return {
+    ...(ctx.rate !== undefined && { rate: ctx.rate }),
+    connections: ctx.connections,
+    requests: pending + slowDown,
+    seconds: result.duration,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
+    errors: unexpected + result.errors + result.timeouts,
+  };
+};
+
 export const SCENARIOS: Scenario[] = [
   { name: 'discovery', target: 8000, route: { method: 'GET', route: '/.well-known/openid-configuration' }, run: get('/.well-known/openid-configuration') },
   { name: 'jwks', target: 8000, route: { method: 'GET', route: '/jwks' }, run: get('/jwks') },
@@ -121,6 +163,7 @@ export const SCENARIOS: Scenario[] = [
   },
   { name: 'refresh-es256', target: 700, p99At70: true, route: { method: 'POST', route: '/token' }, published: 'Keycloak 120 per vCPU (best run 350)', run: refresh((f) => ({ client: f.webEs256, tokens: f.refreshEs256 })) },
   { name: 'refresh-rs256', target: 400, route: { method: 'POST', route: '/token' }, published: 'Keycloak 120 per vCPU (best run 350)', run: refresh((f) => ({ client: f.webRs256, tokens: f.refreshRs256 })) },
+  { name: 'device-poll', route: { method: 'POST', route: '/token' }, run: devicePolling },
   { name: 'userinfo', route: { method: 'GET', route: '/me' }, run: (ctx) => cannon(ctx, { requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${ctx.fixtures.accessToken}` } }] }) },
   {
     name: 'sign-in', target: 30, published: 'Keycloak 15 password logins per vCPU',

@@ -32,4 +32,4 @@ export async function runBench(args: string[]): Promise<BenchRun> {
   }
 }
 
-export const SCENARIO_NAMES = ['discovery', 'jwks', 'client-credentials', 'client-credentials-jwt', 'introspection', 'refresh-es256', 'refresh-rs256', 'userinfo', 'sign-in'];
+export const SCENARIO_NAMES = ['discovery', 'jwks', 'client-credentials', 'client-credentials-jwt', 'introspection', 'refresh-es256', 'refresh-rs256', 'device-poll', 'userinfo', 'sign-in'];

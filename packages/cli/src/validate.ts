@@ -11,6 +11,7 @@ import {
   clientProblems,
   defaultAuthMethod,
   DEFAULT_GRANT_TYPES,
+  DEVICE_CODE_GRANT,
   endpointUriProblem,
   GRANT_TYPES,
   grantTypesProblem,
@@ -20,6 +21,7 @@ import {
   scopeProblem,
   scopeTokens,
   type ClientCreateInput,
+  type GrantType,
   type ClientProblem,
   type ClientUpdateInput,
 } from '@portcullis/contract';
@@ -30,7 +32,7 @@ import { parseProtocolFlags } from './commands/client-protocol-options.js';
 /** The rules across fields, in terms of the flags that set them (`method`: the auth method chosen). */
 const PROBLEM_TEXT: Record<ClientProblem, string | ((method: string) => string)> = {
   redirect_uri_required: '--redirect-uri is required when the grant types include authorization_code',
-  refresh_needs_code: '--grant-type refresh_token needs --grant-type authorization_code as well',
+  refresh_needs_code: '--grant-type refresh_token needs --grant-type authorization_code or urn:ietf:params:oauth:grant-type:device_code (--device on create) as well',
   public_needs_none: (method) => `--public clients authenticate with --auth-method none, not ${JSON.stringify(method)}`,
   none_needs_public: '--auth-method none makes a public client: pass --public instead',
   public_client_credentials: '--public clients cannot use the client_credentials grant (they have no secret)',
@@ -101,7 +103,17 @@ const createFlagsSchema = z.object({
   backchannelLogoutUri: backchannelLogoutUri.optional(),
   backchannelLogoutSessionRequired: z.boolean().optional(),
   introspect: z.boolean().default(false),
+  device: z.boolean().default(false),
 });
+
+/**
+ * `--device` (RFC 8628): the device code grant added to the --grant-type list; alone, a device
+ * client that stays signed in (device code and refresh token, no redirect URI needed).
+ */
+function createGrantTypes(given: GrantType[] | undefined, device: boolean): GrantType[] {
+  if (!device) return given ?? [...DEFAULT_GRANT_TYPES];
+  return [...new Set<GrantType>([...(given ?? ['refresh_token']), DEVICE_CODE_GRANT])];
+}
 
 /** Spelled out rather than derived: create's defaults must not leak into an update as "set to empty". */
 const updateFlagsSchema = z.object({
@@ -126,7 +138,7 @@ function problemText(problem: ClientProblem, method = ''): string {
 
 export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateInput {
   const f = parseOrThrow(createFlagsSchema, flags);
-  const grant_types = f.grantType ?? [...DEFAULT_GRANT_TYPES];
+  const grant_types = createGrantTypes(f.grantType, f.device);
   const token_endpoint_auth_method = f.authMethod ?? defaultAuthMethod(f.public);
   const protocol = parseProtocolFlags(flags, 'create');
   const problems = clientProblems({

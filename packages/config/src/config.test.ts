@@ -107,6 +107,7 @@ describe('loadConfig', () => {
     assert.deepEqual(defaults.passwordPerAccountAndAddress, [{ points: 5, durationSeconds: 900, blockSeconds: 60 }, { points: 20, durationSeconds: 3600, blockSeconds: 3600 }]);
     assert.deepEqual(defaults.passwordPerDevice, { points: 10, durationSeconds: 3600 });
     assert.deepEqual(defaults.tokenFailuresPerClientAndAddress, { points: 20, durationSeconds: 300, blockSeconds: 300 });
+    assert.deepEqual(defaults.deviceCodePerAddress, [{ points: 10, durationSeconds: 900, blockSeconds: 900 }, { points: 30, durationSeconds: 86_400, blockSeconds: 86_400 }]);
     const tuned = loadConfig({
       RATE_LIMIT_PASSWORD_ACCOUNT: '50/30m',
       RATE_LIMIT_PASSWORD_ACCOUNT_ADDRESS: '3/10s:5s, 9/2d:1d',

@@ -35,6 +35,8 @@ export interface RateLimits {
   tokenFailuresPerClientAndAddress: RateLimitTier;
   /** Failed client authentications at the token endpoint per address, whatever the client. */
   tokenFailuresPerAddress: RateLimitTier;
+  /** Unknown user codes typed at `/device` per address (RFC 8628 §5.1: the guessing budget). */
+  deviceCodePerAddress: RateLimitTier[];
 }
 
 type Key = keyof RateLimits;
@@ -61,6 +63,7 @@ export const RATE_LIMIT_VARIABLES = {
   RATE_LIMIT_REGISTRATION_ADDRESS: { key: 'registrationPerAddress', default: '10/1h' },
   RATE_LIMIT_TOKEN_CLIENT_ADDRESS: { key: 'tokenFailuresPerClientAndAddress', default: '20/5m:5m' },
   RATE_LIMIT_TOKEN_ADDRESS: { key: 'tokenFailuresPerAddress', default: '100/15m:15m' },
+  RATE_LIMIT_DEVICE_CODE_ADDRESS: { key: 'deviceCodePerAddress', default: '10/15m:15m,30/1d:1d', tiers: true },
 } as const satisfies Record<string, Variable>;
 
 export type RateLimitVariable = keyof typeof RATE_LIMIT_VARIABLES;

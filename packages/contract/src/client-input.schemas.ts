@@ -48,7 +48,7 @@ const fields = {
   redirect_uris: z.array(redirectUri).max(50),
   post_logout_redirect_uris: z.array(redirectUri).max(50),
   first_party: z.boolean(),
-  grant_types: z.array(z.enum(GRANT_TYPES, { error: (i) => `unknown grant type "${String(i.input)}"` })).min(1).max(3),
+  grant_types: z.array(z.enum(GRANT_TYPES, { error: (i) => `unknown grant type "${String(i.input)}"` })).min(1).max(GRANT_TYPES.length),
   scope,
   token_endpoint_auth_method: z.enum(AUTH_METHODS, { error: (i) => `unknown auth method "${String(i.input)}"` }),
   id_token_signed_response_alg: z.enum(ID_TOKEN_ALGS, { error: (i) => `unknown ID token algorithm "${String(i.input)}" (use ${inWords(ID_TOKEN_ALGS)})` }),

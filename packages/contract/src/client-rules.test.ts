@@ -8,6 +8,7 @@ import {
   DEFAULT_ID_TOKEN_ALG,
   GRANT_TYPES,
   grantTypesProblem,
+  DEVICE_CODE_GRANT,
   ID_TOKEN_ALGS,
   endpointUriProblem,
   isLoopbackHost,
@@ -86,7 +87,7 @@ void describe('the closed sets', () => {
 
   void it('lists exactly the scopes, grant types, auth methods and algorithms the server supports', () => {
     assert.deepEqual([...SUPPORTED_SCOPES], ['openid', 'profile', 'email', 'offline_access']);
-    assert.deepEqual([...GRANT_TYPES], ['authorization_code', 'refresh_token', 'client_credentials']);
+    assert.deepEqual([...GRANT_TYPES], ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code']);
     assert.deepEqual([...AUTH_METHODS], ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt']);
     assert.deepEqual([...ID_TOKEN_ALGS], ['RS256', 'ES256', 'EdDSA']);
   });
@@ -156,7 +157,16 @@ void describe('rules across fields', () => {
     assert.deepEqual(clientProblems({ ...keyJwt, public: true, jwks }), ['public_needs_none']);
   });
 
+  void it('lets public and confidential clients use the device code grant without a redirect URI (RFC 8628)', () => {
+    const cli: ClientShape = { public: true, grant_types: [DEVICE_CODE_GRANT, 'refresh_token'], redirect_uris: [], token_endpoint_auth_method: 'none' };
+    assert.deepEqual(clientProblems(cli), []);
+    assert.deepEqual(clientProblems({ ...cli, public: false, token_endpoint_auth_method: 'client_secret_basic' }), []);
+    // A redirect URI is still needed once the authorization code grant is added.
+    assert.deepEqual(clientProblems({ ...cli, grant_types: [DEVICE_CODE_GRANT, 'authorization_code'] }), ['redirect_uri_required']);
+  });
+
   void it('checks a grant-type list on its own, as an update that replaces it needs', () => {
+    assert.equal(grantTypesProblem([DEVICE_CODE_GRANT, 'refresh_token']), undefined);
     assert.equal(grantTypesProblem(['refresh_token', 'client_credentials']), 'refresh_needs_code');
     assert.equal(grantTypesProblem(['authorization_code', 'refresh_token']), undefined);
     assert.equal(grantTypesProblem(['client_credentials']), undefined);

@@ -14,7 +14,7 @@
  * - The closed sets the server supports: grant types, token endpoint auth methods and ID token
  *   signing algorithms.
  * - The rules across fields (`clientProblems`): a refresh token only comes with an authorization
- *   code; a public client has no secret, so it authenticates with "none" and cannot use
+ *   code or a device code; a redirect URI is needed for the authorization code grant only; a public client has no secret, so it authenticates with "none" and cannot use
  *   client_credentials or introspect; a private-use scheme redirect belongs to a public (native)
  *   client.
  */
@@ -47,7 +47,14 @@ export function isOidcScope(scope: string): scope is SupportedScope {
 export const MAX_CLIENT_SCOPES = 100;
 export const MAX_SCOPE_LENGTH = 200;
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+/**
+ * RFC 8628 §3.4: the device authorization grant (a TV, a CLI) by its URN. Public clients (a CLI
+ * or device app, no secret) and confidential ones may use it; it needs no redirect URI, since the
+ * person signs in on another screen at the server's `/device` page.
+ */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 /** What a client gets when it names none: a browser sign-in that can stay signed in. */
 export const DEFAULT_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'];
@@ -188,9 +195,13 @@ export function isNativeClient(client: Pick<ClientShape, 'redirect_uris'> & { po
   return [...client.redirect_uris, ...(client.post_logout_redirect_uris ?? [])].some(isPrivateUseRedirect);
 }
 
-/** A refresh token is only ever issued alongside an authorization code here. */
+/**
+ * A refresh token is only ever issued alongside a grant a person signed in for: an authorization
+ * code or a device code (a TV stays signed in the same way a browser app does).
+ */
 export function grantTypesProblem(grantTypes: readonly string[]): 'refresh_needs_code' | undefined {
-  return grantTypes.includes('refresh_token') && !grantTypes.includes('authorization_code') ? 'refresh_needs_code' : undefined;
+  const signedIn = grantTypes.includes('authorization_code') || grantTypes.includes(DEVICE_CODE_GRANT);
+  return grantTypes.includes('refresh_token') && !signedIn ? 'refresh_needs_code' : undefined;
 }
 
 /** Every rule across fields the client breaks, in a fixed order; empty when it breaks none. */

@@ -48,6 +48,7 @@ import { createClientCache, invalidatingClientRepository } from './oidc/client-c
 import { buildProviderConfiguration } from './oidc/configuration.js';
 import type { UnsafeTestOnlyJwksOrigin } from './oidc/jwks-fetch-guard.js';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider.factory.js';
+import { deviceFlowMiddleware } from './oidc/device-flow.js';
 import { RETIRED_KEY_PUBLISH_SECONDS } from './oidc/lifetimes.js';
 import { createPasswordHasher } from './accounts/password-hasher.js';
 import { createPasswordPolicy, loadCommonPasswords } from './accounts/password-policy.js';
@@ -186,12 +187,14 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : name === 'RefreshToken' && refreshReplay ? refreshReplay.wrap(payloads(name)) : payloads(name));
     // Device, address and times of each session, in the sessions' own store (oidc/session-info.ts).
     const sessionInfo = createSessionInfoStore(adapter('SessionInfo'));
+    // Counters are shared when instances share a store; in memory otherwise (stores/).
+    const limits = createLimits({ policy: limitPolicy(options.limits, config.rateLimits), counters: stores.counters, exempt: config.rateLimitExempt });
     const holder = await createProviderHolder({
       issuer: config.issuer,
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), ...(registration ? [registration.gate] : []), ...(refreshReplay ? [refreshReplay.middleware] : [])],
+      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), deviceFlowMiddleware({ userCodes: limits.userCode, counters: stores.counters }), ...(registration ? [registration.gate] : []), ...(refreshReplay ? [refreshReplay.middleware] : [])],
       onBuild: (provider) => {
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
@@ -203,8 +206,6 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const hasher = instrumentHasher(await createPasswordHasher(), metrics);
     const policy = createPasswordPolicy(config.passwordMinLength, loadCommonPasswords());
     const accountService = createAccountService({ accounts, hasher, policy });
-    // Counters are shared when instances share a store; in memory otherwise (stores/).
-    const limits = createLimits({ policy: limitPolicy(options.limits, config.rateLimits), counters: stores.counters, exempt: config.rateLimitExempt });
     const signIn = createGuardedSignIn({ accountService, guard: limits.password, audit });
     const csrf = createCsrf(secrets.cookieKeys);
     const sealed = createSealedCookies({ box, secure: config.issuer.startsWith('https://') });

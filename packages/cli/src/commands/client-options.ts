@@ -33,6 +33,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
       .option('--public', isPublic)
       .option('--first-party', 'first-party client: consent is skipped')
       .option('--introspect', introspect)
+      .option('--device', 'device authorization grant (RFC 8628, a TV or CLI signing in at /device): adds it to --grant-type; alone, device code + refresh_token with no redirect URI')
       .option('--no-backchannel-logout-session-required', 'leave sid out of logout tokens (default: included)');
   } else {
     command

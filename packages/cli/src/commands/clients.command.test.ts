@@ -56,6 +56,28 @@ void describe('portcullis clients', () => {
       assert.doesNotMatch(result.stdout, /shown only once/, 'a public client has no secret to warn about');
     });
 
+    void it('--device creates a device client (RFC 8628): device code and refresh token, no redirect URI', async () => {
+      api.reply = () => ({ status: 201, body: clientBody({ token_endpoint_auth_method: 'none' }) });
+      const result = await run(['clients', 'create', '--name', 'TV app', '--public', '--device'], envFor(api));
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(api.requests[0]?.body, {
+        client_name: 'TV app',
+        redirect_uris: [],
+        post_logout_redirect_uris: [],
+        public: true,
+        first_party: false,
+        grant_types: ['refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+        token_endpoint_auth_method: 'none',
+      });
+    });
+
+    void it('--device adds the device code grant to the --grant-type list', async () => {
+      api.reply = () => ({ status: 201, body: clientBody() });
+      const result = await run(['clients', 'create', '--name', 'Both', '--redirect-uri', 'https://app.example/cb', '--grant-type', 'authorization_code', '--device'], envFor(api));
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual((api.requests[0]?.body as { grant_types: string[] }).grant_types, ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code']);
+    });
+
     void it('with --json prints exactly one JSON document, the API response', async () => {
       const body = clientBody({ client_secret: 's3cr3t-value' });
       api.reply = () => ({ status: 201, body });

@@ -29,6 +29,14 @@ describe('client registration schema', () => {
     assert.ok(createClientSchema.safeParse({ client_name: 'Svc', grant_types: ['client_credentials'] }).success);
   });
 
+  it('takes a device client (RFC 8628), public or confidential, with no redirect URI, and a refresh token with it', () => {
+    const device = 'urn:ietf:params:oauth:grant-type:device_code';
+    assert.ok(createClientSchema.safeParse({ client_name: 'TV', public: true, grant_types: [device, 'refresh_token'] }).success);
+    assert.ok(createClientSchema.safeParse({ client_name: 'CLI', grant_types: [device] }).success);
+    const refused = createClientSchema.safeParse({ client_name: 'x', grant_types: ['refresh_token', 'client_credentials'] });
+    assert.match(JSON.stringify(refused.error?.issues), /authorization_code or the device code grant/);
+  });
+
   it('refuses inconsistent or unknown input with a reason', () => {
     const cases: [unknown, RegExp][] = [
       [{ client_name: 'A' }, /redirect URI is required/],

@@ -19,7 +19,7 @@ import {
 /** The rules across fields, in an API caller's words. */
 const PROBLEM_TEXT: Record<ClientProblem, string> = {
   redirect_uri_required: 'at least one redirect URI is required for the authorization_code grant',
-  refresh_needs_code: 'the refresh_token grant needs the authorization_code grant',
+  refresh_needs_code: 'the refresh_token grant needs the authorization_code or the device code grant',
   public_needs_none: 'a public client must use the auth method "none"',
   none_needs_public: 'the auth method "none" is only for public clients (--public)',
   public_client_credentials: 'a public client cannot use the client_credentials grant',

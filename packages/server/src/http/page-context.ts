@@ -30,7 +30,7 @@ export function pageContext(deps: { branding: Pick<BrandingService, 'current'>; 
 }
 
 /** The provider's machine endpoints (oidc-provider's default routes): no page, no discovery. */
-const MACHINE_PATHS = ['/token', '/jwks', '/me'];
+const MACHINE_PATHS = ['/token', '/jwks', '/me', '/device/auth'];
 
 /** Case-insensitive, as the provider's router matches its routes. */
 export const isMachinePath = (path: string): boolean => {

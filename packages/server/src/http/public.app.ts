@@ -34,8 +34,11 @@ import { isMachinePath, pageContext } from './page-context.js';
 
 /** The provider's authorization endpoint (its default route). */
 const AUTHORIZATION_PATH = '/auth';
-/** The provider's routes a browser opens as pages (authorization and its resume, logout); the rest are machine endpoints. */
-const PROVIDER_PAGES = [AUTHORIZATION_PATH, '/session/end'];
+/**
+ * The provider's routes a browser opens as pages (authorization and its resume, logout, the
+ * device flow's `/device` and its resume); the rest, `/device/auth` included, are machine endpoints.
+ */
+const PROVIDER_PAGES = [AUTHORIZATION_PATH, '/session/end', '/device'];
 
 export interface PublicAppDeps {
   issuer: string;
@@ -79,7 +82,7 @@ export function createPublicApp(deps: PublicAppDeps): Koa {
   // The request's language and branding, for every page (ours and the provider's).
   app.use(pageContext({ branding: deps.branding, needsBranding: (path) => !isMachinePath(path) }));
   // Pages answer at the issuer's address only: a foreign host is sent there before a flow starts.
-  app.use(canonicalHost(deps.issuer, (path) => (isOurs(path) && !path.startsWith('/assets/')) || PROVIDER_PAGES.some((page) => path === page || path.startsWith(`${page}/`))));
+  app.use(canonicalHost(deps.issuer, (path) => (isOurs(path) && !path.startsWith('/assets/')) || (!isMachinePath(path) && PROVIDER_PAGES.some((page) => path === page || path.startsWith(`${page}/`)))));
   app.use(tokenEndpointLimit(deps.limits));
   app.use(pushedRequestBodyLimit(PAR_PATH));
   // Discovery and JWKS from the provider's own bodies, kept per provider instance.

@@ -10,6 +10,7 @@ import { createAttemptGuard, retryAfterSeconds, type AttemptGuard, type Limited,
 import { createExemption, limitAddress } from './client-address.js';
 import type { LimitPolicy } from './limit-policy.js';
 import { createTokenAuthGuard, type TokenAuthGuard } from './token-auth-guard.js';
+import { createUserCodeGuard, type UserCodeGuard } from './user-code-guard.js';
 
 export interface Limits {
   policy: LimitPolicy;
@@ -23,6 +24,8 @@ export interface Limits {
   clientRegistration(ip: string): Promise<Limited | undefined>;
   /** Failed client authentications at the token endpoint, per client and address and per address. */
   tokenAuth: TokenAuthGuard;
+  /** Unknown user codes at `/device`, per address (user-code-guard.ts). */
+  userCode: UserCodeGuard;
   isExempt(ip: string): boolean;
 }
 
@@ -55,6 +58,7 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
     clientRegistration: async (ip) => (isExempt(ip) ? undefined : take(clientRegistration, limitAddress(ip))),
     tokenAuth: createTokenAuthGuard({ make, perClientAndAddress: policy.tokenFailuresPerClientAndAddress, perAddress: policy.tokenFailuresPerAddress, isExempt }),
+    userCode: createUserCodeGuard({ make, perAddress: policy.deviceCodePerAddress, isExempt }),
     isExempt,
   };
 }

@@ -23,6 +23,8 @@ import { dpopFeature, DPOP_SIGNING_ALGS } from './dpop.js';
 import { pushedAuthorizationRequestsFeature } from './par.js';
 import { impliedConsentParam } from './offline-access.js';
 import { DISABLED_FEATURES } from './disabled-features.js';
+import { deviceFlowFeature } from './device-flow.js';
+import { orUnavailable } from '../stores/unavailable.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
 import { refuseUndefinedResourceScopes, resourceIndicatorsFeature, resourceScopeCheckParam, resourceTokenTtl } from './resource-indicators.js';
@@ -119,6 +121,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       ClientCredentials: resourceTokenTtl(LIFETIMES.clientCredentials),
       IdToken: LIFETIMES.idToken,
       Interaction: LIFETIMES.interaction,
+      DeviceCode: LIFETIMES.deviceCode,
       // SECURITY.md A8: 12 h from sign-in at most, 2 h idle (oidc/lifetimes.ts).
       Session: (_ctx, session) => sessionTtl(session.loginTs, Math.floor(Date.now() / 1000)),
       Grant: LIFETIMES.grant,
@@ -196,6 +199,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       // RFC 9126 and RFC 9449 (oidc/par.ts, oidc/dpop.ts).
       pushedAuthorizationRequests: pushedAuthorizationRequestsFeature(),
       dPoP: dpopFeature(deps.cookieKeys),
+      // RFC 8628: TVs and CLIs sign in at /device (oidc/device-flow.ts).
+      deviceFlow: deviceFlowFeature({ emailOf: (accountId) => orUnavailable(deps.accounts.findById(accountId)).then((a) => (a && !a.disabled ? a.email : undefined)) }),
     },
     interactions: {
       policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),

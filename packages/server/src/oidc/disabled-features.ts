@@ -20,8 +20,6 @@ export const DISABLED_FEATURES = {
   requestObjects: { enabled: false },
   // OpenID Connect Core §5.5: the `claims` request parameter (essential claims, acr included).
   claimsParameter: { enabled: false },
-  // RFC 8628 device authorization grant.
-  deviceFlow: { enabled: false },
   // OpenID Connect CIBA.
   ciba: { enabled: false },
   // JARM, JWT introspection responses, signed userinfo and every JWE: plain JSON and JWS ID tokens only.
@@ -49,4 +47,4 @@ export const DISABLED_FEATURES = {
 export const CONFIGURED_FEATURES = ['registration', 'registrationManagement'] as const;
 
 /** The features configuration.ts turns on (each has its tests; see docs/security.md A18). */
-export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout', 'resourceIndicators', 'pushedAuthorizationRequests', 'dPoP'] as const;
+export const ENABLED_FEATURES = ['introspection', 'revocation', 'userinfo', 'clientCredentials', 'rpInitiatedLogout', 'backchannelLogout', 'resourceIndicators', 'pushedAuthorizationRequests', 'dPoP', 'deviceFlow'] as const;

@@ -9,6 +9,12 @@ export const LIFETIMES = {
   accessToken: 15 * 60,
   clientCredentials: 15 * 60,
   idToken: 60 * 60,
+  /**
+   * A device code and its user code (RFC 8628 §3.2 `expires_in`): 10 minutes to walk to another
+   * screen, type the code and sign in, the library's default kept on purpose. It also bounds
+   * the guessing window: a user code is only worth guessing while it lives (docs/security.md).
+   */
+  deviceCode: 10 * 60,
   /** Time a person has to finish signing in once the login page is shown. */
   interaction: 10 * 60,
   /**

@@ -61,9 +61,11 @@ export function recordSessionActivity(store: SessionInfoStore): Middleware {
     await next();
     const { oidc } = ctx as unknown as Partial<KoaContextWithOIDC>;
     const session = oidc?.session;
-    if (!oidc || !session?.accountId || !session.uid || (oidc.route !== 'resume' && oidc.route !== 'authorization')) return;
+    // A device flow's sign-in resumes at `device_resume` (RFC 8628, oidc/device-flow.ts).
+    const resumed = oidc?.route === 'resume' || oidc?.route === 'device_resume';
+    if (!oidc || !session?.accountId || !session.uid || (!resumed && oidc.route !== 'authorization')) return;
     const userAgent = ctx.get('User-Agent');
-    if (oidc.route === 'resume' && oidc.result?.login) {
+    if (resumed && oidc.result?.login) {
       await store.signedIn(session.uid, { accountId: session.accountId, userAgent: userAgent ? userAgent.slice(0, 512) : null, ip: ctx.ip || null });
     } else {
       await store.seen(session.uid, session.accountId, ctx.ip || null);
