@@ -76,6 +76,7 @@ describe('registration and sign-in pages', () => {
       const password = 'a passphrase to hash';
       await registerAccount(server, { email, password });
       const row = await server.app.db.primary.selectFrom('accounts').select('password_hash').where('email', '=', email).executeTakeFirstOrThrow();
+      assert.ok(row.password_hash !== null, 'a registered account has a password');
       // PHC string format: $argon2id$v=19$<params in any order>$<salt>$<hash>
       const [, algorithm, version, params, salt, hash] = row.password_hash.split('$');
       assert.equal(algorithm, 'argon2id');

@@ -12,6 +12,8 @@ import { toRateLimits, type RateLimits } from './rate-limits.js';
 import { toBranding } from './branding-env.js';
 
 export type Mode = 'embedded' | 'production';
+/** REGISTRATION: who may join (see Config.registration). */
+export type Registration = 'open' | 'invite' | 'closed';
 
 export interface Secrets {
   /** Cookie signing keys, newest first. */
@@ -59,6 +61,12 @@ export interface Config {
   /** Whether the built-in demo client and /demo page exist (embedded mode only). */
   demo: boolean;
   passwordMinLength: number;
+  /**
+   * Who may join: `open` (the sign-in page offers registration), `invite` (no registration page;
+   * administrators create accounts and mail set-password links), `closed` (no registration, no
+   * new accounts or invitations; existing accounts keep signing in and recovering).
+   */
+  registration: Registration;
   /** Addresses the anti-automation limits skip (never the per-account ones); see limits/. */
   rateLimitExempt: readonly string[];
   /** Every brute-force and anti-automation limit (RATE_LIMIT_* variables, rate-limits.ts). */
@@ -112,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     secrets: { cookieKeys: e.COOKIE_KEYS, encryptionKeys: e.ENCRYPTION_KEYS ?? (e.ENCRYPTION_KEY && [e.ENCRYPTION_KEY]), adminToken: e.ADMIN_TOKEN },
     demo: mode === 'embedded' && e.DEMO !== false,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    registration: e.REGISTRATION,
     rateLimitExempt: Object.freeze([...e.RATE_LIMIT_EXEMPT]),
     rateLimits: Object.freeze(toRateLimits(e)),
     shutdown: { readinessGraceMs: e.SHUTDOWN_READINESS_GRACE_MS },

@@ -101,6 +101,9 @@ export const envSchema = z
     ADMIN_TOKEN: z.string().min(32, 'needs at least 32 characters').optional(),
     DEMO: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
     PASSWORD_MIN_LENGTH: wholeNumber(8, 64).default(8),
+    // Who may join (docs/configuration.md): open (anyone registers), invite (admins create and
+    // invite), closed (no new accounts at all).
+    REGISTRATION: z.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' }).default('open'),
     // Observability (docs/operations.md): how many client ids get their own metric label (the
     // rest share `other`), and a central log collector to ship JSON lines to.
     // SIGTERM: how long /readyz reports not-ready before the public listener stops accepting

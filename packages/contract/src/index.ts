@@ -14,3 +14,4 @@ export * from './admin-access.js';
 export * from './version.js';
 export * from './public-links.js';
 export * from './branding.schemas.js';
+export * from './user-lifecycle.schemas.js';

@@ -10,7 +10,8 @@ type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
 export interface AccountsTable {
   id: string;
   email: string;
-  password_hash: string;
+  /** Null until the person sets one through a set-password link (an account an admin created). */
+  password_hash: string | null;
   name: string | null;
   email_verified: Generated<boolean>;
   disabled_at: Date | null;

@@ -23,6 +23,7 @@ import {
   openDatabase,
   type Database,
   createSealedValueRepository,
+  createAccountLifecycleRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -78,6 +79,8 @@ import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { createConnectedApps } from './consents/connected-apps.service.js';
 import { createConsentService } from './consents/consent.service.js';
 import { createUsersService } from './accounts/users.service.js';
+import { createAccountLifecycle } from './accounts/account-lifecycle.service.js';
+import { createFactorRemoval } from './mfa/factor-removal.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
 
@@ -203,6 +206,10 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
+    // The admin's account lifecycle: create, invite, reset, delete, export (issue 14).
+    const lifecycleRepository = createAccountLifecycleRepository(db);
+    const lifecycle = createAccountLifecycle({ repository: lifecycleRepository, users, audit, ending, connectedApps, registration: config.registration, links: undefined,
+      factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId) }) });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
 
@@ -211,7 +218,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed }),
+      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, registration: config.registration, secondFactor, sealed }),
       // The account page, in every mode.
       await createAccountModule({
         issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch,
@@ -220,7 +227,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, branding, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, lifecycle, branding, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own

@@ -17,7 +17,8 @@ export interface Account {
 }
 
 export interface AccountCredentials extends Account {
-  passwordHash: string;
+  /** Null for an account created without one (it cannot sign in with a password yet). */
+  passwordHash: string | null;
 }
 
 export class DuplicateEmailError extends Error {

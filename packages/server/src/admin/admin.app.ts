@@ -17,6 +17,8 @@ import { requireAdminToken } from './admin-auth.js';
 import { jsonBody } from './json-body.js';
 import { clientAdminRoutes } from './clients.routes.js';
 import { userAdminRoutes } from './users.routes.js';
+import { userLifecycleRoutes } from './user-lifecycle.routes.js';
+import type { AccountLifecycle } from '../accounts/account-lifecycle.service.js';
 import type { ResealService } from '../keys/reseal.service.js';
 import { systemAdminRoutes } from './system.routes.js';
 import { brandingAdminRoutes } from './branding.routes.js';
@@ -48,6 +50,8 @@ export interface AdminDeps {
   audit: AuditService;
   /** Users' remembered consents ("Connected apps"): listed and withdrawn. */
   connectedApps: ConnectedApps;
+  /** Create, invite, reset password or MFA, verify, export, delete (accounts/account-lifecycle.service.ts). */
+  lifecycle: AccountLifecycle;
   /** `branding show|set|reset`: validated, stored and audited by the service. */
   branding: BrandingService;
   /** The stores' health check for /readyz (stores/stores.ts). */
@@ -67,7 +71,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', version: PORTCULLIS_VERSION };
   });
-  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps)];
+  const routers = [clientAdminRoutes(deps.clients), userAdminRoutes(deps), userLifecycleRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps)];
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));

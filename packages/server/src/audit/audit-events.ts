@@ -45,6 +45,22 @@ export const AUDIT_EVENT_TYPES = [
   'account.disabled',
   'account.enabled',
   'account.unlocked',
+  /**
+   * The account lifecycle an administrator runs (accounts/account-lifecycle.service.ts; actor
+   * `admin`, the account is the target): created without a password (`detail.invited` says
+   * whether a set-password link was mailed), a set-password link (`account.invited`) or a reset
+   * link (`account.password_reset_sent`) mailed, the second factor removed (`account.mfa_reset`:
+   * `detail.totp_removed`, `detail.passkeys_removed`, `detail.sessions_ended`,
+   * `detail.grants_revoked`), the email marked verified, everything stored exported, the account
+   * deleted (`account.deleted`: the id only, never the email, with the counts of what ended).
+   */
+  'account.created',
+  'account.invited',
+  'account.password_reset_sent',
+  'account.mfa_reset',
+  'account.email_verified',
+  'account.exported',
+  'account.deleted',
   'client.created',
   'client.updated',
   'client.secret_rotated',

@@ -30,6 +30,12 @@ export const errorTable = {
   'client.builtin': { status: 409, message: 'error.client.builtin' },
   'user.not_found': { status: 404, message: 'error.user.not_found' },
   'consent.not_found': { status: 404, message: 'error.consent.not_found' },
+  // The account lifecycle (accounts/account-lifecycle.service.ts) and REGISTRATION.
+  'user.exists': { status: 409, message: 'error.user.exists' },
+  'user.active': { status: 409, message: 'error.user.active' },
+  'user.links_unavailable': { status: 503, message: 'error.user.links_unavailable' },
+  'registration.invite_only': { status: 403, message: 'error.registration.invite_only' },
+  'registration.closed': { status: 403, message: 'error.registration.closed' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },
   'mfa.invalid_recovery_code': { status: 401, message: 'error.mfa.invalid_recovery_code' },
   'mfa.already_enabled': { status: 400, message: 'error.mfa.already_enabled' },

@@ -15,6 +15,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { Registration } from '@portcullis/config';
 import { AppError } from '../http/app-error.js';
 import { formBody } from '../http/form-body.js';
 import { sendPage } from '../http/render.js';
@@ -42,6 +43,8 @@ export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
   signIn: SignInService;
   csrf: Csrf;
   passwordMinLength: number;
+  /** REGISTRATION: only `open` has a registration page; otherwise GET and POST are a 403 page. */
+  registration: Registration;
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
@@ -59,7 +62,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       csrfToken: deps.csrf.tokenFor(details.uid),
       action: paths(details.uid).login,
       // The email typed so far goes along to registration (the page script does the same live).
-      registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register,
+      // Only when anyone may register (REGISTRATION=open): otherwise the page offers no way to.
+      ...(deps.registration === 'open' && { registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register }),
       ...(clientName && { clientName }),
       ...extra,
     }));
@@ -170,7 +174,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     await secondFactor.continueVerified(ctx, state);
   });
 
+  /** Registration exists only when it is open; invite-only and closed say so on a 403 page. */
+  const requireOpenRegistration = () => {
+    if (deps.registration === 'invite') throw new AppError('registration.invite_only');
+    if (deps.registration === 'closed') throw new AppError('registration.closed');
+  };
+
   router.get('/register', async (ctx) => {
+    requireOpenRegistration();
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name !== 'login') throw new AppError('interaction.expired');
     // An email carried over from the sign-in page is only a prefill: anything unusable is dropped.
@@ -179,6 +190,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   router.post('/register', formBody(), async (ctx) => {
+    requireOpenRegistration();
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name !== 'login') throw new AppError('interaction.expired');
     requireCsrf(ctx, details.uid);

@@ -18,7 +18,8 @@ export interface LoginViewProps {
   nonce: string;
   csrfToken: string;
   action: string;
-  registerHref: string;
+  /** Absent when registration is not open (REGISTRATION): no "Create account" then. */
+  registerHref?: string;
   email?: string;
   error?: string;
   clientName?: string;
@@ -41,7 +42,7 @@ export function loginView(p: LoginViewProps): SafeHtml {
 ${p.clientName ? html`<p class="subtitle">${messageHtml('view.login.continue_to', { client: html`<strong>${p.clientName}</strong>` })}</p>` : null}
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, fields)}
-<p class="form-footer">${message('view.login.new_here')} <a href="${safeUrl(p.registerHref)}" data-carry-email>${message('view.login.create_account')}</a></p>
+${p.registerHref ? html`<p class="form-footer">${message('view.login.new_here')} <a href="${safeUrl(p.registerHref)}" data-carry-email>${message('view.login.create_account')}</a></p>` : null}
 ${pageScript(p.nonce)}`;
 
   return layoutView({ title: message('view.login.title'), body, nonce: p.nonce });
