@@ -65,8 +65,8 @@ export function userLifecycleRoutes(deps: { lifecycle: AccountLifecycle; clock?:
   for (const [path, purpose] of [['invite', 'invite'], ['reset-password', 'reset']] as const) {
     router.post(`/:idOrEmail/${path}`, async (ctx) => {
       const { locale = DEFAULT_LOCALE } = parseBody(sendLinkInputSchema, ctx.request.body);
-      const send = purpose === 'invite' ? lifecycle.invite : lifecycle.sendPasswordReset;
-      const account = await send(ctx.params.idOrEmail!, locale, requestMeta(ctx));
+      const who = ctx.params.idOrEmail!;
+      const account = purpose === 'invite' ? await lifecycle.invite(who, locale, requestMeta(ctx)) : await lifecycle.sendPasswordReset(who, locale, requestMeta(ctx));
       ctx.body = { user: toUserView(account), purpose } satisfies LinkSent;
     });
   }
