@@ -83,6 +83,8 @@ import { createAccountLifecycle } from './accounts/account-lifecycle.service.js'
 import { createFactorRemoval } from './mfa/factor-removal.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
+import { startMail, type Mail } from './mail/mail.module.js';
+import type { SenderTiming } from './mail/mail-sender.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -93,6 +95,8 @@ export interface Portcullis {
   /** Where the provider's artefacts, the rate-limit counters and the change feed live (stores/). */
   stores: Stores;
   holder: ProviderHolder;
+  /** The mail outbox (`mail.outbox.enqueue`) and this instance's sender (mail/, docs/email.md). */
+  mail: Mail;
   publicApp: Koa;
   adminApp: Koa;
   adminToken: string;
@@ -111,6 +115,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** Replaces some rate limits (tests: short windows, small counts). */
   limits?: Partial<LimitPolicy>;
+  /** The mail sender's poll, batch and lease (tests: a short poll). */
+  mailTiming?: Partial<SenderTiming>;
 }
 
 export async function createPortcullis(config: Readonly<Config>, options: BuildOptions = {}): Promise<Portcullis> {
@@ -131,6 +137,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
   });
   const timers: NodeJS.Timeout[] = [];
   let stores: Stores | undefined;
+  let mail: Mail | undefined;
   try {
     stores = await buildStores(config, { db, logger, metrics });
     const { payloads, sessionIndex, changeFeed } = stores;
@@ -212,6 +219,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId) }) });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
+    // The outbox every feature writes its mail into, and this instance's sender (mail/).
+    mail = startMail({ config, db, metrics, logger, productName: async () => (await branding.current()).productName, timing: options.mailTiming });
 
     // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).
     const ownFetch = createOwnIssuerFetch(config.issuer, config.http);
@@ -259,6 +268,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       db,
       stores,
       holder,
+      mail,
       publicApp,
       adminApp,
       adminToken: secrets.adminToken,
@@ -269,12 +279,15 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       async close() {
         timers.forEach(clearInterval);
         probe.stop();
+        // The message in hand is finished (or left to its lease) before the pools close.
+        await mail?.stop();
         await stores?.close();
         await db.close();
       },
     };
   } catch (error) {
     timers.forEach(clearInterval);
+    await mail?.stop().catch(() => undefined);
     await stores?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
