@@ -13,5 +13,6 @@ export * from './repositories/consent.repository.js';
 export * from './repositories/mfa.repository.js';
 export * from './repositories/audit.repository.js';
 export * from './repositories/settings.repository.js';
+export * from './repositories/passkey.repository.js';
 export { openDatabase } from './open-database.js';
 export * from './repositories/sealed-value.repository.js';
