@@ -32,6 +32,8 @@ export const errorTable = {
   'consent.not_found': { status: 404, message: 'error.consent.not_found' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },
   'mfa.invalid_recovery_code': { status: 401, message: 'error.mfa.invalid_recovery_code' },
+  'mfa.invalid_passkey': { status: 401, message: 'error.mfa.invalid_passkey' },
+  'passkey.invalid': { status: 400, message: 'error.passkey.invalid' },
   'mfa.already_enabled': { status: 400, message: 'error.mfa.already_enabled' },
   'mfa.not_enabled': { status: 400, message: 'error.mfa.not_enabled' },
   'account.invalid_password': { status: 400, message: 'error.account.invalid_password' },
