@@ -118,6 +118,24 @@ export interface MailOutboxTable {
   sent_at: Date | null;
 }
 
+/** Passkeys (WebAuthn credentials); migration 2026-12-03T1520. */
+export interface AccountPasskeysTable {
+  /** The credential id, base64url. */
+  id: string;
+  account_id: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  /** The authenticator's signature counter (uint32; pg returns bigint as a string). */
+  counter: ColumnType<string | number, number | undefined, number>;
+  transports: ColumnType<string[], string | undefined, string>;
+  name: string;
+  aaguid: string;
+  /** The challenge of the last accepted assertion: the same one is never accepted twice. */
+  last_challenge: string | null;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -129,6 +147,7 @@ export interface DB {
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   mail_outbox: MailOutboxTable;
+  account_passkeys: AccountPasskeysTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -18,6 +18,7 @@ import {
   createSettingsRepository,
   createSigningKeyRepository,
   createMfaRepository,
+  createPasskeyRepository,
   createAuditRepository,
   migrateToLatest,
   openDatabase,
@@ -82,6 +83,9 @@ import { createUsersService } from './accounts/users.service.js';
 import { createAccountLifecycle } from './accounts/account-lifecycle.service.js';
 import { createFactorRemoval } from './mfa/factor-removal.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
+import { createRelyingParty } from './passkeys/webauthn.js';
+import { createPasskeyCredentials } from './passkeys/passkey-credentials.js';
+import { createPasskeyService } from './passkeys/passkey.service.js';
 import { errorMessage } from './error-message.js';
 import { startMail, type Mail } from './mail/mail.module.js';
 import type { SenderTiming } from './mail/mail-sender.js';
@@ -155,7 +159,11 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const consent = createConsentService({ consents });
     const box = createSecretBox(secrets.encryptionKeys);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
-    const factors = createFactors({ mfa });
+    // Passkeys: the relying party is this issuer (its host the RP ID, its origin the only origin).
+    const passkeyRepository = createPasskeyRepository(db);
+    const relyingParty = createRelyingParty({ issuer: config.issuer });
+    const passkeyCredentials = createPasskeyCredentials({ repository: passkeyRepository, rp: relyingParty });
+    const factors = createFactors({ mfa, passkeys: passkeyCredentials });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
 
     const keys = announcingRotations(createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS }), () => void changeFeed.publish({ kind: 'keys' }));
@@ -213,10 +221,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
+    const passkeys = createPasskeyService({ repository: passkeyRepository, credentials: passkeyCredentials, rp: relyingParty, guard: limits.mfa, audit, sessions: ending, users, hasSecondFactor: (accountId) => secondFactor.isEnabled(accountId) });
     // The admin's account lifecycle: create, invite, reset, delete, export (issue 14).
     const lifecycleRepository = createAccountLifecycleRepository(db);
     const lifecycle = createAccountLifecycle({ repository: lifecycleRepository, users, audit, ending, connectedApps, registration: config.registration, links: undefined,
-      factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId) }) });
+      factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId), removePasskeys: (accountId) => passkeyRepository.deleteAllForAccount(accountId) }),
+      listPasskeys: (accountId) => passkeyRepository.listForAccount(accountId) });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
     // The outbox every feature writes its mail into, and this instance's sender (mail/).
@@ -227,10 +237,10 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, registration: config.registration, secondFactor, sealed }),
+      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, registration: config.registration, secondFactor, sealed, passkeys }),
       // The account page, in every mode.
       await createAccountModule({
-        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch,
+        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch, passkeys,
       }),
       ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger, ownFetch })] : []),
     ];

@@ -3,9 +3,10 @@
  * service): create it without a password, mark its email verified, remove its second factor,
  * read everything stored about it, delete it. Every read and write uses the primary: each one
  * follows or precedes an admin command whose effect the next command must see.
- * - Deleting is one transaction: the account row (its consents, TOTP seed and recovery codes go
- *   with it, ON DELETE CASCADE), and the email scrubbed from the audit rows that named it (failed
- *   sign-ins store the email typed when no account had it). Audit rows keep the account id only:
+ * - Deleting is one transaction: the account row (its consents, TOTP seed, recovery codes and
+ *   passkeys go with it, ON DELETE CASCADE), the email scrubbed from the audit rows that named it
+ *   (failed sign-ins store the email typed when no account had it), and every outbox message to
+ *   the address dropped (a pending one is never sent). Audit rows keep the account id only:
  *   the record of what happened outlives the account, the person's address does not.
  */
 import { sql } from 'kysely';
@@ -86,8 +87,9 @@ export function createAccountLifecycleRepository(db: Database) {
     },
 
     /**
-     * Deletes the account (cascading to its consents, TOTP seed and recovery codes) and scrubs
-     * `email` from the detail of every audit row that named it; false when it did not exist.
+     * Deletes the account (cascading to its consents and factors), scrubs `email` from the detail
+     * of every audit row that named it and drops the outbox's messages to it; false when the
+     * account did not exist.
      */
     async deleteAccount(accountId: string, email: string): Promise<boolean> {
       return db.primary.transaction().execute(async (trx) => {
@@ -95,6 +97,8 @@ export function createAccountLifecycleRepository(db: Database) {
         if (Number(result.numDeletedRows) !== 1) return false;
         // `detail` is append-only to the typed schema; this is the one rewrite the log allows.
         await sql`update audit_events set detail = detail - 'email' where detail->>'email' = ${email}`.execute(trx);
+        // Mail to the address: pending messages are not sent, and the outbox forgets the address.
+        await trx.deleteFrom('mail_outbox').where('recipient', '=', email).execute();
         return true;
       });
     },

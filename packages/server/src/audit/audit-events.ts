@@ -6,9 +6,12 @@
 export const AUDIT_EVENT_TYPES = [
   /** Registration through the sign-in pages (which also signs the new account in). */
   'account.registered',
-  /** The password step of a sign-in; `detail.mfa_required` says whether a code step follows. */
+  /**
+   * The password step of a sign-in; `detail.mfa_required` says whether a code step follows. A
+   * sign-in with a passkey alone says `detail.method: "passkey"`.
+   */
   'signin',
-  /** The second step of a sign-in or step-up: `detail.method` is `totp` or `recovery_code`. */
+  /** The second step of a sign-in or step-up: `detail.method` is `totp`, `recovery_code` or `passkey`. */
   'mfa.verify',
   /**
    * A brute-force limit was reached (limits/attempt-guard.ts), once per lockout: `detail.factor`
@@ -25,6 +28,13 @@ export const AUDIT_EVENT_TYPES = [
   'mfa.enabled',
   'mfa.disabled',
   'mfa.recovery_codes_regenerated',
+  /**
+   * A passkey added or removed on the account page (`detail.passkey` is its credential id). Adding
+   * the account's first second factor (`detail.first_factor`), and any removal, end the other
+   * sessions and revoke the grants, counted as above; a failure says `detail.reason`.
+   */
+  'passkey.added',
+  'passkey.removed',
   /**
    * A session ended on purpose, once per session: `detail.reason` is `sign_out` (the account
    * page), `logout` (RP-initiated logout at /session/end), `account_page` (its sessions list),

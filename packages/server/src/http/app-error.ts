@@ -38,6 +38,8 @@ export const errorTable = {
   'registration.closed': { status: 403, message: 'error.registration.closed' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },
   'mfa.invalid_recovery_code': { status: 401, message: 'error.mfa.invalid_recovery_code' },
+  'mfa.invalid_passkey': { status: 401, message: 'error.mfa.invalid_passkey' },
+  'passkey.invalid': { status: 400, message: 'error.passkey.invalid' },
   'mfa.already_enabled': { status: 400, message: 'error.mfa.already_enabled' },
   'mfa.not_enabled': { status: 400, message: 'error.mfa.not_enabled' },
   'account.invalid_password': { status: 400, message: 'error.account.invalid_password' },

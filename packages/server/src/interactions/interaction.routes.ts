@@ -26,7 +26,9 @@ import { loginView } from '../views/login.view.js';
 import { registerView } from '../views/register.view.js';
 import type { Csrf } from './csrf.js';
 import { loadInteraction } from './interaction.context.js';
-import { loginForm, prefillEmail, recoveryCodeForm, registerForm, totpForm } from './forms.js';
+import { csrfOnlyForm, loginForm, passkeyForm, prefillEmail, recoveryCodeForm, registerForm, totpForm } from './forms.js';
+import { createPasskeyHandlers, type PasskeyHandlerDeps } from './passkey.handlers.js';
+import { PASSKEY } from '../mfa/factors/passkey.factor.js';
 import { createConsentHandlers, type ConsentDeps } from './consent.handlers.js';
 import { nonceOf } from '../http/request-state.js';
 import { createSecondFactorHandlers, type SecondFactorDeps } from './second-factor.handlers.js';
@@ -37,7 +39,7 @@ import { limitedMessage, newDeviceLimitedMessage } from '../http/limited-message
 import { message } from '../messages/message.js';
 import { interactionPaths as paths } from './paths.js';
 
-export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
+export interface InteractionDeps extends ConsentDeps, SecondFactorDeps, PasskeyHandlerDeps {
   getProvider(): Provider;
   /** The password and registration step, with its limits and audit events (accounts/sign-in.service.ts). */
   signIn: SignInService;
@@ -51,6 +53,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router({ prefix: paths(':uid').start });
   const consent = createConsentHandlers(deps);
   const secondFactor = createSecondFactorHandlers(deps);
+  const passkey = createPasskeyHandlers(deps);
   const clientIdOf = (details: { params: Record<string, unknown> }) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
 
   /** The sign-in page, first or again after an error: always "to continue to" the application. */
@@ -61,6 +64,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       nonce: nonceOf(ctx),
       csrfToken: deps.csrf.tokenFor(details.uid),
       action: paths(details.uid).login,
+      passkey: { optionsUrl: paths(details.uid).passkeyOptions, action: paths(details.uid).passkey },
       // The email typed so far goes along to registration (the page script does the same live).
       // Only when anyone may register (REGISTRATION=open): otherwise the page offers no way to.
       ...(deps.registration === 'open' && { registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register }),
@@ -122,6 +126,52 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     }
     deps.devices.issue(ctx, email);
     await secondFactor.afterPassword(ctx, details, checked.account, checked.step);
+  });
+
+  // A sign-in with a passkey alone (passkey.handlers.ts): only from the sign-in page itself, not
+  // once a password verified (the second step has its own passkey routes below).
+  const passkeySignInPage = async (ctx: Context) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    if (details.prompt.name !== 'login' || secondFactorOf(details)) throw new AppError('interaction.expired');
+    return details;
+  };
+
+  router.post('/passkey/options', formBody(), async (ctx) => {
+    await passkeySignInPage(ctx);
+    if (!csrfOnlyForm.safeParse(ctx.request.body).success) throw new AppError('request.invalid');
+    await passkey.signInOptions(ctx);
+  });
+
+  router.post('/passkey', formBody(), async (ctx) => {
+    const details = await passkeySignInPage(ctx);
+    const form = passkeyForm.safeParse(ctx.request.body);
+    if (!form.success) throw new AppError('passkey.invalid');
+    const outcome = await passkey.signIn(ctx, details, form.data.response);
+    if ('limited' in outcome) {
+      limitedAnswer(ctx, { retryAfterSeconds: outcome.limited });
+      return renderLogin(ctx, 429, details, { error: limitedMessage(outcome.limited) });
+    }
+    if ('wrong' in outcome) return renderLogin(ctx, outcome.wrong.status, details, { error: outcome.wrong.publicMessage });
+    await passkey.finish(ctx, outcome.accountId);
+  });
+
+  router.post('/passkey-step/options', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const state = secondFactorOf(details);
+    if (!state || state.verified) throw new AppError('interaction.expired');
+    await passkey.stepOptions(ctx, state);
+  });
+
+  router.post('/passkey-step', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const current = secondFactorOf(details);
+    const form = passkeyForm.safeParse(ctx.request.body);
+    if (!current || !form.success) throw new AppError(current ? 'passkey.invalid' : 'interaction.expired');
+    const { state, challenge } = await passkey.takeStepChallenge(ctx, current);
+    await secondFactor.verify(ctx, details, state, PASSKEY, form.data.response, challenge);
   });
 
   router.get('/recovery', async (ctx) => {

@@ -20,6 +20,12 @@ export function interactionPaths(uid: string) {
     enrol: `${start}/enrol`,
     /** "Continue" after the recovery codes of an enrolment made inside the sign-in. */
     done: `${start}/continue`,
+    /** A sign-in with a passkey alone: the ceremony's options (JSON), then the assertion (a form). */
+    passkeyOptions: `${start}/passkey/options`,
+    passkey: `${start}/passkey`,
+    /** A passkey as the second step after a password: the same two. */
+    passkeyStepOptions: `${start}/passkey-step/options`,
+    passkeyStep: `${start}/passkey-step`,
     consent: `${start}/consent`,
     deny: `${start}/deny`,
   };

@@ -5,6 +5,8 @@
 // - "to continue to X" names the application on every render, errors included.
 // - "Create account" takes the typed email along: in its href when the server knows it (after an
 //   error), and from the field through the page script (data-carry-email).
+// - "Sign in with a passkey" (passkey-parts.ts, needs JavaScript; a note says so without it)
+//   signs in with a discoverable passkey alone, inside the same interaction.
 // - `error` is shown in role="alert". The caller keeps it identical for unknown email and wrong
 //   password (SECURITY.md A2); this view adds nothing that tells the two apart.
 import { html, safeUrl } from '../http/html.js';
@@ -13,6 +15,7 @@ import { layoutView } from './layout.view.js';
 import { alertBox, emailField, pageScript, postForm, textField } from './parts.js';
 import { message } from '../messages/message.js';
 import { messageHtml } from './text.js';
+import { passkeyForm, passkeyScripts } from './passkey-parts.js';
 
 export interface LoginViewProps {
   nonce: string;
@@ -23,6 +26,8 @@ export interface LoginViewProps {
   email?: string;
   error?: string;
   clientName?: string;
+  /** The passkey sign-in's options URL and form action. */
+  passkey?: { optionsUrl: string; action: string };
 }
 
 export function loginView(p: LoginViewProps): SafeHtml {
@@ -42,8 +47,11 @@ export function loginView(p: LoginViewProps): SafeHtml {
 ${p.clientName ? html`<p class="subtitle">${messageHtml('view.login.continue_to', { client: html`<strong>${p.clientName}</strong>` })}</p>` : null}
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, fields)}
+${p.passkey ? html`<p class="form-footer">${message('view.passkey.or')}</p>
+${passkeyForm({ action: p.passkey.action, optionsUrl: p.passkey.optionsUrl, csrfToken: p.csrfToken, ceremony: 'authenticate', label: message('view.passkey.sign_in') })}` : null}
 ${p.registerHref ? html`<p class="form-footer">${message('view.login.new_here')} <a href="${safeUrl(p.registerHref)}" data-carry-email>${message('view.login.create_account')}</a></p>` : null}
-${pageScript(p.nonce)}`;
+${pageScript(p.nonce)}
+${p.passkey ? passkeyScripts(p.nonce) : null}`;
 
   return layoutView({ title: message('view.login.title'), body, nonce: p.nonce });
 }
