@@ -26,7 +26,7 @@ describe('admin API: account lifecycle', () => {
   after(() => server.close());
 
   const eventsOf = async (user: string) => (await server.admin('GET', `/admin/audit?user=${encodeURIComponent(user)}&limit=1000`)).body.events as { type: string; account_id: string | null; email: string | null; detail: Record<string, unknown> }[];
-  const countRows = async (table: 'consents' | 'account_totp' | 'recovery_codes', accountId: string) =>
+  const countRows = async (table: 'consents' | 'account_totp' | 'recovery_codes' | 'account_passkeys', accountId: string) =>
     Number((await server.app.db.primary.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('account_id', '=', accountId).executeTakeFirstOrThrow()).n);
   /** Sessions, grants and tokens of the account in the artefact store (PostgreSQL here). */
   const artefactsOf = async (accountId: string) =>
@@ -82,6 +82,9 @@ describe('admin API: account lifecycle', () => {
     });
   });
 
+  const PASSKEY_ID = 'cGFzc2tleS1jcmVkZW50aWFsLWlk';
+  const PASSKEY_KEY = 'pQECAyYgASFYIHB1YmxpYy1rZXktb2YtdGhlLXBhc3NrZXk';
+
   describe('delete, export, verify-email', () => {
     let app: Awaited<ReturnType<typeof createClient>>;
     /** A person with TOTP on, two sessions, a consent, and a grant with a refresh token. */
@@ -101,6 +104,8 @@ describe('admin API: account lifecycle', () => {
       const tokens = await client.authorizationCodeGrant(config, callbackOf(page, request.redirectUri), { pkceCodeVerifier: request.codeVerifier, expectedNonce: request.nonce, expectedState: request.state });
       assert.ok(tokens.refresh_token);
       person = { email: user.email, id, agent: user.agent, tokens };
+      // A passkey, stored as the passkey ceremony stores one (its key must never be exported).
+      await server.app.db.primary.insertInto('account_passkeys').values({ id: PASSKEY_ID, account_id: id, public_key: PASSKEY_KEY, counter: 0, transports: '["internal"]', name: 'Work laptop', aaguid: '00000000-0000-0000-0000-000000000000' }).execute();
     });
 
     it('export holds everything stored about the person and no secret', async () => {
@@ -114,7 +119,7 @@ describe('admin API: account lifecycle', () => {
       assert.ok(body.sessions.length >= 1, 'the live session is listed');
       assert.equal(body.mfa.totp.enabled, true);
       assert.equal(body.mfa.recovery_codes.length, 10);
-      assert.deepEqual(body.mfa.passkeys, []);
+      assert.deepEqual(body.mfa.passkeys.map((p: { name: string }) => p.name), ['Work laptop']);
       const types = body.audit_events.map((e: { type: string }) => e.type);
       for (const type of ['account.registered', 'mfa.enabled']) assert.ok(types.includes(type), `${type} in ${types}`);
 
@@ -124,7 +129,7 @@ describe('admin API: account lifecycle', () => {
       const totp = await server.app.db.primary.selectFrom('account_totp').select('secret_ciphertext').where('account_id', '=', person.id).executeTakeFirstOrThrow();
       const digests = await server.app.db.primary.selectFrom('recovery_codes').select('code_hash').where('account_id', '=', person.id).execute();
       assert.equal(digests.length, 10);
-      const secrets = [account.password_hash!, totp.secret_ciphertext, ...digests.map((d) => d.code_hash), 'argon2id', 'password_hash', 'secret', 'code_hash'];
+      const secrets = [account.password_hash!, totp.secret_ciphertext, ...digests.map((d) => d.code_hash), PASSKEY_ID, PASSKEY_KEY, 'argon2id', 'password_hash', 'secret', 'code_hash', 'public_key'];
       for (const secret of secrets) assert.ok(!text.includes(secret), `the export holds ${secret.slice(0, 20)}`);
       assert.ok((await eventsOf(person.id)).some((e) => e.type === 'account.exported'));
     });
@@ -148,6 +153,7 @@ describe('admin API: account lifecycle', () => {
       assert.ok((await artefactsOf(person.id)) > 0, 'sessions and grants exist before');
       assert.equal(await countRows('consents', person.id), 1);
       assert.equal(await countRows('account_totp', person.id), 1);
+      assert.equal(await countRows('account_passkeys', person.id), 1);
       const deleted = await server.admin('DELETE', `/admin/users/${encodeURIComponent(person.email)}`);
       assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
       assert.equal(deleted.body.id, person.id);
@@ -156,7 +162,7 @@ describe('admin API: account lifecycle', () => {
 
       assert.equal((await server.admin('GET', `/admin/users/${person.id}`)).status, 404);
       assert.equal(await artefactsOf(person.id), 0, 'no session, grant or token of the account is left');
-      for (const table of ['consents', 'account_totp', 'recovery_codes'] as const) assert.equal(await countRows(table, person.id), 0, table);
+      for (const table of ['consents', 'account_totp', 'recovery_codes', 'account_passkeys'] as const) assert.equal(await countRows(table, person.id), 0, table);
       await assert.rejects(client.refreshTokenGrant(await relyingParty(server, app), person.tokens.refresh_token!), (error: { error?: string }) => error.error === 'invalid_grant');
       assert.equal((await followOnServer(server, person.agent, `${server.issuer}/account`)).url.includes('/interaction/'), true, 'the browser is signed out');
 
@@ -170,11 +176,14 @@ describe('admin API: account lifecycle', () => {
       assert.deepEqual(await eventsOf(person.email), [], 'nothing is found by the old email');
     });
 
-    it('delete scrubs the email from old audit rows that named it before the account existed', async () => {
+    it('delete scrubs the email from old audit rows that named it before the account existed, and drops mail to it', async () => {
       const email = uniqueEmail('scrubbed');
       await submitLogin(server, email, 'a guess before the account existed');
       const created = await server.admin('POST', '/admin/users', { email });
+      // A message to the address still waiting in the outbox is dropped with the account.
+      await server.app.db.primary.insertInto('mail_outbox').values({ id: `pending-${created.body.user.id}`, recipient: email, template: 'email-verification', locale: 'en', params: '{}', status: 'pending' }).execute();
       assert.equal((await server.admin('DELETE', `/admin/users/${created.body.user.id}`)).status, 200);
+      assert.deepEqual(await server.app.db.primary.selectFrom('mail_outbox').select('id').where('recipient', '=', email).execute(), []);
       const rows = await server.app.db.primary.selectFrom('audit_events').select(['type', 'detail']).execute();
       assert.ok(!JSON.stringify(rows).includes(email), 'the email is gone from every audit row');
       assert.ok(rows.some((r) => r.type === 'signin' && (r.detail as { reason?: string }).reason === 'unknown_account'), 'the failed sign-in row itself is kept');
@@ -190,16 +199,18 @@ describe('admin API: account lifecycle', () => {
       const { page: step } = await submitAndFollow(server, probe, await followOnServer(server, probe, `${server.issuer}/account`), '/login', { email: user.email, password: PASSWORD });
       assert.ok(isCodeStep(step));
 
+      await server.app.db.primary.insertInto('account_passkeys').values({ id: 'bG9zdC1waG9uZS1wYXNza2V5', account_id: id, public_key: PASSKEY_KEY, counter: 0, transports: '[]', name: 'Lost phone', aaguid: '00000000-0000-0000-0000-000000000000' }).execute();
       const reset = await server.admin('POST', `/admin/users/${encodeURIComponent(user.email)}/reset-mfa`);
       assert.equal(reset.status, 200, JSON.stringify(reset.body));
       assert.equal(reset.body.totp_removed, true);
-      assert.equal(reset.body.passkeys_removed, 0);
+      assert.equal(reset.body.passkeys_removed, 1);
+      assert.equal(await countRows('account_passkeys', id), 0);
       assert.ok(reset.body.sessions_ended >= 1, 'the old session ended');
       assert.equal(await countRows('account_totp', id), 0);
       assert.equal(await countRows('recovery_codes', id), 0);
       assert.deepEqual((await server.admin('GET', `/admin/users/${id}`)).body.mfa, { totp: false, recovery_codes_left: 0 });
       const event = (await eventsOf(id)).find((e) => e.type === 'account.mfa_reset');
-      assert.deepEqual(event?.detail, { actor: 'admin', totp_removed: true, passkeys_removed: 0, sessions_ended: reset.body.sessions_ended, grants_revoked: reset.body.grants_revoked });
+      assert.deepEqual(event?.detail, { actor: 'admin', totp_removed: true, passkeys_removed: 1, sessions_ended: reset.body.sessions_ended, grants_revoked: reset.body.grants_revoked });
 
       // The old browser is signed out; a new sign-in asks for the password only.
       assert.match((await followOnServer(server, user.agent, `${server.issuer}/account`)).url, /\/interaction\//);
