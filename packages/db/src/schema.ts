@@ -136,6 +136,18 @@ export interface AccountPasskeysTable {
   last_used_at: Date | null;
 }
 
+/** Email verification codes and link tokens, as SHA-256 digests (packages/server/src/accounts). */
+export interface EmailVerificationsTable {
+  id: string;
+  account_id: string;
+  email: string;
+  code_hash: string;
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -148,6 +160,7 @@ export interface DB {
   settings: SettingsTable;
   mail_outbox: MailOutboxTable;
   account_passkeys: AccountPasskeysTable;
+  email_verifications: EmailVerificationsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -37,6 +37,7 @@ export const errorTable = {
   'registration.invite_only': { status: 403, message: 'error.registration.invite_only' },
   'registration.closed': { status: 403, message: 'error.registration.closed' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },
+  'email.invalid_code': { status: 400, message: 'error.email.invalid_code' },
   'mfa.invalid_recovery_code': { status: 401, message: 'error.mfa.invalid_recovery_code' },
   'mfa.invalid_passkey': { status: 401, message: 'error.mfa.invalid_passkey' },
   'passkey.invalid': { status: 400, message: 'error.passkey.invalid' },

@@ -26,6 +26,10 @@ export function interactionPaths(uid: string) {
     /** A passkey as the second step after a password: the same two. */
     passkeyStepOptions: `${start}/passkey-step/options`,
     passkeyStep: `${start}/passkey-step`,
+    /** The "check your email" step: the code, "send again", and the message's link. */
+    emailCode: `${start}/verify-email/code`,
+    emailResend: `${start}/verify-email/resend`,
+    emailLink: `${start}/verify-email`,
     consent: `${start}/consent`,
     deny: `${start}/deny`,
   };
