@@ -15,3 +15,4 @@ export * from './repositories/audit.repository.js';
 export * from './repositories/settings.repository.js';
 export { openDatabase } from './open-database.js';
 export * from './repositories/sealed-value.repository.js';
+export * from './repositories/account-link.repository.js';

@@ -101,6 +101,19 @@ export interface SettingsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Single-use account links (reset, invite, email change): the token's hash only. */
+export interface AccountLinksTable {
+  token_hash: string;
+  account_id: string;
+  purpose: 'reset' | 'invite' | 'email-change';
+  account_stamp: string;
+  new_email: string | null;
+  continue_path: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -111,6 +124,7 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  account_links: AccountLinksTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

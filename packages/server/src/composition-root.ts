@@ -23,6 +23,7 @@ import {
   openDatabase,
   type Database,
   createSealedValueRepository,
+  createAccountLinkRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -80,6 +81,12 @@ import { createConsentService } from './consents/consent.service.js';
 import { createUsersService } from './accounts/users.service.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
+import { createAccountLinks } from './recovery/account-links.service.js';
+import { createPasswordReset } from './recovery/password-reset.service.js';
+import { createEmailChange } from './recovery/email-change.service.js';
+import { createRecoveryModule } from './recovery/recovery.module.js';
+import type { RecoveryOptions } from './recovery/recovery-options.js';
+import type { RecoveryMail } from './recovery/recovery-mail.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -108,6 +115,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** Replaces some rate limits (tests: short windows, small counts). */
   limits?: Partial<LimitPolicy>;
+  /** Account links' clock and lifetimes, the forgot-password floor (tests; recovery/). */
+  recovery?: RecoveryOptions;
 }
 
 export async function createPortcullis(config: Readonly<Config>, options: BuildOptions = {}): Promise<Portcullis> {
@@ -203,6 +212,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
+    const recoveryMail: RecoveryMail = { send: async () => { throw new Error('mail outbox not wired yet'); } };
+    // Single-use account links (reset, invitation, email change), mailed through the outbox.
+    // `accountLinks.sendPasswordLink` is what the admin routes use to reset or invite (recovery/).
+    const accountLinks = createAccountLinks({ links: createAccountLinkRepository(db), accounts, mail: recoveryMail, issuer: config.issuer, now: options.recovery?.now, lifetimes: options.recovery?.lifetimes });
+    const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, minimumMs: options.recovery?.minimumMs });
+    const emailChange = createEmailChange({ links: accountLinks, accounts, signIn, limits, audit, mail: recoveryMail });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
 
@@ -211,11 +226,12 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed }),
+      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed, passwordReset }),
       // The account page, in every mode.
       await createAccountModule({
-        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch,
+        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch, emailChange,
       }),
+      createRecoveryModule({ csrf, passwordReset, emailChange, passwordMinLength: config.passwordMinLength }),
       ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger, ownFetch })] : []),
     ];
 

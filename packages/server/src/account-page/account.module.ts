@@ -24,6 +24,8 @@ import { accountSessionRoutes } from './account-sessions.routes.js';
 import { accountAppsRoutes } from './account-apps.routes.js';
 import type { DeviceCookies } from '../interactions/device-cookie.js';
 import type { ConnectedApps } from '../consents/connected-apps.service.js';
+import type { EmailChangeService } from '../recovery/email-change.service.js';
+import { accountEmailRoutes } from './account-email.routes.js';
 
 export interface AccountModuleDeps {
   issuer: string;
@@ -43,6 +45,8 @@ export interface AccountModuleDeps {
   /** "Connected apps": the consents the person gave, and their withdrawal. */
   connectedApps: ConnectedApps;
   devices: DeviceCookies;
+  /** "Email address": a verification link to the new address (recovery/). */
+  emailChange: EmailChangeService;
 }
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<FeatureModule> {
@@ -55,5 +59,6 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<Feat
     accountRoutes({ pages, devices: deps.devices, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
     accountSessionRoutes({ pages, ending: deps.ending }),
     accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
+    accountEmailRoutes({ pages, devices: deps.devices, emailChange: deps.emailChange }),
   );
 }

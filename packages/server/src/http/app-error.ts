@@ -35,6 +35,8 @@ export const errorTable = {
   'mfa.already_enabled': { status: 400, message: 'error.mfa.already_enabled' },
   'mfa.not_enabled': { status: 400, message: 'error.mfa.not_enabled' },
   'account.invalid_password': { status: 400, message: 'error.account.invalid_password' },
+  'recovery.link_invalid': { status: 400, message: 'error.recovery.link_invalid' },
+  'recovery.email_unavailable': { status: 409, message: 'error.recovery.email_unavailable' },
   'audit.invalid': { status: 400, message: 'error.audit.invalid' },
   'branding.invalid': { status: 400, message: 'error.branding.invalid' },
   'request.rate_limited': { status: 429, message: 'limit.too_many_attempts' },

@@ -60,6 +60,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       action: paths(details.uid).login,
       // The email typed so far goes along to registration (the page script does the same live).
       registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register,
+      forgotHref: paths(details.uid).forgot,
       ...(clientName && { clientName }),
       ...extra,
     }));

@@ -4,6 +4,7 @@
  */
 import type { Translation } from './translation.js';
 
+import { recoveryMessagesDe } from './recovery.messages.de.js';
 export const messagesDe: Translation = {
   'error.request.invalid': 'Die Anfrage ist ungültig.',
   'error.request.too_large': 'Die Anfrage ist zu groß.',
@@ -263,4 +264,5 @@ export const messagesDe: Translation = {
   'codes.print': 'Drucken',
   'codes.file_intro': 'Portcullis-Wiederherstellungscodes. Jeder Code meldet Sie einmal an, wenn Sie Ihre Authenticator-App verlieren.',
   'demo.sign_in_restart': 'Diese Anmeldung war bereits abgeschlossen oder hat zu lange gedauert. Drücken Sie „Anmelden“, um neu zu beginnen.',
+  ...recoveryMessagesDe,
 };

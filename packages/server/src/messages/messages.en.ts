@@ -10,6 +10,8 @@
  *   the new-device refusal (`limit.new_device`) says something else, what to do instead.
  * message.test.ts checks that every id the code uses is here and that nothing here is unused.
  */
+import { recoveryMessagesEn } from './recovery.messages.en.js';
+
 export const messagesEn = {
   // Errors (http/app-error.ts maps each AppError code to one of these).
   'error.request.invalid': 'The request is not valid.',
@@ -281,4 +283,5 @@ export const messagesEn = {
   'view.demo.sign_out': 'Sign out',
   'view.demo.sign_in_again': 'Sign in again',
   'view.demo.sign_in': 'Sign in',
+  ...recoveryMessagesEn,
 } as const;

@@ -5,6 +5,7 @@
  */
 import type { Translation } from './translation.js';
 
+import { recoveryMessagesFr } from './recovery.messages.fr.js';
 export const messagesFr: Translation = {
   'error.request.invalid': 'La requête n’est pas valide.',
   'error.request.too_large': 'La requête est trop volumineuse.',
@@ -264,4 +265,5 @@ export const messagesFr: Translation = {
   'codes.print': 'Imprimer',
   'codes.file_intro': 'Codes de récupération Portcullis. Chaque code vous connecte une fois si vous perdez votre application d’authentification.',
   'demo.sign_in_restart': 'Cette connexion était déjà terminée ou a pris trop de temps. Appuyez sur «\u00a0Se connecter\u00a0» pour recommencer.',
+  ...recoveryMessagesFr,
 };

@@ -5,6 +5,8 @@
 // - "to continue to X" names the application on every render, errors included.
 // - "Create account" takes the typed email along: in its href when the server knows it (after an
 //   error), and from the field through the page script (data-carry-email).
+// - "Forgot password?" under the password field leads to the reset request inside the same
+//   interaction, so the way back to the application is kept.
 // - `error` is shown in role="alert". The caller keeps it identical for unknown email and wrong
 //   password (SECURITY.md A2); this view adds nothing that tells the two apart.
 import { html, safeUrl } from '../http/html.js';
@@ -19,6 +21,7 @@ export interface LoginViewProps {
   csrfToken: string;
   action: string;
   registerHref: string;
+  forgotHref: string;
   email?: string;
   error?: string;
   clientName?: string;
@@ -35,6 +38,7 @@ export function loginView(p: LoginViewProps): SafeHtml {
     required: true,
     autofocus: Boolean(p.email),
   })}
+  <p class="hint"><a href="${safeUrl(p.forgotHref)}">${message('view.login.forgot_password')}</a></p>
   <button type="submit" class="button button-block">${message('view.login.submit')}</button>`;
 
   const body = html`<h1>${message('view.login.title')}</h1>
