@@ -75,6 +75,22 @@ export interface Config {
   };
   /** BRAND_* variables (branding-env.ts); a value stored with `portcullis branding set` wins. */
   branding: Readonly<BrandingSettings>;
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /**
+   * Where the outbox's sender delivers. Unset in embedded mode: messages become .eml files in
+   * DATA_DIR/mail. Unset in production mode: this instance sends nothing and messages wait in the
+   * outbox for an instance that has it (docs/email.md).
+   */
+  smtpUrl?: string;
+  /** The From header: MAIL_FROM, else no-reply@ the issuer's host name. */
+  from: string;
+  /** First retry after this long; each further one waits twice as long, at most an hour. */
+  retryBaseMs: number;
+  /** Attempts before a message is given up on (status failed). */
+  maxAttempts: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
@@ -117,6 +133,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     shutdown: { readinessGraceMs: e.SHUTDOWN_READINESS_GRACE_MS },
     observability: { maxClientLabels: e.METRICS_MAX_CLIENT_LABELS, logShipUrl: e.LOG_SHIP_URL },
     branding: toBranding(e),
+    mail: Object.freeze({
+      ...(e.SMTP_URL && { smtpUrl: e.SMTP_URL }),
+      from: e.MAIL_FROM ?? `no-reply@${new URL(issuer).hostname}`,
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+    }),
   });
 }
 

@@ -115,6 +115,16 @@ export const envSchema = z
       .transform((value) => value.split(',').map((ip) => ip.trim()).filter(Boolean))
       .pipe(z.array(z.string().refine((ip) => isIP(ip) !== 0, 'must be a comma-separated list of IP addresses')))
       .default([]),
+    // Mail (docs/email.md): where the outbox's sender delivers, and who the messages are from.
+    // Credentials may sit in the URL; they are never logged (startup-error.ts redacts it).
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>\r\n"]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, 'must be an address (no-reply@example.com) or "Name <no-reply@example.com>"')
+      .optional(),
+    MAIL_RETRY_BASE_MS: wholeNumber(100, 3_600_000, 'a number of milliseconds').default(30_000),
+    MAIL_MAX_ATTEMPTS: wholeNumber(1, 50).default(10),
     // Every brute-force and anti-automation limit (rate-limits.ts: syntax, defaults, rules).
     ...rateLimitEnvShape,
     // What every page shows of the operator (branding-env.ts).

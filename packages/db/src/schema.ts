@@ -114,6 +114,22 @@ export interface AccountLinksTable {
   used_at: Date | null;
 }
 
+/** Messages waiting for, or done with, delivery (packages/server/src/mail/). */
+export interface MailOutboxTable {
+  id: string;
+  recipient: string;
+  template: string;
+  locale: string;
+  /** The template's parameters; emptied once the message is final (they may hold a link). */
+  params: ColumnType<Record<string, unknown>, string, string>;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -124,6 +140,7 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  mail_outbox: MailOutboxTable;
   account_links: AccountLinksTable;
 }
 

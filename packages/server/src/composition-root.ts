@@ -86,7 +86,9 @@ import { createPasswordReset } from './recovery/password-reset.service.js';
 import { createEmailChange } from './recovery/email-change.service.js';
 import { createRecoveryModule } from './recovery/recovery.module.js';
 import type { RecoveryOptions } from './recovery/recovery-options.js';
-import type { RecoveryMail } from './recovery/recovery-mail.js';
+import { createRecoveryMail } from './recovery/recovery-mail.js';
+import { startMail, type Mail } from './mail/mail.module.js';
+import type { SenderTiming } from './mail/mail-sender.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -97,6 +99,8 @@ export interface Portcullis {
   /** Where the provider's artefacts, the rate-limit counters and the change feed live (stores/). */
   stores: Stores;
   holder: ProviderHolder;
+  /** The mail outbox (`mail.outbox.enqueue`) and this instance's sender (mail/, docs/email.md). */
+  mail: Mail;
   publicApp: Koa;
   adminApp: Koa;
   adminToken: string;
@@ -117,6 +121,8 @@ export interface BuildOptions {
   limits?: Partial<LimitPolicy>;
   /** Account links' clock and lifetimes, the forgot-password floor (tests; recovery/). */
   recovery?: RecoveryOptions;
+  /** The mail sender's poll, batch and lease (tests: a short poll). */
+  mailTiming?: Partial<SenderTiming>;
 }
 
 export async function createPortcullis(config: Readonly<Config>, options: BuildOptions = {}): Promise<Portcullis> {
@@ -137,6 +143,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
   });
   const timers: NodeJS.Timeout[] = [];
   let stores: Stores | undefined;
+  let mail: Mail | undefined;
   try {
     stores = await buildStores(config, { db, logger, metrics });
     const { payloads, sessionIndex, changeFeed } = stores;
@@ -212,14 +219,16 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
-    const recoveryMail: RecoveryMail = { send: async () => { throw new Error('mail outbox not wired yet'); } };
-    // Single-use account links (reset, invitation, email change), mailed through the outbox.
-    // `accountLinks.sendPasswordLink` is what the admin routes use to reset or invite (recovery/).
-    const accountLinks = createAccountLinks({ links: createAccountLinkRepository(db), accounts, mail: recoveryMail, issuer: config.issuer, now: options.recovery?.now, lifetimes: options.recovery?.lifetimes });
-    const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, minimumMs: options.recovery?.minimumMs });
-    const emailChange = createEmailChange({ links: accountLinks, accounts, signIn, limits, audit, mail: recoveryMail });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
+    // The outbox every feature writes its mail into, and this instance's sender (mail/).
+    mail = startMail({ config, db, metrics, logger, productName: async () => (await branding.current()).productName, timing: options.mailTiming });
+    const recoveryMail = createRecoveryMail({ outbox: mail.outbox, primary: db.primary });
+    // Single-use account links (reset, invitation, email change), mailed through the outbox.
+    // `accountLinks.sendPasswordLink` is what the admin routes use to reset or invite (recovery/).
+    const accountLinks = createAccountLinks({ links: createAccountLinkRepository(db), mail: recoveryMail, issuer: config.issuer, now: options.recovery?.now, lifetimes: options.recovery?.lifetimes });
+    const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, minimumMs: options.recovery?.minimumMs });
+    const emailChange = createEmailChange({ links: accountLinks, accounts, signIn, limits, audit, mail: recoveryMail });
 
     // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).
     const ownFetch = createOwnIssuerFetch(config.issuer, config.http);
@@ -268,6 +277,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       db,
       stores,
       holder,
+      mail,
       publicApp,
       adminApp,
       adminToken: secrets.adminToken,
@@ -278,12 +288,15 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       async close() {
         timers.forEach(clearInterval);
         probe.stop();
+        // The message in hand is finished (or left to its lease) before the pools close.
+        await mail?.stop();
         await stores?.close();
         await db.close();
       },
     };
   } catch (error) {
     timers.forEach(clearInterval);
+    await mail?.stop().catch(() => undefined);
     await stores?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

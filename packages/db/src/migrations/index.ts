@@ -6,6 +6,7 @@ import * as auditEvents from './2026-11-28T1401-audit-events.js';
 import * as noPendingTotp from './2026-12-03T0900-no-pending-totp.js';
 import * as grantsByClient from './2026-12-03T1000-grants-by-client.js';
 import * as settings from './2026-12-03T1200-settings.js';
+import * as mailOutbox from './2026-12-03T1500-mail-outbox.js';
 import * as accountLinks from './2026-12-03T1510-account-links.js';
 
 export const migrations: Record<string, Migration> = {
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T0900-no-pending-totp': noPendingTotp,
   '2026-12-03T1000-grants-by-client': grantsByClient,
   '2026-12-03T1200-settings': settings,
+  '2026-12-03T1500-mail-outbox': mailOutbox,
   '2026-12-03T1510-account-links': accountLinks,
 };
