@@ -11,7 +11,7 @@
  *   changes nothing.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
-import type { Database } from '../database.js';
+import type { Database, PrimaryDb } from '../database.js';
 import { isUniqueViolation } from '../database.js';
 import { DuplicateEmailError } from './account.repository.js';
 
@@ -42,8 +42,12 @@ export function createAccountLinkRepository(db: Database) {
       .returning(['account_id', 'new_email', 'continue_path']).executeTakeFirst();
 
   return {
-    /** Stores a new link (its token's hash) and retires the account's other unused links of `purpose`; false when there is no such account. */
-    async issue(input: { tokenHash: string; accountId: string; purpose: AccountLinkPurpose; expiresAt: Date; now: Date; newEmail?: string; continuePath?: string }): Promise<boolean> {
+    /**
+     * Stores a new link (its token's hash) and retires the account's other unused links of
+     * `purpose`; false when there is no such account. `within` runs in the same transaction once
+     * the link is stored (its mail is queued there), with the account's current email.
+     */
+    async issue(input: { tokenHash: string; accountId: string; purpose: AccountLinkPurpose; expiresAt: Date; now: Date; newEmail?: string; continuePath?: string }, within?: (trx: PrimaryDb, email: string) => Promise<void>): Promise<boolean> {
       return db.primary.transaction().execute(async (trx) => {
         await trx.updateTable('account_links').set({ used_at: input.now })
           .where('account_id', '=', input.accountId).where('purpose', '=', input.purpose).where('used_at', 'is', null).execute();
@@ -55,7 +59,10 @@ export function createAccountLinkRepository(db: Database) {
           ]))
           .returning('token_hash')
           .executeTakeFirst();
-        return inserted !== undefined;
+        if (!inserted) return false;
+        const account = await trx.selectFrom('accounts').select('email').where('id', '=', input.accountId).executeTakeFirstOrThrow();
+        await within?.(trx, account.email);
+        return true;
       });
     },
 
@@ -67,8 +74,15 @@ export function createAccountLinkRepository(db: Database) {
       return row && { accountId: row.account_id, email: row.email, purpose: row.purpose, newEmail: row.new_email, continuePath: row.continue_path, expiresAt: row.expires_at };
     },
 
-    /** Uses a reset or invite link: sets the password hash (and, for `verifyEmail`, email_verified). Undefined when the link is not usable. */
-    async redeemPassword(input: { tokenHash: string; purpose: 'reset' | 'invite'; passwordHash: string; verifyEmail: boolean; now: Date }): Promise<{ accountId: string; email: string; continuePath: string | null } | undefined> {
+    /**
+     * Uses a reset or invite link: sets the password hash (and, for `verifyEmail`,
+     * email_verified); `within` runs in the same transaction (the notice mail). Undefined when
+     * the link is not usable.
+     */
+    async redeemPassword(
+      input: { tokenHash: string; purpose: 'reset' | 'invite'; passwordHash: string; verifyEmail: boolean; now: Date },
+      within?: (trx: PrimaryDb, redeemed: { accountId: string; email: string }) => Promise<void>,
+    ): Promise<{ accountId: string; email: string; continuePath: string | null } | undefined> {
       return db.primary.transaction().execute(async (trx) => {
         const used = await consume(trx, input.tokenHash, input.purpose, input.now);
         if (!used) return undefined;
@@ -76,6 +90,7 @@ export function createAccountLinkRepository(db: Database) {
           .set({ password_hash: input.passwordHash, updated_at: input.now, ...(input.verifyEmail && { email_verified: true }) })
           .where('id', '=', used.account_id).returning(['id', 'email']).executeTakeFirstOrThrow();
         // The password changed: every other link of the account no longer matches its stamp.
+        await within?.(trx, { accountId: account.id, email: account.email });
         return { accountId: account.id, email: account.email, continuePath: used.continue_path };
       });
     },

@@ -14,7 +14,7 @@
  * - `sendPasswordLink` never returns the link: it goes to the account's own address only.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { AccountLink, AccountLinkPurpose, AccountLinkRepository, AccountRepository } from '@portcullis/db';
+import type { AccountLink, AccountLinkPurpose, AccountLinkRepository, PrimaryDb } from '@portcullis/db';
 import { AppError } from '../http/app-error.js';
 import type { Locale } from '../messages/locales.js';
 import type { RecoveryMail } from './recovery-mail.js';
@@ -38,13 +38,13 @@ export interface AccountLinks {
   sendEmailChangeLink(accountId: string, newEmail: string, locale: Locale): Promise<void>;
   /** The link if it can be used now (the page a link opens); undefined for anything else. */
   find(token: string, purpose: AccountLinkPurpose): Promise<AccountLink | undefined>;
-  redeemPassword(token: string, purpose: PasswordLinkPurpose, passwordHash: string): ReturnType<AccountLinkRepository['redeemPassword']>;
+  /** Sets the password through a usable link; `within` runs in its transaction (the notice mail). */
+  redeemPassword(token: string, purpose: PasswordLinkPurpose, passwordHash: string, within?: (trx: PrimaryDb, redeemed: { accountId: string; email: string }) => Promise<void>): ReturnType<AccountLinkRepository['redeemPassword']>;
   redeemEmail(token: string): ReturnType<AccountLinkRepository['redeemEmail']>;
 }
 
 export interface AccountLinksDeps {
   links: AccountLinkRepository;
-  accounts: Pick<AccountRepository, 'findById'>;
   mail: RecoveryMail;
   issuer: string;
   /** The clock (tests move it past a link's lifetime). */
@@ -61,30 +61,29 @@ export function createAccountLinks(deps: AccountLinksDeps): AccountLinks {
   const lifetime = (purpose: AccountLinkPurpose) => deps.lifetimes?.[purpose] ?? LINK_LIFETIME_SECONDS[purpose];
   const linkTo = (path: string) => new URL(path, deps.issuer).href;
 
-  const issue = async (accountId: string, purpose: AccountLinkPurpose, extra: { newEmail?: string; continuePath?: string }): Promise<string | undefined> => {
+  /** Stores a new link and queues its mail in the same transaction (`mail(trx, link, email)`). */
+  const issue = async (accountId: string, purpose: AccountLinkPurpose, extra: { newEmail?: string; continuePath?: string }, mail: (trx: PrimaryDb, token: string, email: string) => Promise<void>): Promise<void> => {
     const token = randomBytes(32).toString('base64url');
     const at = now();
-    const issued = await deps.links.issue({ tokenHash: hashOf(token), accountId, purpose, now: at, expiresAt: new Date(at.getTime() + lifetime(purpose) * 1000), ...extra });
-    return issued ? token : undefined;
+    const expiresAt = new Date(at.getTime() + lifetime(purpose) * 1000);
+    const issued = await deps.links.issue({ tokenHash: hashOf(token), accountId, purpose, now: at, expiresAt, ...extra }, (trx, email) => mail(trx, token, email));
+    if (!issued) throw new AppError('user.not_found');
   };
 
   return {
     async sendPasswordLink(accountId, purpose, locale, options = {}) {
-      const account = await deps.accounts.findById(accountId);
-      const token = account && (await issue(accountId, purpose, options));
-      if (!account || !token) throw new AppError('user.not_found');
-      await deps.mail.send({ kind: purpose === 'reset' ? 'password-reset' : 'invite', to: account.email, locale, link: linkTo(recoveryPaths.password(purpose, token)) });
+      await issue(accountId, purpose, options, (trx, token, email) =>
+        deps.mail.send({ kind: purpose === 'reset' ? 'password-reset' : 'invite', to: email, locale, link: linkTo(recoveryPaths.password(purpose, token)), lifetimeSeconds: lifetime(purpose) }, trx));
     },
 
     async sendEmailChangeLink(accountId, newEmail, locale) {
-      const token = await issue(accountId, 'email-change', { newEmail });
-      if (!token) throw new AppError('user.not_found');
-      await deps.mail.send({ kind: 'email-change-verify', to: newEmail, locale, link: linkTo(recoveryPaths.email(token)) });
+      await issue(accountId, 'email-change', { newEmail }, (trx, token) =>
+        deps.mail.send({ kind: 'email-change-verify', to: newEmail, locale, link: linkTo(recoveryPaths.email(token)), lifetimeSeconds: lifetime('email-change') }, trx));
     },
 
     find: async (token, purpose) => (usable(token) ? deps.links.find(hashOf(token), purpose, now()) : undefined),
-    redeemPassword: async (token, purpose, passwordHash) =>
-      (usable(token) ? deps.links.redeemPassword({ tokenHash: hashOf(token), purpose, passwordHash, verifyEmail: purpose === 'invite', now: now() }) : undefined),
+    redeemPassword: async (token, purpose, passwordHash, within) =>
+      (usable(token) ? deps.links.redeemPassword({ tokenHash: hashOf(token), purpose, passwordHash, verifyEmail: purpose === 'invite', now: now() }, within) : undefined),
     redeemEmail: async (token) => (usable(token) ? deps.links.redeemEmail({ tokenHash: hashOf(token), now: now() }) : undefined),
   };
 }

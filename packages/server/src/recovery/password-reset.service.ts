@@ -13,7 +13,7 @@
  *   account), `password.reset` (`detail.purpose`, the counts; failure when the link was unusable).
  * - After a reset the account's address gets a "your password was changed" notice.
  */
-import type { AccountRepository } from '@portcullis/db';
+import type { AccountRepository, PrimaryDb } from '@portcullis/db';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../http/app-error.js';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
@@ -77,14 +77,15 @@ export function createPasswordReset(deps: {
 
     async reset({ token, purpose, password, locale, meta }) {
       assertPasswordAllowed(deps.policy, password);
-      const redeemed = await deps.links.redeemPassword(token, purpose, await deps.hasher.hash(password));
+      // The notice is queued in the transaction that sets the password: no change without it.
+      const notice = purpose === 'reset' ? (trx: PrimaryDb, to: { email: string }) => deps.mail.send({ kind: 'password-changed', to: to.email, locale }, trx) : undefined;
+      const redeemed = await deps.links.redeemPassword(token, purpose, await deps.hasher.hash(password), notice);
       if (!redeemed) {
         await deps.audit.record({ type: 'password.reset', outcome: 'failure', detail: { purpose, reason: 'link_unusable' } }, meta);
         throw new AppError('recovery.link_invalid');
       }
       const ended = await deps.ending.afterCredentialChange(redeemed.accountId);
       await deps.audit.record({ type: 'password.reset', accountId: redeemed.accountId, detail: { purpose, sessions_ended: ended.sessionsEnded, grants_revoked: ended.grantsRevoked } }, meta);
-      if (purpose === 'reset') await deps.mail.send({ kind: 'password-changed', to: redeemed.email, locale });
       return { continuePath: redeemed.continuePath };
     },
   };
