@@ -81,7 +81,7 @@ import { createConsentService } from './consents/consent.service.js';
 import { createUsersService } from './accounts/users.service.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
 import { errorMessage } from './error-message.js';
-import { createAccountLinks } from './recovery/account-links.service.js';
+import { createAccountLinks, type AccountLinks } from './recovery/account-links.service.js';
 import { createPasswordReset } from './recovery/password-reset.service.js';
 import { createEmailChange } from './recovery/email-change.service.js';
 import { createRecoveryModule } from './recovery/recovery.module.js';
@@ -101,6 +101,12 @@ export interface Portcullis {
   holder: ProviderHolder;
   /** The mail outbox (`mail.outbox.enqueue`) and this instance's sender (mail/, docs/email.md). */
   mail: Mail;
+  /**
+   * Single-use account links (recovery/account-links.service.ts): `sendPasswordLink(accountId,
+   * 'reset' | 'invite', locale)` mails a reset or invitation link and never returns it. The
+   * admin routes get this same service.
+   */
+  accountLinks: AccountLinks;
   publicApp: Koa;
   adminApp: Koa;
   adminToken: string;
@@ -278,6 +284,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       stores,
       holder,
       mail,
+      accountLinks,
       publicApp,
       adminApp,
       adminToken: secrets.adminToken,

@@ -58,7 +58,7 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
     }),
     mfa: createAttemptGuard({ name: 'mfa', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, perDevice: policy.mfaPerDevice, isExempt }),
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
-    recovery: async (ip, email) => (isExempt(ip) ? undefined : take(recoveryAddress, limitAddress(ip))) ?? take(recoveryEmail, email),
+    recovery: async (ip, email) => (isExempt(ip) ? undefined : await take(recoveryAddress, limitAddress(ip))) ?? (await take(recoveryEmail, email)),
     tokenAuth: createTokenAuthGuard({ make, perClientAndAddress: policy.tokenFailuresPerClientAndAddress, perAddress: policy.tokenFailuresPerAddress, isExempt }),
     isExempt,
   };
