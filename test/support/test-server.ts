@@ -9,6 +9,7 @@ import path from 'node:path';
 import { loadConfig } from '@portcullis/config';
 import { createPortcullis, type Portcullis } from '@portcullis/server';
 import type { LimitPolicy } from '@portcullis/server/limits/limit-policy.js';
+import type { RecoveryOptions } from '@portcullis/server/recovery/recovery-options.js';
 import { closeAll, createLogger, listen } from '@portcullis/server';
 import { freePort } from '@portcullis/db/testing/free-port';
 import { embeddedMailDir, registerMailDir } from './mail.js';
@@ -34,6 +35,8 @@ export interface TestServerOptions {
   ports?: { port: number; adminPort: number };
   /** Replaces some rate limits (short windows); always an embedded server. */
   limits?: Partial<LimitPolicy>;
+  /** Account links' clock, lifetimes and the forgot-password floor (recovery tests); always an embedded server. */
+  recovery?: RecoveryOptions;
   /** Keeps the OIDC artefacts in this Redis (testing/redis-server.ts); always an embedded server. */
   redisUrl?: string;
 }
@@ -106,14 +109,14 @@ export async function callAdmin(adminUrl: string, token: string, method: string,
  * embedded servers only.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined && options.limits === undefined && options.redisUrl === undefined) return useStack();
+  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined && options.limits === undefined && options.redisUrl === undefined && options.recovery === undefined) return useStack();
   const { port, adminPort } = options.ports ?? { port: await freePort(), adminPort: await freePort() };
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-')));
   const loaded = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_EXEMPT: LOOPBACK, ...env });
   // The environment allows REDIS_URL only in production mode; the composition root takes it on any Config.
   const config = options.redisUrl === undefined ? loaded : { ...loaded, redisUrl: options.redisUrl };
   const logger = createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' });
-  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }) });
+  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }), ...(options.recovery && { recovery: options.recovery }) });
   const servers = [...(await listen(app.publicApp, 'localhost', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
   const adminUrl = `http://127.0.0.1:${adminPort}`;
   // Without SMTP_URL its mail is files in DATA_DIR/mail (test/support/mail.ts reads them).

@@ -19,3 +19,4 @@ export * from './repositories/email-verification.repository.js';
 export { openDatabase } from './open-database.js';
 export * from './repositories/sealed-value.repository.js';
 export * from './repositories/account-lifecycle.repository.js';
+export * from './repositories/account-link.repository.js';

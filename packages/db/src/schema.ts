@@ -102,6 +102,19 @@ export interface SettingsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** Single-use account links (reset, invite, email change): the token's hash only. */
+export interface AccountLinksTable {
+  token_hash: string;
+  account_id: string;
+  purpose: 'reset' | 'invite' | 'email-change';
+  account_stamp: string;
+  new_email: string | null;
+  continue_path: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
 /** Messages waiting for, or done with, delivery (packages/server/src/mail/). */
 export interface MailOutboxTable {
   id: string;
@@ -161,6 +174,7 @@ export interface DB {
   mail_outbox: MailOutboxTable;
   account_passkeys: AccountPasskeysTable;
   email_verifications: EmailVerificationsTable;
+  account_links: AccountLinksTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -26,6 +26,7 @@ import {
   createSealedValueRepository,
   createAccountLifecycleRepository,
   createEmailVerificationRepository,
+  createAccountLinkRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -88,6 +89,12 @@ import { createRelyingParty } from './passkeys/webauthn.js';
 import { createPasskeyCredentials } from './passkeys/passkey-credentials.js';
 import { createPasskeyService } from './passkeys/passkey.service.js';
 import { errorMessage } from './error-message.js';
+import { createAccountLinks, type AccountLinks } from './recovery/account-links.service.js';
+import { createPasswordReset } from './recovery/password-reset.service.js';
+import { createEmailChange } from './recovery/email-change.service.js';
+import { createRecoveryModule } from './recovery/recovery.module.js';
+import type { RecoveryOptions } from './recovery/recovery-options.js';
+import { createRecoveryMail } from './recovery/recovery-mail.js';
 import { startMail, type Mail } from './mail/mail.module.js';
 import { createEmailLimits } from './limits/email-limits.js';
 import { createEmailVerificationService } from './accounts/email-verification.service.js';
@@ -105,6 +112,12 @@ export interface Portcullis {
   holder: ProviderHolder;
   /** The mail outbox (`mail.outbox.enqueue`) and this instance's sender (mail/, docs/email.md). */
   mail: Mail;
+  /**
+   * Single-use account links (recovery/account-links.service.ts): `sendPasswordLink(accountId,
+   * 'reset' | 'invite', locale)` mails a reset or invitation link and never returns it. The
+   * admin routes get this same service.
+   */
+  accountLinks: AccountLinks;
   publicApp: Koa;
   adminApp: Koa;
   adminToken: string;
@@ -123,6 +136,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** Replaces some rate limits (tests: short windows, small counts). */
   limits?: Partial<LimitPolicy>;
+  /** Account links' clock and lifetimes, the forgot-password floor (tests; recovery/). */
+  recovery?: RecoveryOptions;
   /** The mail sender's poll, batch and lease (tests: a short poll). */
   mailTiming?: Partial<SenderTiming>;
 }
@@ -226,11 +241,6 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
     const passkeys = createPasskeyService({ repository: passkeyRepository, credentials: passkeyCredentials, rp: relyingParty, guard: limits.mfa, audit, sessions: ending, users, hasSecondFactor: (accountId) => secondFactor.isEnabled(accountId) });
-    // The admin's account lifecycle: create, invite, reset, delete, export (issue 14).
-    const lifecycleRepository = createAccountLifecycleRepository(db);
-    const lifecycle = createAccountLifecycle({ repository: lifecycleRepository, users, audit, ending, connectedApps, registration: config.registration, links: undefined,
-      factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId), removePasskeys: (accountId) => passkeyRepository.deleteAllForAccount(accountId) }),
-      listPasskeys: (accountId) => passkeyRepository.listForAccount(accountId) });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
     // The outbox every feature writes its mail into, and this instance's sender (mail/).
@@ -239,18 +249,30 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const emailLimits = createEmailLimits({ policy: limits.policy, make: stores.counters, isExempt: limits.isExempt });
     const emailVerification = createEmailVerificationService({ verifications: createEmailVerificationRepository(db), outbox: mail.outbox, limits: emailLimits, audit, primary: db.primary });
     const registration = createRegistrationService({ primary: db.primary, accounts, verification: emailVerification, outbox: mail.outbox, hasher, policy, limits, emailLimits, audit });
+    const recoveryMail = createRecoveryMail({ outbox: mail.outbox, primary: db.primary });
+    // Single-use account links (reset, invitation, email change), mailed through the outbox.
+    // `accountLinks.sendPasswordLink` is what the admin routes use to reset or invite (recovery/).
+    const accountLinks = createAccountLinks({ links: createAccountLinkRepository(db), mail: recoveryMail, issuer: config.issuer, now: options.recovery?.now, lifetimes: options.recovery?.lifetimes });
+    const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, minimumMs: options.recovery?.minimumMs });
+    const emailChange = createEmailChange({ links: accountLinks, accounts, signIn, limits, audit, mail: recoveryMail });
+    // The admin's account lifecycle: create, invite, reset, delete, export (issue 14).
+    const lifecycleRepository = createAccountLifecycleRepository(db);
+    const lifecycle = createAccountLifecycle({ repository: lifecycleRepository, users, audit, ending, connectedApps, registration: config.registration, links: accountLinks,
+      factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId), removePasskeys: (accountId) => passkeyRepository.deleteAllForAccount(accountId) }),
+      listPasskeys: (accountId) => passkeyRepository.listForAccount(accountId) });
 
     // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).
     const ownFetch = createOwnIssuerFetch(config.issuer, config.http);
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, registration, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, registration: config.registration, secondFactor, sealed, passkeys,
+      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, registration, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, registration: config.registration, secondFactor, sealed, passkeys, passwordReset,
         issuer: config.issuer, emailVerification }),
       // The account page, in every mode.
       await createAccountModule({
-        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch, passkeys,
+        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch, passkeys, emailChange,
       }),
+      createRecoveryModule({ csrf, passwordReset, emailChange, passwordMinLength: config.passwordMinLength }),
       ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger, ownFetch })] : []),
     ];
 
@@ -288,6 +310,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       stores,
       holder,
       mail,
+      accountLinks,
       publicApp,
       adminApp,
       adminToken: secrets.adminToken,

@@ -5,8 +5,9 @@
  * follows or precedes an admin command whose effect the next command must see.
  * - Deleting is one transaction: the account row (its consents, TOTP seed, recovery codes and
  *   passkeys go with it, ON DELETE CASCADE), the email scrubbed from the audit rows that named it
- *   (failed sign-ins store the email typed when no account had it), and every outbox message to
- *   the address dropped (a pending one is never sent). Audit rows keep the account id only:
+ *   (failed sign-ins store the email typed when no account had it), every outbox message to the
+ *   address dropped (a pending one is never sent), and the pending message of an unfinished email
+ *   change to its new address. Its links and verification codes go with the row (cascade). Audit rows keep the account id only:
  *   the record of what happened outlives the account, the person's address does not.
  */
 import { sql } from 'kysely';
@@ -93,12 +94,16 @@ export function createAccountLifecycleRepository(db: Database) {
      */
     async deleteAccount(accountId: string, email: string): Promise<boolean> {
       return db.primary.transaction().execute(async (trx) => {
+        // A pending email change's link went to the new address: its message is dropped too.
+        const changes = await trx.selectFrom('account_links').select('new_email').where('account_id', '=', accountId).where('used_at', 'is', null).where('new_email', 'is not', null).execute();
+        const newAddresses = changes.flatMap((change) => (change.new_email === null ? [] : [change.new_email]));
         const result = await trx.deleteFrom('accounts').where('id', '=', accountId).executeTakeFirst();
         if (Number(result.numDeletedRows) !== 1) return false;
         // `detail` is append-only to the typed schema; this is the one rewrite the log allows.
         await sql`update audit_events set detail = detail - 'email' where detail->>'email' = ${email}`.execute(trx);
         // Mail to the address: pending messages are not sent, and the outbox forgets the address.
         await trx.deleteFrom('mail_outbox').where('recipient', '=', email).execute();
+        if (newAddresses.length > 0) await trx.deleteFrom('mail_outbox').where('recipient', 'in', newAddresses).where('status', 'in', ['pending', 'sending']).execute();
         return true;
       });
     },

@@ -26,6 +26,8 @@ import { accountPasskeyRoutes } from './account-passkeys.routes.js';
 import type { PasskeyService } from '../passkeys/passkey.service.js';
 import type { DeviceCookies } from '../interactions/device-cookie.js';
 import type { ConnectedApps } from '../consents/connected-apps.service.js';
+import type { EmailChangeService } from '../recovery/email-change.service.js';
+import { accountEmailRoutes } from './account-email.routes.js';
 
 export interface AccountModuleDeps {
   issuer: string;
@@ -46,6 +48,8 @@ export interface AccountModuleDeps {
   connectedApps: ConnectedApps;
   devices: DeviceCookies;
   passkeys: PasskeyService;
+  /** "Email address": a verification link to the new address (recovery/). */
+  emailChange: EmailChangeService;
 }
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<FeatureModule> {
@@ -59,5 +63,6 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<Feat
     accountPasskeyRoutes({ pages, passkeys: deps.passkeys }),
     accountSessionRoutes({ pages, ending: deps.ending }),
     accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
+    accountEmailRoutes({ pages, devices: deps.devices, emailChange: deps.emailChange }),
   );
 }

@@ -70,8 +70,8 @@ export function createAccountLifecycle(deps: {
   audit: AuditService;
   ending: SessionEnding;
   factors: FactorRemoval;
-  /** Undefined until mail is configured for links (then invite and reset are refused). */
-  links: PasswordLinkSender | undefined;
+  /** The account links of recovery/ (`createAccountLinks`): single-use, mailed, never returned. */
+  links: PasswordLinkSender;
   connectedApps: { list(accountId: string): Promise<ConnectedApp[]> };
   listPasskeys?: (accountId: string) => Promise<PasskeySummary[]>;
   registration: Registration;
@@ -79,10 +79,6 @@ export function createAccountLifecycle(deps: {
   const { repository, audit } = deps;
   const admin = { actor: 'admin' };
 
-  const links = (): PasswordLinkSender => {
-    if (!deps.links) throw new AppError('user.links_unavailable');
-    return deps.links;
-  };
   const refuseWhenClosed = () => {
     if (deps.registration === 'closed') throw new AppError('registration.closed');
   };
@@ -104,7 +100,6 @@ export function createAccountLifecycle(deps: {
       refuseWhenClosed();
       const parsed = emailSchema.safeParse(email);
       if (!parsed.success) throw new AppError('admin.invalid', parsed.error.issues[0]!.message);
-      if (sendInvite) links();
       let account: Account;
       try {
         account = await repository.insertWithoutPassword({ id: randomUUID(), email: parsed.data, name });
@@ -112,7 +107,7 @@ export function createAccountLifecycle(deps: {
         if (error instanceof DuplicateEmailError) throw new AppError('user.exists');
         throw error;
       }
-      if (sendInvite) await links().sendPasswordLink(account.id, 'invite', locale);
+      if (sendInvite) await deps.links.sendPasswordLink(account.id, 'invite', locale);
       await audit.record({ type: 'account.created', accountId: account.id, detail: { ...admin, invited: sendInvite } }, meta);
       return { account, invited: sendInvite };
     },
@@ -120,16 +115,15 @@ export function createAccountLifecycle(deps: {
     async invite(idOrEmail, locale, meta) {
       refuseWhenClosed();
       const account = await deps.users.find(idOrEmail);
-      const sender = links();
       if ((await stored(account)).hasPassword && (await signedInBefore(account.id))) throw new AppError('user.active');
-      await sender.sendPasswordLink(account.id, 'invite', locale);
+      await deps.links.sendPasswordLink(account.id, 'invite', locale);
       await audit.record({ type: 'account.invited', accountId: account.id, detail: admin }, meta);
       return account;
     },
 
     async sendPasswordReset(idOrEmail, locale, meta) {
       const account = await deps.users.find(idOrEmail);
-      await links().sendPasswordLink(account.id, 'reset', locale);
+      await deps.links.sendPasswordLink(account.id, 'reset', locale);
       await audit.record({ type: 'account.password_reset_sent', accountId: account.id, detail: admin }, meta);
       return account;
     },

@@ -36,6 +36,16 @@ export const AUDIT_EVENT_TYPES = [
   'passkey.added',
   'passkey.removed',
   /**
+   * Account recovery (recovery/): a "Forgot password?" request (`failure` with `detail.reason`
+   * `unknown_account` or `disabled` when no mail was sent), a password set through a reset or
+   * invitation link (`detail.purpose`, and the sessions and grants it ended), an email change
+   * asked for (`detail.link_sent`) and made.
+   */
+  'password.reset_requested',
+  'password.reset',
+  'email.change_requested',
+  'email.changed',
+  /**
    * A session ended on purpose, once per session: `detail.reason` is `sign_out` (the account
    * page), `logout` (RP-initiated logout at /session/end), `account_page` (its sessions list),
    * `admin` or `user_disabled`; `detail.session` its handle.

@@ -33,7 +33,6 @@ export const errorTable = {
   // The account lifecycle (accounts/account-lifecycle.service.ts) and REGISTRATION.
   'user.exists': { status: 409, message: 'error.user.exists' },
   'user.active': { status: 409, message: 'error.user.active' },
-  'user.links_unavailable': { status: 503, message: 'error.user.links_unavailable' },
   'registration.invite_only': { status: 403, message: 'error.registration.invite_only' },
   'registration.closed': { status: 403, message: 'error.registration.closed' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },
@@ -44,6 +43,8 @@ export const errorTable = {
   'mfa.already_enabled': { status: 400, message: 'error.mfa.already_enabled' },
   'mfa.not_enabled': { status: 400, message: 'error.mfa.not_enabled' },
   'account.invalid_password': { status: 400, message: 'error.account.invalid_password' },
+  'recovery.link_invalid': { status: 400, message: 'error.recovery.link_invalid' },
+  'recovery.email_unavailable': { status: 409, message: 'error.recovery.email_unavailable' },
   'audit.invalid': { status: 400, message: 'error.audit.invalid' },
   'branding.invalid': { status: 400, message: 'error.branding.invalid' },
   'request.rate_limited': { status: 429, message: 'limit.too_many_attempts' },

@@ -72,6 +72,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       // The email typed so far goes along to registration (the page script does the same live).
       // Only when anyone may register (REGISTRATION=open): otherwise the page offers no way to.
       ...(deps.registration === 'open' && { registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register }),
+      forgotHref: paths(details.uid).forgot,
       ...(clientName && { clientName }),
       ...extra,
     }));

@@ -14,6 +14,8 @@ export function interactionPaths(uid: string) {
     start,
     login: `${start}/login`,
     register: `${start}/register`,
+    /** "Forgot password?": the reset request, inside the interaction (recovery/). */
+    forgot: `${start}/forgot`,
     totp: `${start}/totp`,
     recovery: `${start}/recovery`,
     enrolStart: `${start}/enrol/start`,

@@ -4,6 +4,7 @@
  */
 import type { Translation } from './translation.js';
 
+import { recoveryMessagesDe } from './recovery.messages.de.js';
 export const messagesDe: Translation = {
   'error.request.invalid': 'Die Anfrage ist ungültig.',
   'error.request.too_large': 'Die Anfrage ist zu groß.',
@@ -26,7 +27,6 @@ export const messagesDe: Translation = {
   'error.consent.not_found': 'Dieser Benutzer hat diesem Client keinen Zugriff erteilt.',
   'error.user.exists': 'Ein Konto mit dieser E-Mail-Adresse gibt es bereits.',
   'error.user.active': 'Dieses Konto hat ein Passwort und wurde schon benutzt: Senden Sie stattdessen einen Link zum Zurücksetzen des Passworts (users reset-password).',
-  'error.user.links_unavailable': 'Dieser Server kann noch keine Links zum Festlegen eines Passworts per E-Mail senden.',
   'error.registration.invite_only': 'Neue Konten gibt es nur auf Einladung. Bitten Sie die Verwaltung dieses Dienstes um eine Einladung.',
   'error.registration.closed': 'Dieser Dienst nimmt keine neuen Konten an.',
   'error.mfa.invalid_code': 'Dieser Code ist ungültig. Jeder Code gilt nur einmal: Warten Sie auf den nächsten und versuchen Sie es erneut.',
@@ -333,4 +333,5 @@ export const messagesDe: Translation = {
   'codes.print': 'Drucken',
   'codes.file_intro': 'Portcullis-Wiederherstellungscodes. Jeder Code meldet Sie einmal an, wenn Sie Ihre Authenticator-App verlieren.',
   'demo.sign_in_restart': 'Diese Anmeldung war bereits abgeschlossen oder hat zu lange gedauert. Drücken Sie „Anmelden“, um neu zu beginnen.',
+  ...recoveryMessagesDe,
 };

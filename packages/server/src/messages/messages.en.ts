@@ -10,6 +10,8 @@
  *   the new-device refusal (`limit.new_device`) says something else, what to do instead.
  * message.test.ts checks that every id the code uses is here and that nothing here is unused.
  */
+import { recoveryMessagesEn } from './recovery.messages.en.js';
+
 export const messagesEn = {
   // Errors (http/app-error.ts maps each AppError code to one of these).
   'error.request.invalid': 'The request is not valid.',
@@ -34,7 +36,6 @@ export const messagesEn = {
   'error.consent.not_found': 'This user has not given this client access.',
   'error.user.exists': 'An account with this email already exists.',
   'error.user.active': 'This account has a password and has signed in: send a password reset link instead (users reset-password).',
-  'error.user.links_unavailable': 'Set-password links cannot be mailed by this server yet.',
   'error.registration.invite_only': 'New accounts are by invitation only. Ask the administrator of this service for an invitation.',
   'error.registration.closed': 'This service does not take new accounts.',
   'error.mfa.invalid_code': 'That code is not valid. Each code works once: wait for the next one and try again.',
@@ -351,4 +352,5 @@ export const messagesEn = {
   'view.demo.sign_out': 'Sign out',
   'view.demo.sign_in_again': 'Sign in again',
   'view.demo.sign_in': 'Sign in',
+  ...recoveryMessagesEn,
 } as const;

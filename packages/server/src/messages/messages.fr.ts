@@ -5,6 +5,7 @@
  */
 import type { Translation } from './translation.js';
 
+import { recoveryMessagesFr } from './recovery.messages.fr.js';
 export const messagesFr: Translation = {
   'error.request.invalid': 'La requête n’est pas valide.',
   'error.request.too_large': 'La requête est trop volumineuse.',
@@ -27,7 +28,6 @@ export const messagesFr: Translation = {
   'error.consent.not_found': 'Cet utilisateur n’a pas donné accès à ce client.',
   'error.user.exists': 'Un compte existe déjà avec cette adresse e-mail.',
   'error.user.active': 'Ce compte a un mot de passe et a déjà servi : envoyez plutôt un lien de réinitialisation du mot de passe (users reset-password).',
-  'error.user.links_unavailable': 'Ce serveur ne peut pas encore envoyer par e-mail de liens pour choisir un mot de passe.',
   'error.registration.invite_only': 'Les nouveaux comptes sont sur invitation uniquement. Demandez une invitation à l’administrateur de ce service.',
   'error.registration.closed': 'Ce service n’accepte pas de nouveaux comptes.',
   'error.mfa.invalid_code': 'Ce code n’est pas valide. Chaque code ne sert qu’une fois\u00a0: attendez le suivant et réessayez.',
@@ -334,4 +334,5 @@ export const messagesFr: Translation = {
   'codes.print': 'Imprimer',
   'codes.file_intro': 'Codes de récupération Portcullis. Chaque code vous connecte une fois si vous perdez votre application d’authentification.',
   'demo.sign_in_restart': 'Cette connexion était déjà terminée ou a pris trop de temps. Appuyez sur «\u00a0Se connecter\u00a0» pour recommencer.',
+  ...recoveryMessagesFr,
 };

@@ -1,5 +1,5 @@
 // The account page: who is signed in, and what they can change.
-// - Sections: Password ("Change password"), Authenticator app ("Set up authenticator app", a
+// - Sections: Email address ("Change email address"), Password ("Change password"), Authenticator app ("Set up authenticator app", a
 //   POST button because starting stores a pending seed, or "Turn off authenticator app"), Recovery codes (how many are left, "Regenerate recovery
 //   codes"), Passkeys (how many, "Manage passkeys"), Sessions ("Manage sessions"), Connected apps ("Manage connected apps"), and a "Sign
 //   out" button (a POST form with the CSRF input).
@@ -41,6 +41,10 @@ export function accountView(p: AccountViewProps): SafeHtml {
 <p class="signed-in-as">${messageHtml('view.account.signed_in_as', { email: html`<strong>${p.email}</strong>` })}</p>
 ${alertBox(p.error)}
 ${noticeBox(p.notice)}
+<section aria-labelledby="email-heading">
+<h2 id="email-heading">${message('view.account.email')}</h2>
+<div class="actions">${link('/account/email', message('view.account.change_email'))}</div>
+</section>
 <section aria-labelledby="password-heading">
 <h2 id="password-heading">${message('view.account.password')}</h2>
 <div class="actions">${link('/account/password', message('view.account.change_password'))}</div>

@@ -7,6 +7,10 @@
 //   error), and from the field through the page script (data-carry-email).
 // - "Sign in with a passkey" (passkey-parts.ts, needs JavaScript; a note says so without it)
 //   signs in with a discoverable passkey alone, inside the same interaction.
+// - "Forgot password?" under the password field leads to the reset request inside the same
+//   interaction, so the way back to the application is kept.
+// - "Forgot password?" under the password field leads to the reset request inside the same
+//   interaction, so the way back to the application is kept.
 // - `error` is shown in role="alert". The caller keeps it identical for unknown email and wrong
 //   password (SECURITY.md A2); this view adds nothing that tells the two apart.
 import { html, safeUrl } from '../http/html.js';
@@ -23,6 +27,7 @@ export interface LoginViewProps {
   action: string;
   /** Absent when registration is not open (REGISTRATION): no "Create account" then. */
   registerHref?: string;
+  forgotHref: string;
   email?: string;
   error?: string;
   clientName?: string;
@@ -41,6 +46,7 @@ export function loginView(p: LoginViewProps): SafeHtml {
     required: true,
     autofocus: Boolean(p.email),
   })}
+  <p class="hint"><a href="${safeUrl(p.forgotHref)}">${message('view.login.forgot_password')}</a></p>
   <button type="submit" class="button button-block">${message('view.login.submit')}</button>`;
 
   const body = html`<h1>${message('view.login.title')}</h1>

@@ -6,10 +6,20 @@
 import type { z } from 'zod';
 import { emailVerification } from './email-verification.template.js';
 import { registrationAttempt } from './registration-attempt.template.js';
+import { passwordReset } from './password-reset.template.js';
+import { accountInvite } from './account-invite.template.js';
+import { passwordChanged } from './password-changed.template.js';
+import { emailChangeVerify } from './email-change-verify.template.js';
+import { emailChangeNotice } from './email-change-notice.template.js';
 
 export const MAIL_TEMPLATES = {
   [emailVerification.id]: emailVerification,
   [registrationAttempt.id]: registrationAttempt,
+  [passwordReset.id]: passwordReset,
+  [accountInvite.id]: accountInvite,
+  [passwordChanged.id]: passwordChanged,
+  [emailChangeVerify.id]: emailChangeVerify,
+  [emailChangeNotice.id]: emailChangeNotice,
 } as const;
 
 export type MailTemplateId = keyof typeof MAIL_TEMPLATES;
