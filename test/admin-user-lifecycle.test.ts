@@ -16,7 +16,8 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 import { UserAgent, alertText } from './support/user-agent.js';
 import { submitLogin, uniqueEmail } from './support/pages.js';
 import { allow, authorizationRequest, callbackOf, createClient, followToClient, isConsentPage, relyingParty } from './support/oidc-harness.js';
-import { PASSWORD, enrolOnAccountPage, enrolledUser, followOnServer, isCodeStep, signInToAccount, submitAndFollow } from './support/mfa-journeys.js';
+import { Mailbox, linkIn } from './support/mailbox.js';
+import { PASSWORD, enrolOnAccountPage, registerOnAccountPage, enrolledUser, followOnServer, isCodeStep, signInToAccount, submitAndFollow } from './support/mfa-journeys.js';
 
 describe('admin API: account lifecycle', () => {
   let server: TestServer;
@@ -135,13 +136,14 @@ describe('admin API: account lifecycle', () => {
     });
 
     it('verify-email marks the address verified and says so in the audit log', async () => {
-      const before = await server.admin('GET', `/admin/users/${person.id}`);
-      assert.equal(before.body.email_verified, false);
-      const verified = await server.admin('POST', `/admin/users/${encodeURIComponent(person.email)}/verify-email`);
+      const email = uniqueEmail('unverified');
+      const { user } = (await server.admin('POST', '/admin/users', { email })).body;
+      assert.equal(user.email_verified, false);
+      const verified = await server.admin('POST', `/admin/users/${encodeURIComponent(email)}/verify-email`);
       assert.equal(verified.status, 200);
       assert.equal(verified.body.email_verified, true);
-      assert.equal((await server.admin('GET', `/admin/users/${person.id}`)).body.email_verified, true);
-      assert.deepEqual((await eventsOf(person.id)).find((e) => e.type === 'account.email_verified')?.detail, { actor: 'admin', was_verified: false });
+      assert.equal((await server.admin('GET', `/admin/users/${user.id}`)).body.email_verified, true);
+      assert.deepEqual((await eventsOf(user.id)).find((e) => e.type === 'account.email_verified')?.detail, { actor: 'admin', was_verified: false });
     });
 
     it('delete removes the account, its sessions, grants, consents and MFA; audit rows keep only the id', async () => {
@@ -187,6 +189,52 @@ describe('admin API: account lifecycle', () => {
       const rows = await server.app.db.primary.selectFrom('audit_events').select(['type', 'detail']).execute();
       assert.ok(!JSON.stringify(rows).includes(email), 'the email is gone from every audit row');
       assert.ok(rows.some((r) => r.type === 'signin' && (r.detail as { reason?: string }).reason === 'unknown_account'), 'the failed sign-in row itself is kept');
+    });
+  });
+
+  describe('invite and reset-password', () => {
+    it('create with send_invite mails a set-password link (never in the answer); the person sets a password and signs in', async () => {
+      const mailbox = new Mailbox(server.dataDir);
+      const email = uniqueEmail('invited');
+      const created = await server.admin('POST', '/admin/users', { email, send_invite: true });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.invited, true);
+      const mail = await mailbox.next(email, /Your account at/);
+      const link = linkIn(mail, 'invite');
+      assert.ok(!JSON.stringify(created.body).includes(new URL(link).pathname), 'the link is mailed, never answered');
+      assert.deepEqual((await eventsOf(created.body.user.id)).find((e) => e.type === 'account.created')?.detail, { actor: 'admin', invited: true });
+
+      // Until the link is used, nothing signs in; an invitation may be sent again.
+      assert.equal((await server.admin('POST', `/admin/users/${encodeURIComponent(email)}/invite`, { locale: 'fr' })).status, 200);
+      const again = await mailbox.next(email, /.+/);
+      assert.notEqual(linkIn(again, 'invite'), link, 'a new link');
+      const agent = new UserAgent();
+      const page = await agent.request(linkIn(again, 'invite'));
+      const done = await agent.submit(page, '/recover/invite/', { new_password: 'an invited person picks this', confirm_password: 'an invited person picks this' });
+      assert.equal(done.status, 200, done.body.slice(0, 300));
+      const home = await signInToAccount(server, email, { password: 'an invited person picks this' });
+      assert.equal(new URL(home.url).pathname, '/account');
+      const events = (await eventsOf(created.body.user.id)).map((e) => e.type);
+      assert.ok(events.includes('account.invited'), events.join());
+
+      // Now the account has a password and has signed in: an invitation is refused, a reset is the way.
+      const refused = await server.admin('POST', `/admin/users/${encodeURIComponent(email)}/invite`, {});
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error, 'user.active');
+    });
+
+    it('reset-password mails a reset link to the person, shows none, and audits it', async () => {
+      const mailbox = new Mailbox(server.dataDir);
+      const user = await registerOnAccountPage(server);
+      const id = (await server.admin('GET', `/admin/users/${encodeURIComponent(user.email)}`)).body.id as string;
+      const sent = await server.admin('POST', `/admin/users/${id}/reset-password`, {});
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      assert.deepEqual({ email: sent.body.user.email, purpose: sent.body.purpose }, { email: user.email, purpose: 'reset' });
+      const mail = await mailbox.next(user.email, /Reset your password/);
+      assert.ok(!JSON.stringify(sent.body).includes(new URL(linkIn(mail, 'reset')).pathname));
+      assert.deepEqual((await eventsOf(id)).find((e) => e.type === 'account.password_reset_sent')?.detail, { actor: 'admin' });
+      const refused = await server.admin('POST', `/admin/users/${id}/reset-password`, { password: 'not taken here' });
+      assert.equal(refused.status, 400, 'no password is accepted');
     });
   });
 

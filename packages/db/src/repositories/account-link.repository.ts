@@ -27,7 +27,8 @@ export interface AccountLink {
 }
 
 /** The stamp of the account row `a` as SQL: changes whenever its email or password hash does. */
-const stampOf = (alias: 'a' | 'accounts') => sql<string>`encode(sha256(convert_to(${sql.ref(`${alias}.email`)} || ':' || ${sql.ref(`${alias}.password_hash`)}, 'UTF8')), 'hex')`;
+// An account an administrator created has no password hash yet (null): it stamps as empty.
+const stampOf = (alias: 'a' | 'accounts') => sql<string>`encode(sha256(convert_to(${sql.ref(`${alias}.email`)} || ':' || coalesce(${sql.ref(`${alias}.password_hash`)}, ''), 'UTF8')), 'hex')`;
 
 export function createAccountLinkRepository(db: Database) {
   /** The WHERE of a usable link: unused, unexpired, its account unchanged and not disabled. */
