@@ -3,7 +3,7 @@
  * separate process against a real server (issue 14): human and --json output, the exit code and
  * message for an unknown user, delete's confirmation, flags refused before any request, and no
  * command that takes a password.
- * Cost: one embedded server and about 25 CLI runs (~1 s each).
+ * Cost: one embedded server and about 30 CLI runs (~1 s each).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { uniqueEmail } from './support/pages.js';
 import { enrolledUser } from './support/mfa-journeys.js';
+import { Mailbox, linkIn } from './support/mailbox.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = ['--import', 'tsx', 'packages/cli/src/main.ts'];
@@ -52,6 +53,25 @@ describe('portcullis users: the account lifecycle against a running server', () 
     const other = await json('users', 'create', uniqueEmail('cli-json'));
     assert.equal(other.invited, false);
     assert.equal(other.user.email_verified, false);
+  });
+
+  it('create --send-invite, invite and reset-password mail the person a link and print none', async () => {
+    const mailbox = new Mailbox(server.dataDir);
+    const email = uniqueEmail('cli-invite');
+    const created = await cli('users', 'create', email, '--send-invite');
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /^A set-password link was mailed to the address\.$/m);
+    const first = linkIn(await mailbox.next(email, /Your account at/), 'invite');
+    const invited = await cli('users', 'invite', email, '--locale', 'de');
+    assert.equal(invited.code, 0, invited.stderr);
+    assert.equal(invited.stdout, `Mailed a set-password link to ${email}.\n`);
+    assert.match((await mailbox.next(email, /Ihr Konto/)).subject, /Ihr Konto/);
+    const reset = await json('users', 'reset-password', email);
+    assert.deepEqual({ purpose: reset.purpose, email: reset.user.email }, { purpose: 'reset', email });
+    const second = linkIn(await mailbox.next(email, /Reset your password/), 'reset');
+    for (const output of [created.stdout, invited.stdout, JSON.stringify(reset)]) {
+      for (const link of [first, second]) assert.ok(!output.includes(new URL(link).pathname.split('/').at(-1)!), 'no token on the terminal');
+    }
   });
 
   it('every lifecycle command fails with exit 1 and the usual message for an unknown user', async () => {
