@@ -62,3 +62,11 @@ export async function confirmEmail(agent: UserAgent, redirect: Page, email: stri
   assert.equal(confirmed.status, 303, `the code did not confirm the address: ${confirmed.body.slice(0, 300)}`);
   return confirmed;
 }
+
+/** The "check your email" step in a real browser: types the code from the newest message to `email`. */
+export async function confirmEmailInBrowser(page: import('playwright-core').Page, email: string): Promise<void> {
+  await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+  const { code } = await verificationMail(page.url(), email);
+  await page.getByLabel('Code').fill(code);
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+}
