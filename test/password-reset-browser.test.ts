@@ -81,7 +81,7 @@ describe('password reset in a browser', () => {
     await page.getByRole('heading', { name: 'Password set' }).waitFor();
 
     // The old ways in are gone.
-    await assert.rejects(client.refreshTokenGrant(config, old.refresh_token!), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
+    await assert.rejects(client.refreshTokenGrant(config, old.refresh_token), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
     assert.ok(new URL((await followOnServer(server, user.agent, `${server.issuer}/account`)).url).pathname.startsWith('/interaction/'), 'the old account-page session is over');
 
     // "Sign in" returns to the application's sign-in: the new password, then the code.

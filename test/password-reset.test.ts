@@ -98,7 +98,7 @@ describe('password reset', () => {
     assert.match(notice.body, /every session of the account was signed out/);
 
     // The other person's refresh token is untouched; the user's own grants are revoked.
-    await client.refreshTokenGrant(config, other.tokens.refresh_token!);
+    await client.refreshTokenGrant(config, other.tokens.refresh_token);
     const fresh = new UserAgent();
     const login = await followOnServer(server, fresh, `${server.issuer}/account`);
     const old = await submitAndFollow(server, fresh, login, '/login', { email: user.email, password: PASSWORD });
@@ -119,7 +119,7 @@ describe('password reset', () => {
     assert.ok(session.tokens.refresh_token);
     const link = await resetLinkFor(session.email);
     assert.equal((await setPassword(new UserAgent(), link, NEW_PASSWORD)).status, 200);
-    await assert.rejects(client.refreshTokenGrant(config, session.tokens.refresh_token!), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
+    await assert.rejects(client.refreshTokenGrant(config, session.tokens.refresh_token), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
     assert.equal(await signedOut(session.agent), true);
   });
 
