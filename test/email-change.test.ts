@@ -17,7 +17,7 @@ describe('email change and invitation links', () => {
   let mailbox: Mailbox;
   before(async () => {
     server = await startTestServer();
-    mailbox = new Mailbox(server.dataDir);
+    mailbox = Mailbox.ofServer(server.issuer);
   });
   after(() => server.close());
 

@@ -6,6 +6,7 @@
  * four variants without reloading (a one-shot page such as the recovery codes stays as it is).
  * axe is evaluated through the DevTools protocol, so the pages' CSP stays as it is.
  */
+import { confirmEmailInBrowser } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -100,6 +101,13 @@ describe('accessibility (axe-core) of every page', () => {
     await audit(page, 'registration');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await audit(page, 'check your email');
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    await audit(page, 'check your email with an error');
+    await confirmEmailInBrowser(page, email);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     await audit(page, 'consent');
     await page.getByRole('button', { name: 'Allow' }).click();
@@ -121,7 +129,7 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('alert').waitFor();
     await audit(page, 'change password with an error');
 
-    const mailbox = new Mailbox(server.dataDir);
+    const mailbox = Mailbox.ofServer(server.issuer);
     const newEmail = `moved-${email}`;
     await page.goto(`${server.issuer}/account/email`);
     await page.getByRole('heading', { name: 'Change email address' }).waitFor();

@@ -1,6 +1,6 @@
 /**
  * "Forgot password?" and the single-use account links (SECURITY.md A2, A6, A9, A12, A13, R16),
- * over HTTP against an embedded server whose mail lands in DATA_DIR/mail:
+ * over HTTP against an embedded server that mails through a real SMTP server (the test sink):
  * the link on the sign-in page, one answer for known and unknown addresses, the mailed link,
  * the new password (same policy, typed twice), every session and refresh token ended, a
  * "password changed" notice, the second factor still asked; and every way a link must fail.
@@ -14,19 +14,35 @@ import { enrolledUser, followOnServer, isCodeStep, submitAndFollow, PASSWORD } f
 import { createClient, relyingParty, signUpAndRedeem } from './support/oidc-harness.js';
 import { openLogin, uniqueEmail } from './support/pages.js';
 import { Mailbox, linkIn } from './support/mailbox.js';
+import { registerMailDir } from './support/mail.js';
+import { startSmtpSink, type SmtpSink } from '@portcullis/server/testing/smtp-sink.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 const NEW_PASSWORD = 'a brand new passphrase after reset';
+
+/** A test server that sends its mail over SMTP to a sink of this process (which also keeps files for the registration helpers). */
+async function withSink(env: Record<string, string>, options: Parameters<typeof startTestServer>[1]): Promise<{ server: TestServer; sink: SmtpSink; close(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-sink-'));
+  const sink = await startSmtpSink({ dir });
+  const server = await startTestServer({ SMTP_URL: sink.url, ...env }, options);
+  registerMailDir(server.issuer, dir);
+  return { server, sink, close: async () => { await server.close(); await sink.stop(); await rm(dir, { recursive: true, force: true }); } };
+}
 
 describe('password reset', () => {
   let server: TestServer;
   let mailbox: Mailbox;
+  let close: () => Promise<void>;
   /** The server's clock for account links: tests move it past a link's lifetime. */
   let offsetMs = 0;
   before(async () => {
-    server = await startTestServer({}, { recovery: { now: () => new Date(Date.now() + offsetMs) } });
-    mailbox = new Mailbox(server.dataDir);
+    const started = await withSink({}, { recovery: { now: () => new Date(Date.now() + offsetMs) } });
+    ({ server, close } = started);
+    mailbox = Mailbox.ofSink(started.sink);
   });
-  after(() => server.close());
+  after(() => close());
 
   const forgotPage = async (agent = new UserAgent()) => {
     const login = await openLogin(server, agent);
@@ -178,10 +194,11 @@ describe('password reset', () => {
 
 describe('password reset limits', () => {
   let server: TestServer;
+  let close: () => Promise<void>;
   before(async () => {
-    server = await startTestServer({ RATE_LIMIT_EXEMPT: '' }, { limits: { recoveryPerEmail: { points: 2, durationSeconds: 600 }, recoveryPerAddress: { points: 50, durationSeconds: 600 } }, recovery: { minimumMs: 50 } });
+    ({ server, close } = await withSink({ RATE_LIMIT_EXEMPT: '' }, { limits: { recoveryPerEmail: { points: 2, durationSeconds: 600 }, recoveryPerAddress: { points: 50, durationSeconds: 600 } }, recovery: { minimumMs: 50 } }));
   });
-  after(() => server.close());
+  after(() => close());
 
   it('refuses the third request for one email with 429 and Retry-After, known or not', async () => {
     for (const email of [uniqueEmail('limited'), uniqueEmail('limited-too')]) {

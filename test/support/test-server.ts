@@ -12,6 +12,7 @@ import type { LimitPolicy } from '@portcullis/server/limits/limit-policy.js';
 import type { RecoveryOptions } from '@portcullis/server/recovery/recovery-options.js';
 import { closeAll, createLogger, listen } from '@portcullis/server';
 import { freePort } from '@portcullis/db/testing/free-port';
+import { embeddedMailDir, registerMailDir } from './mail.js';
 
 export { freePort };
 
@@ -78,6 +79,8 @@ async function useStack(): Promise<TestServer> {
   });
   const app = await createPortcullis(config, { logger: createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' }) });
   const adminUrl = stackEnv('STACK_ADMIN_URLS').split(',')[0]!;
+  // The stack's instances send to its SMTP sink; this in-process instance has no SMTP_URL and sends nothing.
+  registerMailDir(config.issuer, stackEnv('STACK_SMTP_DIR'));
   return {
     issuer: config.issuer,
     adminUrl,
@@ -116,6 +119,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }), ...(options.recovery && { recovery: options.recovery }) });
   const servers = [...(await listen(app.publicApp, 'localhost', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
   const adminUrl = `http://127.0.0.1:${adminPort}`;
+  // Without SMTP_URL its mail is files in DATA_DIR/mail (test/support/mail.ts reads them).
+  registerMailDir(config.issuer, embeddedMailDir(dataDir));
   return {
     issuer: config.issuer,
     adminUrl,

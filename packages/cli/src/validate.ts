@@ -97,6 +97,7 @@ const createFlagsSchema = z.object({
   backchannelLogoutUri: backchannelLogoutUri.optional(),
   backchannelLogoutSessionRequired: z.boolean().optional(),
   introspect: z.boolean().default(false),
+  requireVerifiedEmail: z.boolean().default(false),
 });
 
 /** Spelled out rather than derived: create's defaults must not leak into an update as "set to empty". */
@@ -113,6 +114,7 @@ const updateFlagsSchema = z.object({
   backchannelLogoutUri: backchannelLogoutUri.optional(),
   backchannelLogoutSessionRequired: z.boolean().optional(),
   introspect: z.boolean().optional(),
+  requireVerifiedEmail: z.boolean().optional(),
 });
 
 function problemText(problem: ClientProblem, method = ''): string {
@@ -148,6 +150,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateIn
     // Commander sets the --no- flag's value to true when it is absent: send only an explicit "no".
     ...(f.backchannelLogoutSessionRequired === false ? { backchannel_logout_session_required: false } : {}),
     ...(f.introspect ? { resource_server: true } : {}),
+    ...(f.requireVerifiedEmail ? { require_verified_email: true } : {}),
     ...parsePageLinkFlags(flags, 'create'),
   };
 }
@@ -178,6 +181,7 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateIn
     backchannel_logout_uri: f.backchannelLogoutUri === '' ? null : f.backchannelLogoutUri,
     backchannel_logout_session_required: f.backchannelLogoutSessionRequired,
     resource_server: f.introspect,
+    require_verified_email: f.requireVerifiedEmail,
     ...parsePageLinkFlags(flags, 'update'),
   };
   const given = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as ClientUpdateInput;

@@ -14,6 +14,7 @@ export * from './repositories/mfa.repository.js';
 export * from './repositories/audit.repository.js';
 export * from './repositories/settings.repository.js';
 export * from './repositories/mail-outbox.repository.js';
+export * from './repositories/email-verification.repository.js';
 export { openDatabase } from './open-database.js';
 export * from './repositories/sealed-value.repository.js';
 export * from './repositories/account-link.repository.js';

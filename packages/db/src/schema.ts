@@ -130,6 +130,18 @@ export interface MailOutboxTable {
   sent_at: Date | null;
 }
 
+/** Email verification codes and link tokens, as SHA-256 digests (packages/server/src/accounts). */
+export interface EmailVerificationsTable {
+  id: string;
+  account_id: string;
+  email: string;
+  code_hash: string;
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -141,6 +153,7 @@ export interface DB {
   audit_events: AuditEventsTable;
   settings: SettingsTable;
   mail_outbox: MailOutboxTable;
+  email_verifications: EmailVerificationsTable;
   account_links: AccountLinksTable;
 }
 

@@ -24,6 +24,7 @@ import {
   type Database,
   createSealedValueRepository,
   createAccountLinkRepository,
+  createEmailVerificationRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -88,6 +89,9 @@ import { createRecoveryModule } from './recovery/recovery.module.js';
 import type { RecoveryOptions } from './recovery/recovery-options.js';
 import { createRecoveryMail } from './recovery/recovery-mail.js';
 import { startMail, type Mail } from './mail/mail.module.js';
+import { createEmailLimits } from './limits/email-limits.js';
+import { createEmailVerificationService } from './accounts/email-verification.service.js';
+import { createRegistrationService } from './accounts/registration.service.js';
 import type { SenderTiming } from './mail/mail-sender.js';
 
 export interface Portcullis {
@@ -235,13 +239,18 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const accountLinks = createAccountLinks({ links: createAccountLinkRepository(db), mail: recoveryMail, issuer: config.issuer, now: options.recovery?.now, lifetimes: options.recovery?.lifetimes });
     const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, minimumMs: options.recovery?.minimumMs });
     const emailChange = createEmailChange({ links: accountLinks, accounts, signIn, limits, audit, mail: recoveryMail });
+    // Email verification and registration that never says an address is taken (accounts/).
+    const emailLimits = createEmailLimits({ policy: limits.policy, make: stores.counters, isExempt: limits.isExempt });
+    const emailVerification = createEmailVerificationService({ verifications: createEmailVerificationRepository(db), outbox: mail.outbox, limits: emailLimits, audit, primary: db.primary });
+    const registration = createRegistrationService({ primary: db.primary, accounts, verification: emailVerification, outbox: mail.outbox, hasher, policy, limits, emailLimits, audit });
 
     // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).
     const ownFetch = createOwnIssuerFetch(config.issuer, config.http);
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed, passwordReset }),
+      createInteractionModule({ getProvider, signIn: createSignInService({ guarded: signIn, registration, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed,
+        issuer: config.issuer, emailVerification, passwordReset }),
       // The account page, in every mode.
       await createAccountModule({
         issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch, emailChange,

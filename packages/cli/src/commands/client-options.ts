@@ -25,12 +25,14 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
     .option('--id-token-alg <alg>', `ID token signing algorithm: ${ID_TOKEN_ALGS.join(', ')} (default ${DEFAULT_ID_TOKEN_ALG})`);
   addPageLinkOptions(command, mode);
   const introspect = "resource server: may introspect other clients' access tokens (confidential clients only)";
+  const requireVerified = 'sign-ins wait until the account\'s email address is verified (a code or link by email)';
   const isPublic = 'public client (no secret, e.g. a SPA or native app); auth method none';
   if (mode === 'create') {
     command
       .option('--public', isPublic)
       .option('--first-party', 'first-party client: consent is skipped')
       .option('--introspect', introspect)
+      .option('--require-verified-email', requireVerified)
       .option('--no-backchannel-logout-session-required', 'leave sid out of logout tokens (default: included)');
   } else {
     command
@@ -39,7 +41,9 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
       .option('--first-party', 'mark as first-party: consent is skipped')
       .option('--no-first-party', 'mark as third-party: consent is asked')
       .option('--introspect', introspect)
-      .option('--no-introspect', 'no longer a resource server: introspects only its own tokens');
+      .option('--no-introspect', 'no longer a resource server: introspects only its own tokens')
+      .option('--require-verified-email', requireVerified)
+      .option('--no-require-verified-email', 'sign-ins no longer wait for a verified email address');
   }
   return command;
 }

@@ -20,6 +20,8 @@ export function printClient(out: Writer, client: ClientView): void {
     ['Built-in', client.built_in ? 'yes (read-only)' : false],
     // `--introspect`: may introspect other clients' access tokens (RFC 7662 §4).
     ['Resource server', client.resource_server],
+    // `--require-verified-email`: sign-ins wait for a verified email address.
+    ['Verified email', client.require_verified_email],
     ['Auth method', client.token_endpoint_auth_method],
     ['ID token alg', client.id_token_signed_response_alg],
     ['Grant types', client.grant_types],

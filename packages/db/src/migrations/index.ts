@@ -7,6 +7,7 @@ import * as noPendingTotp from './2026-12-03T0900-no-pending-totp.js';
 import * as grantsByClient from './2026-12-03T1000-grants-by-client.js';
 import * as settings from './2026-12-03T1200-settings.js';
 import * as mailOutbox from './2026-12-03T1500-mail-outbox.js';
+import * as emailVerifications from './2026-12-03T1501-email-verifications.js';
 import * as accountLinks from './2026-12-03T1510-account-links.js';
 
 export const migrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1000-grants-by-client': grantsByClient,
   '2026-12-03T1200-settings': settings,
   '2026-12-03T1500-mail-outbox': mailOutbox,
+  '2026-12-03T1501-email-verifications': emailVerifications,
   '2026-12-03T1510-account-links': accountLinks,
 };

@@ -69,6 +69,13 @@ export const AUDIT_EVENT_TYPES = [
    * already current, unreadable and changed meanwhile; `failure` when any was unreadable.
    */
   'key.resealed',
+  /**
+   * Email verification (accounts/email-verification.service.ts): a code and link sent
+   * (`detail.reason` is `registration`, `resend` or `client_requires`), and the address
+   * confirmed (`detail.method` is `code` or `link`). A wrong code is a `failure` of `email.verified`.
+   */
+  'email.verification_sent',
+  'email.verified',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

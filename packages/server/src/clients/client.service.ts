@@ -15,7 +15,7 @@ import type { ClientRepository, StoredClient } from '@portcullis/db';
 import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, scopeTokens, type ClientView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
-import { FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
+import { FIRST_PARTY, REQUIRE_VERIFIED_EMAIL, RESOURCE_SERVER } from '../oidc/client-flags.js';
 import { clientProblemTexts, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 
@@ -53,7 +53,7 @@ type ClientPageLink = (typeof CLIENT_PAGE_LINKS)[number];
 export function toClientView(client: StoredClient, secret?: string, builtIn = false): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
     Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri' | ClientPageLink, string>> &
-    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER, boolean>>;
+    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER | typeof REQUIRE_VERIFIED_EMAIL, boolean>>;
   return {
     client_id: client.clientId,
     client_name: client.name,
@@ -68,6 +68,7 @@ export function toClientView(client: StoredClient, secret?: string, builtIn = fa
     first_party: client.firstParty,
     built_in: builtIn,
     resource_server: m[RESOURCE_SERVER] ?? false,
+    require_verified_email: m[REQUIRE_VERIFIED_EMAIL] ?? false,
     backchannel_logout_uri: m.backchannel_logout_uri ?? null,
     backchannel_logout_session_required: m.backchannel_logout_session_required ?? true,
     logo_uri: m.logo_uri ?? null,
@@ -97,6 +98,7 @@ function metadataOf(input: MetadataInput) {
     ...(isNativeClient(input) && { application_type: 'native' }),
     [FIRST_PARTY]: input.first_party,
     ...(input.resource_server && { [RESOURCE_SERVER]: true }),
+    ...(input.require_verified_email && { [REQUIRE_VERIFIED_EMAIL]: true }),
     ...(input.backchannel_logout_uri !== null && {
       backchannel_logout_uri: input.backchannel_logout_uri,
       backchannel_logout_session_required: input.backchannel_logout_session_required,

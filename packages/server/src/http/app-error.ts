@@ -31,6 +31,7 @@ export const errorTable = {
   'user.not_found': { status: 404, message: 'error.user.not_found' },
   'consent.not_found': { status: 404, message: 'error.consent.not_found' },
   'mfa.invalid_code': { status: 401, message: 'error.mfa.invalid_code' },
+  'email.invalid_code': { status: 400, message: 'error.email.invalid_code' },
   'mfa.invalid_recovery_code': { status: 401, message: 'error.mfa.invalid_recovery_code' },
   'mfa.already_enabled': { status: 400, message: 'error.mfa.already_enabled' },
   'mfa.not_enabled': { status: 400, message: 'error.mfa.not_enabled' },

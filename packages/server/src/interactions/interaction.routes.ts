@@ -35,8 +35,11 @@ import type { Limited } from '../limits/attempt-guard.js';
 import { limitedMessage, newDeviceLimitedMessage } from '../http/limited-message.js';
 import { message } from '../messages/message.js';
 import { interactionPaths as paths } from './paths.js';
+import { createEmailStepHandlers, type EmailStepDeps } from './email-step.handlers.js';
+import { emailStepOf } from './email-step.state.js';
+import { emailStepRoutes } from './email-step.routes.js';
 
-export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
+export interface InteractionDeps extends ConsentDeps, SecondFactorDeps, EmailStepDeps {
   getProvider(): Provider;
   /** The password and registration step, with its limits and audit events (accounts/sign-in.service.ts). */
   signIn: SignInService;
@@ -48,6 +51,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router({ prefix: paths(':uid').start });
   const consent = createConsentHandlers(deps);
   const secondFactor = createSecondFactorHandlers(deps);
+  const emailStep = createEmailStepHandlers(deps, (ctx, details, account, step) => secondFactor.afterPassword(ctx, details, account, step));
   const clientIdOf = (details: { params: Record<string, unknown> }) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
 
   /** The sign-in page, first or again after an error: always "to continue to" the application. */
@@ -90,6 +94,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/', async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name === 'login') {
+      const email = emailStepOf(details);
+      if (email) return emailStep.show(ctx, details, email);
       const state = secondFactorOf(details);
       if (state) return secondFactor.show(ctx, details, state, 'totp');
       return renderLogin(ctx, 200, details, {});
@@ -118,6 +124,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       return renderLogin(ctx, error.status, details, { email, error: error.publicMessage });
     }
     deps.devices.issue(ctx, email);
+    if (await emailStep.afterPassword(ctx, details, checked.account, checked.step)) return;
     await secondFactor.afterPassword(ctx, details, checked.account, checked.step);
   });
 
@@ -191,18 +198,21 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     let registered;
     try {
       const at = { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details) };
-      registered = await deps.signIn.register({ email: email.data, password: form.data.password, name: form.data.name, at, demandsMfa: demandsMfa(details.params) });
+      registered = await deps.signIn.register({ email: email.data, password: form.data.password, name: form.data.name, at, demandsMfa: demandsMfa(details.params), links: { verify: emailStep.linkFor(details.uid), signIn: `${deps.issuer}/account` } });
     } catch (error) {
-      if (!(error instanceof AppError) || !(error.code.startsWith('registration.') || error.code.startsWith('password.'))) throw error;
+      if (!(error instanceof AppError) || !error.code.startsWith('password.')) throw error;
       return renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
     }
     if (registered.limited) {
       limitedAnswer(ctx, registered);
       return renderRegister(ctx, 429, details.uid, { ...shown, error: limitedMessage(registered.retryAfterSeconds) });
     }
-    deps.devices.issue(ctx, registered.account.email);
-    await secondFactor.afterPassword(ctx, details, registered.account, registered.step);
+    // The same step whether the address was new or taken (SECURITY.md A2): no device cookie,
+    // no sign-in, until the message's code or link shows the address is this person's.
+    await emailStep.afterRegistration(ctx, details, registered.subject, registered.step);
   });
+
+  emailStepRoutes(router, deps, emailStep);
 
   router.post('/consent', formBody(), async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());

@@ -22,6 +22,10 @@ export function interactionPaths(uid: string) {
     enrol: `${start}/enrol`,
     /** "Continue" after the recovery codes of an enrolment made inside the sign-in. */
     done: `${start}/continue`,
+    /** The "check your email" step: the code, "send again", and the message's link. */
+    emailCode: `${start}/verify-email/code`,
+    emailResend: `${start}/verify-email/resend`,
+    emailLink: `${start}/verify-email`,
     consent: `${start}/consent`,
     deny: `${start}/deny`,
   };

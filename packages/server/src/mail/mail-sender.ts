@@ -83,7 +83,7 @@ export function startMailSender(deps: {
       return;
     }
     try {
-      await deps.transport.send({ id: mail.id, from: deps.from, to: mail.recipient, ...rendered });
+      await deps.transport.send({ id: mail.id, template: mail.template, from: deps.from, to: mail.recipient, ...rendered });
     } catch (error) {
       const giveUp = mail.attempts >= deps.maxAttempts;
       const retryAt = giveUp ? undefined : new Date(Date.now() + retryDelayMs(mail.attempts, deps.retryBaseMs));

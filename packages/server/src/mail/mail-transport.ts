@@ -14,6 +14,8 @@ import { redact } from '../startup-error.js';
 
 export interface OutgoingMessage {
   id: string;
+  /** The template's id, sent as X-Portcullis-Template (mail filters, tests). */
+  template: string;
   from: string;
   to: string;
   subject: string;
@@ -36,7 +38,7 @@ const headers = (message: OutgoingMessage) => ({
   html: message.html,
   // Stable per outbox row, so a message delivered twice (at-least-once) is recognisably the same.
   messageId: `<${message.id}@portcullis>`,
-  headers: { 'Auto-Submitted': 'auto-generated' },
+  headers: { 'Auto-Submitted': 'auto-generated', 'X-Portcullis-Template': message.template },
 });
 
 export function smtpTransport(url: string): MailTransport {

@@ -8,6 +8,12 @@ export const FIRST_PARTY = 'first_party';
  */
 export const RESOURCE_SERVER = 'resource_server';
 
+/**
+ * Sign-ins to this client wait until the account's email address is verified (docs/email.md):
+ * the sign-in shows the "check your email" step, also for a session that signed in before.
+ */
+export const REQUIRE_VERIFIED_EMAIL = 'require_verified_email';
+
 const flag = (client: Client, name: string) => (client.metadata() as Record<string, unknown>)[name] === true;
 
 export function isFirstParty(client: Client): boolean {
@@ -16,4 +22,8 @@ export function isFirstParty(client: Client): boolean {
 
 export function isResourceServer(client: Client): boolean {
   return flag(client, RESOURCE_SERVER);
+}
+
+export function requiresVerifiedEmail(client: Client | undefined): boolean {
+  return client !== undefined && flag(client, REQUIRE_VERIFIED_EMAIL);
 }

@@ -11,7 +11,7 @@ import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
 import { LIFETIMES, refreshTokenTtl, sessionTtl } from './lifetimes.js';
-import { FIRST_PARTY, RESOURCE_SERVER } from './client-flags.js';
+import { FIRST_PARTY, REQUIRE_VERIFIED_EMAIL, RESOURCE_SERVER } from './client-flags.js';
 import { introspectionAllowed } from './introspection-policy.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
@@ -58,7 +58,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     // Adds no claims: refuses a client_credentials scope the client is not registered with.
     extraTokenClaims: refuseUnknownTokenScopes,
     extraClientMetadata: {
-      properties: [FIRST_PARTY, RESOURCE_SERVER],
+      properties: [FIRST_PARTY, RESOURCE_SERVER, REQUIRE_VERIFIED_EMAIL],
       validator(_ctx, key, value) {
         if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`${key} must be a boolean`);
       },
@@ -163,7 +163,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       backchannelLogout: { enabled: true },
     },
     interactions: {
-      policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),
+      // A just-confirmed address must count at once: read on the primary, not a replica.
+      policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId), emailVerified: async (accountId) => (await deps.accounts.findCredentialsById(accountId))?.emailVerified ?? false }),
       url: (_ctx: KoaContextWithOIDC, interaction) => interactionPaths(interaction.uid).start,
     },
     renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),
