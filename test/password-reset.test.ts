@@ -81,7 +81,7 @@ describe('password reset', () => {
     assert.equal(shape(a.answer, known.email).replace(/\/interaction\/[^"/]+/g, ''), shape(b.answer, unknown).replace(/\/interaction\/[^"/]+/g, ''));
     assert.ok(a.answer.body.includes(`href="${new URL(a.login.url).pathname}"`), 'the way back to the sign-in of this interaction');
     const mail = await mailbox.next(known.email, /Reset your password/);
-    assert.match(mail.body, /expires in 30 minutes/);
+    assert.match(mail.text, /expires in 30 minutes/);
     assert.deepEqual(await mailbox.take(unknown), [], 'nothing is sent to an unknown address');
     const requested = (await events(known.email)).filter((e) => e.type === 'password.reset_requested');
     assert.equal(requested.length, 1);
@@ -111,7 +111,7 @@ describe('password reset', () => {
     assert.equal(await signedOut(user.agent), true, 'the old account-page session is over');
     assert.ok(!agent.jar.getCookiesSync(server.issuer).some((c) => c.key.includes('session')), 'the reset signed nobody in');
     const notice = await mailbox.next(user.email, /password was changed/);
-    assert.match(notice.body, /every session of the account was signed out/);
+    assert.match(notice.text, /every session of the account was signed out/);
 
     // The other person's refresh token is untouched; the user's own grants are revoked.
     await client.refreshTokenGrant(config, other.tokens.refresh_token);
