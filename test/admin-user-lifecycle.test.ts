@@ -194,7 +194,7 @@ describe('admin API: account lifecycle', () => {
 
   describe('invite and reset-password', () => {
     it('create with send_invite mails a set-password link (never in the answer); the person sets a password and signs in', async () => {
-      const mailbox = new Mailbox(server.dataDir);
+      const mailbox = Mailbox.ofServer(server.issuer);
       const email = uniqueEmail('invited');
       const created = await server.admin('POST', '/admin/users', { email, send_invite: true });
       assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -224,7 +224,7 @@ describe('admin API: account lifecycle', () => {
     });
 
     it('reset-password mails a reset link to the person, shows none, and audits it', async () => {
-      const mailbox = new Mailbox(server.dataDir);
+      const mailbox = Mailbox.ofServer(server.issuer);
       const user = await registerOnAccountPage(server);
       const id = (await server.admin('GET', `/admin/users/${encodeURIComponent(user.email)}`)).body.id as string;
       const sent = await server.admin('POST', `/admin/users/${id}/reset-password`, {});

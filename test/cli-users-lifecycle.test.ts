@@ -56,7 +56,7 @@ describe('portcullis users: the account lifecycle against a running server', () 
   });
 
   it('create --send-invite, invite and reset-password mail the person a link and print none', async () => {
-    const mailbox = new Mailbox(server.dataDir);
+    const mailbox = Mailbox.ofServer(server.issuer);
     const email = uniqueEmail('cli-invite');
     const created = await cli('users', 'create', email, '--send-invite');
     assert.equal(created.code, 0, created.stderr);

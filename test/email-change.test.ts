@@ -17,7 +17,7 @@ describe('email change and invitation links', () => {
   let mailbox: Mailbox;
   before(async () => {
     server = await startTestServer();
-    mailbox = new Mailbox(server.dataDir);
+    mailbox = Mailbox.ofServer(server.issuer);
   });
   after(() => server.close());
 
@@ -37,7 +37,7 @@ describe('email change and invitation links', () => {
     assert.match(page.body, /If .* can be used, we have sent a link there/);
     assert.equal((await user(person.email)).status, 200, 'nothing changed yet');
     const notice = await mailbox.next(person.email, /change of your email address was requested/);
-    assert.ok(notice.body.includes(newEmail));
+    assert.ok(notice.text.includes(newEmail));
     const link = linkIn(await mailbox.next(newEmail, /Confirm your new email address/), 'email');
 
     const visitor = new UserAgent();
@@ -106,7 +106,7 @@ describe('email change and invitation links', () => {
     const account = await user(person.email);
     await server.app.accountLinks.sendPasswordLink(account.body.id, 'invite', 'de');
     const mail = await mailbox.next(person.email, /Ihr Konto/);
-    assert.match(mail.body, /Stunden/);
+    assert.match(mail.text, /Stunden/);
     const link = linkIn(mail, 'invite');
     const agent = new UserAgent();
     const page = await agent.request(link);

@@ -129,7 +129,7 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('alert').waitFor();
     await audit(page, 'change password with an error');
 
-    const mailbox = new Mailbox(server.dataDir);
+    const mailbox = Mailbox.ofServer(server.issuer);
     const newEmail = `moved-${email}`;
     await page.goto(`${server.issuer}/account/email`);
     await page.getByRole('heading', { name: 'Change email address' }).waitFor();

@@ -1,7 +1,7 @@
 /**
  * A way back in, in a real (headless Chromium) browser, found by role and label (SECURITY.md A6,
  * A9, R16): a person with an authenticator app forgets their password. From an application's
- * sign-in page they press "Forgot password?", read the mail, follow its link, set a new password
+ * sign-in page they press "Forgot password?", read the mail (sent over SMTP to the test sink), follow its link, set a new password
  * (typed twice), and "Sign in" takes them back to the same application's sign-in, which asks for
  * the new password and then the TOTP code. Their old session and the application's refresh
  * token died with the reset.
@@ -14,22 +14,35 @@ import { startTestServer, type TestServer } from './support/test-server.js';
 import { REDIRECT_URI, authorizationRequest, createClient, relyingParty } from './support/oidc-harness.js';
 import { enrolledUser, followOnServer } from './support/mfa-journeys.js';
 import { Mailbox, linkIn } from './support/mailbox.js';
+import { registerMailDir } from './support/mail.js';
+import { startSmtpSink, type SmtpSink } from '@portcullis/server/testing/smtp-sink.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 describe('password reset in a browser', () => {
   let server: TestServer;
   let session: BrowserSession;
+  let sink: SmtpSink;
+  let dir: string;
   before(async () => {
-    server = await startTestServer();
+    // The server mails over SMTP to a real SMTP server (the test sink), as in production.
+    dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-sink-'));
+    sink = await startSmtpSink({ dir });
+    server = await startTestServer({ SMTP_URL: sink.url });
+    registerMailDir(server.issuer, dir);
     session = await openBrowser();
   });
   after(async () => {
     await session?.close();
     await server?.close();
+    await sink?.stop();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('resets a forgotten password by email and still asks for the second factor', async () => {
     const { page, context } = session;
-    const mailbox = new Mailbox(server.dataDir);
+    const mailbox = Mailbox.ofSink(sink);
     // A person with TOTP, signed in to their account page elsewhere (an old session).
     const user = await enrolledUser(server);
     const registered = await createClient(server, { first_party: true });
@@ -81,7 +94,7 @@ describe('password reset in a browser', () => {
     await page.getByRole('heading', { name: 'Password set' }).waitFor();
 
     // The old ways in are gone.
-    await assert.rejects(client.refreshTokenGrant(config, old.refresh_token!), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
+    await assert.rejects(client.refreshTokenGrant(config, old.refresh_token), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
     assert.ok(new URL((await followOnServer(server, user.agent, `${server.issuer}/account`)).url).pathname.startsWith('/interaction/'), 'the old account-page session is over');
 
     // "Sign in" returns to the application's sign-in: the new password, then the code.

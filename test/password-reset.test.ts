@@ -1,6 +1,6 @@
 /**
  * "Forgot password?" and the single-use account links (SECURITY.md A2, A6, A9, A12, A13, R16),
- * over HTTP against an embedded server whose mail lands in DATA_DIR/mail:
+ * over HTTP against an embedded server that mails through a real SMTP server (the test sink):
  * the link on the sign-in page, one answer for known and unknown addresses, the mailed link,
  * the new password (same policy, typed twice), every session and refresh token ended, a
  * "password changed" notice, the second factor still asked; and every way a link must fail.
@@ -14,19 +14,35 @@ import { enrolledUser, followOnServer, isCodeStep, submitAndFollow, PASSWORD } f
 import { createClient, relyingParty, signUpAndRedeem } from './support/oidc-harness.js';
 import { openLogin, uniqueEmail } from './support/pages.js';
 import { Mailbox, linkIn } from './support/mailbox.js';
+import { registerMailDir } from './support/mail.js';
+import { startSmtpSink, type SmtpSink } from '@portcullis/server/testing/smtp-sink.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 
 const NEW_PASSWORD = 'a brand new passphrase after reset';
+
+/** A test server that sends its mail over SMTP to a sink of this process (which also keeps files for the registration helpers). */
+async function withSink(env: Record<string, string>, options: Parameters<typeof startTestServer>[1]): Promise<{ server: TestServer; sink: SmtpSink; close(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-sink-'));
+  const sink = await startSmtpSink({ dir });
+  const server = await startTestServer({ SMTP_URL: sink.url, ...env }, options);
+  registerMailDir(server.issuer, dir);
+  return { server, sink, close: async () => { await server.close(); await sink.stop(); await rm(dir, { recursive: true, force: true }); } };
+}
 
 describe('password reset', () => {
   let server: TestServer;
   let mailbox: Mailbox;
+  let close: () => Promise<void>;
   /** The server's clock for account links: tests move it past a link's lifetime. */
   let offsetMs = 0;
   before(async () => {
-    server = await startTestServer({}, { recovery: { now: () => new Date(Date.now() + offsetMs) } });
-    mailbox = new Mailbox(server.dataDir);
+    const started = await withSink({}, { recovery: { now: () => new Date(Date.now() + offsetMs) } });
+    ({ server, close } = started);
+    mailbox = Mailbox.ofSink(started.sink);
   });
-  after(() => server.close());
+  after(() => close());
 
   const forgotPage = async (agent = new UserAgent()) => {
     const login = await openLogin(server, agent);
@@ -65,7 +81,7 @@ describe('password reset', () => {
     assert.equal(shape(a.answer, known.email).replace(/\/interaction\/[^"/]+/g, ''), shape(b.answer, unknown).replace(/\/interaction\/[^"/]+/g, ''));
     assert.ok(a.answer.body.includes(`href="${new URL(a.login.url).pathname}"`), 'the way back to the sign-in of this interaction');
     const mail = await mailbox.next(known.email, /Reset your password/);
-    assert.match(mail.body, /expires in 30 minutes/);
+    assert.match(mail.text, /expires in 30 minutes/);
     assert.deepEqual(await mailbox.take(unknown), [], 'nothing is sent to an unknown address');
     const requested = (await events(known.email)).filter((e) => e.type === 'password.reset_requested');
     assert.equal(requested.length, 1);
@@ -95,10 +111,10 @@ describe('password reset', () => {
     assert.equal(await signedOut(user.agent), true, 'the old account-page session is over');
     assert.ok(!agent.jar.getCookiesSync(server.issuer).some((c) => c.key.includes('session')), 'the reset signed nobody in');
     const notice = await mailbox.next(user.email, /password was changed/);
-    assert.match(notice.body, /every session of the account was signed out/);
+    assert.match(notice.text, /every session of the account was signed out/);
 
     // The other person's refresh token is untouched; the user's own grants are revoked.
-    await client.refreshTokenGrant(config, other.tokens.refresh_token!);
+    await client.refreshTokenGrant(config, other.tokens.refresh_token);
     const fresh = new UserAgent();
     const login = await followOnServer(server, fresh, `${server.issuer}/account`);
     const old = await submitAndFollow(server, fresh, login, '/login', { email: user.email, password: PASSWORD });
@@ -119,7 +135,7 @@ describe('password reset', () => {
     assert.ok(session.tokens.refresh_token);
     const link = await resetLinkFor(session.email);
     assert.equal((await setPassword(new UserAgent(), link, NEW_PASSWORD)).status, 200);
-    await assert.rejects(client.refreshTokenGrant(config, session.tokens.refresh_token!), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
+    await assert.rejects(client.refreshTokenGrant(config, session.tokens.refresh_token), (error: unknown) => (error as { error?: string }).error === 'invalid_grant');
     assert.equal(await signedOut(session.agent), true);
   });
 
@@ -178,10 +194,11 @@ describe('password reset', () => {
 
 describe('password reset limits', () => {
   let server: TestServer;
+  let close: () => Promise<void>;
   before(async () => {
-    server = await startTestServer({ RATE_LIMIT_EXEMPT: '' }, { limits: { recoveryPerEmail: { points: 2, durationSeconds: 600 }, recoveryPerAddress: { points: 50, durationSeconds: 600 } }, recovery: { minimumMs: 50 } });
+    ({ server, close } = await withSink({ RATE_LIMIT_EXEMPT: '' }, { limits: { recoveryPerEmail: { points: 2, durationSeconds: 600 }, recoveryPerAddress: { points: 50, durationSeconds: 600 } }, recovery: { minimumMs: 50 } }));
   });
-  after(() => server.close());
+  after(() => close());
 
   it('refuses the third request for one email with 429 and Retry-After, known or not', async () => {
     for (const email of [uniqueEmail('limited'), uniqueEmail('limited-too')]) {

@@ -1,60 +1,58 @@
 /**
- * Reads what an embedded test server mailed: without SMTP_URL its sender writes each message as
- * one .eml file in DATA_DIR/mail (mail/mail-transport.ts). `nextMail` waits for the next message
- * to an address that the test has not read yet, decodes it (quoted-printable) and finds its links.
+ * A person's mailbox over what a test server sent (test/support/mail.ts, the SMTP sink of
+ * packages/server/src/testing/smtp-sink.ts): waits for the next message to an address that the
+ * test has not read yet, and finds the single-use links in it. A message is read once, so a test
+ * can ask for "the next reset mail" after several.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readMailDir, type SinkMessage, type SmtpSink } from '@portcullis/server/testing/smtp-sink.js';
+import { mailDirFor } from './mail.js';
 
-export interface ReadMail {
-  to: string;
-  subject: string;
-  /** The raw message, quoted-printable soft breaks and escapes undone. */
-  body: string;
-  /** Every http(s) link in the message, in order, without duplicates. */
+export interface ReadMail extends SinkMessage {
+  /** Every http(s) link in the text part, in order, without duplicates. */
   links: string[];
 }
 
-const decodeQuotedPrintable = (text: string) =>
-  Buffer.from(text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
-
-const header = (raw: string, name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim() ?? '';
-
 export class Mailbox {
   private readonly seen = new Set<string>();
-  constructor(private readonly dataDir: string) {}
+  private constructor(private readonly read: () => Promise<SinkMessage[]>) {}
 
-  private async all(): Promise<{ file: string; mail: ReadMail }[]> {
-    const dir = path.join(this.dataDir, 'mail');
-    const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml')).sort();
-    return Promise.all(files.map(async (file) => {
-      const body = decodeQuotedPrintable(await readFile(path.join(dir, file), 'utf8'));
-      const links = [...new Set([...body.matchAll(/https?:\/\/[^\s"<>]+/g)].map((m) => m[0].replaceAll('&amp;', '&')))];
-      return { file, mail: { to: header(body, 'To'), subject: header(body, 'Subject'), body, links } };
-    }));
+  /** The mail of a test server, wherever it went (its DATA_DIR/mail, or the stack's sink). */
+  static ofServer(issuer: string): Mailbox {
+    return new Mailbox(() => readMailDir(mailDirFor(issuer)));
+  }
+
+  /** What an SMTP sink in this process received. */
+  static ofSink(sink: SmtpSink): Mailbox {
+    return new Mailbox(async () => sink.messages);
+  }
+
+  private async unread(to: string): Promise<ReadMail[]> {
+    return (await this.read())
+      .filter((m) => !this.seen.has(m.messageId) && m.to.some((address) => address === to.toLowerCase()))
+      .map((m) => ({ ...m, links: [...new Set([...m.text.matchAll(/https?:\/\/\S+/g)].map((x) => x[0]))] }));
   }
 
   /** Marks every message so far as read (a test then waits only for what comes next). */
   async skipAll(): Promise<void> {
-    for (const { file } of await this.all()) this.seen.add(file);
+    for (const m of await this.read()) this.seen.add(m.messageId);
   }
 
   /** The messages to `to` not read yet, marking them read. */
   async take(to: string): Promise<ReadMail[]> {
-    const fresh = (await this.all()).filter(({ file, mail }) => !this.seen.has(file) && mail.to.includes(to));
-    for (const { file } of fresh) this.seen.add(file);
-    return fresh.map(({ mail }) => mail);
+    const fresh = await this.unread(to);
+    for (const m of fresh) this.seen.add(m.messageId);
+    return fresh;
   }
 
   /** Waits for the next unread message to `to` whose subject matches. */
   async next(to: string, subject: RegExp, timeoutMs = 15_000): Promise<ReadMail> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const found = (await this.all()).find(({ file, mail }) => !this.seen.has(file) && mail.to.includes(to) && subject.test(mail.subject));
+      const found = (await this.unread(to)).find((m) => subject.test(m.subject));
       if (found) {
-        this.seen.add(found.file);
-        return found.mail;
+        this.seen.add(found.messageId);
+        return found;
       }
       await sleep(100);
     }

@@ -25,8 +25,8 @@ import {
   type Database,
   createSealedValueRepository,
   createAccountLifecycleRepository,
-  createEmailVerificationRepository,
   createAccountLinkRepository,
+  createEmailVerificationRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
