@@ -66,6 +66,10 @@ export interface VerifiedAssertion {
   userVerified: boolean;
 }
 
+const TRANSPORTS: readonly string[] = ['ble', 'hybrid', 'internal', 'nfc', 'usb'] satisfies AuthenticatorTransport[];
+/** The stored transports the library knows (WebAuthn §5.8.4); anything else is dropped. */
+const known = (list: readonly string[]): AuthenticatorTransport[] => list.filter((t): t is AuthenticatorTransport => TRANSPORTS.includes(t));
+
 /** Parses the JSON the page posted; undefined when it is not JSON or not the expected shape. */
 function parseJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
   try {
@@ -104,7 +108,7 @@ export function createRelyingParty(options: { issuer: string }) {
         challenge: drawn,
         timeout: CEREMONY_MS,
         attestationType: 'none',
-        excludeCredentials: input.existing.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })),
+        excludeCredentials: input.existing.map((c) => ({ id: c.id, transports: known(c.transports) })),
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
       });
       return { options: created, challenge: drawn };
@@ -135,7 +139,7 @@ export function createRelyingParty(options: { issuer: string }) {
         challenge: drawn,
         timeout: CEREMONY_MS,
         userVerification: allow ? 'preferred' : 'required',
-        ...(allow && { allowCredentials: allow.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })) }),
+        ...(allow && { allowCredentials: allow.map((c) => ({ id: c.id, transports: known(c.transports) })) }),
       });
       return { options: created, challenge: drawn };
     },
@@ -153,7 +157,7 @@ export function createRelyingParty(options: { issuer: string }) {
           expectedChallenge,
           expectedOrigin: origin,
           expectedRPID: rpID,
-          credential: { id: credential.id, publicKey: Buffer.from(credential.publicKey, 'base64url'), counter: credential.counter, transports: credential.transports as AuthenticatorTransport[] },
+          credential: { id: credential.id, publicKey: Buffer.from(credential.publicKey, 'base64url'), counter: credential.counter, transports: known(credential.transports) },
           requireUserVerification,
         });
         if (!result.verified) return undefined;
