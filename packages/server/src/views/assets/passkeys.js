@@ -25,6 +25,7 @@
     const fail = () => {
       button.disabled = false;
       if (!error) return;
+      error.setAttribute('role', 'alert');
       error.textContent = error.dataset.failed || '';
       error.hidden = false;
     };
