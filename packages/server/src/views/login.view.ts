@@ -5,8 +5,10 @@
 // - "to continue to X" names the application on every render, errors included.
 // - "Create account" takes the typed email along: in its href when the server knows it (after an
 //   error), and from the field through the page script (data-carry-email).
-// - "Sign in with a passkey" (passkey-parts.ts, needs JavaScript; a note says so without it)
-//   signs in with a discoverable passkey alone, inside the same interaction.
+// - "Use a passkey" (passkey-parts.ts, needs JavaScript; a note says so without it) signs in
+//   with a discoverable passkey alone, inside the same interaction. Its label does not start
+//   with "Sign in", so the page keeps exactly one button named that (for people and for tests
+//   that find it by name).
 // - `error` is shown in role="alert". The caller keeps it identical for unknown email and wrong
 //   password (SECURITY.md A2); this view adds nothing that tells the two apart.
 import { html, safeUrl } from '../http/html.js';
@@ -47,7 +49,7 @@ ${p.clientName ? html`<p class="subtitle">${messageHtml('view.login.continue_to'
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, fields)}
 ${p.passkey ? html`<p class="form-footer">${message('view.passkey.or')}</p>
-${passkeyForm({ action: p.passkey.action, optionsUrl: p.passkey.optionsUrl, csrfToken: p.csrfToken, ceremony: 'authenticate', label: message('view.passkey.sign_in') })}` : null}
+${passkeyForm({ action: p.passkey.action, optionsUrl: p.passkey.optionsUrl, csrfToken: p.csrfToken, ceremony: 'authenticate', label: message('view.passkey.use') })}` : null}
 <p class="form-footer">${message('view.login.new_here')} <a href="${safeUrl(p.registerHref)}" data-carry-email>${message('view.login.create_account')}</a></p>
 ${pageScript(p.nonce)}
 ${p.passkey ? passkeyScripts(p.nonce) : null}`;
