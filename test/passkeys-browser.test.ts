@@ -106,7 +106,7 @@ describe('passkeys in a browser', () => {
     await page.getByRole('button', { name: 'Rename' }).click();
     await page.getByRole('status').waitFor();
     assert.match(await page.getByRole('status').innerText(), /renamed/);
-    assert.equal(await page.getByRole('heading', { name: 'Work laptop', level: 3 }).count(), 1);
+    assert.equal(await page.getByRole('heading', { name: 'Work laptop', level: 2 }).count(), 1);
     await page.getByRole('button', { name: 'Remove Work laptop' }).click();
     await page.getByRole('status').waitFor();
     assert.match(await page.getByRole('status').innerText(), /removed/);
