@@ -169,12 +169,30 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('link', { name: 'Turn off authenticator app' }).click();
     await audit(page, 'turn off authenticator (confirmation)');
 
+    // Passkeys: the page, then with one added through Chromium's virtual authenticator.
+    await page.goto(`${server.issuer}/account/passkeys`);
+    await audit(page, 'passkeys');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } });
+    await page.getByLabel('Name for the new passkey').fill('Laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('status').waitFor();
+    await audit(page, 'passkeys (one added)');
+
     await page.goto(`${server.issuer}/session/end`);
     await page.getByRole('heading', { name: 'Sign out' }).waitFor();
     await audit(page, 'sign out');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForLoadState();
     await audit(page, 'signed out');
+
+    await page.goto(authorizationUrl(server, app));
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    await audit(page, 'second step (code or passkey)');
 
     const unknownClient = new URL(`${server.issuer}/auth`);
     unknownClient.search = new URLSearchParams({ client_id: 'no-such-app', response_type: 'code', scope: 'openid', redirect_uri: 'https://app.example.test/cb' }).toString();
@@ -219,7 +237,7 @@ describe('accessibility (axe-core) of every page', () => {
   });
 
   it('checked each page the brief names', () => {
-    for (const name of ['sign-in', 'registration', 'consent', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'sessions', 'change password', 'change email', 'confirm new email', 'forgot password', 'forgot password (sent)', 'reset password', 'password set', 'link cannot be used', 'sign out', 'provider error', 'own error', '404']) {
+    for (const name of ['sign-in', 'registration', 'consent', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'passkeys', 'passkeys (one added)', 'second step (code or passkey)', 'sessions', 'change password', 'change email', 'confirm new email', 'forgot password', 'forgot password (sent)', 'reset password', 'password set', 'link cannot be used', 'sign out', 'provider error', 'own error', '404']) {
       assert.ok(checked.includes(name), `${name} was checked`);
     }
   });

@@ -54,7 +54,7 @@ export function accountPasskeyRoutes(deps: AccountPasskeyRoutesDeps): Router {
     return parsed.data;
   };
   const idOf = (ctx: Context) => {
-    const parsed = credentialId.safeParse(ctx.params.id);
+    const parsed = credentialId.safeParse((ctx.params as Record<string, string | undefined>).id);
     if (!parsed.success) throw new AppError('request.not_found');
     return parsed.data;
   };

@@ -25,6 +25,8 @@ import type { SecondFactorService } from '../mfa/second-factor.service.js';
 import { PASSKEY } from '../mfa/factors/passkey.factor.js';
 import { ACR, AMR } from '../oidc/acr.js';
 import { saveState, type SecondFactorState } from './second-factor.state.js';
+import type { DeviceCookies } from './device-cookie.js';
+import type { UsersService } from '../accounts/users.service.js';
 
 export const PASSKEY_KEY = 'portcullis_passkey';
 const pendingSchema = z.object({ value: z.string().max(128), expiresAt: z.number() });
@@ -33,6 +35,9 @@ export interface PasskeyHandlerDeps {
   getProvider(): Provider;
   passkeys: Pick<PasskeyService, 'signInOptions' | 'signIn'>;
   secondFactor: SecondFactorService;
+  users: Pick<UsersService, 'findById'>;
+  /** A device where a second factor verified before counts its failures on its own (A14). */
+  devices: DeviceCookies;
 }
 
 /** Answers the ceremony's options as JSON, never cached. */
@@ -66,9 +71,17 @@ export function createPasskeyHandlers(deps: PasskeyHandlerDeps) {
       await store(ctx, {});
       if (!challenge) return { wrong: new AppError('interaction.expired') };
       const at = { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details) };
-      const result = await deps.passkeys.signIn({ challenge, response, at });
+      const emailOf = async (accountId: string) => (await deps.users.findById(accountId))?.email;
+      const deviceFor = async (accountId: string) => {
+        const email = await emailOf(accountId);
+        return email ? deps.devices.read(ctx, email, 'code') : undefined;
+      };
+      const result = await deps.passkeys.signIn({ challenge, response, at, deviceFor });
       if (result.limited) return { limited: result.retryAfterSeconds };
       if (!result.accountId) return { wrong: new AppError('mfa.invalid_passkey') };
+      // This browser proved a second factor for the account: its later failures count on their own.
+      const email = await emailOf(result.accountId);
+      if (email) deps.devices.secondFactorVerified(ctx, email);
       return { accountId: result.accountId };
     },
 

@@ -36,7 +36,6 @@ export const messagesDe: Translation = {
   // Passkeys (passkeys/, interactions/passkey.handlers.ts, account-page/account-passkeys.routes.ts).
   'error.mfa.invalid_passkey': 'Dieser Passkey konnte nicht bestätigt werden. Versuchen Sie es erneut oder melden Sie sich auf andere Weise an.',
   'error.passkey.invalid': 'Die Antwort Ihres Passkeys konnte nicht gelesen werden. Versuchen Sie es erneut.',
-  'view.passkey.sign_in': 'Mit einem Passkey anmelden',
   'view.passkey.use': 'Passkey verwenden',
   'view.passkey.or': 'oder',
   'view.passkey.needs_js': 'Passkeys benötigen JavaScript in diesem Browser. Schalten Sie es ein, um einen Passkey zu verwenden.',

@@ -45,7 +45,6 @@ export const messagesEn = {
   // Passkeys (passkeys/, interactions/passkey.handlers.ts, account-page/account-passkeys.routes.ts).
   'error.mfa.invalid_passkey': 'That passkey could not be verified. Try again, or use another way to sign in.',
   'error.passkey.invalid': 'The answer from your passkey could not be read. Try again.',
-  'view.passkey.sign_in': 'Sign in with a passkey',
   'view.passkey.use': 'Use a passkey',
   'view.passkey.or': 'or',
   'view.passkey.needs_js': 'Passkeys need JavaScript in this browser. Turn it on to use one.',

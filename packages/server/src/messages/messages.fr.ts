@@ -37,7 +37,6 @@ export const messagesFr: Translation = {
   // Passkeys (passkeys/, interactions/passkey.handlers.ts, account-page/account-passkeys.routes.ts).
   'error.mfa.invalid_passkey': 'Cette clé d’accès n’a pas pu être vérifiée. Réessayez ou connectez-vous d’une autre façon.',
   'error.passkey.invalid': 'La réponse de votre clé d’accès n’a pas pu être lue. Réessayez.',
-  'view.passkey.sign_in': 'Se connecter avec une clé d’accès',
   'view.passkey.use': 'Utiliser une clé d’accès',
   'view.passkey.or': 'ou',
   'view.passkey.needs_js': 'Les clés d’accès ont besoin de JavaScript dans ce navigateur. Activez-le pour en utiliser une.',

@@ -46,8 +46,12 @@ export interface PasskeyService {
   deleteAllForAccount(accountId: string): Promise<number>;
   /** Options for a sign-in with a passkey alone, and the challenge the interaction keeps. */
   signInOptions(): Promise<{ options: unknown; challenge: string }>;
-  /** A sign-in with a passkey alone: the account whose passkey verified, with user verification. */
-  signIn(input: { challenge: string; response: string; at: CheckAt }): Promise<Guarded<{ accountId?: string }>>;
+  /**
+   * A sign-in with a passkey alone: the account whose passkey verified, with user verification.
+   * `deviceFor` names this browser's device cookie for the account the assertion names, when it
+   * has one: such a device is counted on its own, not against the account (SECURITY.md A14).
+   */
+  signIn(input: { challenge: string; response: string; at: CheckAt; deviceFor?: (accountId: string) => Promise<string | undefined> }): Promise<Guarded<{ accountId?: string }>>;
 }
 
 export function createPasskeyService(deps: {
@@ -109,10 +113,11 @@ export function createPasskeyService(deps: {
 
     signInOptions: () => rp.authenticationOptions(),
 
-    async signIn({ challenge, response, at }) {
+    async signIn({ challenge, response, at, deviceFor }) {
       const owner = await deps.credentials.ownerOf(response);
       const guarded = { guard: deps.guard, audit, factor: 'mfa' as const };
-      const checked = await guardedCheck(guarded, owner ?? UNKNOWN_CREDENTIAL, at, async () => {
+      const device = owner && deviceFor ? await deviceFor(owner) : undefined;
+      const checked = await guardedCheck(guarded, owner ?? UNKNOWN_CREDENTIAL, { ...at, ...(device && { device }) }, async () => {
         const accountId = await deps.credentials.accept({ response, challenge, requireUserVerification: true });
         const account = accountId ? await deps.users.findById(accountId) : undefined;
         return account && !account.disabled ? account.id : undefined;

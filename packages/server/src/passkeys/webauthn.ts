@@ -3,7 +3,8 @@
  * options for the browser's ceremonies and verification of what the authenticator answered.
  * - The RP ID is the issuer's host and the only accepted origin the issuer's origin (§5.1.4.1,
  *   §7.1 step 9): an assertion made for another site or origin never verifies.
- * - Challenges are 32 random bytes drawn here (§13.4.3); the caller keeps each in the flow that
+ * - Challenges are 32 random bytes drawn here (§13.4.3), passed to the library as bytes so the
+ *   options carry them base64url-encoded once, exactly as the client data returns them; the caller keeps each in the flow that
  *   asked for it (the interaction, or the account page's sealed state) and hands it back once.
  * - Registration asks for a discoverable credential and user verification, so every passkey
  *   can sign in without a password; attestation is not requested ("none"): we trust no
@@ -25,6 +26,13 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+
+/**
+ * The public-key algorithms accepted for a new passkey: EdDSA, ES256 and RS256 (COSE -8, -7,
+ * -257), what authenticators implement. Named here rather than left to the library, whose
+ * default follows the runtime (an experimental post-quantum algorithm on newer Node releases).
+ */
+const ALGORITHMS = [-8, -7, -257];
 
 /** How long a ceremony may take in the browser; a challenge is kept no longer than this. */
 export const CEREMONY_MS = 5 * 60 * 1000;
@@ -66,6 +74,10 @@ export interface VerifiedAssertion {
   userVerified: boolean;
 }
 
+const TRANSPORTS: readonly string[] = ['ble', 'hybrid', 'internal', 'nfc', 'usb'] satisfies AuthenticatorTransport[];
+/** The stored transports the library knows (WebAuthn §5.8.4); anything else is dropped. */
+const known = (list: readonly string[]): AuthenticatorTransport[] => list.filter((t): t is AuthenticatorTransport => TRANSPORTS.includes(t));
+
 /** Parses the JSON the page posted; undefined when it is not JSON or not the expected shape. */
 function parseJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
   try {
@@ -85,7 +97,7 @@ export function createRelyingParty(options: { issuer: string }) {
   const issuer = new URL(options.issuer);
   const rpID = issuer.hostname;
   const origin = issuer.origin;
-  const challenge = () => randomBytes(32).toString('base64url');
+  const challenge = () => randomBytes(32);
 
   return {
     rpID,
@@ -95,6 +107,7 @@ export function createRelyingParty(options: { issuer: string }) {
     async registrationOptions(input: { rpName: string; accountId: string; email: string; existing: readonly StoredCredential[] }): Promise<{ options: PublicKeyCredentialCreationOptionsJSON; challenge: string }> {
       const drawn = challenge();
       const created = await generateRegistrationOptions({
+        supportedAlgorithmIDs: ALGORITHMS,
         rpName: input.rpName,
         rpID,
         userName: input.email,
@@ -104,10 +117,10 @@ export function createRelyingParty(options: { issuer: string }) {
         challenge: drawn,
         timeout: CEREMONY_MS,
         attestationType: 'none',
-        excludeCredentials: input.existing.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })),
+        excludeCredentials: input.existing.map((c) => ({ id: c.id, transports: known(c.transports) })),
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
       });
-      return { options: created, challenge: drawn };
+      return { options: created, challenge: created.challenge };
     },
 
     /** The new credential when `responseJson` answers `expectedChallenge` for this site with user verification. */
@@ -115,7 +128,7 @@ export function createRelyingParty(options: { issuer: string }) {
       const response = parseJson(registrationSchema, responseJson);
       if (!response) return undefined;
       try {
-        const result = await verifyRegistrationResponse({ response: response as unknown as RegistrationResponseJSON, expectedChallenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true });
+        const result = await verifyRegistrationResponse({ response: response as unknown as RegistrationResponseJSON, expectedChallenge, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true, supportedAlgorithmIDs: ALGORITHMS });
         if (!result.verified) return undefined;
         const { credential, aaguid } = result.registrationInfo;
         return { id: credential.id, publicKey: Buffer.from(credential.publicKey).toString('base64url'), counter: credential.counter, transports: credential.transports ?? response.response.transports ?? [], aaguid };
@@ -135,9 +148,9 @@ export function createRelyingParty(options: { issuer: string }) {
         challenge: drawn,
         timeout: CEREMONY_MS,
         userVerification: allow ? 'preferred' : 'required',
-        ...(allow && { allowCredentials: allow.map((c) => ({ id: c.id, transports: c.transports as AuthenticatorTransport[] })) }),
+        ...(allow && { allowCredentials: allow.map((c) => ({ id: c.id, transports: known(c.transports) })) }),
       });
-      return { options: created, challenge: drawn };
+      return { options: created, challenge: created.challenge };
     },
 
     /**
@@ -153,7 +166,7 @@ export function createRelyingParty(options: { issuer: string }) {
           expectedChallenge,
           expectedOrigin: origin,
           expectedRPID: rpID,
-          credential: { id: credential.id, publicKey: Buffer.from(credential.publicKey, 'base64url'), counter: credential.counter, transports: credential.transports as AuthenticatorTransport[] },
+          credential: { id: credential.id, publicKey: Buffer.from(credential.publicKey, 'base64url'), counter: credential.counter, transports: known(credential.transports) },
           requireUserVerification,
         });
         if (!result.verified) return undefined;

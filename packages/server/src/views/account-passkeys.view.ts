@@ -35,7 +35,7 @@ function item(p: AccountPasskeysViewProps, k: PasskeyRow, index: number): SafeHt
   const base = `/account/passkeys/${encodeURIComponent(k.id)}`;
   const headingId = `passkey-${index}`;
   return html`<li class="passkey-item" aria-labelledby="${headingId}">
-<h3 id="${headingId}">${k.name}</h3>
+<h2 id="${headingId}">${k.name}</h2>
 <p>${messageHtml('view.passkeys.added_on', { date: localTime(seconds(k.createdAt)) })}.
 ${k.lastUsedAt ? messageHtml('view.passkeys.last_used', { date: localTime(seconds(k.lastUsedAt)) }) : message('view.passkeys.never_used')}.</p>
 ${postForm(`${base}/rename`, p.csrfToken, html`${textField({ id: `passkey-name-${index}`, name: 'name', label: message('view.field.name'), type: 'text', autocomplete: 'off', value: k.name, required: true })}

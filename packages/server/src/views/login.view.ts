@@ -3,12 +3,13 @@
 // - The email is echoed back after a failed attempt; the password never is. The cursor starts in
 //   the first field to fill (email, or password when the email is known).
 // - "to continue to X" names the application on every render, errors included.
-// - "Create account" takes the typed email along: in its href when the server knows it (after an
-//   error), and from the field through the page script (data-carry-email).
-// - "Sign in with a passkey" (passkey-parts.ts, needs JavaScript; a note says so without it)
-//   signs in with a discoverable passkey alone, inside the same interaction.
-// - "Forgot password?" under the password field leads to the reset request inside the same
-//   interaction, so the way back to the application is kept.
+// - "Create account" (only when REGISTRATION is open) takes the typed email along: in its href
+//   when the server knows it (after an error), and from the field through the page script
+//   (data-carry-email).
+// - "Use a passkey" (passkey-parts.ts, needs JavaScript; a note says so without it) signs in
+//   with a discoverable passkey alone, inside the same interaction. Its label does not start
+//   with "Sign in", so the page keeps exactly one button named that (for people and for tests
+//   that find it by name).
 // - "Forgot password?" under the password field leads to the reset request inside the same
 //   interaction, so the way back to the application is kept.
 // - `error` is shown in role="alert". The caller keeps it identical for unknown email and wrong
@@ -54,7 +55,7 @@ ${p.clientName ? html`<p class="subtitle">${messageHtml('view.login.continue_to'
 ${alertBox(p.error)}
 ${postForm(p.action, p.csrfToken, fields)}
 ${p.passkey ? html`<p class="form-footer">${message('view.passkey.or')}</p>
-${passkeyForm({ action: p.passkey.action, optionsUrl: p.passkey.optionsUrl, csrfToken: p.csrfToken, ceremony: 'authenticate', label: message('view.passkey.sign_in') })}` : null}
+${passkeyForm({ action: p.passkey.action, optionsUrl: p.passkey.optionsUrl, csrfToken: p.csrfToken, ceremony: 'authenticate', label: message('view.passkey.use') })}` : null}
 ${p.registerHref ? html`<p class="form-footer">${message('view.login.new_here')} <a href="${safeUrl(p.registerHref)}" data-carry-email>${message('view.login.create_account')}</a></p>` : null}
 ${pageScript(p.nonce)}
 ${p.passkey ? passkeyScripts(p.nonce) : null}`;

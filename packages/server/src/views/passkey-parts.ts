@@ -6,7 +6,8 @@
 //   WebAuthn library's browser helpers, puts the result in `response` and submits the form.
 // - Without JavaScript (or without WebAuthn) the button stays hidden and a short explanation
 //   says why; the script hides the explanation when it can run.
-// - A cancelled or failed ceremony is announced in the form's own role="alert" paragraph.
+// - A cancelled or failed ceremony is announced in the form's own alert paragraph (the script
+//   gives it role="alert" when it fills it, so an empty one is never an alert).
 // - `passkeyScripts`: the library's browser bundle and our script, same-origin, with the CSP nonce.
 import { html, safeUrl } from '../http/html.js';
 import type { HtmlValue, SafeHtml } from '../http/html.js';
@@ -32,7 +33,7 @@ export function passkeyForm(o: PasskeyFormOptions): SafeHtml {
   <input type="hidden" name="response" value="">
   ${o.fields ?? null}
   <p class="hint" data-passkey-nojs>${message('view.passkey.needs_js')}</p>
-  <p role="alert" class="alert" data-passkey-error data-failed="${message('view.passkey.failed')}" hidden></p>
+  <p class="alert" data-passkey-error data-failed="${message('view.passkey.failed')}" hidden></p>
   <button type="button" class="button button-block button-secondary" data-passkey-start hidden>${o.label}</button>
 </form>`;
 }

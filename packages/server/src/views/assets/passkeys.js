@@ -1,4 +1,4 @@
-/* global document, window, URLSearchParams, fetch, JSON, SimpleWebAuthnBrowser */
+/* global document, window, URLSearchParams, fetch */
 /*
  * Portcullis: the passkey script, served same-origin as /assets/passkeys.js after the WebAuthn
  * library's browser bundle (/assets/webauthn.js, global SimpleWebAuthnBrowser), both with the
@@ -25,6 +25,7 @@
     const fail = () => {
       button.disabled = false;
       if (!error) return;
+      error.setAttribute('role', 'alert');
       error.textContent = error.dataset.failed || '';
       error.hidden = false;
     };
