@@ -27,7 +27,7 @@ export const messagesFr: Translation = {
   'error.user.not_found': 'Aucun utilisateur n’a cet identifiant ou cette adresse e-mail.',
   'error.consent.not_found': 'Cet utilisateur n’a pas donné accès à ce client.',
   'error.user.exists': 'Un compte existe déjà avec cette adresse e-mail.',
-  'error.user.active': 'Ce compte a un mot de passe et a déjà servi : envoyez plutôt un lien de réinitialisation du mot de passe (users reset-password).',
+  'error.user.active': 'Ce compte a un mot de passe et a déjà servi : envoyez plutôt un lien de réinitialisation du mot de passe (users reset-password).',
   'error.registration.invite_only': 'Les nouveaux comptes sont sur invitation uniquement. Demandez une invitation à l’administrateur de ce service.',
   'error.registration.closed': 'Ce service n’accepte pas de nouveaux comptes.',
   'error.mfa.invalid_code': 'Ce code n’est pas valide. Chaque code ne sert qu’une fois\u00a0: attendez le suivant et réessayez.',
