@@ -77,6 +77,7 @@ describe('REGISTRATION', () => {
           const created = await server.admin('POST', '/admin/users', { email: uniqueEmail('closed') });
           assert.equal(created.status, 403);
           assert.equal(created.body.error, 'registration.closed');
+          assert.match(created.body.message, /REGISTRATION=invite/);
           const invited = await server.admin('POST', `/admin/users/${encodeURIComponent(uniqueEmail('closed'))}/invite`, {});
           assert.equal(invited.status, 403);
           assert.equal((await server.admin('GET', '/admin/users')).body.users.length, 0);

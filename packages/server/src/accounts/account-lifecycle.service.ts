@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { DuplicateEmailError, type Account, type AccountLifecycleRepository, type ListedAuditEvent, type StoredAccount, type StoredTotp } from '@portcullis/db';
 import type { Registration } from '@portcullis/config';
 import { AppError } from '../http/app-error.js';
+import { message } from '../messages/message.js';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 import type { Locale } from '../messages/locales.js';
 import type { FactorRemoval, RemovedFactors } from '../mfa/factor-removal.js';
@@ -80,7 +81,7 @@ export function createAccountLifecycle(deps: {
   const admin = { actor: 'admin' };
 
   const refuseWhenClosed = () => {
-    if (deps.registration === 'closed') throw new AppError('registration.closed');
+    if (deps.registration === 'closed') throw new AppError('registration.closed', message('error.registration.closed_admin'));
   };
   const stored = async (account: Account): Promise<StoredAccount> => {
     const found = await repository.findStored(account.id);

@@ -29,6 +29,7 @@ export const messagesDe: Translation = {
   'error.user.active': 'Dieses Konto hat ein Passwort und wurde schon benutzt: Senden Sie stattdessen einen Link zum Zurücksetzen des Passworts (users reset-password).',
   'error.registration.invite_only': 'Neue Konten gibt es nur auf Einladung. Bitten Sie die Verwaltung dieses Dienstes um eine Einladung.',
   'error.registration.closed': 'Dieser Dienst nimmt keine neuen Konten an.',
+  'error.registration.closed_admin': 'REGISTRATION ist closed: Dieser Server nimmt keine neuen Konten an, auch nicht von der Verwaltung. Setzen Sie REGISTRATION=invite, um Personen hinzuzufügen.',
   'error.mfa.invalid_code': 'Dieser Code ist ungültig. Jeder Code gilt nur einmal: Warten Sie auf den nächsten und versuchen Sie es erneut.',
   'error.mfa.invalid_recovery_code': 'Dieser Wiederherstellungscode ist ungültig oder wurde bereits verwendet.',
   'error.mfa.already_enabled': 'Die Authenticator-App ist bereits eingerichtet.',

@@ -38,6 +38,7 @@ export const messagesEn = {
   'error.user.active': 'This account has a password and has signed in: send a password reset link instead (users reset-password).',
   'error.registration.invite_only': 'New accounts are by invitation only. Ask the administrator of this service for an invitation.',
   'error.registration.closed': 'This service does not take new accounts.',
+  'error.registration.closed_admin': 'REGISTRATION is closed: this server takes no new accounts, not even from an administrator. Set REGISTRATION=invite to add people.',
   'error.mfa.invalid_code': 'That code is not valid. Each code works once: wait for the next one and try again.',
   'error.mfa.invalid_recovery_code': 'That recovery code is not valid or has been used.',
   'error.mfa.already_enabled': 'The authenticator app is already set up.',

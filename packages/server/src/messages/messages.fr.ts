@@ -30,6 +30,7 @@ export const messagesFr: Translation = {
   'error.user.active': 'Ce compte a un mot de passe et a déjà servi : envoyez plutôt un lien de réinitialisation du mot de passe (users reset-password).',
   'error.registration.invite_only': 'Les nouveaux comptes sont sur invitation uniquement. Demandez une invitation à l’administrateur de ce service.',
   'error.registration.closed': 'Ce service n’accepte pas de nouveaux comptes.',
+  'error.registration.closed_admin': 'REGISTRATION vaut closed : ce serveur n’accepte aucun nouveau compte, même d’un administrateur. Réglez REGISTRATION=invite pour ajouter des personnes.',
   'error.mfa.invalid_code': 'Ce code n’est pas valide. Chaque code ne sert qu’une fois\u00a0: attendez le suivant et réessayez.',
   'error.mfa.invalid_recovery_code': 'Ce code de récupération n’est pas valide ou a déjà servi.',
   'error.mfa.already_enabled': 'L’application d’authentification est déjà configurée.',
