@@ -4,6 +4,7 @@
  * sessions and tokens, turning the authenticator app off, regenerating recovery codes, and
  * signing out.
  */
+import { confirmEmail } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
@@ -38,8 +39,9 @@ describe('account page', () => {
     const agent = new UserAgent();
     const login = await followOnServer(server, agent, `${server.issuer}/account`);
     const register = await agent.request(new URL(/href="([^"]*\/register)"/.exec(login.body)![1]!, login.url).href);
-    const posted = await agent.submit(register, '/register', { email: `cookie-${Date.now()}@example.com`, name: '', password: 'cookie test passphrase' });
-    let page = posted;
+    const cookieEmail = `cookie-${Date.now()}@example.com`;
+    const posted = await agent.submit(register, '/register', { email: cookieEmail, name: '', password: 'cookie test passphrase' });
+    let page = await confirmEmail(agent, posted, cookieEmail);
     let setCookie: string[] = [];
     while (page.location) {
       page = await agent.request(page.location);

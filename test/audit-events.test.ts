@@ -61,6 +61,8 @@ describe('audit log', () => {
     const events = await eventsOf(`user=${encodeURIComponent(user.email.toUpperCase())}`);
     assert.deepEqual(tally(events), {
       'account.registered:success': 1,
+      'email.verification_sent:success': 1,
+      'email.verified:success': 1,
       'mfa.enabled:success': 1,
       'signin:failure': 1,
       'signin:success': 1,
@@ -136,7 +138,7 @@ describe('audit log', () => {
     const json = await run('audit', '--user', user.email, '--since', '1h', '--json');
     assert.equal(json.code, 0, json.stderr);
     const { events } = JSON.parse(json.stdout);
-    assert.deepEqual(events.map((e: any) => e.type), ['account.registered']);
+    assert.deepEqual(events.map((e: any) => e.type).sort(), ['account.registered', 'email.verification_sent', 'email.verified']);
     const table = await run('audit', '--user', user.email);
     assert.match(table.stdout, /^TIME +TYPE +OUTCOME +USER/m);
     assert.match(table.stdout, /account\.registered +success/);

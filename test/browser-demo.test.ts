@@ -4,6 +4,7 @@
  * Everything is found by role and label, as a screen reader would find it; along the way no
  * page may load anything from another origin (SECURITY.md R12) or trip the CSP (A11).
  */
+import { confirmEmailInBrowser } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openBrowser, type BrowserSession } from './support/browser.js';
@@ -35,6 +36,7 @@ describe('demo in a browser', () => {
     await page.getByLabel('Name').fill('Browser Person');
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, email);
 
     await page.getByRole('heading', { name: 'ID token claims' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/demo/callback');

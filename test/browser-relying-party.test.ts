@@ -3,6 +3,7 @@
  * Portcullis, they create an account, allow the consent, and land back in the app with the
  * claims. Runs in embedded mode and, through Nginx, against the production stack.
  */
+import { confirmEmailInBrowser } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openBrowser, type BrowserSession } from './support/browser.js';
@@ -36,6 +37,7 @@ describe('third-party app sign-in in a browser', () => {
     await page.getByLabel('Name').fill('Third Party Person');
     await page.getByLabel('Password').fill('a passphrase for the test app');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, email);
 
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     assert.match(await page.locator('main').innerText(), /Test app/);
@@ -61,6 +63,7 @@ describe('third-party app sign-in in a browser', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('another passphrase for the app');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, email);
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
 

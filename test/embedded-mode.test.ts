@@ -3,6 +3,7 @@
  * loopback addresses answer, DATA_DIR is private to its owner or the start is refused, and a
  * bad environment stops the start with every problem named.
  */
+import { confirmEmail } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmod, chown, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
@@ -49,7 +50,7 @@ describe('embedded mode on disk', () => {
     const login = await agent.follow(`${server!.issuer}/demo/login`);
     const register = await agent.request(new URL(/href="([^"]*\/register)"/.exec(login.body)![1]!, login.url).href);
     const registered = await agent.submit(register, '/register', { email: 'restart@example.com', password: 'a long enough passphrase' });
-    assert.equal((await agent.follow(registered.location!)).status, 200);
+    assert.equal((await agent.follow((await confirmEmail(agent, registered, 'restart@example.com')).location!)).status, 200);
     const jwksBefore = await (await fetch(`${server!.issuer}/jwks`)).text();
 
     await server!.close();

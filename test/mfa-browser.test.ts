@@ -10,6 +10,7 @@
  * - a recovery code works once and only once.
  * No page loads anything from another origin or trips the CSP along the way.
  */
+import { confirmEmailInBrowser } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
@@ -42,6 +43,7 @@ describe('two-step verification in a browser', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, email);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     assert.match(await page.locator('.signed-in-as').innerText(), new RegExp(email.replace(/[.+]/g, '\\$&')));
 

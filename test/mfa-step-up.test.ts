@@ -6,6 +6,7 @@
  * - acr_values that also accept …:pwd do not force anything;
  * - a password change never removes the code step.
  */
+import { confirmEmail } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
@@ -106,7 +107,8 @@ describe('step-up and the MFA requirement', () => {
     const login = await followOnServer(server, agent, request.url);
     const href = /href="([^"]*\/register)"/.exec(login.body)![1]!;
     const register = await agent.request(new URL(href, login.url).href);
-    const { page } = await submitAndFollow(server, agent, register, '/register', { email, name: '', password: 'correct horse battery staple 42' });
+    const registered = await agent.submit(register, '/register', { email, name: '', password: 'correct horse battery staple 42' });
+    const page = await followOnServer(server, agent, (await confirmEmail(agent, registered, email)).location!);
     return callbackOf(page);
   }
 });

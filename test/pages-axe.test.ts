@@ -6,6 +6,7 @@
  * four variants without reloading (a one-shot page such as the recovery codes stays as it is).
  * axe is evaluated through the DevTools protocol, so the pages' CSP stays as it is.
  */
+import { confirmEmailInBrowser } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -15,6 +16,7 @@ import { openBrowser, type BrowserSession } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { createThirdPartyClient, authorizationUrl, uniqueEmail, THIRD_PARTY_REDIRECT } from './support/pages.js';
 import { CodeClock } from './support/mfa-journeys.js';
+import { Mailbox, linkIn } from './support/mailbox.js';
 
 const PASSWORD = 'an accessible passphrase for axe';
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -83,11 +85,29 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('alert').waitFor();
     await audit(page, 'sign-in with an error');
 
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await audit(page, 'forgot password');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await audit(page, 'forgot password (sent)');
+    await page.getByRole('link', { name: 'Back to sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+
     await page.getByRole('link', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Create account' }).waitFor();
     await audit(page, 'registration');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await audit(page, 'check your email');
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    await audit(page, 'check your email with an error');
+    await confirmEmailInBrowser(page, email);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     await audit(page, 'consent');
     await page.getByRole('button', { name: 'Allow' }).click();
@@ -141,6 +161,22 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('alert').waitFor();
     await audit(page, 'change password with an error');
 
+    const mailbox = Mailbox.ofServer(server.issuer);
+    const newEmail = `moved-${email}`;
+    await page.goto(`${server.issuer}/account/email`);
+    await page.getByRole('heading', { name: 'Change email address' }).waitFor();
+    await audit(page, 'change email');
+    await page.getByLabel('New email address').fill(newEmail);
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Send verification link' }).click();
+    await page.getByRole('status').waitFor();
+    await page.goto(linkIn(await mailbox.next(newEmail, /Confirm your new email address/), 'email'));
+    await page.getByRole('heading', { name: 'Confirm your new email address' }).waitFor();
+    await audit(page, 'confirm new email');
+    await page.getByRole('button', { name: 'Use this address' }).click();
+    await page.getByRole('heading', { name: 'Email address changed' }).waitFor();
+    await audit(page, 'email changed');
+
     await page.goto(`${server.issuer}/account`);
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     await page.getByRole('heading', { name: 'Set up authenticator app' }).waitFor();
@@ -165,12 +201,30 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('link', { name: 'Turn off authenticator app' }).click();
     await audit(page, 'turn off authenticator (confirmation)');
 
+    // Passkeys: the page, then with one added through Chromium's virtual authenticator.
+    await page.goto(`${server.issuer}/account/passkeys`);
+    await audit(page, 'passkeys');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    await cdp.send('WebAuthn.addVirtualAuthenticator', { options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true } });
+    await page.getByLabel('Name for the new passkey').fill('Laptop');
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('status').waitFor();
+    await audit(page, 'passkeys (one added)');
+
     await page.goto(`${server.issuer}/session/end`);
     await page.getByRole('heading', { name: 'Sign out' }).waitFor();
     await audit(page, 'sign out');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForLoadState();
     await audit(page, 'signed out');
+
+    await page.goto(authorizationUrl(server, app));
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    await audit(page, 'second step (code or passkey)');
 
     const unknownClient = new URL(`${server.issuer}/auth`);
     unknownClient.search = new URLSearchParams({ client_id: 'no-such-app', response_type: 'code', scope: 'openid', redirect_uri: 'https://app.example.test/cb' }).toString();
@@ -180,6 +234,27 @@ describe('accessibility (axe-core) of every page', () => {
     await audit(page, 'own error');
     await page.goto(`${server.issuer}/no-such-page`);
     await audit(page, '404');
+
+    // The pages a mailed reset link opens: the form, its error, the outcome, an unusable link.
+    const account = await server.admin('GET', `/admin/users/${encodeURIComponent(newEmail)}`);
+    await server.app.accountLinks.sendPasswordLink(account.body.id, 'reset', 'en');
+    const resetLink = linkIn(await mailbox.next(newEmail, /Reset your password/), 'reset');
+    await page.goto(resetLink);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await audit(page, 'reset password');
+    await page.getByLabel('New password', { exact: true }).fill(`${PASSWORD} reset`);
+    await page.getByLabel('Confirm new password').fill('something else');
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByRole('alert').waitFor();
+    await audit(page, 'reset password with an error');
+    await page.getByLabel('New password', { exact: true }).fill(`${PASSWORD} reset`);
+    await page.getByLabel('Confirm new password').fill(`${PASSWORD} reset`);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByRole('heading', { name: 'Password set' }).waitFor();
+    await audit(page, 'password set');
+    await page.goto(resetLink);
+    await page.getByRole('heading', { name: 'This link cannot be used' }).waitFor();
+    await audit(page, 'link cannot be used');
   });
 
   it('would notice a violation (control: an unlabelled field and low-contrast text are reported)', async () => {
@@ -194,7 +269,7 @@ describe('accessibility (axe-core) of every page', () => {
   });
 
   it('checked each page the brief names', () => {
-    for (const name of ['sign-in', 'registration', 'consent', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'sessions', 'change password', 'sign out', 'provider error', 'own error', '404', 'device code', 'device confirmation', 'device connected', 'device not connected']) {
+    for (const name of ['sign-in', 'registration', 'consent', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'passkeys', 'passkeys (one added)', 'second step (code or passkey)', 'sessions', 'change password', 'change email', 'confirm new email', 'forgot password', 'forgot password (sent)', 'reset password', 'password set', 'link cannot be used', 'sign out', 'provider error', 'own error', '404', 'device code', 'device confirmation', 'device connected', 'device not connected']) {
       assert.ok(checked.includes(name), `${name} was checked`);
     }
   });

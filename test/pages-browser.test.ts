@@ -13,6 +13,7 @@
  *   callback goes back to the start with a notice.
  * One server and one browser for the file (~25 s on this machine), each person its own context.
  */
+import { confirmEmailInBrowser } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -242,9 +243,11 @@ describe('pages in a browser', () => {
     assert.equal(page.url(), `${server.issuer}/demo?from=elsewhere`, 'same path and query, at the issuer');
     await page.getByRole('link', { name: 'Sign in', exact: true }).click();
     await page.getByRole('link', { name: 'Create account' }).click();
-    await page.getByLabel('Email').fill(uniqueEmail('host'));
+    const hostEmail = uniqueEmail('host');
+    await page.getByLabel('Email').fill(hostEmail);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, hostEmail);
     await page.getByRole('heading', { name: 'ID token claims' }).waitFor();
 
     // Reloading the callback: its code is spent and its cookie gone. Back to the start, with a notice.

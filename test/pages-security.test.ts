@@ -3,6 +3,7 @@
  * "Inputs"): security headers, cookie flags, CSRF on every form, and hostile form bodies that
  * must end in a clear 4xx page with nothing written, never a 500.
  */
+import { confirmEmail, verificationMail } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -49,8 +50,10 @@ describe('page security', () => {
       const agent = new UserAgent();
       const login = await openLogin(server, agent);
       const register = await openRegister(agent, login);
-      const registered = await agent.submit(register, '/register', { email: uniqueEmail('headers'), password: 'header scan passphrase' });
-      const demoSignedIn = await agent.follow(registered.location!);
+      const headersEmail = uniqueEmail('headers');
+      const registered = await agent.submit(register, '/register', { email: headersEmail, password: 'header scan passphrase' });
+      const checkEmail = await agent.request(registered.location!);
+      const demoSignedIn = await agent.follow((await confirmEmail(agent, registered, headersEmail)).location!);
       const signOutHref = /href="([^"]*\/session\/end[^"]*)"/.exec(demoSignedIn.body)![1]!.replaceAll('&amp;', '&');
       const logout = await agent.request(new URL(signOutHref, demoSignedIn.url).href);
       const { consent } = await openConsent(server, await createThirdPartyClient(server));
@@ -58,6 +61,7 @@ describe('page security', () => {
         login,
         register,
         consent,
+        'check your email': checkEmail,
         'logout confirmation': logout,
         'demo home': await agent.request(`${server.issuer}/demo`),
         'demo signed in': demoSignedIn,
@@ -92,9 +96,12 @@ describe('page security', () => {
       const track = (page: Page) => seen.push(...page.headers.getSetCookie());
       let page = await agent.request(`${server.issuer}/demo/login`);
       for (; page.location; page = await agent.request(page.location)) track(page);
-      const registered = await agent.submit(await openRegister(agent, page), '/register', { email: uniqueEmail('cookies'), password: 'cookie scan passphrase' });
+      const cookiesEmail = uniqueEmail('cookies');
+      const registered = await agent.submit(await openRegister(agent, page), '/register', { email: cookiesEmail, password: 'cookie scan passphrase' });
       track(registered);
-      for (page = await agent.request(registered.location!); page.location; page = await agent.request(page.location)) track(page);
+      const confirmed = await confirmEmail(agent, registered, cookiesEmail);
+      track(confirmed);
+      for (page = await agent.request(confirmed.location!); page.location; page = await agent.request(page.location)) track(page);
       track(page);
       const names = seen.map((c) => c.split('=')[0]);
       for (const expected of ['portcullis.demo', 'portcullis.interaction', 'portcullis.resume', 'portcullis.session']) {
@@ -265,9 +272,10 @@ describe('page security', () => {
           assert.ok(!response.body.includes("'>"), `${step}: no attribute break-out`);
         }
       }
-      const evilName = await agent.submit(register, '/register', { email: uniqueEmail('evil'), name: evil, password: 'evil name passphrase' });
+      const evilEmail = uniqueEmail('evil');
+      const evilName = await agent.submit(register, '/register', { email: evilEmail, name: evil, password: 'evil name passphrase' });
       assert.equal(evilName.status, 303, 'a hostile name is stored as text');
-      const demo = await agent.follow(evilName.location!);
+      const demo = await agent.follow((await confirmEmail(agent, evilName, evilEmail)).location!);
       assert.ok(!demo.body.includes('<script>alert'), 'the demo shows the stored name escaped');
       assert.ok(await server.app.db.primary.selectFrom('accounts').select('id').where('name', '=', evil).executeTakeFirst(), 'the name is stored verbatim');
     });
@@ -324,9 +332,14 @@ describe('page security', () => {
       const started = await go(`/auth?${auth}`);
       assert.match(started.response.headers.get('strict-transport-security') ?? '', /max-age=(3153600\d|[4-9]\d{7,})/);
       const register = await go(`${started.next!}/register`);
-      const posted = await go(`${started.next!}/register`, { csrf: csrfToken(register.body), email: uniqueEmail('https'), password: 'secure cookie passphrase' });
+      const httpsEmail = uniqueEmail('https');
+      const posted = await go(`${started.next!}/register`, { csrf: csrfToken(register.body), email: httpsEmail, password: 'secure cookie passphrase' });
       assert.equal(posted.response.status, 303);
-      await go(posted.next!);
+      const step = await go(posted.next!);
+      const { code } = await verificationMail(secure.issuer, httpsEmail);
+      const confirmed = await go(`${posted.next!}/verify-email/code`, { csrf: csrfToken(step.body), code });
+      assert.equal(confirmed.response.status, 303);
+      await go(confirmed.next!);
       const session = seen.find((c) => c.startsWith('__Host-portcullis.session='));
       assert.ok(session, `a __Host- session cookie (saw ${seen.map((c) => c.split('=')[0]).join(', ')})`);
       assert.match(session, /;\s*path=\/(;|$)/i);

@@ -1,4 +1,5 @@
 /** The embedded server starts, serves discovery, and walks the demo flow end to end. */
+import { confirmEmail } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -28,7 +29,7 @@ describe('embedded server', () => {
     const registerPage = await agent.request(new URL(/href="([^"]*\/register)"/.exec(login.body)![1]!, login.url).href);
     const registered = await agent.submit(registerPage, '/register', { email: 'Smoke@Example.com', name: 'Smoke Test', password: 'a long enough passphrase' });
     assert.equal(registered.status, 303);
-    const done = await agent.follow(registered.location!);
+    const done = await agent.follow((await confirmEmail(agent, registered, 'smoke@example.com')).location!);
     assert.equal(done.status, 200);
     assert.match(done.body, /ID token claims/);
     assert.match(done.body, /smoke@example\.com/);

@@ -5,6 +5,7 @@
  * Codes come from otplib at chosen time steps; `CodeClock` hands out each step once, waiting for
  * the server's clock when every usable step has been spent (RFC 6238 ±1 step window).
  */
+import { confirmEmail } from './mail.js';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generate } from 'otplib';
@@ -73,7 +74,9 @@ export async function registerOnAccountPage(server: TestServer, email = uniqueEm
   const registerHref = /href="([^"]*\/register)"/.exec(login.body)?.[1];
   assert.ok(registerHref);
   const registerPage = await agent.request(new URL(registerHref, login.url).href);
-  const { page } = await submitAndFollow(server, agent, registerPage, '/register', { email, name: '', password: PASSWORD });
+  const registered = await agent.submit(registerPage, '/register', { email, name: '', password: PASSWORD });
+  const confirmed = await confirmEmail(agent, registered, email);
+  const page = await followOnServer(server, agent, confirmed.location!);
   assert.equal(new URL(page.url).pathname, '/account', `expected the account page, got ${page.status} ${page.url}: ${page.body.slice(0, 300)}`);
   return { agent, email, password: PASSWORD, home: page };
 }

@@ -4,6 +4,7 @@
  * provider's endpoints either as a relying party (openid-client) or with raw HTTP, for the
  * negative tests that must send what a well-behaved client never would.
  */
+import { confirmEmail } from './mail.js';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
@@ -123,14 +124,15 @@ export function followToClient(agent: UserAgent, url: string): Promise<Page> {
   return agent.follow(url, (location) => new URL(location).origin !== origin);
 }
 
-/** From the login page: creates an account (which signs in) and follows on. */
+/** From the login page: creates an account, confirms its address with the emailed code (which signs in) and follows on. */
 export async function register(agent: UserAgent, loginPage: Page, email: string, name = 'Ada Lovelace'): Promise<Page> {
   const href = /href="([^"]*\/register)"/.exec(loginPage.body)?.[1];
   assert.ok(href, `no "Create account" link on the page (status ${loginPage.status})`);
   const registerPage = await agent.request(new URL(href, loginPage.url).href);
   const registered = await agent.submit(registerPage, '/register', { email, name, password: PASSWORD });
   assert.equal(registered.status, 303, `registration did not redirect: ${registered.body.slice(0, 300)}`);
-  return followToClient(agent, registered.location!);
+  const confirmed = await confirmEmail(agent, registered, email);
+  return followToClient(agent, confirmed.location!);
 }
 
 /** From the login page: signs in with an existing account and follows on. */

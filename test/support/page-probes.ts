@@ -2,6 +2,7 @@
  * What the pages look like in Chromium, measured rather than read from the CSS: words the
  * browser split across lines, element boxes, and a person registering through the pages.
  */
+import { confirmEmailInBrowser } from './mail.js';
 import type { Page } from 'playwright-core';
 
 /**
@@ -46,5 +47,6 @@ export async function registerInBrowser(page: Page, issuer: string, email: strin
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await confirmEmailInBrowser(page, email);
   await page.getByRole('heading', { name: 'Your account' }).waitFor();
 }

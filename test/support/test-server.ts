@@ -9,8 +9,10 @@ import path from 'node:path';
 import { loadConfig } from '@portcullis/config';
 import { createPortcullis, type Portcullis } from '@portcullis/server';
 import type { LimitPolicy } from '@portcullis/server/limits/limit-policy.js';
+import type { RecoveryOptions } from '@portcullis/server/recovery/recovery-options.js';
 import { closeAll, createLogger, listen } from '@portcullis/server';
 import { freePort } from '@portcullis/db/testing/free-port';
+import { embeddedMailDir, registerMailDir } from './mail.js';
 
 export { freePort };
 
@@ -33,6 +35,8 @@ export interface TestServerOptions {
   ports?: { port: number; adminPort: number };
   /** Replaces some rate limits (short windows); always an embedded server. */
   limits?: Partial<LimitPolicy>;
+  /** Account links' clock, lifetimes and the forgot-password floor (recovery tests); always an embedded server. */
+  recovery?: RecoveryOptions;
   /** Keeps the OIDC artefacts in this Redis (testing/redis-server.ts); always an embedded server. */
   redisUrl?: string;
   /** A jwks_uri origin served from a local listener (oidc/jwks-fetch-guard.ts); always an embedded server. */
@@ -77,6 +81,8 @@ async function useStack(): Promise<TestServer> {
   });
   const app = await createPortcullis(config, { logger: createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' }) });
   const adminUrl = stackEnv('STACK_ADMIN_URLS').split(',')[0]!;
+  // The stack's instances send to its SMTP sink; this in-process instance has no SMTP_URL and sends nothing.
+  registerMailDir(config.issuer, stackEnv('STACK_SMTP_DIR'));
   return {
     issuer: config.issuer,
     adminUrl,
@@ -105,16 +111,18 @@ export async function callAdmin(adminUrl: string, token: string, method: string,
  * embedded servers only.
  */
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
-  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined && options.limits === undefined && options.redisUrl === undefined && options.unsafeTestOnlyJwksOrigin === undefined) return useStack();
+  if (STACK_MODE && Object.keys(env).length === 0 && options.dataDir === undefined && options.limits === undefined && options.redisUrl === undefined && options.unsafeTestOnlyJwksOrigin === undefined && options.recovery === undefined) return useStack();
   const { port, adminPort } = options.ports ?? { port: await freePort(), adminPort: await freePort() };
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'portcullis-test-')));
   const loaded = loadConfig({ PORT: String(port), ADMIN_PORT: String(adminPort), DATA_DIR: dataDir, HOST: '127.0.0.1', LOG_LEVEL: 'error', RATE_LIMIT_EXEMPT: LOOPBACK, ...env });
   // The environment allows REDIS_URL only in production mode; the composition root takes it on any Config.
   const config = options.redisUrl === undefined ? loaded : { ...loaded, redisUrl: options.redisUrl };
   const logger = createLogger('error', { silent: process.env.PORTCULLIS_TEST_LOGS !== 'true' });
-  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }), ...(options.unsafeTestOnlyJwksOrigin && { unsafeTestOnlyJwksOrigin: options.unsafeTestOnlyJwksOrigin }) });
+  const app = await createPortcullis(config, { inMemoryDatabase: options.dataDir === undefined, logger, ...(options.limits && { limits: options.limits }), ...(options.unsafeTestOnlyJwksOrigin && { unsafeTestOnlyJwksOrigin: options.unsafeTestOnlyJwksOrigin }), ...(options.recovery && { recovery: options.recovery }) });
   const servers = [...(await listen(app.publicApp, 'localhost', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
   const adminUrl = `http://127.0.0.1:${adminPort}`;
+  // Without SMTP_URL its mail is files in DATA_DIR/mail (test/support/mail.ts reads them).
+  registerMailDir(config.issuer, embeddedMailDir(dataDir));
   return {
     issuer: config.issuer,
     adminUrl,

@@ -104,6 +104,7 @@ const createFlagsSchema = z.object({
   backchannelLogoutSessionRequired: z.boolean().optional(),
   introspect: z.boolean().default(false),
   device: z.boolean().default(false),
+  requireVerifiedEmail: z.boolean().default(false),
 });
 
 /**
@@ -129,6 +130,7 @@ const updateFlagsSchema = z.object({
   backchannelLogoutUri: backchannelLogoutUri.optional(),
   backchannelLogoutSessionRequired: z.boolean().optional(),
   introspect: z.boolean().optional(),
+  requireVerifiedEmail: z.boolean().optional(),
 });
 
 function problemText(problem: ClientProblem, method = ''): string {
@@ -166,6 +168,7 @@ export function parseCreateFlags(flags: Record<string, unknown>): ClientCreateIn
     // Commander sets the --no- flag's value to true when it is absent: send only an explicit "no".
     ...(f.backchannelLogoutSessionRequired === false ? { backchannel_logout_session_required: false } : {}),
     ...(f.introspect ? { resource_server: true } : {}),
+    ...(f.requireVerifiedEmail ? { require_verified_email: true } : {}),
     ...parsePageLinkFlags(flags, 'create'),
     ...protocol,
   };
@@ -197,6 +200,7 @@ export function parseUpdateFlags(flags: Record<string, unknown>): ClientUpdateIn
     backchannel_logout_uri: f.backchannelLogoutUri === '' ? null : f.backchannelLogoutUri,
     backchannel_logout_session_required: f.backchannelLogoutSessionRequired,
     resource_server: f.introspect,
+    require_verified_email: f.requireVerifiedEmail,
     ...parsePageLinkFlags(flags, 'update'),
     ...parseProtocolFlags(flags, 'update'),
   };

@@ -13,6 +13,8 @@ import { toBranding } from './branding-env.js';
 import type { DynamicRegistrationMode } from './dcr-env.js';
 
 export type Mode = 'embedded' | 'production';
+/** REGISTRATION: who may join (see Config.registration). */
+export type Registration = 'open' | 'invite' | 'closed';
 
 export interface Secrets {
   /** Cookie signing keys, newest first. */
@@ -60,6 +62,12 @@ export interface Config {
   /** Whether the built-in demo client and /demo page exist (embedded mode only). */
   demo: boolean;
   passwordMinLength: number;
+  /**
+   * Who may join: `open` (the sign-in page offers registration), `invite` (no registration page;
+   * administrators create accounts and mail set-password links), `closed` (no registration, no
+   * new accounts or invitations; existing accounts keep signing in and recovering).
+   */
+  registration: Registration;
   /** Addresses the anti-automation limits skip (never the per-account ones); see limits/. */
   rateLimitExempt: readonly string[];
   /** Every brute-force and anti-automation limit (RATE_LIMIT_* variables, rate-limits.ts). */
@@ -80,6 +88,22 @@ export interface Config {
   dynamicRegistration: DynamicRegistrationMode;
   /** REFRESH_REUSE_WINDOW (dcr-env.ts): seconds a repeated refresh gets the same answer; 0 is off. */
   refreshReuseWindowSeconds: number;
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /**
+   * Where the outbox's sender delivers. Unset in embedded mode: messages become .eml files in
+   * DATA_DIR/mail. Unset in production mode: this instance sends nothing and messages wait in the
+   * outbox for an instance that has it (docs/email.md).
+   */
+  smtpUrl?: string;
+  /** The From header: MAIL_FROM, else no-reply@ the issuer's host name. */
+  from: string;
+  /** First retry after this long; each further one waits twice as long, at most an hour. */
+  retryBaseMs: number;
+  /** Attempts before a message is given up on (status failed). */
+  maxAttempts: number;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
@@ -117,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     secrets: { cookieKeys: e.COOKIE_KEYS, encryptionKeys: e.ENCRYPTION_KEYS ?? (e.ENCRYPTION_KEY && [e.ENCRYPTION_KEY]), adminToken: e.ADMIN_TOKEN },
     demo: mode === 'embedded' && e.DEMO !== false,
     passwordMinLength: e.PASSWORD_MIN_LENGTH,
+    registration: e.REGISTRATION,
     rateLimitExempt: Object.freeze([...e.RATE_LIMIT_EXEMPT]),
     rateLimits: Object.freeze(toRateLimits(e)),
     shutdown: { readinessGraceMs: e.SHUTDOWN_READINESS_GRACE_MS },
@@ -124,6 +149,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     branding: toBranding(e),
     dynamicRegistration: e.DYNAMIC_REGISTRATION,
     refreshReuseWindowSeconds: e.REFRESH_REUSE_WINDOW,
+    mail: Object.freeze({
+      ...(e.SMTP_URL && { smtpUrl: e.SMTP_URL }),
+      from: e.MAIL_FROM ?? `no-reply@${new URL(issuer).hostname}`,
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+    }),
   });
 }
 

@@ -102,6 +102,9 @@ export const envSchema = z
     ADMIN_TOKEN: z.string().min(32, 'needs at least 32 characters').optional(),
     DEMO: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
     PASSWORD_MIN_LENGTH: wholeNumber(8, 64).default(8),
+    // Who may join (docs/configuration.md): open (anyone registers), invite (admins create and
+    // invite), closed (no new accounts at all).
+    REGISTRATION: z.enum(['open', 'invite', 'closed'], { error: 'must be open, invite or closed' }).default('open'),
     // Observability (docs/operations.md): how many client ids get their own metric label (the
     // rest share `other`), and a central log collector to ship JSON lines to.
     // SIGTERM: how long /readyz reports not-ready before the public listener stops accepting
@@ -116,6 +119,16 @@ export const envSchema = z
       .transform((value) => value.split(',').map((ip) => ip.trim()).filter(Boolean))
       .pipe(z.array(z.string().refine((ip) => isIP(ip) !== 0, 'must be a comma-separated list of IP addresses')))
       .default([]),
+    // Mail (docs/email.md): where the outbox's sender delivers, and who the messages are from.
+    // Credentials may sit in the URL; they are never logged (startup-error.ts redacts it).
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(/^(?:[^<>\r\n"]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, 'must be an address (no-reply@example.com) or "Name <no-reply@example.com>"')
+      .optional(),
+    MAIL_RETRY_BASE_MS: wholeNumber(100, 3_600_000, 'a number of milliseconds').default(30_000),
+    MAIL_MAX_ATTEMPTS: wholeNumber(1, 50).default(10),
     // Every brute-force and anti-automation limit (rate-limits.ts: syntax, defaults, rules).
     ...rateLimitEnvShape,
     // What every page shows of the operator (branding-env.ts).

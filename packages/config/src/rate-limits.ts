@@ -37,6 +37,10 @@ export interface RateLimits {
   tokenFailuresPerAddress: RateLimitTier;
   /** Unknown user codes typed at `/device` per address (RFC 8628 §5.1: the guessing budget). */
   deviceCodePerAddress: RateLimitTier[];
+  /** Account-link requests ("Forgot password?", email change) per address. */
+  recoveryPerAddress: RateLimitTier;
+  /** Account-link requests per email address asked about (known or not): mails one mailbox receives. */
+  recoveryPerEmail: RateLimitTier;
 }
 
 type Key = keyof RateLimits;
@@ -64,6 +68,8 @@ export const RATE_LIMIT_VARIABLES = {
   RATE_LIMIT_TOKEN_CLIENT_ADDRESS: { key: 'tokenFailuresPerClientAndAddress', default: '20/5m:5m' },
   RATE_LIMIT_TOKEN_ADDRESS: { key: 'tokenFailuresPerAddress', default: '100/15m:15m' },
   RATE_LIMIT_DEVICE_CODE_ADDRESS: { key: 'deviceCodePerAddress', default: '10/15m:15m,30/1d:1d', tiers: true },
+  RATE_LIMIT_RECOVERY_ADDRESS: { key: 'recoveryPerAddress', default: '10/1h:1h' },
+  RATE_LIMIT_RECOVERY_EMAIL: { key: 'recoveryPerEmail', default: '5/1h', noBlock: true },
 } as const satisfies Record<string, Variable>;
 
 export type RateLimitVariable = keyof typeof RATE_LIMIT_VARIABLES;

@@ -15,6 +15,7 @@ const client: ClientView = {
   first_party: false,
   built_in: false,
   resource_server: false,
+  require_verified_email: false,
   backchannel_logout_uri: null,
   backchannel_logout_session_required: true,
   logo_uri: null,

@@ -33,6 +33,8 @@ const clientViewShape = {
   built_in: z.boolean(),
   /** May introspect other clients' access tokens (RFC 7662 §4; server: oidc/client-flags.ts). */
   resource_server: z.boolean(),
+  /** Sign-ins wait until the account's email address is verified (server: oidc/client-flags.ts). */
+  require_verified_email: z.boolean(),
   backchannel_logout_uri: z.string().nullable(),
   backchannel_logout_session_required: z.boolean(),
   /** Shown on the consent page (OpenID Connect Dynamic Client Registration 1.0 §2). */

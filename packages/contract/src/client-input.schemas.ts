@@ -58,6 +58,8 @@ const fields = {
   backchannel_logout_session_required: z.boolean(),
   // RFC 7662 §4: may introspect tokens issued to other clients.
   resource_server: z.boolean(),
+  // Sign-ins wait until the account's email address is verified (docs/email.md).
+  require_verified_email: z.boolean(),
   // OpenID Connect Dynamic Client Registration 1.0 §2: shown on the consent page (the logo, and
   // links to the client's site, privacy policy and terms). https only; null removes one.
   logo_uri: imageUrl.nullable(),

@@ -17,3 +17,4 @@ export * from './public-links.js';
 export * from './branding.schemas.js';
 export * from './resource.schemas.js';
 export * from './registration-token.schemas.js';
+export * from './user-lifecycle.schemas.js';

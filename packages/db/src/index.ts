@@ -17,3 +17,8 @@ export * from './repositories/resource.repository.js';
 export { openDatabase } from './open-database.js';
 export * from './repositories/sealed-value.repository.js';
 export * from './repositories/registration-token.repository.js';
+export * from './repositories/mail-outbox.repository.js';
+export * from './repositories/passkey.repository.js';
+export * from './repositories/email-verification.repository.js';
+export * from './repositories/account-lifecycle.repository.js';
+export * from './repositories/account-link.repository.js';

@@ -10,7 +10,8 @@ type UpdatedAt = ColumnType<Date, Date | undefined, Date>;
 export interface AccountsTable {
   id: string;
   email: string;
-  password_hash: string;
+  /** Null until the person sets one through a set-password link (an account an admin created). */
+  password_hash: string | null;
   name: string | null;
   email_verified: Generated<boolean>;
   disabled_at: Date | null;
@@ -124,6 +125,65 @@ export interface RegistrationTokensTable {
   created_at: CreatedAt;
 }
 
+/** Single-use account links (reset, invite, email change): the token's hash only. */
+export interface AccountLinksTable {
+  token_hash: string;
+  account_id: string;
+  purpose: 'reset' | 'invite' | 'email-change';
+  account_stamp: string;
+  new_email: string | null;
+  continue_path: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+/** Messages waiting for, or done with, delivery (packages/server/src/mail/). */
+export interface MailOutboxTable {
+  id: string;
+  recipient: string;
+  template: string;
+  locale: string;
+  /** The template's parameters; emptied once the message is final (they may hold a link). */
+  params: ColumnType<Record<string, unknown>, string, string>;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+/** Passkeys (WebAuthn credentials); migration 2026-12-03T1520. */
+export interface AccountPasskeysTable {
+  /** The credential id, base64url. */
+  id: string;
+  account_id: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  /** The authenticator's signature counter (uint32; pg returns bigint as a string). */
+  counter: ColumnType<string | number, number | undefined, number>;
+  transports: ColumnType<string[], string | undefined, string>;
+  name: string;
+  aaguid: string;
+  /** The challenge of the last accepted assertion: the same one is never accepted twice. */
+  last_challenge: string | null;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+}
+
+/** Email verification codes and link tokens, as SHA-256 digests (packages/server/src/accounts). */
+export interface EmailVerificationsTable {
+  id: string;
+  account_id: string;
+  email: string;
+  code_hash: string;
+  token_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   accounts: AccountsTable;
   clients: ClientsTable;
@@ -136,6 +196,10 @@ export interface DB {
   settings: SettingsTable;
   resources: ResourcesTable;
   registration_tokens: RegistrationTokensTable;
+  mail_outbox: MailOutboxTable;
+  account_passkeys: AccountPasskeysTable;
+  email_verifications: EmailVerificationsTable;
+  account_links: AccountLinksTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

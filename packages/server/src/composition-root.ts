@@ -18,6 +18,7 @@ import {
   createSettingsRepository,
   createSigningKeyRepository,
   createMfaRepository,
+  createPasskeyRepository,
   createAuditRepository,
   migrateToLatest,
   openDatabase,
@@ -25,6 +26,9 @@ import {
   createSealedValueRepository,
   createResourceRepository,
   createRegistrationTokenRepository,
+  createAccountLifecycleRepository,
+  createAccountLinkRepository,
+  createEmailVerificationRepository,
 } from '@portcullis/db';
 import type { Writable } from 'node:stream';
 import { createLogger, type Logger } from './observability/logger.js';
@@ -82,7 +86,12 @@ import { createAccountArtefacts } from './oidc/account-artefacts.js';
 import { createConnectedApps } from './consents/connected-apps.service.js';
 import { createConsentService } from './consents/consent.service.js';
 import { createUsersService } from './accounts/users.service.js';
+import { createAccountLifecycle } from './accounts/account-lifecycle.service.js';
+import { createFactorRemoval } from './mfa/factor-removal.js';
 import { createFactors, secondStepDue } from './mfa/factors/index.js';
+import { createRelyingParty } from './passkeys/webauthn.js';
+import { createPasskeyCredentials } from './passkeys/passkey-credentials.js';
+import { createPasskeyService } from './passkeys/passkey.service.js';
 import { errorMessage } from './error-message.js';
 import { createResourceRegistry } from './resources/resource-registry.js';
 import { createResourceService } from './resources/resource.service.js';
@@ -91,6 +100,17 @@ import { createRegisteredClients } from './clients/registered-clients.js';
 import { registrationGate } from './oidc/registration-gate.js';
 import { auditRegistrations } from './oidc/registration.js';
 import { createRefreshReplay } from './oidc/refresh-replay.js';
+import { createAccountLinks, type AccountLinks } from './recovery/account-links.service.js';
+import { createPasswordReset } from './recovery/password-reset.service.js';
+import { createEmailChange } from './recovery/email-change.service.js';
+import { createRecoveryModule } from './recovery/recovery.module.js';
+import type { RecoveryOptions } from './recovery/recovery-options.js';
+import { createRecoveryMail } from './recovery/recovery-mail.js';
+import { startMail, type Mail } from './mail/mail.module.js';
+import { createEmailLimits } from './limits/email-limits.js';
+import { createEmailVerificationService } from './accounts/email-verification.service.js';
+import { createRegistrationService } from './accounts/registration.service.js';
+import type { SenderTiming } from './mail/mail-sender.js';
 
 export interface Portcullis {
   config: Readonly<Config>;
@@ -101,6 +121,14 @@ export interface Portcullis {
   /** Where the provider's artefacts, the rate-limit counters and the change feed live (stores/). */
   stores: Stores;
   holder: ProviderHolder;
+  /** The mail outbox (`mail.outbox.enqueue`) and this instance's sender (mail/, docs/email.md). */
+  mail: Mail;
+  /**
+   * Single-use account links (recovery/account-links.service.ts): `sendPasswordLink(accountId,
+   * 'reset' | 'invite', locale)` mails a reset or invitation link and never returns it. The
+   * admin routes get this same service.
+   */
+  accountLinks: AccountLinks;
   publicApp: Koa;
   adminApp: Koa;
   adminToken: string;
@@ -121,6 +149,10 @@ export interface BuildOptions {
   limits?: Partial<LimitPolicy>;
   /** Tests only, never from the environment: oidc/jwks-fetch-guard.ts `UnsafeTestOnlyJwksOrigin`. */
   unsafeTestOnlyJwksOrigin?: UnsafeTestOnlyJwksOrigin;
+  /** Account links' clock and lifetimes, the forgot-password floor (tests; recovery/). */
+  recovery?: RecoveryOptions;
+  /** The mail sender's poll, batch and lease (tests: a short poll). */
+  mailTiming?: Partial<SenderTiming>;
 }
 
 export async function createPortcullis(config: Readonly<Config>, options: BuildOptions = {}): Promise<Portcullis> {
@@ -141,6 +173,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
   });
   const timers: NodeJS.Timeout[] = [];
   let stores: Stores | undefined;
+  let mail: Mail | undefined;
   try {
     stores = await buildStores(config, { db, logger, metrics });
     const { payloads, sessionIndex, changeFeed } = stores;
@@ -158,7 +191,11 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const consent = createConsentService({ consents });
     const box = createSecretBox(secrets.encryptionKeys);
     const mfa = createMfaService({ repository: createMfaRepository(db), box, issuerName: `Portcullis (${new URL(config.issuer).host})` });
-    const factors = createFactors({ mfa });
+    // Passkeys: the relying party is this issuer (its host the RP ID, its origin the only origin).
+    const passkeyRepository = createPasskeyRepository(db);
+    const relyingParty = createRelyingParty({ issuer: config.issuer });
+    const passkeyCredentials = createPasskeyCredentials({ repository: passkeyRepository, rp: relyingParty });
+    const factors = createFactors({ mfa, passkeys: passkeyCredentials });
     const audit = observeAudit(createAuditService({ repository: createAuditRepository(db), logger }), { logger, metrics, context: requestContext });
 
     const keys = announcingRotations(createSigningKeysService({ repository: createSigningKeyRepository(db), box, retiredKeyPublishSeconds: RETIRED_KEY_PUBLISH_SECONDS }), () => void changeFeed.publish({ kind: 'keys' }));
@@ -177,11 +214,11 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Dynamic client registration (RFC 7591, DYNAMIC_REGISTRATION): initial access tokens, and the
     // clients the provider saves, stored like the admin API's (oidc/registration.ts).
     const registrationTokens = createRegistrationTokensService({ tokens: createRegistrationTokenRepository(db), audit });
-    const registration = config.dynamicRegistration === 'off' ? undefined : {
+    const clientRegistration = config.dynamicRegistration === 'off' ? undefined : {
       clients: createRegisteredClients({ clients, box, revokeGrants: (clientId) => artefacts.revokeAllGrantsOfClient(clientId) }),
       gate: registrationGate({ mode: config.dynamicRegistration, tokens: registrationTokens, limit: (ip) => limits.clientRegistration(ip) }),
     };
-    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen, registration?.clients), { metrics, backend: 'reader', model: 'Client' });
+    const clientAdapter = protectAdapter(createClientAdapter(clients, box, clientCache, scopeSeen, clientRegistration?.clients), { metrics, backend: 'reader', model: 'Client' });
     // A refresh token repeated within REFRESH_REUSE_WINDOW gets the same answer (oidc/refresh-replay.ts).
     const refreshReplay = config.refreshReuseWindowSeconds > 0 ? createRefreshReplay({ windowSeconds: config.refreshReuseWindowSeconds, shortTerm: stores.shortTerm, box, audit }) : undefined;
     const adapter = (name: string) => (name === 'Client' ? clientAdapter : name === 'RefreshToken' && refreshReplay ? refreshReplay.wrap(payloads(name)) : payloads(name));
@@ -194,7 +231,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       trustProxy: config.http.trustProxy,
       keys,
       logger,
-      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), deviceFlowMiddleware({ userCodes: limits.userCode, counters: stores.counters }), ...(registration ? [registration.gate] : []), ...(refreshReplay ? [refreshReplay.middleware] : [])],
+      use: [...stores.providerMiddleware, recordSessionActivity(sessionInfo), deviceFlowMiddleware({ userCodes: limits.userCode, counters: stores.counters }), ...(clientRegistration ? [clientRegistration.gate] : []), ...(refreshReplay ? [refreshReplay.middleware] : [])],
       onBuild: (provider) => {
         attachProviderMetrics(provider, metrics, requestContext);
         auditLogouts(provider, audit);
@@ -237,24 +274,44 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
     const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
+    const passkeys = createPasskeyService({ repository: passkeyRepository, credentials: passkeyCredentials, rp: relyingParty, guard: limits.mfa, audit, sessions: ending, users, hasSecondFactor: (accountId) => secondFactor.isEnabled(accountId) });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
+    // The outbox every feature writes its mail into, and this instance's sender (mail/).
+    mail = startMail({ config, db, metrics, logger, productName: async () => (await branding.current()).productName, timing: options.mailTiming });
+    // Email verification and registration that never says an address is taken (accounts/).
+    const emailLimits = createEmailLimits({ policy: limits.policy, make: stores.counters, isExempt: (ip) => limits.isExempt(ip) });
+    const emailVerification = createEmailVerificationService({ verifications: createEmailVerificationRepository(db), outbox: mail.outbox, limits: emailLimits, audit, primary: db.primary });
+    const registration = createRegistrationService({ primary: db.primary, accounts, verification: emailVerification, outbox: mail.outbox, hasher, policy, limits, emailLimits, audit });
+    const recoveryMail = createRecoveryMail({ outbox: mail.outbox, primary: db.primary });
+    // Single-use account links (reset, invitation, email change), mailed through the outbox.
+    // `accountLinks.sendPasswordLink` is what the admin routes use to reset or invite (recovery/).
+    const accountLinks = createAccountLinks({ links: createAccountLinkRepository(db), mail: recoveryMail, issuer: config.issuer, now: options.recovery?.now, lifetimes: options.recovery?.lifetimes });
+    const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, minimumMs: options.recovery?.minimumMs });
+    const emailChange = createEmailChange({ links: accountLinks, accounts, signIn, limits, audit, mail: recoveryMail });
+    // The admin's account lifecycle: create, invite, reset, delete, export (issue 14).
+    const lifecycleRepository = createAccountLifecycleRepository(db);
+    const lifecycle = createAccountLifecycle({ repository: lifecycleRepository, users, audit, ending, connectedApps, registration: config.registration, links: accountLinks,
+      factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId), removePasskeys: (accountId) => passkeyRepository.deleteAllForAccount(accountId) }),
+      listPasskeys: (accountId) => passkeyRepository.listForAccount(accountId) });
 
     // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).
     const ownFetch = createOwnIssuerFetch(config.issuer, config.http);
     // The public listener's features, mounted in this order; each owns its prefix (http/feature-module.ts).
     const modules = [
       assetsModule(),
-      createInteractionModule({ resources: resourceRegistry, getProvider, signIn: createSignInService({ guarded: signIn, accounts: accountService, limits, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, secondFactor, sealed }),
+      createInteractionModule({ resources: resourceRegistry, getProvider, signIn: createSignInService({ guarded: signIn, registration, audit, secondStepDue: (accountId) => secondFactor.isEnabled(accountId) }), devices, csrf, consent, users, passwordMinLength: config.passwordMinLength, registration: config.registration, secondFactor, sealed, passkeys, passwordReset,
+        issuer: config.issuer, emailVerification }),
       // The account page, in every mode.
       await createAccountModule({
-        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch,
+        issuer: config.issuer, passwordMinLength: config.passwordMinLength, logger, getProvider, clients: clientService, users, passwords, secondFactor, audit, sealed, csrf, ending, connectedApps, devices, ownFetch, passkeys, emailChange,
       }),
+      createRecoveryModule({ csrf, passwordReset, emailChange, passwordMinLength: config.passwordMinLength }),
       ...(config.demo ? [await createDemoModule({ issuer: config.issuer, clients: clientService, logger, ownFetch })] : []),
     ];
 
     const publicApp = createPublicApp({ issuer: config.issuer, trustProxy: config.http.trustProxy, cookieKeys: secrets.cookieKeys, logger, holder, modules, limits, branding, observe: observeRequests({ listener: 'public', logger, metrics, context: requestContext }) });
-    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, resources, registrationTokens, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, branding, store: stores,
+    const adminApp = createAdminApp({ adminToken: secrets.adminToken, logger, clients: clientService, resources, registrationTokens, users, keys, rotation: createKeyRotation({ keys, refreshProvider: async () => void (await holder.refreshKeys()), audit }), reseal: createResealService({ sealed: createSealedValueRepository(db), box, audit }), db, audit, connectedApps, lifecycle, branding, store: stores,
       metrics, observe: observeRequests({ listener: 'admin', logger, metrics, context: requestContext }), draining: () => draining });
 
     // Housekeeping: notice key rotations made by other instances (each store sweeps its own
@@ -290,6 +347,8 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       db,
       stores,
       holder,
+      mail,
+      accountLinks,
       publicApp,
       adminApp,
       adminToken: secrets.adminToken,
@@ -300,12 +359,15 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
       async close() {
         timers.forEach(clearInterval);
         probe.stop();
+        // The message in hand is finished (or left to its lease) before the pools close.
+        await mail?.stop();
         await stores?.close();
         await db.close();
       },
     };
   } catch (error) {
     timers.forEach(clearInterval);
+    await mail?.stop().catch(() => undefined);
     await stores?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;

@@ -27,6 +27,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
   addPageLinkOptions(command, mode);
   addProtocolOptions(command, mode);
   const introspect = "resource server: may introspect other clients' access tokens (confidential clients only)";
+  const requireVerified = 'sign-ins wait until the account\'s email address is verified (a code or link by email)';
   const isPublic = 'public client (no secret, e.g. a SPA or native app); auth method none';
   if (mode === 'create') {
     command
@@ -34,6 +35,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
       .option('--first-party', 'first-party client: consent is skipped')
       .option('--introspect', introspect)
       .option('--device', 'device authorization grant (RFC 8628, a TV or CLI signing in at /device): adds it to --grant-type; alone, device code + refresh_token with no redirect URI')
+      .option('--require-verified-email', requireVerified)
       .option('--no-backchannel-logout-session-required', 'leave sid out of logout tokens (default: included)');
   } else {
     command
@@ -42,7 +44,9 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
       .option('--first-party', 'mark as first-party: consent is skipped')
       .option('--no-first-party', 'mark as third-party: consent is asked')
       .option('--introspect', introspect)
-      .option('--no-introspect', 'no longer a resource server: introspects only its own tokens');
+      .option('--no-introspect', 'no longer a resource server: introspects only its own tokens')
+      .option('--require-verified-email', requireVerified)
+      .option('--no-require-verified-email', 'sign-ins no longer wait for a verified email address');
   }
   return command;
 }

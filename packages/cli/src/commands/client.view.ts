@@ -22,6 +22,8 @@ export function printClient(out: Writer, client: ClientView): void {
     ['Resource server', client.resource_server],
     // Registered at the registration endpoint (RFC 7591): `token` or `open-native`.
     ...(client.dynamic_registration ? [['Registered via', client.dynamic_registration] as const] : []),
+    // `--require-verified-email`: sign-ins wait for a verified email address.
+    ['Verified email', client.require_verified_email],
     ['Auth method', client.token_endpoint_auth_method],
     ['ID token alg', client.id_token_signed_response_alg],
     ['Grant types', client.grant_types],

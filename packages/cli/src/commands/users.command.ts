@@ -1,6 +1,7 @@
 /**
  * `portcullis users ...`: look accounts up and switch them off or on, list and end their
- * sessions, list and withdraw the applications they allowed (consents).
+ * sessions, list and withdraw the applications they allowed (consents); creating, inviting,
+ * resetting, exporting and deleting are in users-lifecycle.command.ts.
  * A user is addressed by id or e-mail; the server tells them apart, the CLI only URL-encodes.
  */
 import type { Command } from 'commander';
@@ -23,6 +24,7 @@ import { parseOrThrow } from '../validate.js';
 import type { Writer } from '../io.js';
 import { printBlock, printLine, printTable, safe, type BlockValue } from '../output.js';
 import { emit, segment, withJsonOption, type CommandContext } from './command-context.js';
+import { addUserLifecycleCommands } from './users-lifecycle.command.js';
 
 const LIMIT_RANGE = `--limit must be 1-${LIST_LIMIT_MAX}`;
 
@@ -114,7 +116,7 @@ function printConsents(out: Writer, consents: readonly ConsentView[]): void {
 
 /** Adds `users` and its subcommands to `program`, inheriting its output and exit settings. */
 export function addUsersCommand(program: Command, ctx: CommandContext): void {
-  const users = program.command('users').description('look up, disable, enable and unlock user accounts');
+  const users = program.command('users').description('create, invite, look up, disable, enable, unlock, reset, export and delete user accounts');
   const out = ctx.io.stdout;
 
   withJsonOption(users.command('list'))
@@ -198,4 +200,6 @@ export function addUsersCommand(program: Command, ctx: CommandContext): void {
       const user = await admin.request({ method: 'POST', path: `/admin/users/${segment(who)}/unlock`, schema: userViewSchema });
       emit(ctx, cmd, user, () => printLine(out, `User ${safe(user.email)} is unlocked: failed sign-in attempts are forgotten.`));
     });
+
+  addUserLifecycleCommands(users, ctx);
 }

@@ -13,6 +13,7 @@ export function clientBody(overrides: Record<string, unknown> = {}): Record<stri
     first_party: false,
     built_in: false,
     resource_server: false,
+    require_verified_email: false,
     backchannel_logout_uri: null,
     backchannel_logout_session_required: true,
     logo_uri: null,

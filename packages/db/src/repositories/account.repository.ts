@@ -3,7 +3,7 @@
  * reads for claims tolerate lag and go to the reader, falling back to the primary on a miss (an
  * account registered a moment ago may not have reached a replica yet).
  */
-import type { Database } from '../database.js';
+import type { Database, PrimaryDb } from '../database.js';
 import { isUniqueViolation, readerThenPrimary } from '../database.js';
 import type { AccountRow } from '../schema.js';
 
@@ -17,7 +17,8 @@ export interface Account {
 }
 
 export interface AccountCredentials extends Account {
-  passwordHash: string;
+  /** Null for an account created without one (it cannot sign in with a password yet). */
+  passwordHash: string | null;
 }
 
 export class DuplicateEmailError extends Error {
@@ -40,10 +41,13 @@ function toAccount(row: AccountRow): Account {
 
 export function createAccountRepository(db: Database) {
   return {
-    /** Inserts an account; the unique index on email decides races between two registrations. */
-    async insert(input: { id: string; email: string; passwordHash: string; name: string | null }): Promise<Account> {
+    /**
+     * Inserts an account; the unique index on email decides races between two registrations.
+     * `executor`: the caller's transaction when the account is written with other rows (registration).
+     */
+    async insert(input: { id: string; email: string; passwordHash: string; name: string | null }, executor: PrimaryDb = db.primary): Promise<Account> {
       try {
-        const row = await db.primary
+        const row = await executor
           .insertInto('accounts')
           .values({ id: input.id, email: input.email, password_hash: input.passwordHash, name: input.name })
           .returningAll()

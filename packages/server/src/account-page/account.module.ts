@@ -22,8 +22,12 @@ import { accountAuthRoutes } from './account-auth.routes.js';
 import { accountRoutes } from './account.routes.js';
 import { accountSessionRoutes } from './account-sessions.routes.js';
 import { accountAppsRoutes } from './account-apps.routes.js';
+import { accountPasskeyRoutes } from './account-passkeys.routes.js';
+import type { PasskeyService } from '../passkeys/passkey.service.js';
 import type { DeviceCookies } from '../interactions/device-cookie.js';
 import type { ConnectedApps } from '../consents/connected-apps.service.js';
+import type { EmailChangeService } from '../recovery/email-change.service.js';
+import { accountEmailRoutes } from './account-email.routes.js';
 
 export interface AccountModuleDeps {
   issuer: string;
@@ -43,6 +47,9 @@ export interface AccountModuleDeps {
   /** "Connected apps": the consents the person gave, and their withdrawal. */
   connectedApps: ConnectedApps;
   devices: DeviceCookies;
+  passkeys: PasskeyService;
+  /** "Email address": a verification link to the new address (recovery/). */
+  emailChange: EmailChangeService;
 }
 
 export async function createAccountModule(deps: AccountModuleDeps): Promise<FeatureModule> {
@@ -52,8 +59,10 @@ export async function createAccountModule(deps: AccountModuleDeps): Promise<Feat
   return routerModule(
     '/account',
     accountAuthRoutes({ issuer: deps.issuer, rp: createOwnRelyingParty({ issuer: deps.issuer, clientId: ACCOUNT_CLIENT_ID, ownFetch: deps.ownFetch, logger: deps.logger }), sessions, pages, ending: deps.ending, logger: deps.logger }),
-    accountRoutes({ pages, devices: deps.devices, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength }),
+    accountRoutes({ pages, devices: deps.devices, secondFactor: deps.secondFactor, passwords: deps.passwords, passwordMinLength: deps.passwordMinLength, passkeys: deps.passkeys }),
+    accountPasskeyRoutes({ pages, passkeys: deps.passkeys }),
     accountSessionRoutes({ pages, ending: deps.ending }),
     accountAppsRoutes({ pages, connectedApps: deps.connectedApps }),
+    accountEmailRoutes({ pages, devices: deps.devices, emailChange: deps.emailChange }),
   );
 }

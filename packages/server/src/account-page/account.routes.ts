@@ -29,6 +29,7 @@ import type { LimitScope } from '../limits/attempt-guard.js';
 import type { SecondFactorService } from '../mfa/second-factor.service.js';
 import { PENDING_ENROLMENT_MS } from '../mfa/mfa.service.js';
 import type { PasswordChangeService } from '../accounts/password-change.service.js';
+import type { PasskeyService } from '../passkeys/passkey.service.js';
 import { requestMeta } from '../audit/audit.service.js';
 import type { CheckAt } from '../limits/guarded-check.js';
 import type { DeviceCookies, DeviceTrust } from '../interactions/device-cookie.js';
@@ -52,6 +53,8 @@ export interface AccountRoutesDeps {
   secondFactor: SecondFactorService;
   passwords: PasswordChangeService;
   passwordMinLength: number;
+  /** How many passkeys the page mentions (account-passkeys.routes.ts manages them). */
+  passkeys: Pick<PasskeyService, 'count'>;
 }
 
 export function accountRoutes(deps: AccountRoutesDeps): Router {
@@ -101,6 +104,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
       email: session.email,
       mfaEnabled: status.enabled,
       recoveryCodesLeft: status.recoveryCodesLeft,
+      passkeys: await deps.passkeys.count(session.accountId),
       ...pages.takeFlash(ctx, session),
     }));
   });

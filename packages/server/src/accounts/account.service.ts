@@ -15,7 +15,7 @@ import type { PasswordPolicy } from './password-policy.js';
 export type PasswordCheck =
   | { ok: true; account: Account }
   /** `accountId` is set when the email belongs to an account (for the audit log only). */
-  | { ok: false; reason: 'unknown_account' | 'wrong_password' | 'disabled'; accountId?: string };
+  | { ok: false; reason: 'unknown_account' | 'wrong_password' | 'no_password' | 'disabled'; accountId?: string };
 
 export interface AccountService {
   register(input: { email: string; password: string; name: string | null }): Promise<Account>;
@@ -49,6 +49,11 @@ export function createAccountService(deps: {
     if (!found) {
       await hasher.verifyDummy(password);
       return { ok: false, reason: 'unknown_account' };
+    }
+    if (found.passwordHash === null) {
+      // Created by an administrator, no password set yet: the same answer and the same work as a wrong one.
+      await hasher.verifyDummy(password);
+      return { ok: false, reason: 'no_password', accountId: found.id };
     }
     const ok = await hasher.verify(found.passwordHash, password);
     if (!ok) return { ok: false, reason: 'wrong_password', accountId: found.id };

@@ -17,8 +17,13 @@ function setup(answer: GuardedCheck, options: { enrolled?: boolean; registration
   const registered: string[] = [];
   const service = createSignInService({
     guarded: { check: () => Promise.resolve(answer) } satisfies GuardedSignIn,
-    accounts: { register: (input) => Promise.resolve(void registered.push(input.email)).then(() => ACCOUNT) },
-    limits: { registration: () => Promise.resolve(options.registrationLimited ? { allowed: false as const, retryAfterSeconds: 42 } : undefined) },
+    registration: {
+      register: (input) => {
+        if (options.registrationLimited) return Promise.resolve({ limited: true as const, retryAfterSeconds: 42 });
+        registered.push(input.email);
+        return Promise.resolve({ limited: false as const, subject: { accountId: ACCOUNT.id, email: input.email } });
+      },
+    },
     audit: { record: (input: AuditInput) => Promise.resolve(void events.push(input)) } as unknown as AuditService,
     secondStepDue: () => Promise.resolve(options.enrolled ?? false),
   });
@@ -50,13 +55,14 @@ void describe('sign-in service', () => {
     assert.deepEqual(events, []);
   });
 
-  void it('counts a registration per address before creating anything, then records it', async () => {
+  void it('hands a registration to the registration service and says which step follows it', async () => {
+    const links = { verify: (token: string) => `https://id.example/v?token=${token}`, signIn: 'https://id.example/account' };
     const refused = setup({ limited: false, result: { ok: false, reason: 'unknown_account' } }, { registrationLimited: true });
-    assert.deepEqual(await refused.service.register({ email: 'new@example.com', password: 'long enough', name: null, at, demandsMfa: false }), { limited: true, retryAfterSeconds: 42 });
-    assert.deepEqual([refused.registered, refused.events], [[], []]);
+    assert.deepEqual(await refused.service.register({ email: 'new@example.com', password: 'long enough', name: null, at, demandsMfa: false, links }), { limited: true, retryAfterSeconds: 42 });
+    assert.deepEqual(refused.registered, []);
     const allowed = setup({ limited: false, result: { ok: false, reason: 'unknown_account' } });
-    const done = await allowed.service.register({ email: 'new@example.com', password: 'long enough', name: null, at, demandsMfa: true });
-    assert.ok(!done.limited && done.step === 'enrol');
-    assert.deepEqual(allowed.events.map((e) => [e.type, e.detail]), [['account.registered', { mfa_required: true }]]);
+    const done = await allowed.service.register({ email: 'new@example.com', password: 'long enough', name: null, at, demandsMfa: true, links });
+    assert.ok(!done.limited && done.step === 'enrol' && done.subject.accountId === ACCOUNT.id);
+    assert.deepEqual(allowed.registered, ['new@example.com']);
   });
 });

@@ -4,16 +4,16 @@
  * - a password goes through the guarded sign-in (guarded-sign-in.ts: limits first, `lockout`
  *   events); each attempt then writes one `signin` event, the failure with its reason (only the
  *   audit log tells the reasons apart, SECURITY.md A2) and the email only when it is one;
- * - a registration is counted per address first (`limits.registration`), then writes one
- *   `account.registered` event;
+ * - a registration goes through the registration service (registration.service.ts: its limits,
+ *   its `account.registered` event, and the same answer for a new address and a taken one);
  * - both answer which second step follows: `code` when the account has a second factor, `enrol`
  *   when the client demands MFA (acr_values) and it has none, `none` otherwise.
  */
 import type { Account } from '@portcullis/db';
 import type { AuditService } from '../audit/audit.service.js';
 import type { CheckAt, Guarded } from '../limits/guarded-check.js';
-import type { Limits } from '../limits/limits.js';
-import type { AccountService } from './account.service.js';
+import type { EmailSubject } from './email-verification.service.js';
+import type { RegistrationLinks, RegistrationService } from './registration.service.js';
 import { loggableEmail } from './email.js';
 import type { GuardedSignIn } from './guarded-sign-in.js';
 
@@ -24,14 +24,16 @@ export type PasswordStep = Guarded<{ ok: false } | { ok: true; account: Account;
 
 export interface SignInService {
   password(input: { email: string; password: string; at: CheckAt; demandsMfa: boolean }): Promise<PasswordStep>;
-  /** Throws the `registration.*` or `password.*` error of a refused registration. */
-  register(input: { email: string; password: string; name: string | null; at: CheckAt; demandsMfa: boolean }): Promise<Guarded<{ account: Account; step: SecondStep }>>;
+  /**
+   * Throws the `password.*` error of a refused password. `subject.accountId` is null when the
+   * address was taken (only the "check your email" step follows, which looks the same).
+   */
+  register(input: { email: string; password: string; name: string | null; at: CheckAt; demandsMfa: boolean; links: RegistrationLinks }): Promise<Guarded<{ subject: EmailSubject; step: SecondStep }>>;
 }
 
 export function createSignInService(deps: {
   guarded: GuardedSignIn;
-  accounts: Pick<AccountService, 'register'>;
-  limits: Pick<Limits, 'registration'>;
+  registration: RegistrationService;
   audit: AuditService;
   /** Whether the account has a second factor set up (mfa/factors). */
   secondStepDue(accountId: string): Promise<boolean>;
@@ -55,13 +57,11 @@ export function createSignInService(deps: {
       return { limited: false, ok: true, account: result.account, step };
     },
 
-    async register({ email, password, name, at, demandsMfa }) {
-      const limited = await deps.limits.registration(at.ip);
-      if (limited) return { limited: true, retryAfterSeconds: limited.retryAfterSeconds };
-      const account = await deps.accounts.register({ email, password, name });
-      const step = await stepFor(account.id, demandsMfa);
-      await deps.audit.record({ type: 'account.registered', accountId: account.id, clientId: at.clientId, detail: { mfa_required: step !== 'none' } }, at.meta);
-      return { limited: false, account, step };
+    async register({ email, password, name, at, demandsMfa, links }) {
+      const registered = await deps.registration.register({ email, password, name, at, links });
+      if (registered.limited) return registered;
+      // A new account has no second factor; a taken address never gets past the email step.
+      return { limited: false, subject: registered.subject, step: demandsMfa ? 'enrol' : 'none' };
     },
   };
 }

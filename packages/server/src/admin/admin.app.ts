@@ -21,6 +21,8 @@ import type { ResourceService } from '../resources/resource.service.js';
 import { registrationTokenAdminRoutes } from './registration-tokens.routes.js';
 import type { RegistrationTokensService } from '../clients/registration-tokens.service.js';
 import { userAdminRoutes } from './users.routes.js';
+import { userLifecycleRoutes } from './user-lifecycle.routes.js';
+import type { AccountLifecycle } from '../accounts/account-lifecycle.service.js';
 import type { ResealService } from '../keys/reseal.service.js';
 import { systemAdminRoutes } from './system.routes.js';
 import { brandingAdminRoutes } from './branding.routes.js';
@@ -56,6 +58,8 @@ export interface AdminDeps {
   audit: AuditService;
   /** Users' remembered consents ("Connected apps"): listed and withdrawn. */
   connectedApps: ConnectedApps;
+  /** Create, invite, reset password or MFA, verify, export, delete (accounts/account-lifecycle.service.ts). */
+  lifecycle: AccountLifecycle;
   /** `branding show|set|reset`: validated, stored and audited by the service. */
   branding: BrandingService;
   /** The stores' health check for /readyz (stores/stores.ts). */
@@ -75,7 +79,7 @@ export function createAdminApp(deps: AdminDeps): Koa {
   open.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', version: PORTCULLIS_VERSION };
   });
-  const routers = [clientAdminRoutes(deps.clients), registrationTokenAdminRoutes(deps.registrationTokens), userAdminRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps), ...(deps.resources ? [resourceAdminRoutes(deps.resources)] : [])];
+  const routers = [clientAdminRoutes(deps.clients), registrationTokenAdminRoutes(deps.registrationTokens), userAdminRoutes(deps), userLifecycleRoutes(deps), systemAdminRoutes(deps), auditAdminRoutes(deps), brandingAdminRoutes(deps), ...(deps.resources ? [resourceAdminRoutes(deps.resources)] : [])];
   if (deps.observe) app.use(deps.observe);
   app.use(requestId());
   app.use(errorHandler(deps.logger, 'json'));

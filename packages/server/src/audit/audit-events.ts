@@ -6,9 +6,12 @@
 export const AUDIT_EVENT_TYPES = [
   /** Registration through the sign-in pages (which also signs the new account in). */
   'account.registered',
-  /** The password step of a sign-in; `detail.mfa_required` says whether a code step follows. */
+  /**
+   * The password step of a sign-in; `detail.mfa_required` says whether a code step follows. A
+   * sign-in with a passkey alone says `detail.method: "passkey"`.
+   */
   'signin',
-  /** The second step of a sign-in or step-up: `detail.method` is `totp` or `recovery_code`. */
+  /** The second step of a sign-in or step-up: `detail.method` is `totp`, `recovery_code` or `passkey`. */
   'mfa.verify',
   /**
    * A brute-force limit was reached (limits/attempt-guard.ts), once per lockout: `detail.factor`
@@ -25,6 +28,23 @@ export const AUDIT_EVENT_TYPES = [
   'mfa.enabled',
   'mfa.disabled',
   'mfa.recovery_codes_regenerated',
+  /**
+   * A passkey added or removed on the account page (`detail.passkey` is its credential id). Adding
+   * the account's first second factor (`detail.first_factor`), and any removal, end the other
+   * sessions and revoke the grants, counted as above; a failure says `detail.reason`.
+   */
+  'passkey.added',
+  'passkey.removed',
+  /**
+   * Account recovery (recovery/): a "Forgot password?" request (`failure` with `detail.reason`
+   * `unknown_account` or `disabled` when no mail was sent), a password set through a reset or
+   * invitation link (`detail.purpose`, and the sessions and grants it ended), an email change
+   * asked for (`detail.link_sent`) and made.
+   */
+  'password.reset_requested',
+  'password.reset',
+  'email.change_requested',
+  'email.changed',
   /**
    * A session ended on purpose, once per session: `detail.reason` is `sign_out` (the account
    * page), `logout` (RP-initiated logout at /session/end), `account_page` (its sessions list),
@@ -45,6 +65,22 @@ export const AUDIT_EVENT_TYPES = [
   'account.disabled',
   'account.enabled',
   'account.unlocked',
+  /**
+   * The account lifecycle an administrator runs (accounts/account-lifecycle.service.ts; actor
+   * `admin`, the account is the target): created without a password (`detail.invited` says
+   * whether a set-password link was mailed), a set-password link (`account.invited`) or a reset
+   * link (`account.password_reset_sent`) mailed, the second factor removed (`account.mfa_reset`:
+   * `detail.totp_removed`, `detail.passkeys_removed`, `detail.sessions_ended`,
+   * `detail.grants_revoked`), the email marked verified, everything stored exported, the account
+   * deleted (`account.deleted`: the id only, never the email, with the counts of what ended).
+   */
+  'account.created',
+  'account.invited',
+  'account.password_reset_sent',
+  'account.mfa_reset',
+  'account.email_verified',
+  'account.exported',
+  'account.deleted',
   'client.created',
   'client.updated',
   'client.secret_rotated',
@@ -79,6 +115,13 @@ export const AUDIT_EVENT_TYPES = [
    * already current, unreadable and changed meanwhile; `failure` when any was unreadable.
    */
   'key.resealed',
+  /**
+   * Email verification (accounts/email-verification.service.ts): a code and link sent
+   * (`detail.reason` is `registration`, `resend` or `client_requires`), and the address
+   * confirmed (`detail.method` is `code` or `link`). A wrong code is a `failure` of `email.verified`.
+   */
+  'email.verification_sent',
+  'email.verified',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

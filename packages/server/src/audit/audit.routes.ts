@@ -49,15 +49,12 @@ export function auditAdminRoutes(deps: { audit: Pick<AuditService, 'list'>; user
     const { user, since, limit } = parsed.data;
     const byId = user !== undefined && !user.includes('@');
     const account = user === undefined ? undefined : byId ? await deps.users.findById(user) : await deps.users.findByEmail(user);
-    // An id no account has matches nothing (there is no email to look for failed sign-ins by).
-    if (byId && !account) {
-      ctx.body = { events: [] };
-      return;
-    }
+    // An id no account has still finds its events: a deleted account's rows keep its id.
     const email = byId ? account?.email : user;
+    const accountId = byId ? user : account?.id;
     const events = await deps.audit.list({
       ...(email !== undefined && { email }),
-      ...(account && { accountId: account.id }),
+      ...(accountId !== undefined && { accountId }),
       ...(since !== undefined && { since: new Date(clock().getTime() - since) }),
       limit,
     });

@@ -51,6 +51,7 @@ export const createClientSchema = clientCreateInputSchema
       // person needs it to end the right one.
       backchannel_logout_session_required: input.backchannel_logout_session_required ?? true,
       resource_server: input.resource_server ?? false,
+      require_verified_email: input.require_verified_email ?? false,
       logo_uri: input.logo_uri ?? null,
       client_uri: input.client_uri ?? null,
       policy_uri: input.policy_uri ?? null,

@@ -15,7 +15,7 @@ import type { ClientRepository, StoredClient } from '@portcullis/db';
 import { defaultAuthMethod, DEFAULT_ID_TOKEN_ALG, isNativeClient, isPublicClient, scopeTokens, usesClientSecret, type ClientView } from '@portcullis/contract';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { AppError } from '../http/app-error.js';
-import { DYNAMIC_REGISTRATION, FIRST_PARTY, RESOURCE_SERVER } from '../oidc/client-flags.js';
+import { DYNAMIC_REGISTRATION, FIRST_PARTY, REQUIRE_VERIFIED_EMAIL, RESOURCE_SERVER } from '../oidc/client-flags.js';
 import { clientProblemTexts, createClientSchema, formatIssues, updateClientSchema } from './client-input.schema.js';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 
@@ -53,7 +53,7 @@ type ClientPageLink = (typeof CLIENT_PAGE_LINKS)[number];
 export function toClientView(client: StoredClient, secret?: string, builtIn = false): ClientView {
   const m = client.metadata as Partial<Record<'redirect_uris' | 'post_logout_redirect_uris' | 'grant_types' | 'response_types', string[]>> &
     Partial<Record<'token_endpoint_auth_method' | 'scope' | 'id_token_signed_response_alg' | 'backchannel_logout_uri' | ClientPageLink, string>> &
-    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER | 'require_pushed_authorization_requests' | 'dpop_bound_access_tokens', boolean>> &
+    Partial<Record<'backchannel_logout_session_required' | typeof RESOURCE_SERVER | typeof REQUIRE_VERIFIED_EMAIL | 'require_pushed_authorization_requests' | 'dpop_bound_access_tokens', boolean>> &
     Partial<Record<typeof DYNAMIC_REGISTRATION, string>> &
     Partial<Record<'jwks', ClientView['jwks']>> & Partial<Record<'jwks_uri', string>>;
   return {
@@ -70,6 +70,7 @@ export function toClientView(client: StoredClient, secret?: string, builtIn = fa
     first_party: client.firstParty,
     built_in: builtIn,
     resource_server: m[RESOURCE_SERVER] ?? false,
+    require_verified_email: m[REQUIRE_VERIFIED_EMAIL] ?? false,
     backchannel_logout_uri: m.backchannel_logout_uri ?? null,
     backchannel_logout_session_required: m.backchannel_logout_session_required ?? true,
     logo_uri: m.logo_uri ?? null,
@@ -104,6 +105,7 @@ function metadataOf(input: MetadataInput) {
     ...(isNativeClient(input) && { application_type: 'native' }),
     [FIRST_PARTY]: input.first_party,
     ...(input.resource_server && { [RESOURCE_SERVER]: true }),
+    ...(input.require_verified_email && { [REQUIRE_VERIFIED_EMAIL]: true }),
     ...(input.backchannel_logout_uri !== null && {
       backchannel_logout_uri: input.backchannel_logout_uri,
       backchannel_logout_session_required: input.backchannel_logout_session_required,

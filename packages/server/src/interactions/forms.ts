@@ -33,3 +33,6 @@ export const recoveryCodeForm = z.object({ csrf, recovery_code: z.string().max(6
 
 /** `?email=` on the registration page (carried from sign-in): a prefill only, so anything odd is dropped. */
 export const prefillEmail = z.string().max(320).regex(/^[^\p{Cc}]*$/u).transform((value) => value.trim());
+
+/** What the passkey script posts: the ceremony's result as JSON (webauthn.ts parses it). */
+export const passkeyForm = z.object({ csrf, response: z.string().min(1).max(12 * 1024) });

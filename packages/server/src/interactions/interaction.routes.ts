@@ -15,6 +15,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { Registration } from '@portcullis/config';
 import { AppError } from '../http/app-error.js';
 import { formBody } from '../http/form-body.js';
 import { sendPage } from '../http/render.js';
@@ -25,7 +26,9 @@ import { loginView } from '../views/login.view.js';
 import { registerView } from '../views/register.view.js';
 import type { Csrf } from './csrf.js';
 import { loadInteraction } from './interaction.context.js';
-import { loginForm, prefillEmail, recoveryCodeForm, registerForm, totpForm } from './forms.js';
+import { csrfOnlyForm, loginForm, passkeyForm, prefillEmail, recoveryCodeForm, registerForm, totpForm } from './forms.js';
+import { createPasskeyHandlers, type PasskeyHandlerDeps } from './passkey.handlers.js';
+import { PASSKEY } from '../mfa/factors/passkey.factor.js';
 import { createConsentHandlers, type ConsentDeps } from './consent.handlers.js';
 import { nonceOf } from '../http/request-state.js';
 import { createSecondFactorHandlers, type SecondFactorDeps } from './second-factor.handlers.js';
@@ -35,19 +38,26 @@ import type { Limited } from '../limits/attempt-guard.js';
 import { limitedMessage, newDeviceLimitedMessage } from '../http/limited-message.js';
 import { message } from '../messages/message.js';
 import { interactionPaths as paths } from './paths.js';
+import { createEmailStepHandlers, type EmailStepDeps } from './email-step.handlers.js';
+import { emailStepOf } from './email-step.state.js';
+import { emailStepRoutes } from './email-step.routes.js';
 
-export interface InteractionDeps extends ConsentDeps, SecondFactorDeps {
+export interface InteractionDeps extends ConsentDeps, SecondFactorDeps, PasskeyHandlerDeps, EmailStepDeps {
   getProvider(): Provider;
   /** The password and registration step, with its limits and audit events (accounts/sign-in.service.ts). */
   signIn: SignInService;
   csrf: Csrf;
   passwordMinLength: number;
+  /** REGISTRATION: only `open` has a registration page; otherwise GET and POST are a 403 page. */
+  registration: Registration;
 }
 
 export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router({ prefix: paths(':uid').start });
   const consent = createConsentHandlers(deps);
   const secondFactor = createSecondFactorHandlers(deps);
+  const passkey = createPasskeyHandlers(deps);
+  const emailStep = createEmailStepHandlers(deps, (ctx, details, account, step) => secondFactor.afterPassword(ctx, details, account, step));
   const clientIdOf = (details: { params: Record<string, unknown> }) => (typeof details.params.client_id === 'string' ? details.params.client_id : null);
 
   /** The sign-in page, first or again after an error: always "to continue to" the application. */
@@ -58,8 +68,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       nonce: nonceOf(ctx),
       csrfToken: deps.csrf.tokenFor(details.uid),
       action: paths(details.uid).login,
+      passkey: { optionsUrl: paths(details.uid).passkeyOptions, action: paths(details.uid).passkey },
       // The email typed so far goes along to registration (the page script does the same live).
-      registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register,
+      // Only when anyone may register (REGISTRATION=open): otherwise the page offers no way to.
+      ...(deps.registration === 'open' && { registerHref: extra.email ? `${register}?${new URLSearchParams({ email: extra.email })}` : register }),
+      forgotHref: paths(details.uid).forgot,
       ...(clientName && { clientName }),
       ...extra,
     }));
@@ -89,6 +102,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   router.get('/', async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name === 'login') {
+      const email = emailStepOf(details);
+      if (email) return emailStep.show(ctx, details, email);
       const state = secondFactorOf(details);
       if (state) return secondFactor.show(ctx, details, state, 'totp');
       return renderLogin(ctx, 200, details, {});
@@ -117,7 +132,54 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       return renderLogin(ctx, error.status, details, { email, error: error.publicMessage });
     }
     deps.devices.issue(ctx, email);
+    if (await emailStep.afterPassword(ctx, details, checked.account, checked.step)) return;
     await secondFactor.afterPassword(ctx, details, checked.account, checked.step);
+  });
+
+  // A sign-in with a passkey alone (passkey.handlers.ts): only from the sign-in page itself, not
+  // once a password verified (the second step has its own passkey routes below).
+  const passkeySignInPage = async (ctx: Context) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    if (details.prompt.name !== 'login' || secondFactorOf(details)) throw new AppError('interaction.expired');
+    return details;
+  };
+
+  router.post('/passkey/options', formBody(), async (ctx) => {
+    await passkeySignInPage(ctx);
+    if (!csrfOnlyForm.safeParse(ctx.request.body).success) throw new AppError('request.invalid');
+    await passkey.signInOptions(ctx);
+  });
+
+  router.post('/passkey', formBody(), async (ctx) => {
+    const details = await passkeySignInPage(ctx);
+    const form = passkeyForm.safeParse(ctx.request.body);
+    if (!form.success) throw new AppError('passkey.invalid');
+    const outcome = await passkey.signIn(ctx, details, form.data.response);
+    if ('limited' in outcome) {
+      limitedAnswer(ctx, { retryAfterSeconds: outcome.limited });
+      return renderLogin(ctx, 429, details, { error: limitedMessage(outcome.limited) });
+    }
+    if ('wrong' in outcome) return renderLogin(ctx, outcome.wrong.status, details, { error: outcome.wrong.publicMessage });
+    await passkey.finish(ctx, outcome.accountId);
+  });
+
+  router.post('/passkey-step/options', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const state = secondFactorOf(details);
+    if (!state || state.verified) throw new AppError('interaction.expired');
+    await passkey.stepOptions(ctx, state);
+  });
+
+  router.post('/passkey-step', formBody(), async (ctx) => {
+    const details = await loadInteraction(ctx, deps.getProvider());
+    requireCsrf(ctx, details.uid);
+    const current = secondFactorOf(details);
+    const form = passkeyForm.safeParse(ctx.request.body);
+    if (!current || !form.success) throw new AppError(current ? 'passkey.invalid' : 'interaction.expired');
+    const { state, challenge } = await passkey.takeStepChallenge(ctx, current);
+    await secondFactor.verify(ctx, details, state, PASSKEY, form.data.response, challenge);
   });
 
   router.get('/recovery', async (ctx) => {
@@ -170,7 +232,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     await secondFactor.continueVerified(ctx, state);
   });
 
+  /** Registration exists only when it is open; invite-only and closed say so on a 403 page. */
+  const requireOpenRegistration = () => {
+    if (deps.registration === 'invite') throw new AppError('registration.invite_only');
+    if (deps.registration === 'closed') throw new AppError('registration.closed');
+  };
+
   router.get('/register', async (ctx) => {
+    requireOpenRegistration();
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name !== 'login') throw new AppError('interaction.expired');
     // An email carried over from the sign-in page is only a prefill: anything unusable is dropped.
@@ -179,6 +248,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   router.post('/register', formBody(), async (ctx) => {
+    requireOpenRegistration();
     const details = await loadInteraction(ctx, deps.getProvider());
     if (details.prompt.name !== 'login') throw new AppError('interaction.expired');
     requireCsrf(ctx, details.uid);
@@ -190,18 +260,21 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     let registered;
     try {
       const at = { ip: ctx.ip, meta: requestMeta(ctx), clientId: clientIdOf(details) };
-      registered = await deps.signIn.register({ email: email.data, password: form.data.password, name: form.data.name, at, demandsMfa: demandsMfa(details.params) });
+      registered = await deps.signIn.register({ email: email.data, password: form.data.password, name: form.data.name, at, demandsMfa: demandsMfa(details.params), links: { verify: emailStep.linkFor(details.uid), signIn: `${deps.issuer}/account` } });
     } catch (error) {
-      if (!(error instanceof AppError) || !(error.code.startsWith('registration.') || error.code.startsWith('password.'))) throw error;
+      if (!(error instanceof AppError) || !error.code.startsWith('password.')) throw error;
       return renderRegister(ctx, error.status, details.uid, { ...shown, error: error.publicMessage });
     }
     if (registered.limited) {
       limitedAnswer(ctx, registered);
       return renderRegister(ctx, 429, details.uid, { ...shown, error: limitedMessage(registered.retryAfterSeconds) });
     }
-    deps.devices.issue(ctx, registered.account.email);
-    await secondFactor.afterPassword(ctx, details, registered.account, registered.step);
+    // The same step whether the address was new or taken (SECURITY.md A2): no device cookie,
+    // no sign-in, until the message's code or link shows the address is this person's.
+    await emailStep.afterRegistration(ctx, details, registered.subject, registered.step);
   });
+
+  emailStepRoutes(router, deps, emailStep);
 
   router.post('/consent', formBody(), async (ctx) => {
     const details = await loadInteraction(ctx, deps.getProvider());

@@ -14,12 +14,24 @@ export function interactionPaths(uid: string) {
     start,
     login: `${start}/login`,
     register: `${start}/register`,
+    /** "Forgot password?": the reset request, inside the interaction (recovery/). */
+    forgot: `${start}/forgot`,
     totp: `${start}/totp`,
     recovery: `${start}/recovery`,
     enrolStart: `${start}/enrol/start`,
     enrol: `${start}/enrol`,
     /** "Continue" after the recovery codes of an enrolment made inside the sign-in. */
     done: `${start}/continue`,
+    /** A sign-in with a passkey alone: the ceremony's options (JSON), then the assertion (a form). */
+    passkeyOptions: `${start}/passkey/options`,
+    passkey: `${start}/passkey`,
+    /** A passkey as the second step after a password: the same two. */
+    passkeyStepOptions: `${start}/passkey-step/options`,
+    passkeyStep: `${start}/passkey-step`,
+    /** The "check your email" step: the code, "send again", and the message's link. */
+    emailCode: `${start}/verify-email/code`,
+    emailResend: `${start}/verify-email/resend`,
+    emailLink: `${start}/verify-email`,
     consent: `${start}/consent`,
     deny: `${start}/deny`,
   };

@@ -20,6 +20,7 @@ function setup(options: { enabled?: boolean; verify?: VerifyAnswer; interaction?
   const asked: Parameters<SecondFactorService['verify']>[0][] = [];
   const secondFactor = {
     isEnabled: () => Promise.resolve(options.enabled ?? true),
+    methods: () => Promise.resolve(options.enabled ?? true ? ['totp'] : []),
     verify: (input: Parameters<SecondFactorService['verify']>[0]) => (asked.push(input), Promise.resolve(options.verify ?? { limited: false, ok: true, amr: ['pwd', 'otp'], wrongProof: 'mfa.invalid_code' })),
     beginEnrolment: () => Promise.resolve('sealed-seed'),
   } as unknown as SecondFactorService;

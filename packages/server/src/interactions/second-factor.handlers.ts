@@ -2,7 +2,8 @@
  * The second sign-in step, inside the provider interaction (state: second-factor.state.ts).
  * - After a password: an account with TOTP, or any account when the client demands MFA, gets
  *   the code step; otherwise the login finishes with acr `…:pwd`, amr ["pwd"].
- * - A TOTP code or a recovery code finishes it with acr `…:mfa`, amr ["pwd","otp"]. A wrong,
+ * - A TOTP code or a recovery code finishes it with acr `…:mfa`, amr ["pwd","otp"], a passkey
+ *   with amr ["pwd","hwk","user"] (its challenge: passkey.handlers.ts). A wrong,
  *   replayed or used code re-renders only this step with a role="alert" message; after
  *   MAX_CODE_FAILURES in one interaction the attempt ends with access_denied, so each
  *   password success buys a handful of guesses at most.
@@ -37,6 +38,8 @@ import { limitedMessage } from '../http/limited-message.js';
 import { message } from '../messages/message.js';
 import type { DeviceCookies } from './device-cookie.js';
 import { interactionPaths as paths } from './paths.js';
+import { TOTP } from '../mfa/factors/totp.factor.js';
+import { PASSKEY } from '../mfa/factors/passkey.factor.js';
 
 export const MAX_CODE_FAILURES = 5;
 const CODES_COOKIE = 'portcullis.codes';
@@ -51,7 +54,7 @@ export interface SecondFactorDeps {
   devices: DeviceCookies;
 }
 
-/** The factor a code step is for; the page knows `totp` and `recovery_code`. */
+/** The factor a step is for: `totp`, `recovery_code` or `passkey` (factors/). */
 type Method = FactorId;
 
 export function createSecondFactorHandlers(deps: SecondFactorDeps) {
@@ -76,15 +79,24 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
     ctx.respond = false;
   }
 
-  const renderCodeStep = (ctx: Context, status: number, uid: string, method: Method, error?: string): void =>
+  /**
+   * The code step for `method`, offering what the account has set up: the authenticator app's
+   * code (and its recovery codes) and, with a passkey, the passkey button (which needs JavaScript).
+   */
+  const renderCodeStep = async (ctx: Context, status: number, uid: string, accountId: string, method: Method, error?: string): Promise<void> => {
+    const methods = await secondFactor.methods(accountId);
+    const recovery = method === 'recovery_code';
     sendPage(ctx, status, secondFactorView({
       nonce: nonceOf(ctx),
       csrfToken: deps.csrf.tokenFor(uid),
-      mode: method === 'totp' ? 'totp' : 'recovery',
-      action: method === 'totp' ? paths(uid).totp : paths(uid).recovery,
-      switchHref: method === 'totp' ? paths(uid).recovery : paths(uid).start,
+      mode: recovery ? 'recovery' : 'totp',
+      app: methods.includes(TOTP),
+      action: recovery ? paths(uid).recovery : paths(uid).totp,
+      switchHref: recovery ? paths(uid).start : paths(uid).recovery,
+      ...(methods.includes(PASSKEY) && { passkey: { optionsUrl: paths(uid).passkeyStepOptions, action: paths(uid).passkeyStep } }),
       ...(error && { error }),
     }));
+  };
 
   /**
    * Shows the seed the password step (or the start button) kept in this interaction; without
@@ -143,26 +155,27 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
         }));
         return;
       }
-      if (await secondFactor.isEnabled(state.accountId)) return renderCodeStep(ctx, 200, details.uid, method);
+      if (await secondFactor.isEnabled(state.accountId)) return renderCodeStep(ctx, 200, details.uid, state.accountId, method);
       if (demandsMfa(details.params)) return renderEnrolment(ctx, 200, details.uid, state);
       // TOTP was turned off since the password step and nothing demands it: a password is enough.
       await finish(ctx, state.accountId, 'password');
     },
 
-    async verify(ctx: Context, details: Interaction, state: SecondFactorState, method: Method, code: string): Promise<void> {
+    /** A code, or a passkey's assertion with the `challenge` drawn for it (passkey.handlers.ts). */
+    async verify(ctx: Context, details: Interaction, state: SecondFactorState, method: Method, code: string, challenge?: string): Promise<void> {
       if (state.verified || !(await secondFactor.isEnabled(state.accountId))) throw new AppError('interaction.expired');
       const who = await guesser(ctx, details, state.accountId);
-      const result = await secondFactor.verify({ accountId: state.accountId, method, code, at: who.at });
+      const result = await secondFactor.verify({ accountId: state.accountId, method, code, at: who.at, ...(challenge && { challenge }) });
       if (result.limited) {
         limited(ctx, result.retryAfterSeconds);
-        return renderCodeStep(ctx, 429, details.uid, method, limitedMessage(result.retryAfterSeconds));
+        return renderCodeStep(ctx, 429, details.uid, state.accountId, method, limitedMessage(result.retryAfterSeconds));
       }
       if (result.ok) {
         if (who.email) deps.devices.secondFactorVerified(ctx, who.email);
         return finish(ctx, state.accountId, 'mfa', result.amr);
       }
       const error = new AppError(result.wrongProof);
-      await failed(ctx, details, state, (message) => renderCodeStep(ctx, error.status, details.uid, method, message), error.publicMessage);
+      await failed(ctx, details, state, (message) => renderCodeStep(ctx, error.status, details.uid, state.accountId, method, message), error.publicMessage);
     },
 
     /** "Set up authenticator app" inside a sign-in: a new seed kept in this interaction, then shown. */

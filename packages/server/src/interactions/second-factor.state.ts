@@ -30,6 +30,11 @@ const stateSchema = z.object({
    * this interaction alone and is shown to no other flow (SECURITY.md A15).
    */
   pending: z.string().max(1024).optional(),
+  /**
+   * The challenge drawn for a passkey in this step (passkey.handlers.ts), with when it stops
+   * counting (ms since the epoch): taken out before the assertion is checked, so it serves once.
+   */
+  challenge: z.object({ value: z.string().max(128), expiresAt: z.number() }).optional(),
 });
 
 export type SecondFactorState = z.infer<typeof stateSchema>;

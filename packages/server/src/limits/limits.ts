@@ -26,6 +26,12 @@ export interface Limits {
   tokenAuth: TokenAuthGuard;
   /** Unknown user codes at `/device`, per address (user-code-guard.ts). */
   userCode: UserCodeGuard;
+  /**
+   * One account-link request (a reset link, an email-change link) from `ip` about `email`:
+   * undefined when allowed. The address is counted first; a request its address may make still
+   * counts against the email, which caps the mails one mailbox receives whoever asks.
+   */
+  recovery(ip: string, email: string): Promise<Limited | undefined>;
   isExempt(ip: string): boolean;
 }
 
@@ -48,6 +54,8 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
 
   const registration = make('registration:address', policy.registrationPerAddress);
   const clientRegistration = make('client-registration:address', policy.registrationPerAddress);
+  const recoveryAddress = make('recovery:address', policy.recoveryPerAddress);
+  const recoveryEmail = make('recovery:email', policy.recoveryPerEmail);
 
   return {
     policy,
@@ -57,6 +65,7 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
     mfa: createAttemptGuard({ name: 'mfa', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, perDevice: policy.mfaPerDevice, isExempt }),
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
     clientRegistration: async (ip) => (isExempt(ip) ? undefined : take(clientRegistration, limitAddress(ip))),
+    recovery: async (ip, email) => (isExempt(ip) ? undefined : await take(recoveryAddress, limitAddress(ip))) ?? (await take(recoveryEmail, email)),
     tokenAuth: createTokenAuthGuard({ make, perClientAndAddress: policy.tokenFailuresPerClientAndAddress, perAddress: policy.tokenFailuresPerAddress, isExempt }),
     userCode: createUserCodeGuard({ make, perAddress: policy.deviceCodePerAddress, isExempt }),
     isExempt,

@@ -12,7 +12,7 @@ export const SUPPORTED_LOCALES = ['en', 'de', 'fr'] as const;
 export type Locale = (typeof SUPPORTED_LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
 
-const isLocale = (tag: string): tag is Locale => (SUPPORTED_LOCALES as readonly string[]).includes(tag);
+export const isLocale = (tag: string): tag is Locale => (SUPPORTED_LOCALES as readonly string[]).includes(tag);
 
 /** The first supported language among `ui_locales`, or undefined when none is supported. */
 export function localeFromUiLocales(uiLocales: unknown): Locale | undefined {

@@ -13,6 +13,7 @@ import type { AuditInput, AuditService } from '../audit/audit.service.js';
 import type { SessionEnding } from '../accounts/session-ending.js';
 import type { AppError } from '../http/app-error.js';
 import type { CheckAt } from '../limits/guarded-check.js';
+import type { PasskeyCredentials } from '../passkeys/passkey-credentials.js';
 
 const at: CheckAt = { ip: '203.0.113.7', meta: { ip: '203.0.113.7', userAgent: 'test' }, clientId: 'app' };
 
@@ -44,13 +45,32 @@ function setup(factors: readonly Factor[], options: { refuse?: boolean } = {}) {
 }
 
 describe('second-factor service', () => {
-  it('registers TOTP, then the recovery code, both usable as the second step and adding amr "otp"', () => {
+  it('registers TOTP, the recovery code and the passkey, each usable as the second step with its amr', () => {
     const mfa = { verifyTotp: () => Promise.resolve(true), verifyRecoveryCode: () => Promise.resolve(false) } as unknown as MfaService;
-    const factors = createFactors({ mfa });
-    assert.deepEqual(factors.map((f) => [f.id, f.secondStep, f.turnsOff, [...f.amr], f.wrongProof, Boolean(f.enrolled)]), [
-      ['totp', true, true, ['otp'], 'mfa.invalid_code', true],
-      ['recovery_code', true, true, ['otp'], 'mfa.invalid_recovery_code', false],
+    const factors = createFactors({ mfa, passkeys: {} as PasskeyCredentials });
+    assert.deepEqual(factors.map((f) => [f.id, f.secondStep, f.turnsOff, [...f.amr], f.wrongProof, Boolean(f.enrolled), Boolean(f.challenge)]), [
+      ['totp', true, true, ['otp'], 'mfa.invalid_code', true, false],
+      ['recovery_code', true, true, ['otp'], 'mfa.invalid_recovery_code', false, false],
+      ['passkey', true, false, ['hwk', 'user'], 'mfa.invalid_passkey', true, true],
     ]);
+  });
+
+  it('draws a challenge for a factor that takes one, hands it to verify, and refuses one that takes none', async () => {
+    const seen: (string | undefined)[] = [];
+    const challenged = factor('passkey', 'assertion', {
+      challenge: () => Promise.resolve({ options: { drawn: true }, challenge: 'c-1' }),
+      verify: (_a, proof, challenge) => (seen.push(challenge), Promise.resolve(proof === 'assertion' && challenge === 'c-1')),
+    });
+    const { service, events } = setup([factor('totp', '1'), challenged]);
+    assert.deepEqual(await service.challenge({ accountId: 'a', method: 'passkey' }), { options: { drawn: true }, challenge: 'c-1' });
+    await assert.rejects(service.challenge({ accountId: 'a', method: 'totp' }), (error: AppError) => error.code === 'request.invalid');
+    const ok = await service.verify({ accountId: 'a', method: 'passkey', code: 'assertion', challenge: 'c-1', at });
+    assert.ok(!ok.limited && ok.ok);
+    assert.deepEqual(!ok.limited && ok.amr, ['pwd', 'otp']);
+    const missing = await service.verify({ accountId: 'a', method: 'passkey', code: 'assertion', at });
+    assert.ok(!missing.limited && !missing.ok, 'no challenge, no proof');
+    assert.deepEqual(seen, ['c-1', undefined]);
+    assert.deepEqual(events.map((e) => [e.type, e.outcome ?? 'success', e.detail?.method]), [['mfa.verify', 'success', 'passkey'], ['mfa.verify', 'failure', 'passkey']]);
   });
 
   it('makes the second step due when any second-step factor is set up for the account', async () => {

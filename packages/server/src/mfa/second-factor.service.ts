@@ -11,7 +11,7 @@
  *   revokes every grant because all of them were made with a password only: no sign-in reaches
  *   the MFA level before the account has a second factor, that of a sign-in under way included.
  * - Each action writes exactly one event of its own type, success or failure.
- * - Factors (TOTP, recovery code, …) sit behind the `Factor` interface (factors/), looked up
+ * - Factors (TOTP, recovery code, passkey) sit behind the `Factor` interface (factors/), looked up
  *   here by id; this service never names one but the app's own code for regenerating recovery codes.
  */
 import type { AuditService } from '../audit/audit.service.js';
@@ -30,6 +30,14 @@ export interface SecondFactorService {
   status(accountId: string): Promise<MfaStatus>;
   /** Whether the account has any second-step factor set up (so the second step is due). */
   isEnabled(accountId: string): Promise<boolean>;
+  /** The second-step factors the account has set up, in registration order (what the step offers). */
+  methods(accountId: string): Promise<FactorId[]>;
+  /**
+   * A fresh challenge for factor `method` (one whose proof answers one, a passkey) and the options
+   * for the page; undefined when the account has not set it up. An unknown factor, or one that
+   * takes no challenge, is `request.invalid`.
+   */
+  challenge(input: { accountId: string; method: FactorId }): Promise<{ options: unknown; challenge: string } | undefined>;
   /** A new seed for the calling flow to keep (a POST: SECURITY.md A12). */
   beginEnrolment(accountId: string): Promise<PendingEnrolment>;
   enrolment(account: { id: string; email: string }, pending: PendingEnrolment): Promise<Enrolment | undefined>;
@@ -39,7 +47,7 @@ export interface SecondFactorService {
    * A sign-in's second step with the factor `method`: `amr` is the sign-in's whole list once it
    * verified; `wrongProof` what a wrong one is shown as. An unknown factor is `request.invalid`.
    */
-  verify(input: { accountId: string; method: FactorId; code: string; at: CheckAt }): Promise<Guarded<{ ok: boolean; amr: string[]; wrongProof: AppErrorCode }>>;
+  verify(input: { accountId: string; method: FactorId; code: string; challenge?: string; at: CheckAt }): Promise<Guarded<{ ok: boolean; amr: string[]; wrongProof: AppErrorCode }>>;
   /** A current code from the app buys a new set of recovery codes. */
   regenerateRecoveryCodes(input: { accountId: string; code: string; at: CheckAt }): Promise<Guarded<{ codes?: string[] }>>;
   /** A current code or an unused recovery code turns the app off. */
@@ -62,6 +70,18 @@ export function createSecondFactorService(deps: { mfa: MfaService; factors: read
   return {
     status: (accountId) => mfa.status(accountId),
     isEnabled: (accountId) => secondStepDue(deps.factors, accountId),
+
+    async methods(accountId) {
+      const set: FactorId[] = [];
+      for (const f of deps.factors) if (f.secondStep && f.enrolled && (await f.enrolled(accountId))) set.push(f.id);
+      return set;
+    },
+
+    async challenge({ accountId, method }) {
+      const used = factor(method);
+      if (!used?.secondStep || !used.challenge) throw new AppError('request.invalid');
+      return used.challenge(accountId);
+    },
     beginEnrolment: (accountId) => mfa.beginEnrolment(accountId),
     enrolment: (account, pending) => mfa.enrolment(account, pending),
 
@@ -78,10 +98,10 @@ export function createSecondFactorService(deps: { mfa: MfaService; factors: read
       return { limited: false, codes };
     },
 
-    async verify({ accountId, method, code, at }) {
+    async verify({ accountId, method, code, challenge, at }) {
       const used = factor(method);
       if (!used?.secondStep) throw new AppError('request.invalid');
-      const checked = await check(accountId, at, () => used.verify(accountId, code), Boolean);
+      const checked = await check(accountId, at, () => used.verify(accountId, code, challenge), Boolean);
       if (checked.limited) return checked;
       await record('mfa.verify', accountId, at, checked.result, { method });
       return { limited: false, ok: checked.result, amr: ['pwd', ...used.amr], wrongProof: used.wrongProof };

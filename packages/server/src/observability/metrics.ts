@@ -81,6 +81,15 @@ export function createMetrics(options: MetricsOptions) {
       readerFallbacks: new Counter({ name: `${p}db_reader_fallbacks_total`, help: 'Times reads moved to the primary because the reader (replicas) could not be reached.', registers }),
     },
     /** Readiness of each dependency (1 ok, 0.5 fallback, 0 failed), refreshed by the probe. */
+    // The mail outbox (mail/, docs/email.md). The backlog is the same table for every instance;
+    // alert on max() across instances (deploy/prometheus rules: PortcullisMailOutboxStuck).
+    mail: {
+      queued: new Counter({ name: `${p}mail_queued_total`, help: 'Messages written to the outbox by this instance, by template (a rolled-back request may have dropped one).', labelNames: ['template'], registers }),
+      sent: new Counter({ name: `${p}mail_sent_total`, help: 'Messages delivered by this instance\'s sender, by template.', labelNames: ['template'], registers }),
+      failed: new Counter({ name: `${p}mail_failed_total`, help: 'Failed delivery attempts, by template and outcome: retry (tried again later) or gave_up (status failed).', labelNames: ['template', 'outcome'], registers }),
+      waiting: new Gauge({ name: `${p}mail_outbox_waiting`, help: 'Messages in the outbox not yet sent nor given up on.', registers }),
+      oldestAge: new Gauge({ name: `${p}mail_outbox_oldest_age_seconds`, help: 'Age of the oldest message still waiting in the outbox (0 when none waits).', registers }),
+    },
     dependencyUp: new Gauge({ name: `${p}dependency_up`, help: 'Dependency state from the readiness checks: 1 ok, 0.5 serving through a fallback, 0 failed.', labelNames: ['dependency'], registers }),
     ready: new Gauge({ name: `${p}ready`, help: '1 while this instance reports ready on /readyz, 0 otherwise (also 0 while shutting down).', registers }),
     replicaLag: new Gauge({ name: `${p}db_replica_lag_seconds`, help: 'Replay lag of the replica the reader reaches (now - pg_last_xact_replay_timestamp(), 0 when idle and caught up).', registers }),

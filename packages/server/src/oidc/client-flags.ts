@@ -8,6 +8,12 @@ export const FIRST_PARTY = 'first_party';
  */
 export const RESOURCE_SERVER = 'resource_server';
 
+/**
+ * Sign-ins to this client wait until the account's email address is verified (docs/email.md):
+ * the sign-in shows the "check your email" step, also for a session that signed in before.
+ */
+export const REQUIRE_VERIFIED_EMAIL = 'require_verified_email';
+
 const flag = (client: Client, name: string) => (client.metadata() as Record<string, unknown>)[name] === true;
 
 export function isFirstParty(client: Client): boolean {
@@ -25,3 +31,6 @@ export function isResourceServer(client: Client): boolean {
  * admin API made.
  */
 export const DYNAMIC_REGISTRATION = 'dynamic_registration';
+export function requiresVerifiedEmail(client: Client | undefined): boolean {
+  return client !== undefined && flag(client, REQUIRE_VERIFIED_EMAIL);
+}

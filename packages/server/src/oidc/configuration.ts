@@ -11,7 +11,7 @@ import { clientBasedCORS } from './cors.js';
 import { createFindAccount } from './find-account.js';
 import { createLoadExistingGrant } from './load-existing-grant.js';
 import { LIFETIMES, refreshTokenTtl, sessionTtl } from './lifetimes.js';
-import { FIRST_PARTY, RESOURCE_SERVER } from './client-flags.js';
+import { FIRST_PARTY, REQUIRE_VERIFIED_EMAIL, RESOURCE_SERVER } from './client-flags.js';
 import { introspectionAllowed } from './introspection-policy.js';
 import { logoutSource, postLogoutSuccessSource, renderError } from './pages.js';
 import { ACR } from './acr.js';
@@ -82,7 +82,7 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       return refuseUnknownTokenScopes(ctx, token);
     },
     extraClientMetadata: {
-      properties: [FIRST_PARTY, RESOURCE_SERVER, DYNAMIC_REGISTRATION],
+      properties: [FIRST_PARTY, RESOURCE_SERVER, DYNAMIC_REGISTRATION, REQUIRE_VERIFIED_EMAIL],
       validator(ctx, key, _value, metadata) {
         // A client built from a registration request meets the registration policy first (RFC 7591).
         if (key === FIRST_PARTY && isRegistering(ctx)) applyRegistrationPolicy(ctx, metadata);
@@ -203,7 +203,8 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       deviceFlow: deviceFlowFeature({ emailOf: (accountId) => orUnavailable(deps.accounts.findById(accountId)).then((a) => (a && !a.disabled ? a.email : undefined)) }),
     },
     interactions: {
-      policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId) }),
+      // A just-confirmed address must count at once: read on the primary, not a replica.
+      policy: buildInteractionPolicy({ secondStepDue: (accountId) => deps.secondStepDue(accountId), emailVerified: async (accountId) => (await deps.accounts.findCredentialsById(accountId))?.emailVerified ?? false }),
       url: (_ctx: KoaContextWithOIDC, interaction) => interactionPaths(interaction.uid).start,
     },
     renderError: (ctx, out) => Promise.resolve(renderError(ctx as never, out as never)),

@@ -12,10 +12,17 @@
 import { interactionPolicy } from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { ACR, demandsMfa } from './acr.js';
+import { requiresVerifiedEmail } from './client-flags.js';
 
 export const MFA_REQUIRED = 'mfa_required';
+/**
+ * The client requires a verified email address (`require_verified_email`, client-flags.ts) and
+ * the session's account has none: the sign-in asks for the code from a message first
+ * (interactions/email-step.state.ts).
+ */
+export const EMAIL_UNVERIFIED = 'email_unverified';
 
-export function buildInteractionPolicy(deps: { secondStepDue(accountId: string): Promise<boolean> }) {
+export function buildInteractionPolicy(deps: { secondStepDue(accountId: string): Promise<boolean>; emailVerified?(accountId: string): Promise<boolean> }) {
   const policy = interactionPolicy.base();
   const { Check } = interactionPolicy;
   policy.get('login')!.checks.add(
@@ -26,5 +33,15 @@ export function buildInteractionPolicy(deps: { secondStepDue(accountId: string):
       return (await deps.secondStepDue(session.accountId)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
     }),
   );
+  const { emailVerified } = deps;
+  if (emailVerified) {
+    policy.get('login')!.checks.add(
+      new Check(EMAIL_UNVERIFIED, 'a verified email address is required', 'login_required', async (ctx: KoaContextWithOIDC) => {
+        const { session, client } = ctx.oidc;
+        if (!session?.accountId || !requiresVerifiedEmail(client)) return Check.NO_NEED_TO_PROMPT;
+        return (await emailVerified(session.accountId)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      }),
+    );
+  }
   return policy;
 }

@@ -1,7 +1,7 @@
 // The account page: who is signed in, and what they can change.
-// - Sections: Password ("Change password"), Authenticator app ("Set up authenticator app", a
+// - Sections: Email address ("Change email address"), Password ("Change password"), Authenticator app ("Set up authenticator app", a
 //   POST button because starting stores a pending seed, or "Turn off authenticator app"), Recovery codes (how many are left, "Regenerate recovery
-//   codes"), Sessions ("Manage sessions"), Connected apps ("Manage connected apps"), and a "Sign
+//   codes"), Passkeys (how many, "Manage passkeys"), Sessions ("Manage sessions"), Connected apps ("Manage connected apps"), and a "Sign
 //   out" button (a POST form with the CSRF input).
 // - A message carried over from the last action is shown once: errors in role="alert", other
 //   news in role="status".
@@ -18,6 +18,7 @@ export interface AccountViewProps {
   email: string;
   mfaEnabled: boolean;
   recoveryCodesLeft: number;
+  passkeys: number;
   notice?: string;
   error?: string;
 }
@@ -40,6 +41,10 @@ export function accountView(p: AccountViewProps): SafeHtml {
 <p class="signed-in-as">${messageHtml('view.account.signed_in_as', { email: html`<strong>${p.email}</strong>` })}</p>
 ${alertBox(p.error)}
 ${noticeBox(p.notice)}
+<section aria-labelledby="email-heading">
+<h2 id="email-heading">${message('view.account.email')}</h2>
+<div class="actions">${link('/account/email', message('view.account.change_email'))}</div>
+</section>
 <section aria-labelledby="password-heading">
 <h2 id="password-heading">${message('view.account.password')}</h2>
 <div class="actions">${link('/account/password', message('view.account.change_password'))}</div>
@@ -57,6 +62,11 @@ ${
 </section>`
     : null
 }
+<section aria-labelledby="passkeys-heading">
+<h2 id="passkeys-heading">${message('view.account.passkeys')}</h2>
+<p>${p.passkeys > 0 ? message('view.account.passkeys_count', { count: p.passkeys }) : message('view.account.passkeys_none')}</p>
+<div class="actions">${link('/account/passkeys', message('view.account.manage_passkeys'))}</div>
+</section>
 <section aria-labelledby="sessions-heading">
 <h2 id="sessions-heading">${message('view.account.sessions')}</h2>
 <p>${message('view.account.sessions_intro')}</p>

@@ -12,3 +12,11 @@ export const STYLESHEET_FILE = fileURLToPath(new URL('./assets/portcullis.css', 
 
 /** The pages' one script (progressive enhancement only), loaded with the CSP nonce: see parts.ts `pageScript`. */
 export const SCRIPT_HREF = '/assets/portcullis.js';
+
+/**
+ * The WebAuthn library's browser bundle (@simplewebauthn/browser, served from the installed
+ * package by http/assets.ts) and our passkey script using it: loaded only by pages with a passkey
+ * part (passkey-parts.ts), with the CSP nonce.
+ */
+export const WEBAUTHN_SCRIPT_HREF = '/assets/webauthn.js';
+export const PASSKEY_SCRIPT_HREF = '/assets/passkeys.js';

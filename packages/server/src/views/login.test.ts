@@ -20,6 +20,7 @@ const base: LoginViewProps = {
   csrfToken: 'csrf-token-1',
   action: '/interaction/abc/login',
   registerHref: '/interaction/abc/register',
+  forgotHref: '/interaction/abc/forgot',
 };
 const render = (p: Partial<LoginViewProps> = {}) => renderDocument(loginView({ ...base, ...p }));
 

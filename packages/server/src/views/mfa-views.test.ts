@@ -14,14 +14,14 @@ const QR = 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=';
 
 void describe('second-factor and account views', () => {
   void it('asks for a "Code" with "Verify", and switches to a "Recovery code" by a link', () => {
-    const totp = renderDocument(secondFactorView({ nonce: 'n', csrfToken: 't', mode: 'totp', action: '/i/u/totp', switchHref: '/i/u/recovery' }));
+    const totp = renderDocument(secondFactorView({ nonce: 'n', csrfToken: 't', mode: 'totp', action: '/i/u/totp', switchHref: '/i/u/recovery', app: true }));
     assertPageInvariants(totp);
     assertCsrfInEveryPostForm(totp, 't');
     const code = inputByLabel(totp, 'Code');
     assert.deepEqual([code.get('autocomplete'), code.get('inputmode')], ['one-time-code', 'numeric']);
     elementWithText(totp, 'button', 'Verify');
     assert.equal(elementWithText(totp, 'a', 'Use a recovery code').attrs.get('href'), '/i/u/recovery');
-    const recovery = renderDocument(secondFactorView({ nonce: 'n', csrfToken: 't', mode: 'recovery', action: '/i/u/recovery', switchHref: '/i/u', error: 'Nope' }));
+    const recovery = renderDocument(secondFactorView({ nonce: 'n', csrfToken: 't', mode: 'recovery', action: '/i/u/recovery', switchHref: '/i/u', error: 'Nope', app: true }));
     assertPageInvariants(recovery);
     inputByLabel(recovery, 'Recovery code');
     assert.equal(elementWithText(recovery, 'p', 'Nope').attrs.get('role'), 'alert');
@@ -54,7 +54,7 @@ void describe('second-factor and account views', () => {
 
   void it('shows the account with its actions, a "Sign out" form, and escapes the email', () => {
     for (const mfaEnabled of [false, true]) {
-      const doc = renderDocument(accountView({ nonce: 'n', csrfToken: 't', email: HOSTILE[0], mfaEnabled, recoveryCodesLeft: 7, notice: 'Done' }));
+      const doc = renderDocument(accountView({ nonce: 'n', csrfToken: 't', email: HOSTILE[0], mfaEnabled, recoveryCodesLeft: 7, passkeys: 0, notice: 'Done' }));
       assertPageInvariants(doc);
       assertEscaped(doc, HOSTILE[0]);
       assertCsrfInEveryPostForm(doc, 't');

@@ -4,6 +4,9 @@
  * service (../second-factor.service.ts) looks factors up by id and runs every proof through the
  * one guarded path (limits/guarded-check.ts), which owns the limits and the `lockout` event.
  * A factor only says how it is verified for an account and what a verified proof means.
+ * A proof that answers a challenge the server draws (a passkey's assertion) has `challenge`: the
+ * caller draws one before the page asks for the proof, keeps it in the flow that asked (the
+ * interaction's state), hands it back to `verify` once, and forgets it (SECURITY.md A15).
  */
 import type { AppErrorCode } from '../../http/app-error.js';
 
@@ -24,6 +27,14 @@ export interface Factor {
   readonly turnsOff: boolean;
   /** The error a wrong, replayed or used proof is shown as. */
   readonly wrongProof: AppErrorCode;
-  /** Whether `proof` verifies for the account; a single-use proof is used up by a success. */
-  verify(accountId: string, proof: string): Promise<boolean>;
+  /**
+   * For a factor whose proof answers a server-drawn challenge: a fresh challenge for the account
+   * and the options the page hands to the browser; undefined when the account has not set it up.
+   */
+  readonly challenge?: (accountId: string) => Promise<{ options: unknown; challenge: string } | undefined>;
+  /**
+   * Whether `proof` verifies for the account; a single-use proof is used up by a success. A
+   * factor with `challenge` is given the one drawn for this proof (absent: nothing verifies).
+   */
+  verify(accountId: string, proof: string, challenge?: string): Promise<boolean>;
 }
