@@ -5,6 +5,7 @@
  * secret the flow used may appear anywhere in the output; the request lines and metrics must
  * tell the story by route template, client and account.
  */
+import { embeddedMailDir, registerMailDir } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -64,6 +65,7 @@ describe('observability of a full flow', () => {
     app = await createPortcullis(config, { inMemoryDatabase: true, logStream: out.stream, processMetrics: false });
     servers = [...(await listen(app.publicApp, '127.0.0.1', port)), ...(await listen(app.adminApp, '127.0.0.1', adminPort))];
     issuer = config.issuer;
+    registerMailDir(issuer, embeddedMailDir(dataDir));
     adminUrl = `http://127.0.0.1:${adminPort}`;
     secrets.adminToken = app.adminToken;
     secrets.password = PASSWORD;
