@@ -52,6 +52,7 @@ app_spawn() {
       ADMIN_HOST=127.0.0.1 ADMIN_PORT="$(app_admin_port "$i")" \
       COOKIE_KEYS="$COOKIE_KEYS" "${encryption[@]}" ADMIN_TOKEN="$ADMIN_TOKEN" \
       LOG_LEVEL="$STACK_APP_LOG_LEVEL" LOG_SHIP_URL="$LOG_SHIP_URL" \
+      SMTP_URL="smtp://127.0.0.1:$STACK_SMTP_PORT" MAIL_RETRY_BASE_MS="$STACK_MAIL_RETRY_BASE_MS" \
       NODE_OPTIONS="${STACK_APP_NODE_OPTIONS:-}" \
       setsid node --conditions=portcullis-dist packages/server/dist/main.js
   ) >>"$(app_log "$i")" 2>&1 </dev/null &

@@ -57,6 +57,7 @@ collect_status() {
   status_etcd
   status_patroni
   status_services
+  status_smtp
   status_front
 }
 

@@ -15,6 +15,7 @@
 #   stack.sh partition-primary|heal  SIGSTOP the primary's Patroni / SIGCONT every Patroni
 #   stack.sh stop-app|kill-app|start-app N
 #   stack.sh stop-redis|start-redis|restart-redis|stop-pgbouncer|start-pgbouncer
+#   stack.sh stop-smtp|start-smtp       a mail relay outage: the SMTP sink stops / starts again
 #   stack.sh kill-redis-primary      kill -9 the Redis primary; wait until a Sentinel promotes the replica
 # Every verb waits until its change took effect.
 # shellcheck source-path=SCRIPTDIR
@@ -31,6 +32,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/pgbouncer.sh"
 . "$here/haproxy.sh"
 . "$here/app.sh"
+. "$here/smtp-sink.sh"
 . "$here/observability.sh"
 . "$here/nginx.sh"
 . "$here/report.sh"
@@ -77,6 +79,7 @@ stack_up() {
   if [ "$PG_FRESH" = yes ]; then app_down; fi
   # The log collector before the instances, so their first lines reach it; Prometheus after.
   rsyslog_start
+  smtp_start
   app_up
   prometheus_start
   nginx_start
@@ -105,6 +108,7 @@ stack_down() {
   # Front to back, so nothing is left sending requests to a component that is already gone.
   nginx_stop
   app_down
+  smtp_stop
   prometheus_stop
   rsyslog_stop
   haproxy_stop
@@ -178,7 +182,7 @@ main() {
     up) stack_up ;;
     down) stack_down "$@" ;;
     status) report_status ;;
-    env) secrets_load; report_env; observability_env; sentinel_env ;;
+    env) secrets_load; report_env; observability_env; sentinel_env; smtp_env ;;
     stop-replica | start-replica) replica_verb "$verb" "${1:-}" ;;
     kill-primary | switchover | partition-primary | heal) primary_verb "$verb" "$@" ;;
     stop-app | kill-app | start-app) app_verb "$verb" "${1:-}" ;;
@@ -188,6 +192,8 @@ main() {
     start-redis) redis_start; sentinel_start ;;
     restart-redis) sentinel_stop; redis_stop; redis_start; sentinel_start ;;
     kill-redis-primary) old="$(sentinel_primary_port)" || die "no Sentinel names a Redis primary"; redis_kill_primary; sentinel_wait_promotion "$old" ;;
+    stop-smtp) smtp_stop ;;
+    start-smtp) smtp_start ;;
     stop-pgbouncer) pgbouncer_stop ;;
     start-pgbouncer) secrets_load; pgbouncer_start ;;
     *) usage ;;

@@ -8,6 +8,7 @@
 stack_ports() {
   local i
   echo "$STACK_NGINX_PORT"
+  echo "$STACK_SMTP_PORT"
   for ((i = 1; i <= STACK_APP_INSTANCES; i++)); do app_public_port "$i"; app_admin_port "$i"; done
   echo "$STACK_HAPROXY_WRITE_PORT" "$STACK_HAPROXY_READ_PORT" "$STACK_HAPROXY_STATS_PORT" "$STACK_PGBOUNCER_PORT"
   sentinel_stack_ports

@@ -195,4 +195,16 @@ describe('loadConfig', () => {
     assert.match(variables({ ENCRYPTION_KEYS: `${newer},${newer}` }), /ENCRYPTION_KEYS: holds the same key twice/);
     assert.match(variables({}), /ENCRYPTION_KEY: is required in production mode/);
   });
+
+  it('reads the mail settings: SMTP_URL as smtp(s)://, MAIL_FROM as an address, from no-reply@ the issuer by default', () => {
+    const plain = loadConfig({ ISSUER: 'https://id.example.com' });
+    assert.deepEqual(plain.mail, { from: 'no-reply@id.example.com', retryBaseMs: 30_000, maxAttempts: 10 });
+    const set = loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com:465', MAIL_FROM: 'Example ID <id@example.com>', MAIL_RETRY_BASE_MS: '1000', MAIL_MAX_ATTEMPTS: '3' });
+    assert.deepEqual(set.mail, { smtpUrl: 'smtps://u:p@mail.example.com:465', from: 'Example ID <id@example.com>', retryBaseMs: 1000, maxAttempts: 3 });
+    assert.throws(() => loadConfig({ SMTP_URL: 'https://mail.example.com', MAIL_FROM: 'a\r\nBcc: x@y' }), (error: unknown) => {
+      assert.match(String(error), /SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+      assert.match(String(error), /MAIL_FROM: must be an address/);
+      return true;
+    });
+  });
 });

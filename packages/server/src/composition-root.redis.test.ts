@@ -19,6 +19,7 @@ import { createPortcullis, type Portcullis } from './composition-root.js';
 import { closeAll, listen } from './listen.js';
 import { createLogger } from './observability/logger.js';
 import { startRedisServer, type RedisServer } from './testing/redis-server.js';
+import { readMailDir } from './testing/smtp-sink.js';
 import { freePort } from '@portcullis/db/testing/free-port';
 
 const REDIRECT_URI = 'https://app.example.test/callback';
@@ -116,6 +117,16 @@ describe('Portcullis with OIDC artefacts in Redis', () => {
     return { browser, login, verifier };
   }
 
+  async function codeFromMail(email: string): Promise<string> {
+    for (let tries = 0; tries < 200; tries++) {
+      const message = (await readMailDir(path.join(dataDir, 'mail'))).find((m) => m.to.includes(email));
+      const code = message && /^\s*(\d{6})\s*$/m.exec(message.text)?.[1];
+      if (code) return code;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no verification message for ${email}`);
+  }
+
   /** A new person signs up through the pages; returns the code and its PKCE verifier. */
   async function signUpForCode(): Promise<{ code: string; verifier: string }> {
     const { browser, login, verifier } = await startSignIn();
@@ -125,12 +136,11 @@ describe('Portcullis with OIDC artefacts in Redis', () => {
     const action = /<form[^>]*action="([^"]*\/register)"/.exec(registerPage.body)?.[1];
     const csrf = /name="csrf" value="([^"]+)"/.exec(registerPage.body)?.[1];
     assert.ok(action && csrf, 'no registration form');
-    const callback = await browser.follow(new URL(action.replaceAll('&amp;', '&'), registerPage.url).href, {
-      csrf,
-      email: `redis-${randomUUID()}@example.test`,
-      name: 'Redis Tester',
-      password: 'correct horse battery staple 42',
-    });
+    const email = `redis-${randomUUID()}@example.test`;
+    const step = await browser.follow(new URL(action.replaceAll('&amp;', '&'), registerPage.url).href, { csrf, email, name: 'Redis Tester', password: 'correct horse battery staple 42' });
+    // "Check your email": the code from the message this server wrote to DATA_DIR/mail.
+    const emailed = await codeFromMail(email);
+    const callback = await browser.follow(new URL(/<form[^>]*action="([^"]*\/verify-email\/code)"/.exec(step.body)![1]!, step.url).href, { csrf: /name="csrf" value="([^"]+)"/.exec(step.body)![1]!, code: emailed });
     const location = callback.location ?? '';
     assert.ok(location.startsWith(REDIRECT_URI), `no redirect to the client: ${callback.status} ${callback.body.slice(0, 300)}`);
     const code = new URL(location).searchParams.get('code');

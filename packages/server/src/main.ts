@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const removeAdminFile = config.mode === 'embedded'
     ? await writeAdminFile(config.dataDir, { adminUrl: `http://${dialHost(adminHost)}:${config.admin.port}`, adminToken: app.adminToken })
     : undefined;
-  app.logger.info('portcullis started', { mode: config.mode, issuer: config.issuer, admin: `http://${adminHost}:${config.admin.port}` });
+  app.logger.info('portcullis started', { mode: config.mode, issuer: config.issuer, admin: `http://${adminHost}:${config.admin.port}`, mail: app.mail.delivery ?? 'none' });
   if (process.stdout.isTTY || config.mode === 'embedded') {
     const lines = [
       '',
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
       `  Admin API: http://${adminHost}:${config.admin.port}   (use: npm run portcullis -- --help)`,
       ...(config.demo ? [`  Demo:      open ${config.issuer}/demo and press "Sign in"`] : []),
       ...(config.mode === 'embedded' ? [`  Data:      ${config.dataDir}`] : []),
+      // Where mail goes (mail/mail.module.ts): SMTP, .eml files in DATA_DIR/mail, or nowhere yet.
+      `  Mail:      ${app.mail.delivery ? `${app.mail.delivery}${config.mail.smtpUrl ? '' : ' (set SMTP_URL to send)'}` : 'not sent by this instance (no SMTP_URL); it waits in the outbox'}`,
       '',
     ];
     process.stderr.write(`${lines.join('\n')}\n`);

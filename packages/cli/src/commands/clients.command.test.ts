@@ -157,6 +157,18 @@ void describe('portcullis clients', () => {
     assert.deepEqual(api.requests[0]?.body, { first_party: false, grant_types: ['client_credentials'] });
   });
 
+  void it('create and update set --require-verified-email, and show prints it', async () => {
+    api.reply = () => ({ status: 201, body: clientBody({ client_secret: 's', require_verified_email: true }) });
+    const created = await run(['clients', 'create', '--name', 'Strict', '--redirect-uri', 'https://app.example/cb', '--require-verified-email'], envFor(api));
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal((api.requests[0]?.body as Record<string, unknown>).require_verified_email, true);
+    assert.match(created.stdout, /^Verified email +yes$/m);
+    api.reply = () => ({ status: 200, body: clientBody() });
+    await run(['clients', 'update', 'cl_123', '--require-verified-email'], envFor(api));
+    await run(['clients', 'update', 'cl_123', '--no-require-verified-email'], envFor(api));
+    assert.deepEqual(api.requests.slice(1).map((r) => r.body), [{ require_verified_email: true }, { require_verified_email: false }]);
+  });
+
   void it('update turns the resource-server flag on and off, and show prints it', async () => {
     api.reply = () => ({ status: 200, body: clientBody() });
     await run(['clients', 'update', 'cl_123', '--introspect'], envFor(api));

@@ -1,10 +1,15 @@
-/** Account links against real PGlite with the real migrations: single use and invalidation are decided by SQL. */
+/**
+ * Account links against PGlite and a real PostgreSQL server (truly concurrent connections), with
+ * the real migrations: single use and invalidation are decided by SQL.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createAccountLinkRepository, createAccountRepository, DuplicateEmailError, migrateToLatest, openPglite, type AccountLinkRepository, type Database } from '../index.js';
+import { createAccountLinkRepository, createAccountRepository, DuplicateEmailError, migrateToLatest, openPglite, openPostgres, type AccountLinkRepository, type Database } from '../index.js';
+import { startPostgresServer, type PostgresServer } from '../drivers/postgres-server.test-support.js';
 
-describe('account link repository on PGlite', () => {
+for (const engine of ['PGlite', 'PostgreSQL'] as const) describe(`account link repository on ${engine}`, () => {
   let db: Database;
+  let server: PostgresServer | undefined;
   let links: AccountLinkRepository;
   let n = 0;
   const now = new Date('2026-12-03T12:00:00Z');
@@ -20,11 +25,15 @@ describe('account link repository on PGlite', () => {
   const redeem = (tokenHash: string, at = later(1), purpose: 'reset' | 'invite' = 'reset') => links.redeemPassword({ tokenHash, purpose, passwordHash: `new-${tokenHash}`, verifyEmail: purpose === 'invite', now: at });
 
   before(async () => {
-    db = await openPglite(undefined);
+    if (engine === 'PostgreSQL') server = await startPostgresServer();
+    db = server ? openPostgres({ url: server.url, poolSize: 10 }) : await openPglite(undefined);
     await migrateToLatest(db);
     links = createAccountLinkRepository(db);
   });
-  after(() => db.close());
+  after(async () => {
+    await db.close();
+    await server?.close();
+  });
 
   it('uses a link once: of 20 concurrent uses exactly one sets the password', async () => {
     const id = await newAccount();
@@ -52,6 +61,14 @@ describe('account link repository on PGlite', () => {
     assert.equal(await links.find('h-first', 'reset', later(1)), undefined);
     assert.ok(await links.find('h-second', 'reset', later(1)));
     assert.ok(await links.find('h-invite', 'invite', later(1)));
+  });
+
+  it('leaves exactly one usable link when ten are issued at once', async () => {
+    const id = await newAccount();
+    const hashes = Array.from({ length: 10 }, (_, i) => `h-burst-${engine}-${i}`);
+    await Promise.all(hashes.map((hash) => issue(id, hash)));
+    const usable = await Promise.all(hashes.map((hash) => links.find(hash, 'reset', later(1))));
+    assert.equal(usable.filter(Boolean).length, 1);
   });
 
   it('stops every link of an account whose password or email changed, or that was disabled', async () => {

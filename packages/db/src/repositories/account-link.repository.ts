@@ -2,7 +2,8 @@
  * Single-use account links. Everything here runs on the primary: a link is read right after it
  * was written, and its use must be decided where writes are.
  * - `issue` replaces every unused link of the same account and purpose (marks them used) and
- *   inserts the new one, in one transaction: only the newest link of a purpose works.
+ *   inserts the new one, in one transaction that holds the account row's lock: only the newest
+ *   link of a purpose works, even when two are asked for at once.
  * - A link carries `account_stamp`, a hash of the account's email and password hash at issue:
  *   a link whose account changed its password or email since no longer matches.
  * - `redeemPassword` / `redeemEmail` decide the single use with ONE conditional UPDATE (unused,
@@ -50,6 +51,8 @@ export function createAccountLinkRepository(db: Database) {
      */
     async issue(input: { tokenHash: string; accountId: string; purpose: AccountLinkPurpose; expiresAt: Date; now: Date; newEmail?: string; continuePath?: string }, within?: (trx: PrimaryDb, email: string) => Promise<void>): Promise<boolean> {
       return db.primary.transaction().execute(async (trx) => {
+        // The account row's lock orders concurrent issues for one account: each retires the one before.
+        await trx.selectFrom('accounts').select('id').where('id', '=', input.accountId).forUpdate().execute();
         await trx.updateTable('account_links').set({ used_at: input.now })
           .where('account_id', '=', input.accountId).where('purpose', '=', input.purpose).where('used_at', 'is', null).execute();
         const inserted = await trx.insertInto('account_links')

@@ -28,6 +28,7 @@ import { ACR, AMR } from '../oidc/acr.js';
 import { requiresVerifiedEmail } from '../oidc/client-flags.js';
 import { checkEmailView, emailConfirmedView, emailLinkView } from '../views/check-email.view.js';
 import type { Csrf } from './csrf.js';
+import type { DeviceCookies } from './device-cookie.js';
 import { saveEmailStep, type EmailStepState } from './email-step.state.js';
 import { MAX_CODE_FAILURES } from './second-factor.handlers.js';
 import { interactionPaths as paths } from './paths.js';
@@ -38,6 +39,8 @@ export interface EmailStepDeps {
   csrf: Csrf;
   emailVerification: EmailVerificationService;
   users: Pick<UsersService, 'findById'>;
+  /** The sign-in's device cookies: a registration marks its browser once the address is confirmed there. */
+  devices: DeviceCookies;
 }
 
 type AfterPassword = (ctx: Context, details: Interaction, account: { id: string; email: string }, step: SecondStep) => Promise<void>;
@@ -73,6 +76,8 @@ export function createEmailStepHandlers(deps: EmailStepDeps, afterPassword: Afte
       return;
     }
     const { email } = await subjectOf(state);
+    // This browser proved the password (or registered it) and now the address: a known device (A14).
+    deps.devices.issue(ctx, email);
     await afterPassword(ctx, details, { id: accountId, email }, state.next);
   }
 

@@ -9,7 +9,10 @@ import { createMetrics } from '../observability/metrics.js';
 import { createLogger } from '../observability/logger.js';
 import { createMailOutbox } from './mail-outbox.js';
 import { renderMail, retryDelayMs, startMailSender, MAX_RETRY_DELAY_MS } from './mail-sender.js';
-import type { MailTransport, OutgoingMessage } from './mail-transport.js';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileTransport, type MailTransport, type OutgoingMessage } from './mail-transport.js';
 
 const logger = createLogger('error', { silent: true });
 const verification = { code: '123456', link: 'https://id.example/verify?token=abc', minutes: 15 };
@@ -121,5 +124,20 @@ describe('mail outbox', () => {
     const rendered = renderMail({ template: 'registration_attempt', locale: 'en', params: { signInLink: 'https://id.example/?a="><script>' } }, '<b>Acme</b>');
     assert.doesNotMatch(rendered.html, /<script>|<b>Acme/);
     assert.match(rendered.html, /&lt;b&gt;Acme/);
+  });
+
+  it('writes file mail as owner-only .eml files in DATA_DIR/mail', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'portcullis-file-mail-'));
+    try {
+      const transport = fileTransport(dir);
+      await transport.send({ id: 'm-1', template: 'registration_attempt', from: 'no-reply@id.example', to: 'ada@example.com', subject: 'Hello', text: 'Plain', html: '<p>Plain</p>' });
+      const [name] = await readdir(path.join(dir, 'mail'));
+      assert.match(name!, /-m-1\.eml$/);
+      assert.equal((await stat(path.join(dir, 'mail', name!))).mode & 0o777, 0o600);
+      assert.equal((await stat(path.join(dir, 'mail'))).mode & 0o777, 0o700);
+      assert.match(await readFile(path.join(dir, 'mail', name!), 'utf8'), /Message-ID: <m-1@portcullis>/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

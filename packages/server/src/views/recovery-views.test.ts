@@ -6,6 +6,8 @@ import { forgotPasswordView } from './forgot-password.view.js';
 import { resetPasswordView } from './reset-password.view.js';
 import { emailChangeView, emailConfirmView } from './email-change.view.js';
 import { loginView } from './login.view.js';
+import { runWithLocale } from '../messages/locale-scope.js';
+import { MAIL_TEMPLATES } from '../mail/templates/index.js';
 import { HOSTILE, assertCsrfInEveryPostForm, assertEscaped, assertPageInvariants, elementWithText, inputByLabel, postForms } from './views.test-support.js';
 
 void describe('recovery views', () => {
@@ -62,5 +64,18 @@ void describe('recovery views', () => {
     assertCsrfInEveryPostForm(confirm, 'tok');
     assertEscaped(confirm, HOSTILE[0]);
     assert.equal(elementWithText(confirm, 'button', 'Use this address').attrs.get('type'), 'submit');
+  });
+
+  void it('speaks German and French on the pages and in the mails', () => {
+    const forgot = (locale: 'de' | 'fr') => runWithLocale(locale, () => renderDocument(forgotPasswordView({ nonce: 'n', csrfToken: 't', action: '/x', loginHref: '/y' })));
+    elementWithText(forgot('de'), 'h1', 'Passwort zurücksetzen');
+    elementWithText(forgot('fr'), 'h1', 'Réinitialiser votre mot de passe');
+    const context = (locale: 'de' | 'fr') => ({ locale, productName: 'Acme' });
+    const link = 'https://id.example/recover/reset/abc';
+    assert.match(MAIL_TEMPLATES.password_reset.render({ link, minutes: 30 }, context('de')).subject, /Passwort für Acme zurücksetzen/);
+    assert.match(MAIL_TEMPLATES.account_invite.render({ link, hours: 72 }, context('fr')).text, /expire dans 72 heures/);
+    assert.match(MAIL_TEMPLATES.password_changed.render({}, context('de')).subject, /wurde geändert/);
+    assert.match(MAIL_TEMPLATES.email_change_verify.render({ link, minutes: 60 }, context('fr')).html, /Confirmer cette adresse/);
+    assert.match(MAIL_TEMPLATES.email_change_notice.render({ newEmail: '<b>x@y.example</b>' }, context('de')).html, /&lt;b&gt;x@y\.example/);
   });
 });
