@@ -4,7 +4,9 @@
  * added from the account page, a sign-in with a passkey alone finishes with acr mfa and amr
  * ["hwk","user"], and every bad assertion is a clear 4xx (never a 500): an old assertion
  * replayed into a new ceremony, another origin, no user verification, another account's passkey
- * at the second step, malformed input; failures count like wrong codes up to a 429.
+ * at the second step, malformed input; failures count like wrong codes up to a 429. On the
+ * account page a registration for another origin or an old challenge adds nothing, and another
+ * account's passkey can be neither renamed nor removed.
  * The browser journey is test/passkeys-browser.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -127,6 +129,36 @@ describe('passkeys over HTTP', () => {
     assert.equal(ok.status, 303, 'presence is enough after a password');
     const demo = await agent.follow(ok.location!);
     assert.deepEqual([claimsOf(demo).acr, claimsOf(demo).amr], ['urn:portcullis:acr:mfa', ['pwd', 'hwk', 'user']]);
+  });
+
+  it('on the account page, adds nothing from a registration for another origin or challenge, and touches no other account’s passkey', async () => {
+    const theirs = await personWithPasskey();
+    const user = await registerOnAccountPage(server);
+    const page = await followOnServer(server, user.agent, `${server.issuer}/account/passkeys`);
+    const add = (fields: Record<string, string>) => user.agent.request(`${server.issuer}/account/passkeys`, { form: { csrf: csrfToken(page.body), name: 'Mine', ...fields } });
+    const key = createSoftCredential('x');
+    const first = await optionsFrom(user.agent, page, '/account/passkeys/options');
+    const wrongOrigin = await add({ response: key.register({ challenge: first.challenge, origin: 'https://evil.example', rpId: here.rpId }) });
+    assert.equal(wrongOrigin.status, 303);
+    const second = await optionsFrom(user.agent, page, '/account/passkeys/options');
+    assert.notEqual(second.challenge, first.challenge);
+    const oldChallenge = await add({ response: key.register({ challenge: first.challenge, ...here }) });
+    assert.equal(oldChallenge.status, 303);
+    const noChallenge = await add({ response: key.register({ challenge: second.challenge, ...here }) });
+    assert.equal(noChallenge.status, 303, 'the challenge went with the previous attempt');
+    assert.equal((await add({})).status, 400, 'no response at all');
+    const listed = await followOnServer(server, user.agent, `${server.issuer}/account/passkeys`);
+    assert.match(listed.body, /not added a passkey yet/);
+
+    // Another account's passkey, by its credential id: neither renamed nor removed.
+    for (const action of ['rename', 'remove']) {
+      const posted = await user.agent.request(`${server.issuer}/account/passkeys/${theirs.key.id}/${action}`, { form: { csrf: csrfToken(page.body), name: 'Taken' } });
+      assert.equal(posted.status, 303);
+      const shown = await followOnServer(server, user.agent, posted.location!);
+      assert.match(alertText(shown.body) ?? '', /already removed/);
+    }
+    const { agent, login, challenge } = await passkeyCeremony();
+    assert.equal((await postAssertion(agent, login, theirs.key.assert({ challenge, ...here }))).status, 303, 'their passkey still signs them in');
   });
 
   it('counts failed assertions like wrong codes: past the limit a 429 with Retry-After, and nothing is checked', async () => {

@@ -130,7 +130,9 @@ describe('passkey service', () => {
     assert.ok(drawn);
     const allowed = (drawn.options as { allowCredentials?: { id: string }[] }).allowCredentials?.map((c) => c.id);
     assert.deepEqual(allowed, [mine.key.id], 'only this account’s passkeys are offered');
-    assert.equal(await factor.verify(mine.accountId, theirs.key.assert({ challenge: drawn.challenge, ...here }), drawn.challenge), false, 'a credential of another account');
+    const foreign = theirs.key.assert({ challenge: drawn.challenge, ...here });
+    assert.equal(await factor.verify(mine.accountId, foreign, drawn.challenge), false, 'a credential of another account');
+    assert.equal(await credentials.accept({ response: foreign, challenge: drawn.challenge, requireUserVerification: false, accountId: theirs.accountId }), theirs.accountId, 'refused before it was checked or used up');
     assert.equal(await factor.verify(mine.accountId, mine.key.assert({ challenge: drawn.challenge, ...here }), undefined), false, 'no challenge');
     const presence = mine.key.assert({ challenge: drawn.challenge, ...here, userVerified: false });
     assert.equal(await factor.verify(mine.accountId, presence, drawn.challenge), true, 'presence is enough after a password');
