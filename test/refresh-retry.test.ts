@@ -10,11 +10,29 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import * as jose from 'jose';
+import * as client from 'openid-client';
 import { startRedisServer, type RedisServer } from '@portcullis/server/testing/redis-server.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
-import { createClient, endpointsOf, postForm, signUpAndRedeem, type RawResponse, type RegisteredClient } from './support/oidc-harness.js';
+import { UserAgent } from './support/user-agent.js';
+import {
+  allow,
+  authorizationRequest,
+  callbackOf,
+  createClient,
+  endpointsOf,
+  followToClient,
+  isConsentPage,
+  postForm,
+  register,
+  relyingParty,
+  signUpAndRedeem,
+  uniqueEmail,
+  type RawResponse,
+  type RegisteredClient,
+} from './support/oidc-harness.js';
 
 const WINDOW_SECONDS = 2;
 
@@ -27,15 +45,66 @@ async function redisCommand(redis: RedisServer, ...args: string[]): Promise<stri
 const refresh = (server: TestServer, refreshToken: string, as: RegisteredClient, headers: Record<string, string> = {}): Promise<RawResponse> =>
   postForm(`${server.issuer}/token`, { grant_type: 'refresh_token', refresh_token: refreshToken }, as, headers);
 
-function assertTokens(response: RawResponse): { access_token: string; refresh_token: string } {
+function assertTokens(response: RawResponse): { access_token: string; refresh_token: string; token_type: string } {
   assert.equal(response.status, 200, response.text);
   assert.equal(response.headers.get('cache-control'), 'no-store');
-  return response.body as { access_token: string; refresh_token: string };
+  return response.body as { access_token: string; refresh_token: string; token_type: string };
 }
 
 async function userinfoStatus(server: TestServer, accessToken: string): Promise<number> {
   const { userinfo } = await endpointsOf(server);
   return (await fetch(userinfo, { headers: { authorization: `Bearer ${accessToken}` } })).status;
+}
+
+type KeyPair = { privateKey: CryptoKey; publicKey: CryptoKey };
+const ES256 = () => jose.generateKeyPair('ES256', { extractable: true }) as Promise<KeyPair>;
+
+/** A DPoP proof (RFC 9449 §4.2) by `keys`, signed for real. */
+async function dpopProof(keys: KeyPair, htm: string, htu: string, extra: { nonce?: string; accessToken?: string } = {}): Promise<string> {
+  return new jose.SignJWT({
+    htm,
+    htu,
+    jti: randomUUID(),
+    ...(extra.nonce !== undefined && { nonce: extra.nonce }),
+    ...(extra.accessToken !== undefined && { ath: createHash('sha256').update(extra.accessToken).digest('base64url') }),
+  })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await jose.exportJWK(keys.publicKey) })
+    .setIssuedAt()
+    .sign(keys.privateKey);
+}
+
+/** A server nonce (RFC 9449 §8): what the token endpoint answers a proof without one with. */
+async function dpopNonce(tokenUrl: string, keys: KeyPair, as: RegisteredClient): Promise<string> {
+  const challenge = await postForm(tokenUrl, { grant_type: 'refresh_token', refresh_token: 'none' }, as, { dpop: await dpopProof(keys, 'POST', tokenUrl) });
+  assert.equal(challenge.body?.error, 'use_dpop_nonce', challenge.text);
+  const nonce = challenge.headers.get('dpop-nonce');
+  assert.ok(nonce);
+  return nonce;
+}
+
+/**
+ * A new person signs up through the public `registered` client, which redeems the code with a
+ * proof by `keys` (openid-client answers the nonce challenge): its access and refresh tokens are
+ * bound to that key (RFC 9449 §5).
+ */
+async function signUpAndRedeemBound(server: TestServer, registered: RegisteredClient, keys: KeyPair) {
+  const config = await relyingParty(server, registered);
+  const request = await authorizationRequest(config, { scope: 'openid email offline_access', redirect_uri: registered.redirect_uris[0]! });
+  const agent = new UserAgent();
+  let page = await register(agent, await followToClient(agent, request.url), uniqueEmail('dpop'));
+  if (isConsentPage(page)) page = await allow(agent, page);
+  const checks = { pkceCodeVerifier: request.codeVerifier, expectedNonce: request.nonce, expectedState: request.state };
+  const tokens = await client.authorizationCodeGrant(config, callbackOf(page, request.redirectUri), checks, undefined, { DPoP: client.getDPoPHandle(config, keys) });
+  assert.equal(tokens.token_type.toLowerCase(), 'dpop');
+  assert.ok(tokens.refresh_token);
+  return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
+}
+
+/** A refusal that gives nothing of the recorded answer away. */
+function assertRefused(response: RawResponse, error: string, recorded: { access_token: string; refresh_token: string }): void {
+  assert.equal(response.status, 400, response.text);
+  assert.equal(response.body?.error, error, response.text);
+  assert.ok(!response.text.includes(recorded.access_token) && !response.text.includes(recorded.refresh_token));
 }
 
 describe('refresh reuse window (embedded store)', () => {
@@ -109,13 +178,77 @@ describe('refresh reuse window (embedded store)', () => {
     assert.deepEqual(assertTokens(await refresh(server, tokens.refresh_token!, web)), first);
   });
 
-  it('wants a proof by the same DPoP key when the first refresh sent one', async () => {
-    const { tokens } = await signUpAndRedeem(server, spa);
-    const proof = (x: string) => `${Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', x, y: 'y' } })).toString('base64url')}.e30.sig`;
-    const first = assertTokens(await refresh(server, tokens.refresh_token!, spa, { dpop: proof('a') }));
-    assert.equal((await refresh(server, tokens.refresh_token!, spa, { dpop: proof('b') })).status, 400);
-    assert.equal((await refresh(server, tokens.refresh_token!, spa)).status, 400);
-    assert.deepEqual(assertTokens(await refresh(server, tokens.refresh_token!, spa, { dpop: proof('a') })), first);
+
+  describe('with DPoP-bound tokens (RFC 9449, server nonces required)', () => {
+    let tokenUrl: string;
+    let userinfoUrl: string;
+    let keyA: KeyPair;
+    let keyB: KeyPair;
+    before(async () => {
+      ({ token: tokenUrl, userinfo: userinfoUrl } = await endpointsOf(server));
+      [keyA, keyB] = await Promise.all([ES256(), ES256()]);
+    });
+    const byA = (nonce: string) => dpopProof(keyA, 'POST', tokenUrl, { nonce });
+
+    it('wants a proof by the same DPoP key when the first refresh sent one, and keeps the tokens bound', async () => {
+      const bound = await signUpAndRedeemBound(server, spa, keyA);
+      const nonce = await dpopNonce(tokenUrl, keyA, spa);
+      // Every proof is made before the first refresh: the window is short.
+      const [first, byB, again] = await Promise.all([byA(nonce), dpopProof(keyB, 'POST', tokenUrl, { nonce }), byA(nonce)]);
+      const answer = assertTokens(await refresh(server, bound.refreshToken, spa, { dpop: first }));
+      assert.equal(answer.token_type, 'DPoP');
+      assertRefused(await refresh(server, bound.refreshToken, spa, { dpop: byB }), 'invalid_grant', answer);
+      assertRefused(await refresh(server, bound.refreshToken, spa), 'invalid_grant', answer);
+      assert.deepEqual(assertTokens(await refresh(server, bound.refreshToken, spa, { dpop: again })), answer);
+      // The refreshed access token is bound to A: refused as Bearer, accepted with a proof by A.
+      assert.equal(await userinfoStatus(server, answer.access_token), 401);
+      const withProof = await fetch(userinfoUrl, { headers: { authorization: `DPoP ${answer.access_token}`, dpop: await dpopProof(keyA, 'GET', userinfoUrl, { nonce, accessToken: answer.access_token }) } });
+      assert.equal(withProof.status, 200);
+      // Neither refusal revoked the grant, and the successor is bound to A too.
+      assertRefused(await refresh(server, answer.refresh_token, spa, { dpop: await dpopProof(keyB, 'POST', tokenUrl, { nonce }) }), 'invalid_grant', answer);
+      const next = assertTokens(await refresh(server, answer.refresh_token, spa, { dpop: await byA(nonce) }));
+      assert.equal(next.token_type, 'DPoP');
+    });
+
+    it('never serves the recorded answer for a proof that does not verify, even with the right key in its header', async () => {
+      const bound = await signUpAndRedeemBound(server, spa, keyA);
+      const nonce = await dpopNonce(tokenUrl, keyA, spa);
+      const jwkA = await jose.exportJWK(keyA.publicKey);
+      const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const claims = () => ({ htm: 'POST', htu: tokenUrl, jti: randomUUID(), iat: Math.floor(Date.now() / 1000), nonce });
+      const [first, signedByB, genuine, again] = await Promise.all([
+        byA(nonce),
+        new jose.SignJWT(claims()).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: jwkA }).sign(keyB.privateKey),
+        byA(nonce),
+        byA(nonce),
+      ]);
+      const invalid: [string, string, string][] = [
+        ["A's key in the header, signed by B", signedByB, 'invalid_dpop_proof'],
+        ['unsigned (alg none)', `${b64({ alg: 'none', typ: 'dpop+jwt', jwk: jwkA })}.${b64(claims())}.`, 'invalid_dpop_proof'],
+        ["A's proof with a garbage signature", `${genuine.split('.').slice(0, 2).join('.')}.${'A'.repeat(86)}`, 'invalid_dpop_proof'],
+        ['by A for another endpoint (htu)', await dpopProof(keyA, 'POST', userinfoUrl, { nonce }), 'invalid_dpop_proof'],
+        ['by A for another method (htm)', await dpopProof(keyA, 'GET', tokenUrl, { nonce }), 'invalid_dpop_proof'],
+        ['by A without the nonce', await dpopProof(keyA, 'POST', tokenUrl), 'use_dpop_nonce'],
+        ['by A with a made-up nonce', await dpopProof(keyA, 'POST', tokenUrl, { nonce: 'A'.repeat(43) }), 'use_dpop_nonce'],
+      ];
+      const answer = assertTokens(await refresh(server, bound.refreshToken, spa, { dpop: first }));
+      for (const [what, proof, error] of invalid) {
+        const response = await refresh(server, bound.refreshToken, spa, { dpop: proof });
+        assert.ok(response.status === 400 && response.body?.error === error, `${what}: ${response.status} ${response.text}`);
+        assertRefused(response, error, answer);
+      }
+      assert.deepEqual(assertTokens(await refresh(server, bound.refreshToken, spa, { dpop: again })), answer, 'nothing was revoked');
+    });
+
+    it("refuses a repeat whose proof's jti was used before: a captured request replayed whole gets nothing", async () => {
+      const bound = await signUpAndRedeemBound(server, spa, keyA);
+      const nonce = await dpopNonce(tokenUrl, keyA, spa);
+      const [first, second] = await Promise.all([byA(nonce), byA(nonce)]);
+      const answer = assertTokens(await refresh(server, bound.refreshToken, spa, { dpop: first }));
+      assertRefused(await refresh(server, bound.refreshToken, spa, { dpop: first }), 'invalid_grant', answer);
+      assert.deepEqual(assertTokens(await refresh(server, bound.refreshToken, spa, { dpop: second })), answer);
+      assertRefused(await refresh(server, bound.refreshToken, spa, { dpop: second }), 'invalid_grant', answer);
+    });
   });
 });
 

@@ -18,30 +18,46 @@
  *   provider authenticated it, with its secret for a confidential client) with a proof by the
  *   same DPoP key (or none, as before), that answer becomes the recorded one, with
  *   `Cache-Control: no-store`, and a `token.refresh_replayed` audit event. Anyone else keeps the
- *   `invalid_grant`.
+ *   `invalid_grant`. An answer recorded with a proof is never served without one (a Bearer
+ *   repeat), nor one recorded without a proof with one.
+ * - DPoP proofs (RFC 9449) of a repeat are checked as fully as the first one's: the provider
+ *   validates the proof (signature by the key in its header, typ, alg, htm, htu, iat and the
+ *   required server nonce) BEFORE it looks the refresh token up (lib/actions/grants/refresh_token.js),
+ *   so a repeat with a bad proof is refused `invalid_dpop_proof`/`use_dpop_nonce` and never
+ *   reaches the recorded answer; the signature is checked once more here before the key is
+ *   compared. The provider checks a proof's `jti` only AFTER the lookup, which finds nothing for a
+ *   repeat, so this module records it in the provider's own replay store before serving an
+ *   answer: a proof is single use here too, and a captured request replayed whole gets nothing.
  * - After the window the record is gone: the lookup finds the consumed token and the provider's
  *   reuse detection revokes the grant, as without this. The window also ends as soon as the
  *   successor refresh token is presented: whoever presents it had the answer, so a later repeat
  *   of the old token is no retry.
  * The trade-off: during the window, whoever holds the refresh token (and the client's
- * credentials, and the DPoP key when bound) gets the tokens the client just got, not new ones.
+ * credentials, and the DPoP private key when bound) gets the tokens the client just got, not new ones.
  */
 import { createHash } from 'node:crypto';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Middleware } from 'koa';
 import type { Adapter, KoaContextWithOIDC } from 'oidc-provider';
-import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
+import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from 'jose';
 import type { ShortTerm } from '../stores/short-term.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { requestMeta, type AuditService } from '../audit/audit.service.js';
 import { orUnavailable } from '../stores/unavailable.js';
+import { DPOP_SIGNING_ALGS } from './dpop.js';
 
 /** The provider's token endpoint (its default route). */
 const TOKEN_PATH = '/token';
 /** How long a refresh may hold its token's lock, and how long a second one waits for it. */
 const LOCK_MS = 10_000;
 const POLL_MS = 25;
+/**
+ * How long a proof's `jti` is remembered: as long as the provider remembers it (its
+ * CHALLENGE_OK_WINDOW, five 60 s nonce steps, lib/helpers/challenge.js), longer than a proof's
+ * nonce or iat is accepted.
+ */
+const PROOF_JTI_SECONDS = 300;
 
 interface RequestState {
   /** The key whose lock this request holds. */
@@ -66,15 +82,27 @@ export interface RefreshReplay {
 const keyOf = (refreshToken: string) => `refresh:${createHash('sha256').update(refreshToken).digest('base64url')}`;
 const isTokenPath = (path: string) => (path.toLowerCase().replace(/\/+$/, '') || '/') === TOKEN_PATH;
 
-/** The thumbprint of the request's DPoP proof key (RFC 9449 §6.1), null without one. */
-async function proofKey(ctx: KoaContextWithOIDC): Promise<string | null> {
+interface Proof {
+  /** The thumbprint of the proof's key (RFC 9449 §6.1). */
+  jkt: string;
+  jti: string;
+}
+
+/**
+ * The request's DPoP proof: null without one, undefined when it does not verify. The provider has
+ * validated it in full before the refresh token's lookup (see above); its signature by the key
+ * in its header is verified again here, as the provider does it (lib/helpers/validate_dpop.js), so
+ * that the key a recorded answer is given for is one whose private half signed this request.
+ */
+async function verifiedProof(ctx: KoaContextWithOIDC): Promise<Proof | null | undefined> {
   const proof = ctx.get('DPoP');
   if (!proof) return null;
   try {
-    const { jwk } = decodeProtectedHeader(proof);
-    return jwk ? await calculateJwkThumbprint(jwk) : 'no-key';
+    const { protectedHeader, payload } = await jwtVerify(proof, EmbeddedJWK, { algorithms: [...DPOP_SIGNING_ALGS], typ: 'dpop+jwt' });
+    if (!protectedHeader.jwk || typeof payload.jti !== 'string' || !payload.jti) return undefined;
+    return { jkt: await calculateJwkThumbprint(protectedHeader.jwk), jti: payload.jti };
   } catch {
-    return 'unreadable';
+    return undefined;
   }
 }
 
@@ -90,7 +118,9 @@ export function createRefreshReplay(deps: { windowSeconds: number; shortTerm: Sh
   async function record(ctx: KoaContextWithOIDC, key: string): Promise<void> {
     const clientId = ctx.oidc.client?.clientId;
     if (ctx.status !== 200 || !clientId || typeof ctx.body !== 'object' || ctx.body === null) return;
-    const recorded: Recorded = { client_id: clientId, jkt: await proofKey(ctx), body: ctx.body as Record<string, unknown> };
+    const proof = await verifiedProof(ctx);
+    if (proof === undefined) return;
+    const recorded: Recorded = { client_id: clientId, jkt: proof?.jkt ?? null, body: ctx.body as Record<string, unknown> };
     await shortTerm.set(answerKey(key), box.seal(JSON.stringify(recorded), key), windowMs);
     const successor = recorded.body.refresh_token;
     if (typeof successor === 'string') await shortTerm.set(previousKey(keyOf(successor)), key, windowMs);
@@ -108,7 +138,11 @@ export function createRefreshReplay(deps: { windowSeconds: number; shortTerm: Sh
       return;
     }
     const clientId = ctx.oidc.client?.clientId;
-    if (recorded.client_id !== clientId || recorded.jkt !== (await proofKey(ctx))) return;
+    const proof = await verifiedProof(ctx);
+    if (!clientId || proof === undefined || recorded.client_id !== clientId || recorded.jkt !== (proof?.jkt ?? null)) return;
+    // The check the provider would have made after the lookup (RFC 9449 §11.1), in its replay
+    // store (the same one its own checks use) under the same client: each proof serves once.
+    if (proof && !(await ctx.oidc.provider.ReplayDetection.unique(clientId, proof.jti, Math.floor(Date.now() / 1000) + PROOF_JTI_SECONDS))) return;
     ctx.status = 200;
     ctx.body = recorded.body;
     ctx.set('Cache-Control', 'no-store');
