@@ -219,7 +219,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // The outbox every feature writes its mail into, and this instance's sender (mail/).
     mail = startMail({ config, db, metrics, logger, productName: async () => (await branding.current()).productName, timing: options.mailTiming });
     // Email verification and registration that never says an address is taken (accounts/).
-    const emailLimits = createEmailLimits({ policy: limits.policy, make: stores.counters, isExempt: limits.isExempt });
+    const emailLimits = createEmailLimits({ policy: limits.policy, make: stores.counters, isExempt: (ip) => limits.isExempt(ip) });
     const emailVerification = createEmailVerificationService({ verifications: createEmailVerificationRepository(db), outbox: mail.outbox, limits: emailLimits, audit, primary: db.primary });
     const registration = createRegistrationService({ primary: db.primary, accounts, verification: emailVerification, outbox: mail.outbox, hasher, policy, limits, emailLimits, audit });
 
