@@ -6,7 +6,7 @@
  * four variants without reloading (a one-shot page such as the recovery codes stays as it is).
  * axe is evaluated through the DevTools protocol, so the pages' CSP stays as it is.
  */
-import { confirmEmailInBrowser } from './support/mail.js';
+import { confirmEmailInBrowser, verificationMail } from './support/mail.js';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -107,8 +107,18 @@ describe('accessibility (axe-core) of every page', () => {
     await page.getByRole('button', { name: 'Confirm', exact: true }).click();
     await page.getByRole('alert').waitFor();
     await audit(page, 'check your email with an error');
+    // The message's link in a second tab: its confirming page, and once used, the page saying so.
+    const { link } = await verificationMail(page.url(), email);
+    const tab = await page.context().newPage();
+    await tab.goto(link);
+    await tab.getByRole('button', { name: 'Confirm my email address' }).waitFor();
+    await audit(tab, 'confirm email address');
     await confirmEmailInBrowser(page, email);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
+    await tab.getByRole('button', { name: 'Confirm my email address' }).click();
+    await tab.getByRole('heading', { name: 'This link does not work' }).waitFor();
+    await audit(tab, 'used email link');
+    await tab.close();
     await audit(page, 'consent');
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.getByRole('heading', { name: 'Back at the app' }).waitFor();

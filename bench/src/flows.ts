@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Target } from './target.js';
+import { readMailDir } from '@portcullis/server/testing/smtp-sink.js';
 
 export const REDIRECT_URI = 'https://bench.example.test/callback';
 export const PASSWORD = 'bench passphrase for portcullis 42';
@@ -95,6 +96,7 @@ export async function signIn(target: Target, client: BenchClient, email: string,
   const form = formOf(page.body, options.register ? '/register' : '/login');
   const fields: Record<string, string> = options.register ? { email, name: 'Bench User', password: PASSWORD } : { email, password: PASSWORD };
   let hop = expect(await browser.request(form.action, { csrf: form.csrf, ...fields }), 303, options.register ? 'registration' : 'login');
+  if (options.register) hop = await confirmEmail(target, browser, hop, email);
   // Back through /auth/:uid to the client, answering a consent page if one is shown.
   for (let hops = 0; !hop.location?.startsWith(REDIRECT_URI); hops++) {
     if (hops > 6) throw new Error('too many hops before the redirect to the client');
@@ -117,6 +119,21 @@ export async function signIn(target: Target, client: BenchClient, email: string,
   const body = (await token.json()) as Tokens;
   if (token.status !== 200) throw new Error(`code redemption: ${token.status} ${JSON.stringify(body)}`);
   return body;
+}
+
+/** A registration's "check your email" step: the code from the message the server sent, typed in. */
+async function confirmEmail(target: Target, browser: Browser, registered: Hop, email: string): Promise<Hop> {
+  const step = expect(await browser.request(registered.location!), 200, 'check your email');
+  for (let tries = 0; tries < 300; tries++) {
+    const message = (await readMailDir(target.mailDir)).filter((m) => m.to.includes(email)).at(-1);
+    const code = message && /^\s*(\d{6})\s*$/m.exec(message.text)?.[1];
+    if (code) {
+      const form = formOf(step.body, '/verify-email/code');
+      return expect(await browser.request(form.action, { csrf: form.csrf, code }), 303, 'email code');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no verification message for ${email} in ${target.mailDir}`);
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at a time. */

@@ -12,6 +12,8 @@ import { freePort } from '@portcullis/db/testing/free-port';
 
 export interface Target {
   mode: 'embedded' | 'stack';
+  /** Where the server's mail lands: DATA_DIR/mail (embedded) or the stack's SMTP sink directory. */
+  mailDir: string;
   issuer: string;
   /** Where requests go: the issuer itself, or Nginx's address for the stack. */
   baseUrl: string;
@@ -47,6 +49,7 @@ export async function startEmbedded(options: { cpuProfDir?: string } = {}): Prom
   });
   return {
     mode: 'embedded',
+    mailDir: path.join(dataDir, 'mail'),
     issuer: ready.issuer,
     baseUrl: ready.issuer,
     adminUrl: `http://127.0.0.1:${adminPort}`,
@@ -112,6 +115,7 @@ export async function useStack(options: { cpuProfDir?: string } = {}): Promise<T
   if (options.cpuProfDir) restartStackApps(instances, `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}`);
   return {
     mode: 'stack',
+    mailDir: env.STACK_SMTP_DIR ?? path.join(env.STACK_DIR ?? path.join(ROOT, '.stack'), 'smtp', 'messages'),
     issuer: env.STACK_ISSUER!,
     baseUrl: env.STACK_NGINX_URL!,
     adminUrl: env.STACK_ADMIN_URLS!.split(',')[0]!,

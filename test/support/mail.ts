@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readMailDir, type SinkMessage } from '@portcullis/server/testing/smtp-sink.js';
+import type { Page as BrowserPage } from 'playwright-core';
 import type { Page, UserAgent } from './user-agent.js';
 
 export type { SinkMessage };
@@ -64,7 +65,7 @@ export async function confirmEmail(agent: UserAgent, redirect: Page, email: stri
 }
 
 /** The "check your email" step in a real browser: types the code from the newest message to `email`. */
-export async function confirmEmailInBrowser(page: import('playwright-core').Page, email: string): Promise<void> {
+export async function confirmEmailInBrowser(page: BrowserPage, email: string): Promise<void> {
   await page.getByRole('heading', { name: 'Check your email' }).waitFor();
   const { code } = await verificationMail(page.url(), email);
   await page.getByLabel('Code').fill(code);

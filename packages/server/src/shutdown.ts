@@ -7,7 +7,9 @@
  *    sends a new request down a connection that is about to go away (Nginx retries a refused
  *    connection on the other instance: `proxy_next_upstream error`);
  * 3. in-flight requests finish, bounded by `drainMs` (10 s), then whatever is left is cut;
- * 4. the admin listener closes, pools and Redis close, shipped logs flush.
+ * 4. the admin listener closes; the mail sender finishes the message in hand and stops (what it
+ *    had claimed but not started returns to the other instances when its lease ends,
+ *    docs/email.md); pools and Redis close, shipped logs flush.
  */
 import type http from 'node:http';
 

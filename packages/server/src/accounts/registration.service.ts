@@ -24,7 +24,7 @@ import type { PasswordPolicy } from './password-policy.js';
 
 export interface RegistrationLinks {
   /** The verification link for a token (it continues the sign-in that registered, in its browser). */
-  verify(token: string): string;
+  verify: (token: string) => string;
   /** Where the owner of a taken address signs in (the account page starts a sign-in). */
   signIn: string;
 }

@@ -22,7 +22,7 @@ export const MFA_REQUIRED = 'mfa_required';
  */
 export const EMAIL_UNVERIFIED = 'email_unverified';
 
-export function buildInteractionPolicy(deps: { secondStepDue(accountId: string): Promise<boolean>; emailVerified?(accountId: string): Promise<boolean> }) {
+export function buildInteractionPolicy(deps: { secondStepDue(accountId: string): Promise<boolean>; emailVerified?: (accountId: string) => Promise<boolean> }) {
   const policy = interactionPolicy.base();
   const { Check } = interactionPolicy;
   policy.get('login')!.checks.add(
