@@ -13,7 +13,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../database.js';
 import { isUniqueViolation } from '../database.js';
-import { DuplicateEmailError, type Account } from './account.repository.js';
+import { DuplicateEmailError, toAccount, type Account } from './account.repository.js';
 
 /** The account as export shows it: never the password hash, only whether there is one. */
 export interface StoredAccount extends Account {
@@ -38,7 +38,7 @@ export function createAccountLifecycleRepository(db: Database) {
           .values({ id: input.id, email: input.email, password_hash: null, name: input.name })
           .returning(['id', 'email', 'name', 'email_verified', 'disabled_at', 'created_at'])
           .executeTakeFirstOrThrow();
-        return { id: row.id, email: row.email, name: row.name, emailVerified: row.email_verified, disabled: row.disabled_at !== null, createdAt: row.created_at };
+        return toAccount(row);
       } catch (error) {
         if (isUniqueViolation(error)) throw new DuplicateEmailError();
         throw error;
@@ -49,12 +49,7 @@ export function createAccountLifecycleRepository(db: Database) {
       const row = await db.primary.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
       return (
         row && {
-          id: row.id,
-          email: row.email,
-          name: row.name,
-          emailVerified: row.email_verified,
-          disabled: row.disabled_at !== null,
-          createdAt: row.created_at,
+          ...toAccount(row),
           updatedAt: row.updated_at,
           hasPassword: row.password_hash !== null,
         }

@@ -28,7 +28,8 @@ export class DuplicateEmailError extends Error {
   }
 }
 
-function toAccount(row: AccountRow): Account {
+/** An account as the repositories return it, from any row that has its columns. */
+export function toAccount(row: Pick<AccountRow, 'id' | 'email' | 'name' | 'email_verified' | 'disabled_at' | 'created_at'>): Account {
   return {
     id: row.id,
     email: row.email,

@@ -81,6 +81,17 @@ export function retryAfterSeconds(res: RateLimiterRes): number {
   return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
 }
 
+/** Consumes one point; a refusal becomes `Limited`, a store failure is thrown (a 503). */
+export async function takePoint(limiter: Pick<RateLimiterAbstract, 'consume'>, key: string): Promise<Limited | undefined> {
+  try {
+    await limiter.consume(key, 1);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: retryAfterSeconds(error) };
+    throw error;
+  }
+}
+
 export function createAttemptGuard(deps: {
   name: string;
   make: LimiterFactory;

@@ -9,10 +9,9 @@
  *   per-recipient counter never blocks beyond its window (an attacker can fill it, A14); the
  *   per-address one blocks the sender's address.
  */
-import { createAttemptGuard, retryAfterSeconds, type AttemptGuard, type LimiterFactory, type Limited } from './attempt-guard.js';
+import { createAttemptGuard, takePoint, type AttemptGuard, type LimiterFactory, type Limited } from './attempt-guard.js';
 import { limitAddress } from './client-address.js';
 import type { LimitPolicy, Tier } from './limit-policy.js';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 
 export const MAILS_PER_RECIPIENT: Tier = { points: 5, durationSeconds: 3600 };
 export const MAILS_PER_ADDRESS: Tier = { points: 20, durationSeconds: 3600, blockSeconds: 3600 };
@@ -27,15 +26,7 @@ export function createEmailLimits(deps: { policy: LimitPolicy; make: LimiterFact
   const { policy, make } = deps;
   const recipient = make('mail:recipient', deps.perRecipient ?? MAILS_PER_RECIPIENT);
   const address = make('mail:address', MAILS_PER_ADDRESS);
-  const take = async (limiter: ReturnType<LimiterFactory>, key: string): Promise<Limited | undefined> => {
-    try {
-      await limiter.consume(key, 1);
-      return undefined;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: retryAfterSeconds(error) };
-      throw error;
-    }
-  };
+  const take = takePoint;
   return {
     codes: createAttemptGuard({
       name: 'email-code', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, isExempt: (ip) => deps.isExempt(ip),

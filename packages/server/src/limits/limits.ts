@@ -5,8 +5,7 @@
  * process; unit tests pass none).
  * Counter keys are `portcullis:limit:<name>:<key>` and expire with their window or block.
  */
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { createAttemptGuard, retryAfterSeconds, type AttemptGuard, type Limited, type LimiterFactory } from './attempt-guard.js';
+import { createAttemptGuard, takePoint, type AttemptGuard, type Limited, type LimiterFactory } from './attempt-guard.js';
 import { createExemption, limitAddress } from './client-address.js';
 import type { LimitPolicy } from './limit-policy.js';
 import { createTokenAuthGuard, type TokenAuthGuard } from './token-auth-guard.js';
@@ -41,16 +40,7 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
   const isExempt = createExemption(deps.exempt);
   const { policy } = deps;
 
-  /** Consumes one point; a refusal becomes `Limited`, a store failure is thrown (a 503). */
-  const take = async (limiter: RateLimiterAbstract, key: string): Promise<Limited | undefined> => {
-    try {
-      await limiter.consume(key, 1);
-      return undefined;
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return { allowed: false, retryAfterSeconds: retryAfterSeconds(error) };
-      throw error;
-    }
-  };
+  const take = takePoint;
 
   const registration = make('registration:address', policy.registrationPerAddress);
   const clientRegistration = make('client-registration:address', policy.registrationPerAddress);
