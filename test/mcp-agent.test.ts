@@ -7,8 +7,9 @@
  * 2. It fetches the authorization server's RFC 8414 metadata, registers itself dynamically
  *    (RFC 7591, open registration for a public loopback client: DYNAMIC_REGISTRATION=open-native),
  * 3. runs authorization code + PKCE with `resource=<MCP server URL>` (RFC 8707) in Chromium, where
- *    a person creates an account and allows it on the consent page (which names the MCP server),
- *    and receives the code on its own loopback listener (RFC 8252 §7.3),
+ *    a person creates an account, confirms the address with the mailed code and allows the agent
+ *    on the consent page (which names the MCP server), and receives the code on its own loopback
+ *    listener (RFC 8252 §7.3),
  * 4. redeems it with `resource` again for a JWT access token (RFC 9068), and calls the MCP
  *    server, which validates the token offline against the JWKS: issuer, audience, expiry, scope.
  * Cost: one embedded server and one Chromium, ~10 s.
@@ -21,6 +22,7 @@ import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { openBrowser, type BrowserSession } from './support/browser.js';
+import { confirmEmailInBrowser } from './support/mail.js';
 
 const SCOPE = 'notes:read';
 
@@ -140,10 +142,12 @@ describe('an MCP agent signs in with dynamic registration, PKCE and a resource i
       const { page } = browser;
       await page.goto(authorizationUrl.href);
       await page.getByRole('link', { name: 'Create account' }).click();
-      await page.getByLabel('Email').fill(`agent-owner-${Date.now()}@example.test`);
+      const email = `agent-owner-${Date.now()}@example.test`;
+      await page.getByLabel('Email').fill(email);
       await page.getByLabel('Name').fill('Agent Owner');
       await page.getByLabel('Password').fill('a passphrase for the agent test');
       await page.getByRole('button', { name: 'Create account' }).click();
+      await confirmEmailInBrowser(page, email);
       // The consent page names the MCP server and the scope asked there.
       await page.getByRole('button', { name: 'Allow' }).waitFor();
       assert.equal(await page.locator('.resource-name').innerText(), 'Notes MCP server');

@@ -2,7 +2,7 @@
  * Passkeys in a real (headless Chromium) browser, with Chromium's virtual authenticator (DevTools
  * protocol `WebAuthn.*`: CTAP2, internal transport, resident keys, user verification) standing in
  * for a fingerprint reader. Found by role and label:
- * - a person registers, adds a passkey on /account (the page then asks this password-only session
+ * - a person registers (confirming the address with the mailed code), adds a passkey on /account (the page then asks this password-only session
  *   for the second step, which the passkey answers), signs out, and signs in with the passkey
  *   alone ("Use a passkey" on the sign-in page): the ID token says acr mfa, amr ["hwk","user"];
  * - a password followed by the passkey as the second step: amr ["pwd","hwk","user"];
@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './support/browser.js';
+import { confirmEmailInBrowser } from './support/mail.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { uniqueEmail } from './support/pages.js';
 
@@ -55,6 +56,7 @@ describe('passkeys in a browser', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, email);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
 
     await page.getByRole('link', { name: 'Manage passkeys' }).click();
