@@ -151,20 +151,40 @@ describe('email verification', () => {
     assert.equal(await verified(email), false);
   });
 
-  it('limits the messages one address gets: the sixth in an hour is refused with 429 and not sent', async () => {
+  it('limits the messages one sign-in\'s step sends: the sixth "send again" is refused with 429 and not sent', async () => {
     const agent = new UserAgent();
     const email = uniqueEmail('flood');
     let { step } = await register(agent, email);
-    for (let i = 2; i <= 5; i += 1) {
+    for (let i = 1; i <= 5; i += 1) {
       step = await agent.submit(step, '/verify-email/resend', {});
-      assert.equal(step.status, 200, `message ${i}`);
+      assert.equal(step.status, 200, `send again ${i}`);
     }
-    await newest(email, 'email_verification', 5);
+    await newest(email, 'email_verification', 6);
     const refused = await agent.submit(step, '/verify-email/resend', {});
     assert.equal(refused.status, 429);
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(messagesTo(email, 'email_verification').length, 5);
+    assert.equal(messagesTo(email, 'email_verification').length, 6, 'the registration\'s message and five more');
+  });
+
+  it('never lets registrations of someone\'s address stop its owner\'s verification mail: past the cap the same page, no notice (A14)', async () => {
+    const email = uniqueEmail('victim');
+    const owner = new UserAgent();
+    const { step } = await register(owner, email);
+    await newest(email);
+    for (let i = 0; i < 6; i += 1) {
+      const { step: decoy } = await register(new UserAgent(), email);
+      assert.equal(decoy.status, 200, `registration ${i + 1} by someone else answers the step`);
+      assert.equal(shape(decoy, email), shape(step, email));
+    }
+    // The owner's registration and four notices fill the per-recipient cap (5/h); the rest send nothing.
+    await newest(email, 'registration_attempt', 4);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(messagesTo(email, 'registration_attempt').length, 4);
+    const resent = await owner.submit(step, '/verify-email/resend', {});
+    assert.equal(resent.status, 200, 'the owner\'s own "send again" is not refused');
+    assert.match(resent.body, /We sent a new message/);
+    await newest(email, 'email_verification', 2);
   });
 
   it('continues the sign-in when the link is opened in the same browser, and only confirms in another', async () => {

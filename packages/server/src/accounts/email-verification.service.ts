@@ -43,8 +43,11 @@ export interface EmailVerificationService {
   issue(executor: PrimaryDb, account: { id: string; email: string }, linkFor: (token: string) => string): Promise<void>;
   /** The `email.verification_sent` event of a message `issue` wrote. */
   sent(accountId: string, reason: SendReason, at: CheckAt): Promise<void>;
-  /** A new code and link, behind the sending limits; nothing is sent for someone else's address. */
-  send(subject: EmailSubject, linkFor: (token: string) => string, reason: SendReason, at: CheckAt): Promise<Guarded<object>>;
+  /**
+   * A new code and link, behind the sending limits of a sign-in's step (per client address, per
+   * `interaction`); nothing is sent for someone else's address.
+   */
+  send(subject: EmailSubject, linkFor: (token: string) => string, reason: SendReason, at: CheckAt & { interaction: string }): Promise<Guarded<object>>;
   /** Checks a typed code behind the code limits; true when it verified the address. */
   verifyCode(subject: EmailSubject, code: string, at: CheckAt): Promise<Guarded<{ ok: boolean }>>;
   /** Uses a link's token; the account it verified, or undefined when it is unknown, used or expired. */
@@ -86,7 +89,7 @@ export function createEmailVerificationService(deps: {
     sent,
 
     async send(subject, linkFor, reason, at) {
-      const limited = await deps.limits.send(subject.email, at.ip);
+      const limited = await deps.limits.step(at.interaction, at.ip);
       if (limited) return { limited: true, retryAfterSeconds: limited.retryAfterSeconds };
       const { accountId } = subject;
       if (accountId) {
