@@ -92,7 +92,7 @@ http {
     ];
     for (const request of cases) {
       const line = await logged(request);
-      const secret = new URLSearchParams(request.split('?')[1]).values().toArray().at(-1)!;
+      const secret = [...new URLSearchParams(request.split('?')[1]).values()].at(-1)!;
       assert.ok(!line.includes(secret), line);
       assert.ok(line.includes(`${request.split('?')[0]}?[redacted]`), line);
     }
