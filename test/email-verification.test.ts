@@ -151,6 +151,26 @@ describe('email verification', () => {
     assert.equal(await verified(email), false);
   });
 
+  it('voids a code after five guesses whatever the sign-in attempt: the right code is then refused, the link still confirms', async () => {
+    const agent = new UserAgent();
+    const email = uniqueEmail('void');
+    const { step, request, config } = await register(agent, email);
+    const message = await newest(email);
+    const code = codeOf(message);
+    const guess = code === '999999' ? '888888' : '999999';
+    for (let i = 0; i < 3; i += 1) assert.equal((await submitCode(agent, step, guess)).status, 400);
+    const row = () => server.app.db.primary.selectFrom('email_verifications').select('code_guesses').where('email', '=', email).executeTakeFirstOrThrow();
+    assert.equal((await row()).code_guesses, 3, 'counted on the code, not only in this attempt');
+    // Two more wrong guesses from other sign-in attempts (each of which ends after five of its own).
+    await server.app.db.primary.updateTable('email_verifications').set({ code_guesses: 5 }).where('email', '=', email).execute();
+    const refused = await submitCode(agent, step, code);
+    assert.equal(refused.status, 400, 'the sixth guess, with the right code, is refused');
+    assert.equal(await verified(email), false);
+    const page = await agent.request(linkOf(message));
+    const tokens = await redeem(agent, await agent.submit(page, '/verify-email', { token: new URL(linkOf(message)).searchParams.get('token')! }), config, request);
+    assert.equal(tokens.claims()!.email_verified, true, 'the link still works');
+  });
+
   it('limits the messages one sign-in\'s step sends: the sixth "send again" is refused with 429 and not sent', async () => {
     const agent = new UserAgent();
     const email = uniqueEmail('flood');

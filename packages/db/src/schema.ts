@@ -179,6 +179,8 @@ export interface EmailVerificationsTable {
   email: string;
   code_hash: string;
   token_hash: string;
+  /** Guesses at the code so far (each reserved before it is checked); at the maximum the code is void. */
+  code_guesses: Generated<number>;
   expires_at: Date;
   used_at: Date | null;
   created_at: CreatedAt;

@@ -7,7 +7,10 @@
  * - Single use: the repository's conditional UPDATE decides, so concurrent submissions of one code
  *   verify once. Stored as SHA-256 digests (the code with the verification id, the link token
  *   alone); a 6-digit code is guessable offline from its digest, which is why guesses online are
- *   guarded (limits/email-limits.ts: the second-factor tiers) and the code dies with its lifetime.
+ *   guarded (limits/email-limits.ts: the second-factor tiers, and a daily tier per address after
+ *   which only the link works), each code takes at most MAX_EMAIL_CODE_GUESSES guesses whatever
+ *   the interaction (counted on its row: then it is void, the link still works), and the code
+ *   dies with its lifetime.
  * - A step for an address that belongs to someone else (registration with a taken address) has
  *   no account: its codes are checked against nothing, after the same limits and digest work,
  *   and fail exactly like a wrong code (SECURITY.md A2); "send again" answers the same too.
@@ -100,13 +103,16 @@ export function createEmailVerificationService(deps: {
     },
 
     async verifyCode(subject, typed, at) {
+      const today = await deps.limits.codeToday(subject.email);
+      if (!today.allowed) return { limited: true, retryAfterSeconds: today.retryAfterSeconds };
       const checked = await guardedCheck(
         { guard: deps.limits.codes, audit, factor: 'mfa' },
         subject.email,
         at,
         async () => {
           const code = normalizeCode(typed);
-          const live = (subject.accountId && (await verifications.live(subject.accountId))) || NOTHING;
+          // One of the code's few guesses, reserved before the check (none left: no match).
+          const live = (subject.accountId && (await verifications.takeGuess(subject.accountId))) || NOTHING;
           const hash = codeDigest(live.id, code ?? '');
           if (!code || live === NOTHING || !constantTimeEqual(hash, live.codeHash)) return false;
           return (await verifications.consume({ id: live.id, codeHash: hash })) !== undefined;
@@ -114,6 +120,7 @@ export function createEmailVerificationService(deps: {
         (ok) => ok,
         () => ({ accountId: subject.accountId, detail: { method: 'email_code' } }),
       );
+      if (checked.limited || checked.result) await today.right();
       if (checked.limited) return checked;
       await audit.record({ type: 'email.verified', outcome: checked.result ? 'success' : 'failure', accountId: subject.accountId, clientId: at.clientId, detail: { method: 'code' } }, at.meta);
       return { limited: false, ok: checked.result };
