@@ -56,6 +56,15 @@ export function createMailOutboxRepository(db: Database) {
         .execute();
     },
 
+    /**
+     * Deletes the messages of `template` to `recipient` still waiting (not the one a sender holds):
+     * their link or code was just replaced. On the caller's executor, like `insert`.
+     */
+    async dropPending(executor: PrimaryDb, recipient: string, template: string): Promise<number> {
+      const result = await executor.deleteFrom('mail_outbox').where('recipient', '=', recipient).where('template', '=', template).where('status', '=', 'pending').executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** Takes up to `limit` due messages for `leaseMs`, counting the attempt; oldest due first. */
     async claim(limit: number, leaseMs: number): Promise<ClaimedMail[]> {
       const result = await sql<{ id: string; recipient: string; template: string; locale: string; params: Record<string, unknown>; params_sealed: string | null; attempts: number; created_at: Date }>`

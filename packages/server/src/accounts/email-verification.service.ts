@@ -82,7 +82,8 @@ export function createEmailVerificationService(deps: {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const token = randomBytes(32).toString('base64url');
     await verifications.replace(executor, { id, accountId: account.id, email: account.email, codeHash: codeDigest(id, code), tokenHash: digest(token), expiresAt: new Date(Date.now() + VERIFICATION_MINUTES * 60_000) });
-    await deps.outbox.enqueue(executor, { to: account.email, template: 'email_verification', params: { code, link: linkFor(token), minutes: VERIFICATION_MINUTES } });
+    // A message of the replaced verification still waiting would only carry a dead code and link.
+    await deps.outbox.enqueue(executor, { to: account.email, template: 'email_verification', params: { code, link: linkFor(token), minutes: VERIFICATION_MINUTES }, replacesPending: true });
   }
 
   const sent = (accountId: string, reason: SendReason, at: CheckAt) => audit.record({ type: 'email.verification_sent', accountId, clientId: at.clientId, detail: { reason } }, at.meta);

@@ -71,6 +71,20 @@ describe('mail outbox', () => {
     await db.primary.deleteFrom('mail_outbox').where('id', '=', id).execute();
   });
 
+  it('drops the waiting messages a new one replaces, not one a sender holds nor another template', async () => {
+    const outbox = createMailOutbox({ repository, box });
+    const to = 'replaced@example.com';
+    const held = await outbox.enqueue(db.primary, { to, template: 'email_verification', params: verification });
+    await db.primary.updateTable('mail_outbox').set({ status: 'sending' }).where('id', '=', held).execute();
+    const waiting = await outbox.enqueue(db.primary, { to, template: 'email_verification', params: verification });
+    const other = await outbox.enqueue(db.primary, { to, template: 'registration_attempt', params: { signInLink: 'https://id.example/' } });
+    const newest = await outbox.enqueue(db.primary, { to, template: 'email_verification', params: verification, replacesPending: true });
+    const ids = (await repository.listFor(to)).map((row) => row.id).sort();
+    assert.deepEqual(ids, [held, other, newest].sort());
+    assert.ok(!ids.includes(waiting));
+    await db.primary.deleteFrom('mail_outbox').where('recipient', '=', to).execute();
+  });
+
   it('refuses parameters the template does not accept, before writing anything', async () => {
     const outbox = createMailOutbox({ repository, box });
     await assert.rejects(outbox.enqueue(db.primary, { to: 'bad@example.com', template: 'email_verification', params: { ...verification, code: '12ab56' } }));

@@ -28,6 +28,8 @@ export interface OutgoingMail<Id extends MailTemplateId> {
   /** The recipient's language; the current request's when omitted. */
   locale?: Locale;
   params: MailParams<Id>;
+  /** This message replaces the waiting ones of its template to its recipient (their link is dead). */
+  replacesPending?: boolean;
 }
 
 export interface MailOutbox {
@@ -36,7 +38,7 @@ export interface MailOutbox {
 }
 
 export function createMailOutbox(deps: {
-  repository: Pick<MailOutboxRepository, 'insert'>;
+  repository: Pick<MailOutboxRepository, 'insert' | 'dropPending'>;
   box: SecretBox;
   /** Told after each enqueue (metrics, and a nudge for the local sender). */
   onQueued?: (template: MailTemplateId) => void;
@@ -45,6 +47,7 @@ export function createMailOutbox(deps: {
     async enqueue(executor, mail) {
       const params = MAIL_TEMPLATES[mail.template].params.parse(mail.params) as Record<string, unknown>;
       const id = randomUUID();
+      if (mail.replacesPending) await deps.repository.dropPending(executor, mail.to, mail.template);
       const sealedParams = deps.box.seal(JSON.stringify(params), mailParamsAad(id));
       await deps.repository.insert(executor, { id, recipient: mail.to, template: mail.template, locale: mail.locale ?? currentLocale(), params: {}, sealedParams });
       deps.onQueued?.(mail.template);
