@@ -151,20 +151,66 @@ describe('email verification', () => {
     assert.equal(await verified(email), false);
   });
 
-  it('limits the messages one address gets: the sixth in an hour is refused with 429 and not sent', async () => {
+  it('voids a code after five guesses whatever the sign-in attempt: the right code is then refused, the link still confirms', async () => {
+    const agent = new UserAgent();
+    const email = uniqueEmail('void');
+    const { step, request, config } = await register(agent, email);
+    const message = await newest(email);
+    const code = codeOf(message);
+    const guess = code === '999999' ? '888888' : '999999';
+    for (let i = 0; i < 3; i += 1) assert.equal((await submitCode(agent, step, guess)).status, 400);
+    const row = () => server.app.db.primary.selectFrom('email_verifications').select('code_guesses').where('email', '=', email).executeTakeFirstOrThrow();
+    assert.equal((await row()).code_guesses, 3, 'counted on the code, not only in this attempt');
+    // Two more wrong guesses from other sign-in attempts (each of which ends after five of its own).
+    await server.app.db.primary.updateTable('email_verifications').set({ code_guesses: 5 }).where('email', '=', email).execute();
+    const refused = await submitCode(agent, step, code);
+    assert.equal(refused.status, 400, 'the sixth guess, with the right code, is refused');
+    assert.equal(await verified(email), false);
+    const page = await agent.request(linkOf(message));
+    const tokens = await redeem(agent, await agent.submit(page, '/verify-email', { token: new URL(linkOf(message)).searchParams.get('token')! }), config, request);
+    assert.equal(tokens.claims()!.email_verified, true, 'the link still works');
+  });
+
+  it('limits the messages one sign-in\'s step sends: the sixth "send again" is refused with 429 and not sent', async () => {
     const agent = new UserAgent();
     const email = uniqueEmail('flood');
     let { step } = await register(agent, email);
-    for (let i = 2; i <= 5; i += 1) {
+    for (let i = 1; i <= 5; i += 1) {
       step = await agent.submit(step, '/verify-email/resend', {});
-      assert.equal(step.status, 200, `message ${i}`);
+      assert.equal(step.status, 200, `send again ${i}`);
     }
-    await newest(email, 'email_verification', 5);
     const refused = await agent.submit(step, '/verify-email/resend', {});
     assert.equal(refused.status, 429);
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    // Each new message drops the earlier ones still waiting, so at most six were delivered; the last one is.
+    const outbox = () => server.app.db.primary.selectFrom('mail_outbox').select('status').where('recipient', '=', email).execute();
+    for (let i = 0; i < 150 && !(await outbox()).every((row) => row.status === 'sent'); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok((await outbox()).every((row) => row.status === 'sent'), 'every message left is delivered');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const delivered = messagesTo(email, 'email_verification').length;
+    assert.ok(delivered >= 1 && delivered <= 6, String(delivered));
+    const live = await server.app.db.primary.selectFrom('email_verifications').select('id').where('email', '=', email).where('used_at', 'is', null).execute();
+    assert.equal(live.length, 1, 'one live verification: the last message\'s');
+  });
+
+  it('never lets registrations of someone\'s address stop its owner\'s verification mail: past the cap the same page, no notice (A14)', async () => {
+    const email = uniqueEmail('victim');
+    const owner = new UserAgent();
+    const { step } = await register(owner, email);
+    await newest(email);
+    for (let i = 0; i < 6; i += 1) {
+      const { step: decoy } = await register(new UserAgent(), email);
+      assert.equal(decoy.status, 200, `registration ${i + 1} by someone else answers the step`);
+      assert.equal(shape(decoy, email), shape(step, email));
+    }
+    // The owner's registration and four notices fill the per-recipient cap (5/h); the rest send nothing.
+    await newest(email, 'registration_attempt', 4);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.equal(messagesTo(email, 'email_verification').length, 5);
+    assert.equal(messagesTo(email, 'registration_attempt').length, 4);
+    const resent = await owner.submit(step, '/verify-email/resend', {});
+    assert.equal(resent.status, 200, 'the owner\'s own "send again" is not refused');
+    assert.match(resent.body, /We sent a new message/);
+    await newest(email, 'email_verification', 2);
   });
 
   it('continues the sign-in when the link is opened in the same browser, and only confirms in another', async () => {

@@ -133,7 +133,7 @@ export const signingKeyListSchema = z.looseObject({ keys: z.array(signingKeyView
 
 /** What `POST /admin/keys/reseal` did to each kind of sealed value (keys/reseal.service.ts). */
 const resealCountsSchema = z.looseObject({ resealed: z.number(), current: z.number(), unreadable: z.number(), changed_meanwhile: z.number() });
-const resealReportShape = { client_secret: resealCountsSchema, signing_key: resealCountsSchema, totp_seed: resealCountsSchema };
+const resealReportShape = { client_secret: resealCountsSchema, signing_key: resealCountsSchema, totp_seed: resealCountsSchema, mail_params: resealCountsSchema };
 export const resealReportSchema = z.looseObject(resealReportShape);
 export type ResealReport = View<typeof resealReportShape>;
 

@@ -146,6 +146,8 @@ export interface MailOutboxTable {
   locale: string;
   /** The template's parameters; emptied once the message is final (they may hold a link). */
   params: ColumnType<Record<string, unknown>, string, string>;
+  /** The parameters sealed with ENCRYPTION_KEY(S) (AAD `mail:<id>`), null once final. */
+  params_sealed: string | null;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: Generated<number>;
   next_attempt_at: ColumnType<Date, Date | undefined, Date>;
@@ -179,6 +181,8 @@ export interface EmailVerificationsTable {
   email: string;
   code_hash: string;
   token_hash: string;
+  /** Guesses at the code so far (each reserved before it is checked); at the maximum the code is void. */
+  code_guesses: Generated<number>;
   expires_at: Date;
   used_at: Date | null;
   created_at: CreatedAt;

@@ -278,7 +278,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
     // The outbox every feature writes its mail into, and this instance's sender (mail/).
-    mail = startMail({ config, db, metrics, logger, productName: async () => (await branding.current()).productName, timing: options.mailTiming });
+    mail = startMail({ config, db, box, metrics, logger, productName: async () => (await branding.current()).productName, timing: options.mailTiming });
     // Email verification and registration that never says an address is taken (accounts/).
     const emailLimits = createEmailLimits({ policy: limits.policy, make: stores.counters, isExempt: (ip) => limits.isExempt(ip) });
     const emailVerification = createEmailVerificationService({ verifications: createEmailVerificationRepository(db), outbox: mail.outbox, limits: emailLimits, audit, primary: db.primary });

@@ -35,7 +35,7 @@ void describe('portcullis keys', () => {
   const counts = (resealed: number, current: number, unreadable = 0) => ({ resealed, current, unreadable, changed_meanwhile: 0 });
 
   void it('reseal POSTs and prints the counts per kind of sealed value', async () => {
-    api.reply = () => ({ status: 200, body: { client_secret: counts(3, 0), signing_key: counts(2, 1), totp_seed: counts(5, 0) } });
+    api.reply = () => ({ status: 200, body: { client_secret: counts(3, 0), signing_key: counts(2, 1), totp_seed: counts(5, 0), mail_params: counts(1, 0) } });
     const result = await run(['keys', 'reseal'], envFor(api));
     assert.equal(result.code, 0, result.stderr);
     assert.equal(api.requests[0]?.method, 'POST');
@@ -45,7 +45,7 @@ void describe('portcullis keys', () => {
   });
 
   void it('reseal fails, after printing the counts, when a value opens with no key of the ring', async () => {
-    api.reply = () => ({ status: 200, body: { client_secret: counts(0, 3), signing_key: counts(0, 2), totp_seed: counts(0, 4, 1) } });
+    api.reply = () => ({ status: 200, body: { client_secret: counts(0, 3), signing_key: counts(0, 2), totp_seed: counts(0, 4, 1), mail_params: counts(0, 0) } });
     const result = await run(['keys', 'reseal'], envFor(api));
     assert.equal(result.code, 1);
     assert.match(result.stdout, /^totp_seed +0 +4 +1 +0$/m);

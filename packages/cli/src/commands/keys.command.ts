@@ -25,7 +25,7 @@ function printKeys(out: Writer, keys: readonly SigningKeyView[]): void {
 }
 
 function printReseal(out: Writer, report: ResealReport): void {
-  printTable(out, (['client_secret', 'signing_key', 'totp_seed'] as const).map((kind) => [kind, report[kind]] as const), [
+  printTable(out, (['client_secret', 'signing_key', 'totp_seed', 'mail_params'] as const).map((kind) => [kind, report[kind]] as const), [
     { header: 'SEALED', value: ([kind]) => kind },
     { header: 'RESEALED', value: ([, c]) => String(c.resealed) },
     { header: 'ALREADY CURRENT', value: ([, c]) => String(c.current) },
@@ -59,12 +59,12 @@ export function addKeysCommand(program: Command, ctx: CommandContext): void {
     });
 
   withJsonOption(keys.command('reseal'))
-    .description('re-encrypt every secret sealed at rest (client secrets, signing keys, TOTP seeds) with the newest ENCRYPTION_KEYS key')
+    .description('re-encrypt every secret sealed at rest (client secrets, signing keys, TOTP seeds, queued mail) with the newest ENCRYPTION_KEYS key')
     .action(async (_flags: unknown, cmd: Command) => {
       const admin = await ctx.connect(cmd);
       const report = await admin.request({ method: 'POST', path: '/admin/keys/reseal', schema: resealReportSchema });
       emit(ctx, cmd, report, () => printReseal(out, report));
-      const unreadable = report.client_secret.unreadable + report.signing_key.unreadable + report.totp_seed.unreadable;
+      const unreadable = report.client_secret.unreadable + report.signing_key.unreadable + report.totp_seed.unreadable + report.mail_params.unreadable;
       // Nothing may leave the ring while a value still needs it: say so, and exit non-zero.
       if (unreadable > 0) throw new CliError('cli.incomplete', `${unreadable} sealed value(s) open with no key of the ring; keep the old keys until this is understood`);
     });

@@ -8,6 +8,8 @@ import * as grantsByClient from './2026-12-03T1000-grants-by-client.js';
 import * as settings from './2026-12-03T1200-settings.js';
 import * as mailOutbox from './2026-12-03T1500-mail-outbox.js';
 import * as emailVerifications from './2026-12-03T1501-email-verifications.js';
+import * as emailCodeGuesses from './2026-12-03T1507-email-code-guesses.js';
+import * as mailParamsSealed from './2026-12-03T1508-mail-params-sealed.js';
 import * as accountLinks from './2026-12-03T1510-account-links.js';
 import * as accountPasskeys from './2026-12-03T1520-account-passkeys.js';
 import * as accountWithoutPassword from './2026-12-03T1525-account-without-password.js';
@@ -23,6 +25,8 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1200-settings': settings,
   '2026-12-03T1500-mail-outbox': mailOutbox,
   '2026-12-03T1501-email-verifications': emailVerifications,
+  '2026-12-03T1507-email-code-guesses': emailCodeGuesses,
+  '2026-12-03T1508-mail-params-sealed': mailParamsSealed,
   '2026-12-03T1510-account-links': accountLinks,
   '2026-12-03T1520-account-passkeys': accountPasskeys,
   '2026-12-03T1525-account-without-password': accountWithoutPassword,

@@ -6,6 +6,10 @@
  * - `consume` is one conditional UPDATE (unused, unexpired, matching digest): of any number of
  *   concurrent submissions exactly one wins, and it marks the account verified in the same
  *   transaction, only while the account still has the address the message went to.
+ * - `takeGuess` reserves one guess at the code with a conditional UPDATE before the code is
+ *   checked: of any number of concurrent guesses, across any number of sign-in attempts, at most
+ *   MAX_EMAIL_CODE_GUESSES are ever checked against one code; then the code is void and only the
+ *   link confirms (a 6-digit code must not be guessable by trying again elsewhere).
  * Digests only: hashing the code and the token is the caller's job.
  */
 import type { Database, PrimaryDb } from '../database.js';
@@ -18,6 +22,9 @@ export interface NewEmailVerification {
   tokenHash: string;
   expiresAt: Date;
 }
+
+/** Guesses at one code, right or wrong, after which only the link works. */
+export const MAX_EMAIL_CODE_GUESSES = 5;
 
 export interface LiveVerification {
   id: string;
@@ -36,14 +43,16 @@ export function createEmailVerificationRepository(db: Database) {
         .execute();
     },
 
-    /** The account's unused, unexpired verification, if any. */
-    async live(accountId: string): Promise<LiveVerification | undefined> {
+    /** Reserves one guess at the account's live code: the verification, or undefined when none is left. */
+    async takeGuess(accountId: string): Promise<LiveVerification | undefined> {
       const row = await db.primary
-        .selectFrom('email_verifications')
-        .select(['id', 'account_id', 'email', 'code_hash'])
+        .updateTable('email_verifications')
+        .set((eb) => ({ code_guesses: eb('code_guesses', '+', 1) }))
         .where('account_id', '=', accountId)
         .where('used_at', 'is', null)
         .where('expires_at', '>', new Date())
+        .where('code_guesses', '<', MAX_EMAIL_CODE_GUESSES)
+        .returning(['id', 'account_id', 'email', 'code_hash'])
         .executeTakeFirst();
       return row && { id: row.id, accountId: row.account_id, email: row.email, codeHash: row.code_hash };
     },

@@ -8,6 +8,8 @@
  *   On PGlite (one connection, one caller at a time) the same statement simply has no rival.
  * - `markSent` and `markFailed` only touch a row still held by the same claim (status `sending`
  *   and the same attempt number), so a sender whose lease ran out cannot overwrite a newer claim.
+ * - `sealedParams`: the parameters as the caller sealed them (mail/mail-outbox.ts), emptied with
+ *   `params` once the message is final; a reseal re-encrypts them (sealed-value.repository.ts).
  */
 import { sql } from 'kysely';
 import type { Database, PrimaryDb } from '../database.js';
@@ -20,6 +22,8 @@ export interface NewMail {
   template: string;
   locale: string;
   params: Record<string, unknown>;
+  /** The parameters sealed at rest (then `params` is `{}`); null once the message is final. */
+  sealedParams: string | null;
 }
 
 export interface ClaimedMail extends NewMail {
@@ -48,13 +52,22 @@ export function createMailOutboxRepository(db: Database) {
     async insert(executor: PrimaryDb, mail: NewMail): Promise<void> {
       await executor
         .insertInto('mail_outbox')
-        .values({ id: mail.id, recipient: mail.recipient, template: mail.template, locale: mail.locale, params: JSON.stringify(mail.params), status: 'pending' })
+        .values({ id: mail.id, recipient: mail.recipient, template: mail.template, locale: mail.locale, params: JSON.stringify(mail.params), params_sealed: mail.sealedParams, status: 'pending' })
         .execute();
+    },
+
+    /**
+     * Deletes the messages of `template` to `recipient` still waiting (not the one a sender holds):
+     * their link or code was just replaced. On the caller's executor, like `insert`.
+     */
+    async dropPending(executor: PrimaryDb, recipient: string, template: string): Promise<number> {
+      const result = await executor.deleteFrom('mail_outbox').where('recipient', '=', recipient).where('template', '=', template).where('status', '=', 'pending').executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     /** Takes up to `limit` due messages for `leaseMs`, counting the attempt; oldest due first. */
     async claim(limit: number, leaseMs: number): Promise<ClaimedMail[]> {
-      const result = await sql<{ id: string; recipient: string; template: string; locale: string; params: Record<string, unknown>; attempts: number; created_at: Date }>`
+      const result = await sql<{ id: string; recipient: string; template: string; locale: string; params: Record<string, unknown>; params_sealed: string | null; attempts: number; created_at: Date }>`
         update mail_outbox
            set status = 'sending', attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseMs / 1000})
          where id in (
@@ -63,15 +76,15 @@ export function createMailOutboxRepository(db: Database) {
             order by next_attempt_at
             limit ${limit}
             for update skip locked)
-        returning id, recipient, template, locale, params, attempts, created_at`.execute(db.primary);
-      return result.rows.map((row) => ({ id: row.id, recipient: row.recipient, template: row.template, locale: row.locale, params: row.params, attempts: Number(row.attempts), createdAt: new Date(row.created_at) }));
+        returning id, recipient, template, locale, params, params_sealed, attempts, created_at`.execute(db.primary);
+      return result.rows.map((row) => ({ id: row.id, recipient: row.recipient, template: row.template, locale: row.locale, params: row.params, sealedParams: row.params_sealed, attempts: Number(row.attempts), createdAt: new Date(row.created_at) }));
     },
 
     /** Final: delivered. The parameters are emptied (they may hold a single-use link). */
     async markSent(id: string, attempt: number): Promise<boolean> {
       const result = await db.primary
         .updateTable('mail_outbox')
-        .set({ status: 'sent', sent_at: new Date(), last_error: null, params: '{}' })
+        .set({ status: 'sent', sent_at: new Date(), last_error: null, params: '{}', params_sealed: null })
         .where('id', '=', id)
         .where('status', '=', 'sending')
         .where('attempts', '=', attempt)
@@ -86,7 +99,7 @@ export function createMailOutboxRepository(db: Database) {
     async markFailed(id: string, attempt: number, error: string, retryAt: Date | undefined): Promise<boolean> {
       const result = await db.primary
         .updateTable('mail_outbox')
-        .set(retryAt ? { status: 'pending', next_attempt_at: retryAt, last_error: error } : { status: 'failed', last_error: error, params: '{}' })
+        .set(retryAt ? { status: 'pending', next_attempt_at: retryAt, last_error: error } : { status: 'failed', last_error: error, params: '{}', params_sealed: null })
         .where('id', '=', id)
         .where('status', '=', 'sending')
         .where('attempts', '=', attempt)
@@ -107,7 +120,7 @@ export function createMailOutboxRepository(db: Database) {
     async find(id: string): Promise<MailRecord | undefined> {
       const row = await db.primary.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirst();
       return row && {
-        id: row.id, recipient: row.recipient, template: row.template, locale: row.locale, params: row.params, attempts: Number(row.attempts), createdAt: row.created_at,
+        id: row.id, recipient: row.recipient, template: row.template, locale: row.locale, params: row.params, sealedParams: row.params_sealed, attempts: Number(row.attempts), createdAt: row.created_at,
         status: row.status, nextAttemptAt: row.next_attempt_at, lastError: row.last_error, sentAt: row.sent_at,
       };
     },

@@ -1,6 +1,7 @@
 /**
  * Every value sealed with ENCRYPTION_KEY(S), across tables, for a reseal after a key rotation
- * (`portcullis keys reseal`): client secrets, private signing keys, TOTP seeds. A new sealed
+ * (`portcullis keys reseal`): client secrets, private signing keys, TOTP seeds, the parameters of
+ * queued mail. A new sealed
  * column belongs in SEALED_COLUMNS, or a reseal leaves it on the old key.
  * Always the primary: a reseal must see every row as it is now.
  */
@@ -11,6 +12,7 @@ export const SEALED_COLUMNS = {
   client_secret: { table: 'clients', id: 'client_id', column: 'secret_ciphertext' },
   signing_key: { table: 'signing_keys', id: 'kid', column: 'private_jwk_ciphertext' },
   totp_seed: { table: 'account_totp', id: 'account_id', column: 'secret_ciphertext' },
+  mail_params: { table: 'mail_outbox', id: 'id', column: 'params_sealed' },
 } as const;
 
 export type SealedKind = keyof typeof SEALED_COLUMNS;

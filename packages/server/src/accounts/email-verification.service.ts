@@ -7,7 +7,10 @@
  * - Single use: the repository's conditional UPDATE decides, so concurrent submissions of one code
  *   verify once. Stored as SHA-256 digests (the code with the verification id, the link token
  *   alone); a 6-digit code is guessable offline from its digest, which is why guesses online are
- *   guarded (limits/email-limits.ts: the second-factor tiers) and the code dies with its lifetime.
+ *   guarded (limits/email-limits.ts: the second-factor tiers, and a daily tier per address after
+ *   which only the link works), each code takes at most MAX_EMAIL_CODE_GUESSES guesses whatever
+ *   the interaction (counted on its row: then it is void, the link still works), and the code
+ *   dies with its lifetime.
  * - A step for an address that belongs to someone else (registration with a taken address) has
  *   no account: its codes are checked against nothing, after the same limits and digest work,
  *   and fail exactly like a wrong code (SECURITY.md A2); "send again" answers the same too.
@@ -43,8 +46,11 @@ export interface EmailVerificationService {
   issue(executor: PrimaryDb, account: { id: string; email: string }, linkFor: (token: string) => string): Promise<void>;
   /** The `email.verification_sent` event of a message `issue` wrote. */
   sent(accountId: string, reason: SendReason, at: CheckAt): Promise<void>;
-  /** A new code and link, behind the sending limits; nothing is sent for someone else's address. */
-  send(subject: EmailSubject, linkFor: (token: string) => string, reason: SendReason, at: CheckAt): Promise<Guarded<object>>;
+  /**
+   * A new code and link, behind the sending limits of a sign-in's step (per client address, per
+   * `interaction`); nothing is sent for someone else's address.
+   */
+  send(subject: EmailSubject, linkFor: (token: string) => string, reason: SendReason, at: CheckAt & { interaction: string }): Promise<Guarded<object>>;
   /** Checks a typed code behind the code limits; true when it verified the address. */
   verifyCode(subject: EmailSubject, code: string, at: CheckAt): Promise<Guarded<{ ok: boolean }>>;
   /** Uses a link's token; the account it verified, or undefined when it is unknown, used or expired. */
@@ -76,7 +82,8 @@ export function createEmailVerificationService(deps: {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const token = randomBytes(32).toString('base64url');
     await verifications.replace(executor, { id, accountId: account.id, email: account.email, codeHash: codeDigest(id, code), tokenHash: digest(token), expiresAt: new Date(Date.now() + VERIFICATION_MINUTES * 60_000) });
-    await deps.outbox.enqueue(executor, { to: account.email, template: 'email_verification', params: { code, link: linkFor(token), minutes: VERIFICATION_MINUTES } });
+    // A message of the replaced verification still waiting would only carry a dead code and link.
+    await deps.outbox.enqueue(executor, { to: account.email, template: 'email_verification', params: { code, link: linkFor(token), minutes: VERIFICATION_MINUTES }, replacesPending: true });
   }
 
   const sent = (accountId: string, reason: SendReason, at: CheckAt) => audit.record({ type: 'email.verification_sent', accountId, clientId: at.clientId, detail: { reason } }, at.meta);
@@ -86,7 +93,7 @@ export function createEmailVerificationService(deps: {
     sent,
 
     async send(subject, linkFor, reason, at) {
-      const limited = await deps.limits.send(subject.email, at.ip);
+      const limited = await deps.limits.step(at.interaction, at.ip);
       if (limited) return { limited: true, retryAfterSeconds: limited.retryAfterSeconds };
       const { accountId } = subject;
       if (accountId) {
@@ -97,13 +104,16 @@ export function createEmailVerificationService(deps: {
     },
 
     async verifyCode(subject, typed, at) {
+      const today = await deps.limits.codeToday(subject.email);
+      if (!today.allowed) return { limited: true, retryAfterSeconds: today.retryAfterSeconds };
       const checked = await guardedCheck(
         { guard: deps.limits.codes, audit, factor: 'mfa' },
         subject.email,
         at,
         async () => {
           const code = normalizeCode(typed);
-          const live = (subject.accountId && (await verifications.live(subject.accountId))) || NOTHING;
+          // One of the code's few guesses, reserved before the check (none left: no match).
+          const live = (subject.accountId && (await verifications.takeGuess(subject.accountId))) || NOTHING;
           const hash = codeDigest(live.id, code ?? '');
           if (!code || live === NOTHING || !constantTimeEqual(hash, live.codeHash)) return false;
           return (await verifications.consume({ id: live.id, codeHash: hash })) !== undefined;
@@ -111,6 +121,7 @@ export function createEmailVerificationService(deps: {
         (ok) => ok,
         () => ({ accountId: subject.accountId, detail: { method: 'email_code' } }),
       );
+      if (checked.limited || checked.result) await today.right();
       if (checked.limited) return checked;
       await audit.record({ type: 'email.verified', outcome: checked.result ? 'success' : 'failure', accountId: subject.accountId, clientId: at.clientId, detail: { method: 'code' } }, at.meta);
       return { limited: false, ok: checked.result };

@@ -15,7 +15,7 @@ const at = { ip: '192.0.2.1', meta: { ip: '192.0.2.1', userAgent: null }, client
 const links = { verify: (token: string) => `https://id.example/interaction/u/verify-email?token=${token}`, signIn: 'https://id.example/account' };
 const TAKEN = 'taken@example.com';
 
-function setup(options: { limited?: 'address' | 'recipient'; race?: boolean } = {}) {
+function setup(options: { limited?: 'address' | 'mail-address' | 'recipient'; race?: boolean } = {}) {
   const work: string[] = [];
   const events: AuditInput[] = [];
   const trx = { isTransaction: true } as unknown as PrimaryDb;
@@ -38,7 +38,9 @@ function setup(options: { limited?: 'address' | 'recipient'; race?: boolean } = 
     hasher: { hash: () => Promise.resolve(void work.push('hash')).then(() => '$argon2id$…') } as unknown as PasswordHasher,
     policy: { minLength: 8, check: (password: string) => (password.length < 8 ? 'too_short' : undefined) },
     limits: { registration: () => Promise.resolve(options.limited === 'address' ? { allowed: false as const, retryAfterSeconds: 60 } : undefined) },
-    emailLimits: { send: () => Promise.resolve(options.limited === 'recipient' ? { allowed: false as const, retryAfterSeconds: 30 } : undefined) },
+    emailLimits: {
+      registration: () => Promise.resolve(options.limited === 'mail-address' ? { allowed: false as const, retryAfterSeconds: 30 } : { allowed: true as const, send: options.limited !== 'recipient' }),
+    },
     audit: { record: (input: AuditInput) => Promise.resolve(void events.push(input)) } as unknown as AuditService,
   });
   return { service, work, events };
@@ -62,6 +64,18 @@ void describe('registration service', () => {
     assert.deepEqual(events.map((e) => [e.type, e.outcome, e.accountId, e.detail]), [['account.registered', 'failure', 'owner', { reason: 'email_taken' }]]);
   });
 
+  void it('past the per-recipient cap answers a taken address the same and sends its owner nothing (never a 429 aimed at them)', async () => {
+    const { service, work, events } = setup({ limited: 'recipient' });
+    const answer = await service.register({ email: TAKEN, password: 'long enough', name: null, at, links });
+    assert.deepEqual(answer, { limited: false, subject: { accountId: null, email: TAKEN } });
+    assert.deepEqual(work, ['hash']);
+    assert.deepEqual(events.map((e) => e.detail), [{ reason: 'email_taken', notice: 'recipient_limited' }]);
+    // A new address is taken by its first registration: its verification is always sent.
+    const fresh = setup({ limited: 'recipient' });
+    await fresh.service.register({ email: 'new@example.com', password: 'long enough', name: null, at, links });
+    assert.deepEqual(fresh.work, ['hash', 'insert:trx', 'verification:trx', 'sent-event']);
+  });
+
   void it('answers a lost race for a new address as a taken one', async () => {
     const { service, work } = setup({ race: true });
     const answer = await service.register({ email: 'racing@example.com', password: 'long enough', name: null, at, links });
@@ -70,7 +84,7 @@ void describe('registration service', () => {
   });
 
   void it('counts the limits first and refuses a bad password the same way for every address', async () => {
-    for (const limited of ['address', 'recipient'] as const) {
+    for (const limited of ['address', 'mail-address'] as const) {
       const { service, work } = setup({ limited });
       assert.equal((await service.register({ email: TAKEN, password: 'long enough', name: null, at, links })).limited, true, limited);
       assert.deepEqual(work, [], `${limited}: nothing hashed or sent`);

@@ -6,7 +6,11 @@
  *   register with your address" (with a link to sign in);
  * - both answer the same "check your email" step, after the same work (the password policy, one
  *   argon2id hash, one queued message) and the same limits: per client address
- *   (`limits.registration`) and per recipient (`emailLimits.send`).
+ *   (`limits.registration`, `emailLimits.registration`: a 429 to the sender's own address) and per
+ *   recipient. Past the per-recipient cap the answer is the same and no notice is sent: the cap is
+ *   never a 429, so nobody can aim it at the address's owner (A14), and it is not the counter the
+ *   owner's own verification mail needs (a sign-in's step counts per interaction). A new address's
+ *   verification is always sent (an address becomes taken by its first registration).
  * Writes one `account.registered` event: success, or failure with `detail.reason: email_taken`
  * (only the audit log tells the two apart).
  */
@@ -42,26 +46,28 @@ export function createRegistrationService(deps: {
   hasher: PasswordHasher;
   policy: PasswordPolicy;
   limits: Pick<Limits, 'registration'>;
-  emailLimits: Pick<EmailLimits, 'send'>;
+  emailLimits: Pick<EmailLimits, 'registration'>;
   audit: AuditService;
 }): RegistrationService {
   const { audit } = deps;
 
-  async function tellOwner(email: string, accountId: string | null, links: RegistrationLinks, at: CheckAt): Promise<void> {
-    await deps.outbox.enqueue(deps.primary, { to: email, template: 'registration_attempt', params: { signInLink: links.signIn } });
-    await audit.record({ type: 'account.registered', outcome: 'failure', accountId, clientId: at.clientId, detail: { reason: 'email_taken' } }, at.meta);
+  async function tellOwner(email: string, accountId: string | null, links: RegistrationLinks, at: CheckAt, send: boolean): Promise<void> {
+    if (send) await deps.outbox.enqueue(deps.primary, { to: email, template: 'registration_attempt', params: { signInLink: links.signIn } });
+    await audit.record({ type: 'account.registered', outcome: 'failure', accountId, clientId: at.clientId, detail: { reason: 'email_taken', ...(!send && { notice: 'recipient_limited' }) } }, at.meta);
   }
 
   return {
     async register({ email, password, name, at, links }) {
-      const limited = (await deps.limits.registration(at.ip)) ?? (await deps.emailLimits.send(email, at.ip));
+      const limited = await deps.limits.registration(at.ip);
       if (limited) return { limited: true, retryAfterSeconds: limited.retryAfterSeconds };
+      const mail = await deps.emailLimits.registration(email, at.ip);
+      if (!mail.allowed) return { limited: true, retryAfterSeconds: mail.retryAfterSeconds };
       assertPasswordAllowed(deps.policy, password);
       // Hashed for both answers, so a taken address costs the same time as a new one.
       const passwordHash = await deps.hasher.hash(password);
       const existing = await deps.accounts.findByEmail(email);
       if (existing) {
-        await tellOwner(email, existing.id, links, at);
+        await tellOwner(email, existing.id, links, at, mail.send);
         return { limited: false, subject: { accountId: null, email } };
       }
       try {
@@ -76,7 +82,7 @@ export function createRegistrationService(deps: {
       } catch (error) {
         // Two registrations of one new address at once: the unique index let the other one win.
         if (!(error instanceof DuplicateEmailError)) throw error;
-        await tellOwner(email, null, links, at);
+        await tellOwner(email, null, links, at, mail.send);
         return { limited: false, subject: { accountId: null, email } };
       }
     },

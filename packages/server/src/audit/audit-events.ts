@@ -111,7 +111,7 @@ export const AUDIT_EVENT_TYPES = [
   'branding.reset',
   /**
    * Everything sealed at rest re-encrypted with the newest ENCRYPTION_KEYS key (`keys reseal`):
-   * `detail` has per kind (`client_secret`, `signing_key`, `totp_seed`) the counts resealed,
+   * `detail` has per kind (`client_secret`, `signing_key`, `totp_seed`, `mail_params`) the counts resealed,
    * already current, unreadable and changed meanwhile; `failure` when any was unreadable.
    */
   'key.resealed',

@@ -100,7 +100,7 @@ export function createEmailStepHandlers(deps: EmailStepDeps, afterPassword: Afte
       const client = typeof clientId === 'string' ? await deps.getProvider().Client.find(clientId) : undefined;
       if (!requiresVerifiedEmail(client)) return false;
       const state: EmailStepState = { accountId: account.id, email: account.email, failures: 0, next, sent: false };
-      const sent = await deps.emailVerification.send({ accountId: account.id, email: account.email }, linkFor(details.uid), 'client_requires', at(ctx, details));
+      const sent = await deps.emailVerification.send({ accountId: account.id, email: account.email }, linkFor(details.uid), 'client_requires', { ...at(ctx, details), interaction: details.uid });
       await saveEmailStep(deps.getProvider(), ctx, { ...state, sent: !sent.limited });
       seeOther(ctx, details.uid);
       return true;
@@ -129,7 +129,7 @@ export function createEmailStepHandlers(deps: EmailStepDeps, afterPassword: Afte
 
     async resend(ctx: Context, details: Interaction, state: EmailStepState): Promise<void> {
       const subject = await subjectOf(state);
-      const result = await deps.emailVerification.send(subject, linkFor(details.uid), 'resend', at(ctx, details));
+      const result = await deps.emailVerification.send(subject, linkFor(details.uid), 'resend', { ...at(ctx, details), interaction: details.uid });
       if (result.limited) {
         ctx.set('Retry-After', String(result.retryAfterSeconds));
         return render(ctx, 429, details, state, { error: limitedMessage(result.retryAfterSeconds) });

@@ -1,7 +1,7 @@
 /**
  * Re-encrypting everything sealed at rest with the newest key of the ENCRYPTION_KEYS ring
  * (`portcullis keys reseal`, docs/operations.md "Rotating ENCRYPTION_KEY"): client secrets,
- * private signing keys and TOTP seeds. After it, the older keys can leave the ring.
+ * private signing keys, TOTP seeds and the parameters of queued mail. After it, the older keys can leave the ring.
  * - Values already on the newest key are left alone, so a second run changes nothing.
  * - A value that no key of the ring opens is counted as `unreadable` and left as it is (the
  *   reseal goes on with the rest); the report says so, and the old key must stay until it is
@@ -13,12 +13,14 @@ import type { ResealReport } from '@portcullis/contract';
 import type { SealedKind, SealedValueRepository } from '@portcullis/db';
 import type { AuditService, RequestMeta } from '../audit/audit.service.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import { mailParamsAad } from '../mail/mail-outbox.js';
 
 /** The AAD each kind is sealed with (the services that seal them use the same strings). */
 const AAD: Record<SealedKind, (id: string) => string> = {
   client_secret: (id) => `client:${id}`,
   signing_key: (id) => `signing-key:${id}`,
   totp_seed: (id) => `totp:${id}`,
+  mail_params: mailParamsAad,
 };
 
 export interface ResealService {

@@ -3,40 +3,64 @@
  * limit (stores.counters: shared by all instances in production):
  * - codes: guesses at a verification code are guarded like second-factor codes (the same tiers
  *   as RATE_LIMIT_MFA_*), keyed on the normalised email, so an address with an account and one
- *   without are limited alike (SECURITY.md A2).
- * - sends: messages one address receives (registration, "send again", a client's demand) and
- *   messages one client address causes, so nobody can use Portcullis to flood a mailbox. The
- *   per-recipient counter never blocks beyond its window (an attacker can fill it, A14); the
- *   per-address one blocks the sender's address.
+ *   without are limited alike (SECURITY.md A2); `codesPerDay` caps them over a day, after which
+ *   only the link confirms (a 6-digit code must not be guessable over time).
+ * - sends: messages one client address causes (blocks that address: it is the sender's own) and,
+ *   so nobody can use Portcullis to flood a mailbox, messages per recipient. The per-recipient
+ *   caps are chosen so nobody can aim them at someone else (A14): registrations of an address
+ *   (its verification, or "someone tried to register") have their own counter, and past it the
+ *   registration answers the same and sends nothing; a sign-in's own step ("send again", a
+ *   client's demand) counts per interaction, which only the person who proved the password holds.
  */
 import { createAttemptGuard, takePoint, type AttemptGuard, type LimiterFactory, type Limited } from './attempt-guard.js';
 import { limitAddress } from './client-address.js';
 import type { LimitPolicy, Tier } from './limit-policy.js';
 
 export const MAILS_PER_RECIPIENT: Tier = { points: 5, durationSeconds: 3600 };
+export const MAILS_PER_INTERACTION: Tier = { points: 5, durationSeconds: 3600 };
 export const MAILS_PER_ADDRESS: Tier = { points: 20, durationSeconds: 3600, blockSeconds: 3600 };
+/** Wrong verification codes per address and day, whatever the interaction: then only the link. */
+export const CODES_PER_DAY: Tier = { points: 20, durationSeconds: 24 * 3600 };
+
+/** Allowed, and whether to send: false past a per-recipient cap (the answer stays the same). */
+export type SendDecision = Limited | { allowed: true; send: boolean };
 
 export interface EmailLimits {
   codes: AttemptGuard;
-  /** One more message to `email` caused from `ip`: undefined when allowed. */
-  send(email: string, ip: string): Promise<Limited | undefined>;
+  /**
+   * One guess at `email`'s code against the daily tier, taken before the code is checked (so
+   * concurrent guesses cannot pass it); `right()` gives the point back: it counts wrong codes.
+   */
+  codeToday(email: string): Promise<Limited | { allowed: true; right(): Promise<void> }>;
+  /** One message a registration of `email` from `ip` causes. */
+  registration(email: string, ip: string): Promise<SendDecision>;
+  /** One message a sign-in's step (interaction `interaction`) sends from `ip`: undefined when allowed. */
+  step(interaction: string, ip: string): Promise<Limited | undefined>;
 }
 
-export function createEmailLimits(deps: { policy: LimitPolicy; make: LimiterFactory; isExempt(ip: string): boolean; perRecipient?: Tier }): EmailLimits {
+export function createEmailLimits(deps: { policy: LimitPolicy; make: LimiterFactory; isExempt(ip: string): boolean; perRecipient?: Tier; codesPerDay?: Tier }): EmailLimits {
   const { policy, make } = deps;
-  const recipient = make('mail:recipient', deps.perRecipient ?? MAILS_PER_RECIPIENT);
+  const recipient = make('mail:registration-recipient', deps.perRecipient ?? MAILS_PER_RECIPIENT);
+  const interaction = make('mail:interaction', MAILS_PER_INTERACTION);
   const address = make('mail:address', MAILS_PER_ADDRESS);
-  const take = takePoint;
+  const day = make('email-code:day', deps.codesPerDay ?? CODES_PER_DAY);
+  const byAddress = async (ip: string) => (deps.isExempt(ip) ? undefined : takePoint(address, limitAddress(ip)));
   return {
     codes: createAttemptGuard({
       name: 'email-code', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, isExempt: (ip) => deps.isExempt(ip),
     }),
-    async send(email, ip) {
-      if (!deps.isExempt(ip)) {
-        const limited = await take(address, limitAddress(ip));
-        if (limited) return limited;
-      }
-      return take(recipient, email);
+    async codeToday(email) {
+      const limited = await takePoint(day, email);
+      if (limited) return limited;
+      return { allowed: true, right: async () => { await day.reward(email, 1); } };
+    },
+    async registration(email, ip) {
+      const limited = await byAddress(ip);
+      if (limited) return limited;
+      return { allowed: true, send: (await takePoint(recipient, email)) === undefined };
+    },
+    async step(key, ip) {
+      return (await byAddress(ip)) ?? (await takePoint(interaction, key));
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { createAttemptGuard, takePoint, type AttemptGuard, type Limited, type LimiterFactory } from './attempt-guard.js';
 import { createExemption, limitAddress } from './client-address.js';
+import type { SendDecision } from './email-limits.js';
 import type { LimitPolicy } from './limit-policy.js';
 import { createTokenAuthGuard, type TokenAuthGuard } from './token-auth-guard.js';
 import { createUserCodeGuard, type UserCodeGuard } from './user-code-guard.js';
@@ -26,11 +27,13 @@ export interface Limits {
   /** Unknown user codes at `/device`, per address (user-code-guard.ts). */
   userCode: UserCodeGuard;
   /**
-   * One account-link request (a reset link, an email-change link) from `ip` about `email`:
-   * undefined when allowed. The address is counted first; a request its address may make still
-   * counts against the email, which caps the mails one mailbox receives whoever asks.
+   * One account-link request (a reset link, an email-change link) from `ip` about `email`. The
+   * address is counted first (Limited: a 429 to the asker's own address); a request its address
+   * may make still counts against the email, which caps the mails one mailbox receives whoever
+   * asks: past it `send` is false and the caller answers the same without mailing (never a 429
+   * an attacker could aim at the mailbox's owner, A14).
    */
-  recovery(ip: string, email: string): Promise<Limited | undefined>;
+  recovery(ip: string, email: string): Promise<SendDecision>;
   isExempt(ip: string): boolean;
 }
 
@@ -55,7 +58,10 @@ export function createLimits(deps: { policy: LimitPolicy; counters: LimiterFacto
     mfa: createAttemptGuard({ name: 'mfa', make, perAccount: policy.mfaPerAccount, perAccountAndAddress: policy.mfaPerAccountAndAddress, perAddress: policy.mfaPerAddress, perDevice: policy.mfaPerDevice, isExempt }),
     registration: async (ip) => (isExempt(ip) ? undefined : take(registration, limitAddress(ip))),
     clientRegistration: async (ip) => (isExempt(ip) ? undefined : take(clientRegistration, limitAddress(ip))),
-    recovery: async (ip, email) => (isExempt(ip) ? undefined : await take(recoveryAddress, limitAddress(ip))) ?? (await take(recoveryEmail, email)),
+    async recovery(ip, email) {
+      const limited = isExempt(ip) ? undefined : await take(recoveryAddress, limitAddress(ip));
+      return limited ?? { allowed: true, send: (await take(recoveryEmail, email)) === undefined };
+    },
     tokenAuth: createTokenAuthGuard({ make, perClientAndAddress: policy.tokenFailuresPerClientAndAddress, perAddress: policy.tokenFailuresPerAddress, isExempt }),
     userCode: createUserCodeGuard({ make, perAddress: policy.deviceCodePerAddress, isExempt }),
     isExempt,

@@ -7,14 +7,17 @@ import { after, before, describe, it } from 'node:test';
 import { createMailOutboxRepository, migrateToLatest, openPglite, type Database, type MailOutboxRepository } from '@portcullis/db';
 import { createMetrics } from '../observability/metrics.js';
 import { createLogger } from '../observability/logger.js';
+import { randomBytes } from 'node:crypto';
+import { createSecretBox } from '../crypto/secret-box.js';
 import { createMailOutbox } from './mail-outbox.js';
-import { renderMail, retryDelayMs, startMailSender, MAX_RETRY_DELAY_MS } from './mail-sender.js';
+import { paramsOf, renderMail, retryDelayMs, startMailSender, MAX_RETRY_DELAY_MS } from './mail-sender.js';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileTransport, type MailTransport, type OutgoingMessage } from './mail-transport.js';
 
 const logger = createLogger('error', { silent: true });
+const box = createSecretBox(randomBytes(32));
 const verification = { code: '123456', link: 'https://id.example/verify?token=abc', minutes: 15 };
 
 function recordingTransport(fail: () => boolean = () => false): MailTransport & { sent: OutgoingMessage[] } {
@@ -42,7 +45,7 @@ describe('mail outbox', () => {
   after(() => db.close());
 
   it('writes a message in the caller\'s transaction: a rollback leaves no message', async () => {
-    const outbox = createMailOutbox({ repository });
+    const outbox = createMailOutbox({ repository, box });
     const to = 'rollback@example.com';
     await assert.rejects(db.primary.transaction().execute(async (trx) => {
       await outbox.enqueue(trx, { to, template: 'email_verification', locale: 'de', params: verification });
@@ -56,15 +59,41 @@ describe('mail outbox', () => {
     assert.equal(row?.locale, 'de');
   });
 
+  it('seals a waiting message\'s parameters: the stored row holds no link and no code, and opens for its own row only', async () => {
+    const outbox = createMailOutbox({ repository, box });
+    const id = await outbox.enqueue(db.primary, { to: 'sealed@example.com', template: 'email_verification', params: verification });
+    const stored = await db.primary.selectFrom('mail_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const raw = JSON.stringify(stored);
+    assert.ok(!raw.includes(verification.code) && !raw.includes('token=abc'), raw);
+    assert.deepEqual(stored.params, {});
+    assert.deepEqual(paramsOf({ id, params: stored.params, sealedParams: stored.params_sealed }, box), verification);
+    assert.throws(() => paramsOf({ id: 'another-row', params: {}, sealedParams: stored.params_sealed }, box), 'moved to another row it does not open');
+    await db.primary.deleteFrom('mail_outbox').where('id', '=', id).execute();
+  });
+
+  it('drops the waiting messages a new one replaces, not one a sender holds nor another template', async () => {
+    const outbox = createMailOutbox({ repository, box });
+    const to = 'replaced@example.com';
+    const held = await outbox.enqueue(db.primary, { to, template: 'email_verification', params: verification });
+    await db.primary.updateTable('mail_outbox').set({ status: 'sending' }).where('id', '=', held).execute();
+    const waiting = await outbox.enqueue(db.primary, { to, template: 'email_verification', params: verification });
+    const other = await outbox.enqueue(db.primary, { to, template: 'registration_attempt', params: { signInLink: 'https://id.example/' } });
+    const newest = await outbox.enqueue(db.primary, { to, template: 'email_verification', params: verification, replacesPending: true });
+    const ids = (await repository.listFor(to)).map((row) => row.id).sort();
+    assert.deepEqual(ids, [held, other, newest].sort());
+    assert.ok(!ids.includes(waiting));
+    await db.primary.deleteFrom('mail_outbox').where('recipient', '=', to).execute();
+  });
+
   it('refuses parameters the template does not accept, before writing anything', async () => {
-    const outbox = createMailOutbox({ repository });
+    const outbox = createMailOutbox({ repository, box });
     await assert.rejects(outbox.enqueue(db.primary, { to: 'bad@example.com', template: 'email_verification', params: { ...verification, code: '12ab56' } }));
     await assert.rejects(outbox.enqueue(db.primary, { to: 'bad@example.com', template: 'email_verification', params: { ...verification, link: 'javascript:alert(1)' } }));
     assert.deepEqual(await repository.listFor('bad@example.com'), []);
   });
 
   it('lets concurrent claims take each message once', async () => {
-    const outbox = createMailOutbox({ repository });
+    const outbox = createMailOutbox({ repository, box });
     for (let i = 0; i < 30; i += 1) await outbox.enqueue(db.primary, { to: `burst-${i}@example.com`, template: 'registration_attempt', params: { signInLink: 'https://id.example/' } });
     const claims = await Promise.all([repository.claim(12, 60_000), repository.claim(12, 60_000), repository.claim(12, 60_000)]);
     const ids = claims.flat().map((mail) => mail.id);
@@ -78,9 +107,9 @@ describe('mail outbox', () => {
     const metrics = createMetrics({ maxClientLabels: 5, processMetrics: false });
     let failing = true;
     const transport = recordingTransport(() => failing);
-    const sender = startMailSender({ repository, transport, from: 'Portcullis <no-reply@id.example>', productName: () => Promise.resolve('Acme ID'), retryBaseMs: 100, maxAttempts: 3, metrics, logger, timing: { pollMs: 60_000 } });
+    const sender = startMailSender({ repository, box, transport, from: 'Portcullis <no-reply@id.example>', productName: () => Promise.resolve('Acme ID'), retryBaseMs: 100, maxAttempts: 3, metrics, logger, timing: { pollMs: 60_000 } });
     try {
-      const outbox = createMailOutbox({ repository });
+      const outbox = createMailOutbox({ repository, box });
       const retried = await outbox.enqueue(db.primary, { to: 'retry@example.com', template: 'email_verification', locale: 'fr', params: verification });
       await sender.runOnce();
       let row = await repository.find(retried);
@@ -94,6 +123,7 @@ describe('mail outbox', () => {
       row = await repository.find(retried);
       assert.equal(row?.status, 'sent');
       assert.deepEqual(row?.params, {}, 'the link is forgotten once sent');
+      assert.equal(row?.sealedParams, null);
       const [message] = transport.sent;
       assert.equal(message?.to, 'retry@example.com');
       assert.match(message.subject, /Acme ID/);

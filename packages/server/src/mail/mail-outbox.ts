@@ -7,12 +7,20 @@
  *   checked by type and again by the template's schema, so a bad message fails in the request
  *   that made it rather than at sending time.
  * - `locale` defaults to the request's language (messages/locale-scope.ts).
+ * - The parameters (a single-use link, a code) are sealed at rest with the secret box, the key
+ *   ring of TOTP seeds (AAD `mail:<id>`, so they open for their own row only): a copy of the
+ *   table holds no live link while a message waits. The sender opens them; `portcullis keys
+ *   reseal` re-encrypts them after a key rotation.
  */
 import { randomUUID } from 'node:crypto';
 import type { MailOutboxRepository, PrimaryDb } from '@portcullis/db';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Locale } from '../messages/locales.js';
 import { currentLocale } from '../messages/locale-scope.js';
 import { MAIL_TEMPLATES, type MailParams, type MailTemplateId } from './templates/index.js';
+
+/** The AAD a message's parameters are sealed with (keys/reseal.service.ts uses the same). */
+export const mailParamsAad = (id: string) => `mail:${id}`;
 
 export interface OutgoingMail<Id extends MailTemplateId> {
   to: string;
@@ -20,6 +28,8 @@ export interface OutgoingMail<Id extends MailTemplateId> {
   /** The recipient's language; the current request's when omitted. */
   locale?: Locale;
   params: MailParams<Id>;
+  /** This message replaces the waiting ones of its template to its recipient (their link is dead). */
+  replacesPending?: boolean;
 }
 
 export interface MailOutbox {
@@ -28,7 +38,8 @@ export interface MailOutbox {
 }
 
 export function createMailOutbox(deps: {
-  repository: Pick<MailOutboxRepository, 'insert'>;
+  repository: Pick<MailOutboxRepository, 'insert' | 'dropPending'>;
+  box: SecretBox;
   /** Told after each enqueue (metrics, and a nudge for the local sender). */
   onQueued?: (template: MailTemplateId) => void;
 }): MailOutbox {
@@ -36,7 +47,9 @@ export function createMailOutbox(deps: {
     async enqueue(executor, mail) {
       const params = MAIL_TEMPLATES[mail.template].params.parse(mail.params) as Record<string, unknown>;
       const id = randomUUID();
-      await deps.repository.insert(executor, { id, recipient: mail.to, template: mail.template, locale: mail.locale ?? currentLocale(), params });
+      if (mail.replacesPending) await deps.repository.dropPending(executor, mail.to, mail.template);
+      const sealedParams = deps.box.seal(JSON.stringify(params), mailParamsAad(id));
+      await deps.repository.insert(executor, { id, recipient: mail.to, template: mail.template, locale: mail.locale ?? currentLocale(), params: {}, sealedParams });
       deps.onQueued?.(mail.template);
       return id;
     },

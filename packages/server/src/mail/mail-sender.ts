@@ -7,12 +7,14 @@
  *   at-least-once: exactly once unless an instance dies (or loses the database) in that window.
  * - A failed attempt is tried again after `retryBaseMs`·2^(attempt−1), at most an hour; after
  *   `maxAttempts` the message is given up on (status failed). A message that cannot be rendered
- *   (unknown template, bad parameters) is given up on at once: trying again cannot help.
+ *   (unknown template, bad parameters, parameters no key of the ring opens) is given up on at
+ *   once: trying again cannot help.
  * - `nudge()` (called after an enqueue) runs the loop at once instead of at the next poll; a
  *   message whose transaction has not committed yet is simply found by the next poll.
  * - `stop()` ends the loop after the message in hand, for a clean shutdown.
  */
 import type { MailOutboxRepository, ClaimedMail } from '@portcullis/db';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { errorMessage } from '../error-message.js';
@@ -20,6 +22,7 @@ import { isLocale } from '../messages/locales.js';
 import { MAIL_TEMPLATES, isMailTemplateId } from './templates/index.js';
 import type { MailContext, RenderedMail } from './templates/template.js';
 import { describeMailError, type MailTransport } from './mail-transport.js';
+import { mailParamsAad } from './mail-outbox.js';
 
 export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
@@ -55,8 +58,15 @@ export function renderMail(mail: Pick<ClaimedMail, 'template' | 'params' | 'loca
   return render(params.parse(mail.params), context);
 }
 
+/** A claimed row's parameters: opened from their seal (rows queued before sealing keep plain ones). */
+export function paramsOf(mail: Pick<ClaimedMail, 'id' | 'params' | 'sealedParams'>, box: SecretBox): unknown {
+  return mail.sealedParams === null ? mail.params : JSON.parse(box.open(mail.sealedParams, mailParamsAad(mail.id)));
+}
+
 export function startMailSender(deps: {
   repository: Pick<MailOutboxRepository, 'claim' | 'markSent' | 'markFailed'>;
+  /** Opens the parameters the outbox sealed. */
+  box: SecretBox;
   transport: MailTransport;
   from: string;
   productName: () => Promise<string>;
@@ -75,7 +85,7 @@ export function startMailSender(deps: {
   async function deliver(mail: ClaimedMail, productName: string): Promise<void> {
     let rendered: RenderedMail;
     try {
-      rendered = renderMail(mail, productName);
+      rendered = renderMail({ ...mail, params: paramsOf(mail, deps.box) as ClaimedMail['params'] }, productName);
     } catch (error) {
       await deps.repository.markFailed(mail.id, mail.attempts, `cannot render: ${describeMailError(error)}`, undefined);
       m.failed.inc({ template: labelOf(mail.template), outcome: 'gave_up' });

@@ -9,6 +9,7 @@
 import type { Config } from '@portcullis/config';
 import type { Database } from '@portcullis/db';
 import { createMailOutboxRepository } from '@portcullis/db';
+import type { SecretBox } from '../crypto/secret-box.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createMailOutbox, type MailOutbox } from './mail-outbox.js';
@@ -30,15 +31,16 @@ export function chooseTransport(config: Readonly<Config>): MailTransport | undef
   return config.mode === 'embedded' ? fileTransport(config.dataDir) : undefined;
 }
 
-export function startMail(deps: { config: Readonly<Config>; db: Database; metrics: Metrics; logger: Logger; productName: () => Promise<string>; timing?: Partial<SenderTiming>; transport?: MailTransport }): Mail {
+export function startMail(deps: { config: Readonly<Config>; db: Database; box: SecretBox; metrics: Metrics; logger: Logger; productName: () => Promise<string>; timing?: Partial<SenderTiming>; transport?: MailTransport }): Mail {
   const repository = createMailOutboxRepository(deps.db);
   const transport = deps.transport ?? chooseTransport(deps.config);
   const sender = transport && startMailSender({
-    repository, transport, from: deps.config.mail.from, productName: deps.productName, retryBaseMs: deps.config.mail.retryBaseMs, maxAttempts: deps.config.mail.maxAttempts,
+    repository, box: deps.box, transport, from: deps.config.mail.from, productName: deps.productName, retryBaseMs: deps.config.mail.retryBaseMs, maxAttempts: deps.config.mail.maxAttempts,
     metrics: deps.metrics, logger: deps.logger, timing: deps.timing,
   });
   const outbox = createMailOutbox({
     repository,
+    box: deps.box,
     onQueued: (template) => {
       deps.metrics.mail.queued.inc({ template });
       // After the caller's commit, most likely; if not, the next poll finds the message.

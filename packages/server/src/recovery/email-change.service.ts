@@ -50,12 +50,13 @@ export function createEmailChange(deps: {
         await deps.audit.record({ type: 'email.change_requested', outcome: 'failure', accountId, clientId: at.clientId, detail: { reason: 'account.invalid_password' } }, at.meta);
         throw new AppError('account.invalid_password');
       }
-      const limited = await deps.limits.recovery(at.ip, newEmail);
-      if (limited) return { limited: true, retryAfterSeconds: limited.retryAfterSeconds };
+      const decision = await deps.limits.recovery(at.ip, newEmail);
+      if (!decision.allowed) return { limited: true, retryAfterSeconds: decision.retryAfterSeconds };
       const taken = newEmail === email || (await deps.accounts.findByEmail(newEmail)) !== undefined;
-      if (!taken) await deps.links.sendEmailChangeLink(accountId, newEmail, locale);
+      // Past the per-email cap the answer is the same and no link is mailed (A14).
+      if (!taken && decision.send) await deps.links.sendEmailChangeLink(accountId, newEmail, locale);
       await deps.mail.send({ kind: 'email-change-notice', to: email, locale, newEmail });
-      await deps.audit.record({ type: 'email.change_requested', accountId, clientId: at.clientId, detail: { link_sent: !taken } }, at.meta);
+      await deps.audit.record({ type: 'email.change_requested', accountId, clientId: at.clientId, detail: { link_sent: !taken && decision.send } }, at.meta);
       return { limited: false };
     },
 

@@ -53,14 +53,17 @@ export function createPasswordReset(deps: {
   return {
     async request({ email, locale, ip, meta, clientId, continuePath }) {
       const started = performance.now();
-      const limited = await deps.limits.recovery(ip, email);
-      if (limited) return limited;
+      const decision = await deps.limits.recovery(ip, email);
+      if (!decision.allowed) return decision;
       try {
         // Primary: an account registered a moment ago gets its link.
         const account = await deps.accounts.findByEmail(email);
-        if (account && !account.disabled) {
+        if (account && !account.disabled && decision.send) {
           await deps.links.sendPasswordLink(account.id, 'reset', locale, continuePath ? { continuePath } : {});
           await deps.audit.record({ type: 'password.reset_requested', accountId: account.id, clientId }, meta);
+        } else if (account && !account.disabled) {
+          // Past the per-email cap: the same answer, no mail (A14).
+          await deps.audit.record({ type: 'password.reset_requested', outcome: 'failure', accountId: account.id, clientId, detail: { reason: 'recipient_limited' } }, meta);
         } else {
           await deps.audit.record({ type: 'password.reset_requested', outcome: 'failure', accountId: account?.id ?? null, clientId, detail: { reason: account ? 'disabled' : 'unknown_account' } }, meta);
         }

@@ -9,8 +9,10 @@
  *   again and leaves the link usable.
  * - After a reset the person is not signed in: "Sign in" goes back to the interaction the
  *   request came from (when it is still alive), else to the account page, which starts one.
- * - The token in the path never reaches the logs: request lines and metrics carry the route
- *   template (observability/request-observer.middleware.ts), and pages send no Referer.
+ * - The token in the path never reaches the app's logs: request lines and metrics carry the
+ *   route template (observability/request-observer.middleware.ts), and pages send no Referer.
+ *   A proxy in front logs the path unless told not to: the Nginx log format redacts it
+ *   (deploy/nginx/portcullis-http.conf `$portcullis_log_uri`); another ingress must too.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
