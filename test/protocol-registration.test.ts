@@ -181,7 +181,7 @@ describe('dynamic client registration with an initial access token (RFC 7591)', 
       policy_uri: 'https://app.example.test/privacy',
       tos_uri: 'https://app.example.test/terms',
     };
-    const { metadata, error } = await registerClient(server, sent as Partial<client.ClientMetadata>, token);
+    const { metadata, error } = await registerClient(server, sent, token);
     assert.ok(metadata, `refused: ${error}`);
     const stored = await storedMetadata(server, metadata.client_id);
     for (const field of ['contacts', 'initiate_login_uri', 'default_max_age', 'logo_uri', 'client_uri', 'policy_uri', 'tos_uri']) {
@@ -195,9 +195,9 @@ describe('dynamic client registration with an initial access token (RFC 7591)', 
 
   it('registers a private_key_jwt client with inline keys, which authenticates at device authorization', async () => {
     const { token } = await createToken(server);
-    const keys = (await jose.generateKeyPair('ES256', { extractable: true })) as { privateKey: CryptoKey; publicKey: CryptoKey };
+    const keys = (await jose.generateKeyPair('ES256', { extractable: true }));
     const jwk = { ...(await jose.exportJWK(keys.publicKey)), kid: 'k1', use: 'sig' };
-    const { metadata, error } = await registerClient(server, { grant_types: [DEVICE_GRANT], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } } as Partial<client.ClientMetadata>, token);
+    const { metadata, error } = await registerClient(server, { grant_types: [DEVICE_GRANT], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }, token);
     assert.ok(metadata, `refused: ${error}`);
     assert.equal(metadata.token_endpoint_auth_method, 'private_key_jwt');
     assert.equal(metadata.client_secret, undefined);
