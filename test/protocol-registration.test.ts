@@ -332,6 +332,16 @@ describe('open registration for native clients (DYNAMIC_REGISTRATION=open-native
     assert.ok(!/img-src[^;]*tracker/.test(consent.headers.get('content-security-policy') ?? ''));
   });
 
+  it('never shows a logo or links on the consent page of a registered client, even ones an admin set', async () => {
+    const { metadata } = await registerClient(server, { client_name: 'Linked app', redirect_uris: [LOOPBACK_REDIRECT] });
+    const patched = await server.admin('PATCH', `/admin/clients/${metadata!.client_id}`, { logo_uri: 'https://tracker.example.test/pixel.png', client_uri: 'https://app.example.test/' });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const { consent } = await openConsent(server, { client_id: metadata!.client_id, redirect_uri: LOOPBACK_REDIRECT });
+    assert.match(consent.body, /<span class="client-name">Linked app<\/span>/);
+    assert.ok(!consent.body.includes('tracker.example.test') && !consent.body.includes('app.example.test'), 'no logo or link');
+    assert.ok(!(consent.headers.get('content-security-policy') ?? '').includes('tracker.example.test'));
+  });
+
   it('still takes an initial access token, with the token policy', async () => {
     const { token } = await createToken(server);
     assert.ok((await registerClient(server, { redirect_uris: [REDIRECT_URI] }, token)).metadata);
