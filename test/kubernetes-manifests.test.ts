@@ -143,6 +143,12 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       assert.equal(ingress.spec.tls[0].hosts[0], ingress.spec.rules[0].host);
     }
     assert.ok(rate('portcullis_registration') >= rate('portcullis_login'), 'registration shares the sign-in Ingress: it must not be looser there');
+    // Each limited Nginx location has its path in the Ingress of the same limits.
+    const paths = (name: string) => one(prod, 'Ingress', name).spec.rules[0].http.paths.map((p: { path: string }) => p.path);
+    assert.deepEqual(paths('portcullis-token'), ['/token', '/request', '/device/auth']);
+    assert.deepEqual(paths('portcullis-signin'), ['/interaction', '/reg']);
+    for (const location of ['/token', '/request', '/device/auth']) assert.match(locations, new RegExp(`location ${location} \\{[^}]*zone=portcullis_token `), location);
+    assert.match(locations, /location ~\* \^\/reg\(\?:\/\|\$\) \{[^}]*zone=portcullis_registration /);
   });
 
   it('the admin port is private: only Prometheus, the admins namespace and labelled admin clients; no Ingress reaches it', () => {

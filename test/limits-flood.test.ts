@@ -1,6 +1,6 @@
 /**
  * Anti-automation (SECURITY.md A13, A14): registration, second-factor codes and failed client
- * authentications at the token endpoint answer a flood with 429 and Retry-After; pages say so
+ * authentications at the token endpoint (and every endpoint that authenticates a client) answer a flood with 429 and Retry-After; pages say so
  * in role="alert". None of these limits can be aimed at someone else: a flood from one address
  * refuses neither the real client elsewhere nor another address.
  */
@@ -199,5 +199,17 @@ describe('failed client authentications are counted on every path to a client-au
       for (let i = 0; i < 4; i++) statuses.push((await post(path, client.client_id, 'wrong', attacker, 'application/x-www-form-urlencoded', 'token=anything')).status);
       assert.deepEqual(statuses, [401, 401, 401, 429], path);
     }
+  });
+
+  it('counts wrong secrets at device authorization (RFC 8628 §3.1), and the client elsewhere still gets a code', async () => {
+    const created = await server.admin('POST', '/admin/clients', { client_name: 'TV app', grant_types: ['urn:ietf:params:oauth:grant-type:device_code'], redirect_uris: [] });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const client = created.body as { client_id: string; client_secret: string };
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post('/device/auth', client.client_id, 'wrong', '203.0.113.65', 'application/x-www-form-urlencoded', 'scope=openid')).status);
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    const real = await post('/device/auth', client.client_id, client.client_secret, '198.51.100.65', 'application/x-www-form-urlencoded', 'scope=openid');
+    assert.equal(real.status, 200, await real.clone().text());
+    assert.equal(typeof ((await real.json()) as { user_code?: string }).user_code, 'string');
   });
 });

@@ -142,16 +142,19 @@ describe('an MCP agent signs in with dynamic registration, PKCE and a resource i
       const { page } = browser;
       await page.goto(authorizationUrl.href);
       await page.getByRole('link', { name: 'Create account' }).click();
-      const email = `agent-owner-${Date.now()}@example.test`;
-      await page.getByLabel('Email').fill(email);
+      const owner = `agent-owner-${Date.now()}@example.test`;
+      await page.getByLabel('Email').fill(owner);
       await page.getByLabel('Name').fill('Agent Owner');
       await page.getByLabel('Password').fill('a passphrase for the agent test');
       await page.getByRole('button', { name: 'Create account' }).click();
-      await confirmEmailInBrowser(page, email);
+      // A new account confirms its email address first (docs/email.md).
+      await confirmEmailInBrowser(page, owner);
       // The consent page names the MCP server and the scope asked there.
       await page.getByRole('button', { name: 'Allow' }).waitFor();
       assert.equal(await page.locator('.resource-name').innerText(), 'Notes MCP server');
       assert.match(await page.locator('.scopes').last().innerText(), new RegExp(SCOPE));
+      // It registered itself: the page says the operator has not verified it.
+      assert.match(await page.locator('.unverified-client').innerText(), /registered itself/);
       await page.getByRole('button', { name: 'Allow' }).click();
       const callbackUrl = await listener.callback;
 

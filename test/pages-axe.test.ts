@@ -41,7 +41,8 @@ describe('accessibility (axe-core) of every page', () => {
   const checked: string[] = [];
   before(async () => {
     axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    server = await startTestServer();
+    // Open registration, for the consent page of a client that registered itself.
+    server = await startTestServer({ DYNAMIC_REGISTRATION: 'open-native' });
     session = await openBrowser();
   });
   after(async () => {
@@ -130,6 +131,13 @@ describe('accessibility (axe-core) of every page', () => {
     await page.goto(`${authorizationUrl(server, { client_id: apiApp.body.client_id, redirect_uri: THIRD_PARTY_REDIRECT, scope: 'openid read:items' })}&resource=${encodeURIComponent(api)}`);
     await page.getByRole('button', { name: 'Allow' }).waitFor();
     await audit(page, 'consent for an API');
+    // A client that registered itself (RFC 7591), without a name: marked as not verified.
+    const registered = await fetch(`${server.issuer}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [THIRD_PARTY_REDIRECT] }) });
+    assert.equal(registered.status, 201, await registered.clone().text());
+    const selfRegistered = (await registered.json()) as { client_id: string };
+    await page.goto(authorizationUrl(server, { client_id: selfRegistered.client_id, redirect_uri: THIRD_PARTY_REDIRECT }));
+    await page.getByRole('heading', { name: 'Unnamed application wants to access your account' }).waitFor();
+    await audit(page, 'consent for a registered client');
     // The device flow's pages (RFC 8628), signed in: code, error, confirmation, connected, not connected.
     const tv = await server.admin('POST', '/admin/clients', { client_name: 'Axe TV', public: true, first_party: true, grant_types: ['urn:ietf:params:oauth:grant-type:device_code'] });
     const startDevice = async () => {
@@ -280,7 +288,7 @@ describe('accessibility (axe-core) of every page', () => {
   });
 
   it('checked each page the brief names', () => {
-    for (const name of ['sign-in', 'registration', 'consent', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'passkeys', 'passkeys (one added)', 'second step (code or passkey)', 'sessions', 'change password', 'change email', 'confirm new email', 'forgot password', 'forgot password (sent)', 'reset password', 'password set', 'link cannot be used', 'sign out', 'provider error', 'own error', '404', 'device code', 'device confirmation', 'device connected', 'device not connected']) {
+    for (const name of ['sign-in', 'registration', 'consent', 'consent for a registered client', 'second step (code)', 'authenticator setup', 'recovery codes', 'account', 'passkeys', 'passkeys (one added)', 'second step (code or passkey)', 'sessions', 'change password', 'change email', 'confirm new email', 'forgot password', 'forgot password (sent)', 'reset password', 'password set', 'link cannot be used', 'sign out', 'provider error', 'own error', '404', 'device code', 'device confirmation', 'device connected', 'device not connected']) {
       assert.ok(checked.includes(name), `${name} was checked`);
     }
   });

@@ -3,12 +3,21 @@
  * `dynamicClientRegistration`: initial access tokens (valid, expired, used up, revoked), the open
  * mode for native clients, the registration policy, the registration access token, and a sign-in
  * with a client that registered itself.
+ * - What is stored is the admin's fields only: other metadata, and the logo and links a stranger
+ *   would show on the consent page, are dropped; a name with control or bidi characters is refused.
+ * - private_key_jwt with inline keys, with a token only; no anonymous device clients.
+ * - A name is optional; the consent page marks a registered client as not verified.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import * as jose from 'jose';
 import * as client from 'openid-client';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { REDIRECT_URI, signUpAndRedeem, type RegisteredClient } from './support/oidc-harness.js';
+import { openConsent } from './support/pages.js';
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 const insecure = { execute: [client.allowInsecureRequests] };
 const LOOPBACK_REDIRECT = 'http://127.0.0.1:8765/callback';
@@ -22,6 +31,12 @@ async function registerClient(server: TestServer, metadata: Partial<client.Clien
     const failure = error as { error?: string; status?: number; cause?: { status?: number } };
     return { error: failure.error, status: failure.status ?? failure.cause?.status };
   }
+}
+
+/** The metadata stored for a client, as the provider will load it. */
+async function storedMetadata(server: TestServer, clientId: string): Promise<Record<string, unknown>> {
+  const row = await server.app.db.primary.selectFrom('clients').select('metadata').where('client_id', '=', clientId).executeTakeFirstOrThrow();
+  return (typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata) as Record<string, unknown>;
 }
 
 async function createToken(server: TestServer, body: Record<string, unknown> = {}): Promise<{ id: string; token: string }> {
@@ -140,6 +155,9 @@ describe('dynamic client registration with an initial access token (RFC 7591)', 
       [{ redirect_uris: [REDIRECT_URI], scope: 'openid admin:everything' }, 'invalid_client_metadata'],
       [{ redirect_uris: ['com.example.app:/cb'], token_endpoint_auth_method: 'client_secret_basic' }, 'invalid_client_metadata'],
       [{ redirect_uris: [REDIRECT_URI], client_name: '' }, 'invalid_client_metadata'],
+      [{ redirect_uris: [REDIRECT_URI], client_name: 'Notes\u202Eexe.txt' }, 'invalid_client_metadata'],
+      [{ redirect_uris: [REDIRECT_URI], client_name: 'Two\nlines' }, 'invalid_client_metadata'],
+      [{ redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] } }, 'invalid_client_metadata'],
     ];
     for (const [metadata, error] of cases) {
       const refused = await registerClient(server, metadata as Partial<client.ClientMetadata>, token);
@@ -148,6 +166,51 @@ describe('dynamic client registration with an initial access token (RFC 7591)', 
     // None of them used the token up or left a client behind.
     const clients = (await server.admin('GET', '/admin/clients')).body.clients as { redirect_uris: string[] }[];
     assert.ok(!clients.some((c) => c.redirect_uris.some((uri) => uri.includes('#') || uri.includes('*') || uri.startsWith('http://app'))));
+  });
+
+  it('stores only the admin fields: other metadata, the logo and the links are dropped', async () => {
+    const { token } = await createToken(server);
+    const sent = {
+      redirect_uris: [REDIRECT_URI],
+      contacts: ['ops@app.example.test'],
+      initiate_login_uri: 'https://app.example.test/login',
+      default_max_age: 1,
+      require_auth_time: true,
+      logo_uri: 'https://tracker.example.test/pixel.png',
+      client_uri: 'https://app.example.test/',
+      policy_uri: 'https://app.example.test/privacy',
+      tos_uri: 'https://app.example.test/terms',
+    };
+    const { metadata, error } = await registerClient(server, sent, token);
+    assert.ok(metadata, `refused: ${error}`);
+    const stored = await storedMetadata(server, metadata.client_id);
+    for (const field of ['contacts', 'initiate_login_uri', 'default_max_age', 'logo_uri', 'client_uri', 'policy_uri', 'tos_uri']) {
+      assert.equal(stored[field], undefined, `${field} stored`);
+      assert.equal(metadata[field], undefined, `${field} answered as registered`);
+    }
+    assert.notEqual(stored.require_auth_time, true);
+    assert.equal(stored.client_name, 'Registered app');
+    assert.deepEqual(stored.redirect_uris, [REDIRECT_URI]);
+  });
+
+  it('registers a private_key_jwt client with inline keys, which authenticates at device authorization', async () => {
+    const { token } = await createToken(server);
+    const keys = (await jose.generateKeyPair('ES256', { extractable: true }));
+    const jwk = { ...(await jose.exportJWK(keys.publicKey)), kid: 'k1', use: 'sig' };
+    const { metadata, error } = await registerClient(server, { grant_types: [DEVICE_GRANT], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }, token);
+    assert.ok(metadata, `refused: ${error}`);
+    assert.equal(metadata.token_endpoint_auth_method, 'private_key_jwt');
+    assert.equal(metadata.client_secret, undefined);
+    assert.deepEqual(((await storedMetadata(server, metadata.client_id)).jwks as { keys: { kid: string }[] }).keys.map((k) => k.kid), ['k1']);
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new jose.SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(metadata.client_id).setSubject(metadata.client_id).setAudience(server.issuer).setIssuedAt(now).setExpirationTime(now + 60).sign(keys.privateKey);
+    const answer = await fetch(`${server.issuer}/device/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: metadata.client_id, scope: 'openid', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString(),
+    });
+    assert.equal(answer.status, 200, await answer.clone().text());
+    assert.equal(typeof ((await answer.json()) as { user_code?: string }).user_code, 'string');
   });
 
   it('reads, updates and deletes a registration with its registration access token (RFC 7592)', async () => {
@@ -236,6 +299,47 @@ describe('open registration for native clients (DYNAMIC_REGISTRATION=open-native
     assert.equal((await registerClient(server, { redirect_uris: [LOOPBACK_REDIRECT], token_endpoint_auth_method: 'client_secret_basic' })).error, 'invalid_client_metadata');
     assert.equal((await registerClient(server, { redirect_uris: [LOOPBACK_REDIRECT], first_party: true })).error, 'invalid_client_metadata');
     assert.equal((await registerClient(server, { redirect_uris: [LOOPBACK_REDIRECT], post_logout_redirect_uris: ['https://app.example.test/out'] })).error, 'invalid_redirect_uri');
+  });
+
+  it('refuses a device client, a client without a redirect URI and any grant beyond the code flow without a token', async () => {
+    const phishing = await fetch(`${server.issuer}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'Microsoft Teams', grant_types: [DEVICE_GRANT], scope: 'openid email offline_access' }) });
+    assert.equal(phishing.status, 400);
+    const refusal = (await phishing.json()) as { error: string; error_description: string };
+    assert.equal(refusal.error, 'invalid_client_metadata');
+    assert.match(refusal.error_description, /device code grant needs an initial access token/);
+    assert.equal((await registerClient(server, { grant_types: [DEVICE_GRANT], redirect_uris: [LOOPBACK_REDIRECT] })).error, 'invalid_client_metadata');
+    assert.equal((await registerClient(server, { grant_types: ['authorization_code', DEVICE_GRANT], redirect_uris: [LOOPBACK_REDIRECT] })).error, 'invalid_client_metadata');
+    assert.equal((await registerClient(server, {})).error, 'invalid_redirect_uri');
+    assert.equal((await registerClient(server, { redirect_uris: [] })).error, 'invalid_redirect_uri');
+    const clients = (await server.admin('GET', '/admin/clients')).body.clients as { client_name: string; grant_types: string[] }[];
+    assert.ok(!clients.some((c) => c.grant_types.includes(DEVICE_GRANT)), 'no device client was stored');
+    // With a token, the device grant is the operator's decision.
+    const { token } = await createToken(server);
+    const withToken = await registerClient(server, { grant_types: [DEVICE_GRANT] }, token);
+    assert.ok(withToken.metadata, `refused: ${withToken.error}`);
+  });
+
+  it('registers without a name; the consent page calls it unnamed and not verified, and shows no logo', async () => {
+    const response = await fetch(`${server.issuer}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: [LOOPBACK_REDIRECT], logo_uri: 'https://tracker.example.test/pixel.png' }) });
+    assert.equal(response.status, 201, await response.clone().text());
+    const registered = (await response.json()) as { client_id: string; client_name?: string; logo_uri?: string };
+    assert.equal(registered.client_name, undefined);
+    assert.equal(registered.logo_uri, undefined);
+    const { consent } = await openConsent(server, { client_id: registered.client_id, redirect_uri: LOOPBACK_REDIRECT });
+    assert.match(consent.body, /<span class="client-name">Unnamed application<\/span>/);
+    assert.match(consent.body, /class="notice unverified-client">This application registered itself/);
+    assert.ok(!consent.body.includes('tracker.example.test'));
+    assert.ok(!/img-src[^;]*tracker/.test(consent.headers.get('content-security-policy') ?? ''));
+  });
+
+  it('never shows a logo or links on the consent page of a registered client, even ones an admin set', async () => {
+    const { metadata } = await registerClient(server, { client_name: 'Linked app', redirect_uris: [LOOPBACK_REDIRECT] });
+    const patched = await server.admin('PATCH', `/admin/clients/${metadata!.client_id}`, { logo_uri: 'https://tracker.example.test/pixel.png', client_uri: 'https://app.example.test/' });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const { consent } = await openConsent(server, { client_id: metadata!.client_id, redirect_uri: LOOPBACK_REDIRECT });
+    assert.match(consent.body, /<span class="client-name">Linked app<\/span>/);
+    assert.ok(!consent.body.includes('tracker.example.test') && !consent.body.includes('app.example.test'), 'no logo or link');
+    assert.ok(!(consent.headers.get('content-security-policy') ?? '').includes('tracker.example.test'));
   });
 
   it('still takes an initial access token, with the token policy', async () => {

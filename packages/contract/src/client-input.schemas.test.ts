@@ -23,6 +23,16 @@ void describe('client registration bodies', () => {
     assert.equal(alg.error?.issues[0]?.message, 'unknown ID token algorithm "HS256" (use RS256, ES256 or EdDSA)');
   });
 
+  void it('refuse control and bidirectional formatting characters in a name, and keep joiners', () => {
+    for (const name of ['Notes\u202Eexe.txt', 'Line\nbreak', 'Bell\u0007', 'Isolate\u2066x\u2069', 'Mark\u200F', 'Sep\u2028x']) {
+      const result = clientCreateInputSchema.safeParse({ client_name: name });
+      assert.equal(result.success, false, JSON.stringify(name));
+      assert.match(result.error?.issues[0]?.message ?? '', /control or bidirectional formatting characters \(U\+[0-9A-F]{4}\)/);
+      assert.equal(clientUpdateInputSchema.safeParse({ client_name: name }).success, false, JSON.stringify(name));
+    }
+    for (const name of ['Notes', 'Café Noir', 'کتاب\u200Cخانه', '👩\u200D💻 Desk', 'מחברת']) assert.equal(clientCreateInputSchema.safeParse({ client_name: name }).success, true, name);
+  });
+
   void it('normalise scope text, single-spaced, API scopes included; refuse an empty one', () => {
     assert.equal(clientUpdateInputSchema.parse({ scope: ' openid  email openid read:invoices ' }).scope, 'openid email read:invoices');
     assert.equal(clientUpdateInputSchema.safeParse({ scope: '  ' }).success, false);

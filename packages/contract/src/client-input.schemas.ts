@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { httpsUrl, imageUrl } from './public-links.js';
 import { clientJwksSchema, jwksUriProblem } from './client-keys.js';
+import { displayNameProblem } from './display-name.js';
 import { AUTH_METHODS, endpointUriProblem, GRANT_TYPES, ID_TOKEN_ALGS, MAX_CLIENT_SCOPES, redirectUriProblem, scopeProblem, scopeTokens } from './client-rules.js';
 
 /** A closed set in a sentence: "RS256, ES256 or EdDSA". */
@@ -44,7 +45,16 @@ const scope = z
   .transform((scopes) => scopes.join(' '));
 
 const fields = {
-  client_name: z.string().trim().min(1, 'client_name is required').max(200),
+  // One rule for the admin API and registration (display-name.ts): no control or bidi characters.
+  client_name: z
+    .string()
+    .trim()
+    .min(1, 'client_name is required')
+    .max(200)
+    .superRefine((name, ctx) => {
+      const problem = displayNameProblem(name);
+      if (problem) ctx.addIssue({ code: 'custom', message: `client_name ${problem}` });
+    }),
   redirect_uris: z.array(redirectUri).max(50),
   post_logout_redirect_uris: z.array(redirectUri).max(50),
   first_party: z.boolean(),

@@ -14,6 +14,7 @@ export * from './admin-api.queries.js';
 export * from './admin-access.js';
 export * from './version.js';
 export * from './public-links.js';
+export * from './display-name.js';
 export * from './branding.schemas.js';
 export * from './resource.schemas.js';
 export * from './registration-token.schemas.js';

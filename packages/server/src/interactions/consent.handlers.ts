@@ -12,6 +12,8 @@ import { AppError } from '../http/app-error.js';
 import { sendPage } from '../http/render.js';
 import { allowImageOrigin } from '../http/security-headers.js';
 import { consentView } from '../views/consent.view.js';
+import { message } from '../messages/message.js';
+import { isDynamicallyRegistered } from '../oidc/client-flags.js';
 import type { Csrf } from './csrf.js';
 import { describeScopes } from './scope-descriptions.js';
 import { nonceOf } from '../http/request-state.js';
@@ -63,13 +65,15 @@ export function createConsentHandlers(deps: ConsentDeps) {
       const covering = [...requested, ...qualifiedResourceScopes(resourceScopes(details))];
       if (await deps.consent.passesThrough(details.params, accountId, client, covering)) return grantAndFinish(ctx, details, false);
       const account = await deps.users.findById(accountId);
+      const registered = client !== undefined && isDynamicallyRegistered(client);
       sendPage(ctx, 200, consentView({
         nonce: nonceOf(ctx),
         csrfToken: deps.csrf.tokenFor(details.uid),
         allowAction: interactionPaths(details.uid).consent,
         denyAction: interactionPaths(details.uid).deny,
-        clientName: client?.clientName ?? clientId,
-        ...clientBranding(ctx, client),
+        // A client that registered itself (RFC 7591) is marked as not checked by the operator,
+        // and shows no logo or links of its own choosing (a tracking image, a borrowed look).
+        ...(registered ? { clientName: client.clientName ?? message('view.consent.unnamed_client'), unverified: true } : { clientName: client?.clientName ?? clientId, ...clientBranding(ctx, client) }),
         // Scopes that belong to a requested resource are listed under it, with its name.
         ...consentScopes(requested, resourceScopes(details), (identifier) => deps.resources?.find(identifier)?.name ?? identifier),
         accountEmail: account?.email ?? '',

@@ -1,7 +1,8 @@
 /**
  * The limit on failed client authentications (token-auth-guard.ts), around every provider
  * endpoint that authenticates a client: `POST /token`, `/token/introspection`,
- * `/token/revocation` and `/request` (RFC 9126 pushed authorization requests, oidc/par.ts). The provider's router matches paths without regard to case or a trailing
+ * `/token/revocation`, `/request` (RFC 9126 pushed authorization requests, oidc/par.ts) and
+ * `/device/auth` (RFC 8628 §3.1 device authorization). The provider's router matches paths without regard to case or a trailing
  * slash, so this does too: `/TOKEN/` is the same endpoint and the same counters.
  * - before: a (client, address) pair or an address that failed too often gets 429 with
  *   Retry-After in the OAuth error format, and the provider never sees the request. The client
@@ -38,7 +39,7 @@ export function basicClientId(header: string | undefined): string | undefined {
 }
 
 /** The provider's endpoints that authenticate a client, as its router matches them. */
-export const CLIENT_AUTH_PATHS: readonly string[] = ['/token', '/token/introspection', '/token/revocation', '/request'];
+export const CLIENT_AUTH_PATHS: readonly string[] = ['/token', '/token/introspection', '/token/revocation', '/request', '/device/auth'];
 
 const normalisePath = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
 

@@ -213,6 +213,8 @@ export const messagesDe: Translation = {
   'view.consent.client_terms': 'Nutzungsbedingungen',
   'view.consent.resource': 'Bei {resource} wird sie Folgendes können:',
   'view.consent.client_links': 'Über {client}',
+  'view.consent.unverified': 'Diese Anwendung hat sich selbst registriert: {product} hat nicht geprüft, wer sie betreibt oder ob ihr Name stimmt. Erlauben Sie den Zugriff nur, wenn Sie diese Anmeldung selbst begonnen haben und der Anwendung vertrauen.',
+  'view.consent.unnamed_client': 'Unbenannte Anwendung',
   'view.scope.openid': 'Wissen, wer Sie sind (eine eindeutige Kennung für Ihr Konto)',
   'view.scope.profile': 'Ihren Namen sehen',
   'view.scope.email': 'Ihre E-Mail-Adresse sehen und ob sie bestätigt ist',

@@ -271,6 +271,8 @@ export const messagesEn = {
   'view.consent.client_terms': 'Terms of service',
   'view.consent.resource': 'At {resource}, it will be able to:',
   'view.consent.client_links': 'About {client}',
+  'view.consent.unverified': 'This application registered itself: {product} has not verified who runs it or that its name is true. Allow it only if you started this sign-in and trust it.',
+  'view.consent.unnamed_client': 'Unnamed application',
   'view.scope.openid': 'Know who you are (a unique identifier for your account)',
   'view.scope.profile': 'See your name',
   'view.scope.email': 'See your email address and whether it is verified',

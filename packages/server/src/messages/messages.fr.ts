@@ -214,6 +214,8 @@ export const messagesFr: Translation = {
   'view.consent.client_terms': 'Conditions d’utilisation',
   'view.consent.resource': 'Auprès de {resource}, elle pourra\u00a0:',
   'view.consent.client_links': 'À propos de {client}',
+  'view.consent.unverified': 'Cette application s’est enregistrée elle-même\u00a0: {product} n’a vérifié ni qui l’exploite ni que son nom est exact. Ne l’autorisez que si vous avez vous-même lancé cette connexion et que vous lui faites confiance.',
+  'view.consent.unnamed_client': 'Application sans nom',
   'view.scope.openid': 'Savoir qui vous êtes (un identifiant unique de votre compte)',
   'view.scope.profile': 'Voir votre nom',
   'view.scope.email': 'Voir votre adresse e-mail et si elle est vérifiée',

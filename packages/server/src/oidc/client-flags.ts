@@ -31,6 +31,11 @@ export function isResourceServer(client: Client): boolean {
  * admin API made.
  */
 export const DYNAMIC_REGISTRATION = 'dynamic_registration';
+export function isDynamicallyRegistered(client: Client): boolean {
+  const via = (client.metadata() as Record<string, unknown>)[DYNAMIC_REGISTRATION];
+  return via === 'token' || via === 'open-native';
+}
+
 export function requiresVerifiedEmail(client: Client | undefined): boolean {
   return client !== undefined && flag(client, REQUIRE_VERIFIED_EMAIL);
 }

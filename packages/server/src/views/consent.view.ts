@@ -5,6 +5,7 @@
 // - The client's logo and links (site, privacy policy, terms) from its registration, when given:
 //   https URLs only (validated at registration, and `safeUrl` here); the logo's alt is empty
 //   because the client's name is the heading beside it.
+// - A client that registered itself is marked as not verified by the operator: its name is its own.
 // - Tells the user the answer is remembered, so it is not asked again for this app, and where
 //   to withdraw it (Connected apps on the account page).
 import { html, safeUrl } from '../http/html.js';
@@ -35,6 +36,8 @@ export interface ConsentViewProps {
   clientUri?: string;
   clientPolicyUri?: string;
   clientTosUri?: string;
+  /** The client registered itself (RFC 7591): the operator has not checked who runs it. */
+  unverified?: boolean;
 }
 
 const scopeItems = (scopes: ConsentScope[]) =>
@@ -62,6 +65,7 @@ function clientLinks(p: ConsentViewProps): SafeHtml | null {
 export function consentView(p: ConsentViewProps): SafeHtml {
   const logo = p.clientLogoUri ? html`<img class="client-logo" src="${safeUrl(p.clientLogoUri)}" alt="" width="48" height="48">` : null;
   const body = html`${logo}<h1>${messageHtml('view.consent.heading', { client: html`<span class="client-name">${p.clientName}</span>` })}</h1>
+${p.unverified ? html`<p class="notice unverified-client">${message('view.consent.unverified', { product: currentBranding().productName })}</p>` : null}
 ${clientLinks(p)}
 <p class="signed-in-as">${messageHtml('view.consent.signed_in_as', { email: html`<strong>${p.accountEmail}</strong>` })}</p>
 ${scopeList(p.scopes, p.resources)}
