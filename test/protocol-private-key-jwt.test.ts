@@ -198,6 +198,8 @@ describe('private_key_jwt (RFC 7523)', () => {
       ['a private key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [privateJwk] } }, /private key material/],
       ['a symmetric key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, /not a public-key type/],
       ['an http jwks_uri', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://rp.example/jwks' }, /must be an https:\/\/ URL/],
+      ['an Ed25519 key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [await publicJwk(await pair('EdDSA'), 'ed', 'EdDSA')] } }, /OKP \(Ed25519\) keys cannot authenticate/],
+      ['a 1024-bit RSA key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...(await jose.exportJWK((await jose.generateKeyPair('RS256', { modulusLength: 1024, extractable: true })).publicKey)), kid: 'weak' }] } }, /RSA key of 1024 bits is too weak/],
     ];
     for (const [label, body, message] of cases) {
       const response = await server.admin('POST', '/admin/clients', { ...MACHINE_CLIENT, client_name: 'Bad keys', ...body });
