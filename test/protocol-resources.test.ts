@@ -261,6 +261,13 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     }
     assert.equal((await server.admin('POST', '/admin/resources', { identifier: 'http://127.0.0.1:8080/mcp', scopes: ['tools'] })).status, 201, 'loopback http for development');
     assert.equal((await server.admin('POST', '/admin/resources', { identifier: ITEMS, scopes: ['x'] })).status, 409);
+    // One spelling per API: the same identifier once WHATWG-normalised is a duplicate.
+    for (const twin of [`${ITEMS}/`, 'HTTPS://API.items.example.test', 'https://api.items.example.test:443', 'https://api.items.example.test/./', 'https://ledger.example.test/v1/../v1']) {
+      const response = await server.admin('POST', '/admin/resources', { identifier: twin, scopes: ['x'] });
+      assert.equal(response.status, 409, twin);
+      assert.match(String(response.body.message), /same identifier once normalised/, twin);
+    }
+    assert.equal((await server.admin('POST', '/admin/resources', { identifier: `${LEDGER}/`, scopes: ['x'] })).status, 201, 'another path is another API');
     assert.equal((await server.admin('GET', `/admin/resources/${encodeURIComponent(UNKNOWN)}`)).status, 404);
     assert.equal((await server.admin('PATCH', `/admin/resources/${encodeURIComponent(UNKNOWN)}`, { name: 'x' })).status, 404);
     assert.equal((await server.admin('PATCH', `/admin/resources/${encodeURIComponent(ITEMS)}`, { identifier: 'https://moved.example.test' })).status, 400, 'the identifier never changes');
