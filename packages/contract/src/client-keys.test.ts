@@ -46,8 +46,11 @@ void describe('client keys (private_key_jwt)', () => {
     }
   });
 
-  void it('takes an https jwks_uri only, without credentials or fragment', () => {
+  void it('takes an https jwks_uri only, without credentials or fragment, naming a host rather than an address', () => {
     assert.equal(jwksUriProblem('https://rp.example/.well-known/jwks.json'), undefined);
+    for (const uri of ['https://169.254.169.254/jwks', 'https://2852039166/jwks', 'https://0xa9.0xfe.0xa9.0xfe/jwks', 'https://127.1/jwks', 'https://[::1]/jwks', 'https://[::ffff:a9fe:a9fe]/jwks', 'https://93.184.215.14/jwks']) {
+      assert.equal(jwksUriProblem(uri), 'must name its host, not an IP address', uri);
+    }
     for (const uri of ['http://rp.example/jwks', 'https://user:pw@rp.example/jwks', 'https://rp.example/jwks#k', 'file:///etc/passwd', 'jwks']) assert.ok(jwksUriProblem(uri), uri);
   });
 });

@@ -8,8 +8,11 @@
  *   would be a shared secret stored in clear, and no OKP (Ed25519) key, which could never
  *   authenticate.
  * - At most MAX_CLIENT_KEYS keys, each with a `kid` unique in the set when given.
- * - A jwks_uri is an absolute https URL without credentials or fragment. Its host is checked when
- *   it is fetched (after DNS resolution), not here: a name's addresses can change.
+ * - A jwks_uri is an absolute https URL without credentials or fragment, whose host is a name,
+ *   not an IP address: a literal address (`https://169.254.169.254/…`, or a spelling the URL
+ *   parser turns into one, such as `https://2852039166/`) is refused here rather than only when
+ *   fetched. A name's addresses are checked when it is fetched (after DNS resolution), not
+ *   here: they can change.
  */
 import { z } from 'zod';
 import { httpsUrlProblem } from './public-links.js';
@@ -66,5 +69,8 @@ export function jwksUriProblem(value: string): string | undefined {
   const problem = httpsUrlProblem(value);
   if (problem) return problem;
   if (value.includes('#')) return 'must not contain a fragment';
+  // The WHATWG parser has turned every IPv4 spelling (decimal, hex, short) into dotted form.
+  const host = URL.parse(value)?.hostname ?? '';
+  if (host.startsWith('[') || /^\d+\.\d+\.\d+\.\d+$/.test(host)) return 'must name its host, not an IP address';
   return undefined;
 }
