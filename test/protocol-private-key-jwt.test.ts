@@ -5,16 +5,16 @@
  *   (RS256, ES256) and gets no secret;
  * - refused: a key it did not register, an expired assertion, one valid for more than five
  *   minutes, a wrong audience, a replayed jti;
- * - a `jwks_uri` is fetched only from a public address (oidc/jwks-fetch-guard.ts): one that is or
- *   resolves to loopback, link-local (cloud metadata) or a private range is refused without a
- *   connection;
+ * - a `jwks_uri` names a host: a literal address is refused at registration (contract
+ *   client-keys.ts); it is fetched only from a public address (oidc/jwks-fetch-guard.ts): a name
+ *   that resolves to loopback is refused without a connection (every range: the guard's tests);
  * - a jwks_uri's happy path: the server is built with the test-only `unsafeTestOnlyJwksOrigin`,
  *   which serves https://keys.rp.test from a local plain-http listener (no certificate, no public
  *   host) and sets the address guard aside for that origin alone; the fetch, the cache, the
  *   refusal of redirects and the size bound are the production ones.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -142,7 +142,12 @@ describe('private_key_jwt (RFC 7523)', () => {
     }
   });
 
-  it('refuses a jwks_uri at a loopback, link-local or private address, or a name resolving to one, without connecting', async () => {
+  it('refuses a jwks_uri at a literal address when registered, and at a name resolving to an inward one when fetched, without connecting', async () => {
+    for (const uri of ['https://127.0.0.1/jwks', 'https://169.254.169.254/latest/meta-data', 'https://2852039166/jwks', 'https://10.0.0.1/jwks', 'https://[::1]/jwks', 'https://[::127.0.0.1]/jwks']) {
+      const refused = await server.admin('POST', '/admin/clients', { ...MACHINE_CLIENT, client_name: 'Inward', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri });
+      assert.equal(refused.status, 400, uri);
+      assert.match(String(refused.body.message), /not an IP address/, uri);
+    }
     let connections = 0;
     const listener = net.createServer((socket) => {
       connections += 1;
@@ -151,7 +156,7 @@ describe('private_key_jwt (RFC 7523)', () => {
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
     const port = (listener.address() as net.AddressInfo).port;
     try {
-      for (const uri of [`https://127.0.0.1:${port}/jwks`, `https://localhost:${port}/jwks`, 'https://169.254.169.254/jwks', 'https://10.0.0.1/jwks', 'https://[::1]/jwks']) {
+      for (const uri of [`https://localhost:${port}/jwks`, 'https://localhost/jwks']) {
         const created = await server.admin('POST', '/admin/clients', { ...MACHINE_CLIENT, client_name: 'Inward', token_endpoint_auth_method: 'private_key_jwt', jwks_uri: uri });
         assert.equal(created.status, 201, JSON.stringify(created.body));
         const id = created.body.client_id as string;
@@ -198,6 +203,8 @@ describe('private_key_jwt (RFC 7523)', () => {
       ['a private key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [privateJwk] } }, /private key material/],
       ['a symmetric key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, /not a public-key type/],
       ['an http jwks_uri', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://rp.example/jwks' }, /must be an https:\/\/ URL/],
+      ['an Ed25519 key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [await publicJwk(await pair('EdDSA'), 'ed', 'EdDSA')] } }, /OKP \(Ed25519\) keys cannot authenticate/],
+      ['a 1024-bit RSA key', { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }), kid: 'weak' }] } }, /RSA key of 1024 bits is too weak/],
     ];
     for (const [label, body, message] of cases) {
       const response = await server.admin('POST', '/admin/clients', { ...MACHINE_CLIENT, client_name: 'Bad keys', ...body });

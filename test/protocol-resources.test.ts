@@ -95,6 +95,9 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     const userinfo = await client.fetchUserInfo(config, forUserinfo.access_token, claims.sub);
     assert.equal(userinfo.sub, claims.sub);
     assert.equal(forUserinfo.access_token.split('.').length, 1, 'userinfo tokens stay opaque');
+    // The resource's scopes stay at the resource: a token without an audience never carries them.
+    assert.deepEqual(forUserinfo.scope?.split(' ').sort(), ['offline_access', 'openid']);
+    assert.equal((await introspect(endpoints, forUserinfo.access_token, introspector)).scope, 'openid offline_access');
 
     // RFC 8707 §2.2: a refresh naming the resource and fewer scopes gets a narrower token.
     const narrowed = await client.refreshTokenGrant(config, forUserinfo.refresh_token!, { resource: ITEMS, scope: 'read:items' });
@@ -166,6 +169,41 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     assert.equal(location.searchParams.get('error'), 'invalid_scope', `got ${answer.status} ${answer.location ?? answer.body.slice(0, 200)}`);
   });
 
+  it("refuses a resource's scope unless the request names that resource: client_credentials, authorization, refresh", async () => {
+    // Without `resource` the token would have no `aud`; as an opaque token it would introspect as
+    // active with read:ledger, which an API checking only active + scope would take.
+    for (const scope of ['read:ledger', 'read:items', 'write:items']) {
+      const token = await postForm(endpoints.token, { grant_type: 'client_credentials', scope }, machine);
+      assert.equal(token.status, 400, `${scope}: ${token.text}`);
+      assert.equal(token.body.error, 'invalid_scope', scope);
+      assert.match(String(token.body.error_description), /name it with the 'resource' parameter/, scope);
+    }
+    // Naming another resource that does not define it is refused as before.
+    const elsewhere = await postForm(endpoints.token, { grant_type: 'client_credentials', scope: 'read:ledger', resource: ITEMS }, machine);
+    assert.equal(elsewhere.body.error, 'invalid_scope');
+
+    const config = await relyingParty(server, web);
+    const request = await authorizationRequest(config, { scope: 'openid read:items' });
+    const answer = await new UserAgent().request(request.url);
+    const location = new URL(answer.location ?? 'about:blank');
+    assert.equal(location.searchParams.get('error'), 'invalid_scope', `got ${answer.status} ${answer.location ?? answer.body.slice(0, 200)}`);
+
+    // A grant that holds an API scope outside any resource (stored before the scope became a
+    // resource's) gets invalid_scope on a refresh that does not name the resource.
+    const scope = 'read:reports';
+    const reporting = await createClient(server, { scope: `openid offline_access ${scope}` });
+    const reportingConfig = await relyingParty(server, reporting);
+    const first = await authorizationRequest(reportingConfig, { scope: `openid offline_access ${scope}` });
+    const agent = new UserAgent();
+    const callback = callbackOf(await allow(agent, await register(agent, await followToClient(agent, first.url), uniqueEmail('reports'))));
+    const tokens = await client.authorizationCodeGrant(reportingConfig, callback, { pkceCodeVerifier: first.codeVerifier, expectedNonce: first.nonce, expectedState: first.state });
+    assert.equal(tokens.scope?.split(' ').includes(scope), true, 'an API scope without any resource is still served');
+    const reports = 'https://reports.example.test';
+    assert.equal((await server.admin('POST', '/admin/resources', { identifier: reports, scopes: [scope] })).status, 201);
+    await assert.rejects(client.refreshTokenGrant(reportingConfig, tokens.refresh_token!), (error: { error?: string }) => error.error === 'invalid_scope');
+    assert.equal((await server.admin('DELETE', `/admin/resources/${encodeURIComponent(reports)}`)).status, 204);
+  });
+
   it('consent to one API does not cover another that defines the same scope', async () => {
     const config = await relyingParty(server, web);
     const email = uniqueEmail('two-apis');
@@ -223,6 +261,13 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     }
     assert.equal((await server.admin('POST', '/admin/resources', { identifier: 'http://127.0.0.1:8080/mcp', scopes: ['tools'] })).status, 201, 'loopback http for development');
     assert.equal((await server.admin('POST', '/admin/resources', { identifier: ITEMS, scopes: ['x'] })).status, 409);
+    // One spelling per API: the same identifier once WHATWG-normalised is a duplicate.
+    for (const twin of [`${ITEMS}/`, 'HTTPS://API.items.example.test', 'https://api.items.example.test:443', 'https://api.items.example.test/./', 'https://ledger.example.test/v1/../v1']) {
+      const response = await server.admin('POST', '/admin/resources', { identifier: twin, scopes: ['x'] });
+      assert.equal(response.status, 409, twin);
+      assert.match(String(response.body.message), /same identifier once normalised/, twin);
+    }
+    assert.equal((await server.admin('POST', '/admin/resources', { identifier: `${LEDGER}/`, scopes: ['x'] })).status, 201, 'another path is another API');
     assert.equal((await server.admin('GET', `/admin/resources/${encodeURIComponent(UNKNOWN)}`)).status, 404);
     assert.equal((await server.admin('PATCH', `/admin/resources/${encodeURIComponent(UNKNOWN)}`, { name: 'x' })).status, 404);
     assert.equal((await server.admin('PATCH', `/admin/resources/${encodeURIComponent(ITEMS)}`, { identifier: 'https://moved.example.test' })).status, 400, 'the identifier never changes');

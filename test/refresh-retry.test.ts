@@ -169,6 +169,15 @@ describe('refresh reuse window (embedded store)', () => {
     assert.deepEqual(assertTokens(await refresh(server, tokens.refresh_token!, spa)), first);
   });
 
+  it('serves no repeat once the grant was revoked in between (the person signed out everywhere)', async () => {
+    const { tokens, email } = await signUpAndRedeem(server, spa);
+    const first = assertTokens(await refresh(server, tokens.refresh_token!, spa));
+    const ended = await server.admin('POST', `/admin/users/${encodeURIComponent(email)}/revoke-sessions`);
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    assertRefused(await refresh(server, tokens.refresh_token!, spa), 'invalid_grant', first);
+    assert.equal(await userinfoStatus(server, first.access_token), 401);
+  });
+
   it('asks a confidential client to authenticate again for the repeat', async () => {
     const { tokens } = await signUpAndRedeem(server, web);
     const first = assertTokens(await refresh(server, tokens.refresh_token!, web));

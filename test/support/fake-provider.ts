@@ -44,6 +44,7 @@ export class FakeGrant {
   readonly scopes = new Set<string>();
   readonly claims: string[] = [];
   readonly resourceScopes = new Map<string, string>();
+  readonly rejectedScopes = new Set<string>();
 
   constructor(init: { accountId: string; clientId: string; scope?: string }) {
     this.accountId = init.accountId;
@@ -61,6 +62,14 @@ export class FakeGrant {
 
   addOIDCScope(scope: string): void {
     for (const s of scope.split(' ').filter(Boolean)) this.scopes.add(s);
+  }
+
+  rejectOIDCScope(scope: string): void {
+    for (const s of scope.split(' ').filter(Boolean)) this.rejectedScopes.add(s);
+  }
+
+  getOIDCScopeEncountered(): string {
+    return [...this.scopes, ...this.rejectedScopes].join(' ');
   }
 
   addOIDCClaims(claims: string[]): void {

@@ -58,11 +58,13 @@ void describe('portcullis clients: --require-par, --require-dpop, --jwks-file, -
     ]);
   });
 
-  void it('refuses before any request: no keys, keys without the method, both sources, a bad file, an http jwks_uri', async () => {
+  void it('refuses before any request: no keys, keys without the method, both sources, a bad, special or oversized file, an http jwks_uri', async () => {
     const privateFile = path.join(dir, 'private.json');
     await writeFile(privateFile, JSON.stringify({ keys: [{ ...KEY, d: 'secret' }] }));
     const notJson = path.join(dir, 'not.json');
     await writeFile(notJson, 'keys');
+    const large = path.join(dir, 'large.json');
+    await writeFile(large, JSON.stringify({ keys: [KEY], padding: 'x'.repeat(64 * 1024) }));
     const cases: [string[], RegExp][] = [
       [['--auth-method', 'private_key_jwt'], /needs the client's public keys: --jwks-file or --jwks-uri/],
       [['--jwks-file', jwksFile], /only for --auth-method private_key_jwt/],
@@ -70,6 +72,9 @@ void describe('portcullis clients: --require-par, --require-dpop, --jwks-file, -
       [['--auth-method', 'private_key_jwt', '--jwks-file', privateFile], /private key material \(d\)/],
       [['--auth-method', 'private_key_jwt', '--jwks-file', notJson], /not JSON/],
       [['--auth-method', 'private_key_jwt', '--jwks-file', path.join(dir, 'missing.json')], /cannot read it \(ENOENT\)/],
+      [['--auth-method', 'private_key_jwt', '--jwks-file', '/dev/zero'], /--jwks-file "\/dev\/zero": not a regular file/],
+      [['--auth-method', 'private_key_jwt', '--jwks-file', dir], /not a regular file/],
+      [['--auth-method', 'private_key_jwt', '--jwks-file', large], /larger than 64 KiB/],
       [['--auth-method', 'private_key_jwt', '--jwks-uri', 'http://rp.example/jwks'], /--jwks-uri "http:\/\/rp.example\/jwks" must be an https:\/\/ URL/],
     ];
     for (const [flags, message] of cases) {

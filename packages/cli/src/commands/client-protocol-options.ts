@@ -6,8 +6,10 @@
  * - `--jwks-file <path>`: a JWK Set of public keys, read here and sent inline (`jwks`);
  *   `--jwks-uri <uri>`: where the server fetches it. One replaces the other on an update, and
  *   `--jwks-uri ''` removes the URL. Checked by the server's rules (@portcullis/contract).
+ * - The file must be a regular file of at most MAX_JWKS_FILE_BYTES: ten public keys fit in a few
+ *   KiB, and a device or pipe (`/dev/zero`) would otherwise be read until memory runs out.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { clientJwksSchema, jwksUriProblem, type ClientJwks } from '@portcullis/contract';
 import { usageError } from '../cli.error.js';
@@ -33,13 +35,47 @@ export interface ProtocolFields {
   jwks_uri?: string | null;
 }
 
-function readJwks(path: string): ClientJwks {
-  let text: string;
+export const MAX_JWKS_FILE_BYTES = 64 * 1024;
+
+/**
+ * The file's text, read only when it is a regular file within the bound: stat first, so a device
+ * or a FIFO is never opened, then at most one byte past the bound, in case it grew meanwhile.
+ */
+function readBoundedFile(path: string): string {
+  const flag = `--jwks-file ${JSON.stringify(path)}`;
+  const tooLarge = usageError(`${flag}: larger than ${MAX_JWKS_FILE_BYTES / 1024} KiB; a JWK Set of public keys is a few KiB`);
+  const cannotRead = (error: unknown) => usageError(`${flag}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  let stat;
   try {
-    text = readFileSync(path, 'utf8');
+    stat = statSync(path);
   } catch (error) {
-    throw usageError(`--jwks-file ${JSON.stringify(path)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw cannotRead(error);
   }
+  if (!stat.isFile()) throw usageError(`${flag}: not a regular file`);
+  if (stat.size > MAX_JWKS_FILE_BYTES) throw tooLarge;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw cannotRead(error);
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_JWKS_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    if (length > MAX_JWKS_FILE_BYTES) throw tooLarge;
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readJwks(path: string): ClientJwks {
+  const text = readBoundedFile(path);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -72,6 +72,15 @@ void describe('portcullis resources', () => {
     assert.equal(api.requests.length, 0);
   });
 
+  void it('update --help names no defaults (an update changes only what is given); create --help does', async () => {
+    const update = await run(['resources', 'update', '--help'], envFor(api));
+    assert.equal(update.code, 0, update.stderr);
+    assert.match(update.stdout, /--ttl <duration>/);
+    assert.doesNotMatch(update.stdout, /default/);
+    const create = await run(['resources', 'create', '--help'], envFor(api));
+    assert.match(create.stdout, /default 15m/);
+  });
+
   void it('lists resources, and says an API error as one line with exit 1', async () => {
     api.reply = () => ({ status: 200, body: { resources: [resourceBody(), resourceBody({ identifier: 'https://ledger.example', name: 'Ledger', access_token_format: 'opaque' })] } });
     const list = await run(['resources', 'list'], envFor(api));

@@ -23,12 +23,14 @@ import { emit, segment, withJsonOption, type CommandContext } from './command-co
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 function addResourceOptions(command: Command, mode: 'create' | 'update'): Command {
-  const replaces = mode === 'update' ? ' (replaces the list)' : '';
+  // An update changes only what is given, so it names no defaults.
+  const create = mode === 'create';
+  const replaces = create ? '' : ' (replaces the list)';
   return command
-    .option('--name <name>', 'shown on the consent page (default: the identifier)')
+    .option('--name <name>', `shown on the consent page${create ? ' (default: the identifier)' : ''}`)
     .option('--scope <scope>', `a scope this API defines, e.g. read:items; repeatable${replaces}`, collect)
-    .option('--access-token-format <format>', `${ACCESS_TOKEN_FORMATS.join(' or ')} (default jwt: verifiable offline; opaque: introspected)`)
-    .option('--ttl <duration>', `access token lifetime: 90s, 10m, 1h (${RESOURCE_TTL_BOUNDS.min} s to 24 h; default 15m)`);
+    .option('--access-token-format <format>', `${ACCESS_TOKEN_FORMATS.join(' or ')} (${create ? 'default jwt: ' : 'jwt: '}verifiable offline; opaque: introspected)`)
+    .option('--ttl <duration>', `access token lifetime: 90s, 10m, 1h (${RESOURCE_TTL_BOUNDS.min} s to 24 h${create ? '; default 15m' : ''})`);
 }
 
 interface ResourceFlags {

@@ -90,17 +90,23 @@ describe('consent service', () => {
     const grant = await consent.coveredGrant(provider, { accountId: 'acc', client: client('app'), requested: ['openid', 'read'], resources: { 'https://a.example': ['read'] } });
     assert.ok(grant);
     assert.equal(grant.getResourceScope('https://a.example'), 'read');
+    // Granted at the resource only: a token without an audience never carries it.
+    assert.equal(grant.getOIDCScope(), 'openid');
+    assert.equal(grant.getOIDCScopeEncountered(), 'openid read');
     assert.equal(Grant.saved.length, 1);
+    assert.equal(await consent.coveredGrant(provider, { accountId: 'acc', client: client('app'), requested: ['openid', 'read'], existing: grant, resources: { 'https://a.example': ['read'] } }), grant);
+    assert.equal(Grant.saved.length, 1, 'nothing new to save');
   });
 
   it('"Allow" adds what is missing to the grant, saves it and remembers the consent only when asked to', async () => {
     const { repository, granted } = fakeConsents();
     const { provider, Grant } = fakeProvider();
     const consent = createConsentService({ consents: repository });
-    const missing = { missingOIDCScope: ['openid', 'email'], missingOIDCClaims: ['email'], missingResourceScopes: { 'https://api.example': ['read', 'write'] } };
+    const missing = { missingOIDCScope: ['openid', 'email', 'read'], missingOIDCClaims: ['email'], missingResourceScopes: { 'https://api.example': ['read', 'write'] } };
     const grantId = await consent.allow(provider, { accountId: 'acc', clientId: 'app', missing, requested: ['openid', 'email'], remember: true });
     const grant = Grant.store.get(grantId!)!;
-    assert.equal(grant.getOIDCScope(), 'openid email');
+    assert.equal(grant.getOIDCScope(), 'openid email', 'a scope asked at a resource is granted there only');
+    assert.deepEqual([...grant.rejectedScopes], ['read']);
     assert.deepEqual(grant.claims, ['email']);
     assert.equal(grant.resourceScopes.get('https://api.example'), 'read write');
     // Each resource scope is remembered with its resource (consents/resource-consent.ts).

@@ -10,6 +10,10 @@
  * - "Allow" adds what the provider says is missing to the interaction's grant (or a new one),
  *   saves it, and, when the person chose it on the page, remembers the consent per account and
  *   client until it is removed under "Connected apps" (connected-apps.service.ts).
+ * - A scope asked for a named resource is granted at that resource only. The library would also
+ *   put it in the grant's OpenID Connect part, and a code or refresh without `resource` would then
+ *   carry it in a token without an audience (oidc/resource-indicators.ts); it is recorded there
+ *   as rejected instead, which the library's consent prompt counts as answered.
  * The provider is passed per call: the one serving this request (a key rotation rebuilds it).
  * Nothing here reads a Koa context.
  */
@@ -57,6 +61,15 @@ export function requestedScopes(params: Record<string, unknown> | undefined): st
   return (typeof scope === 'string' ? scope : '').split(' ').filter(Boolean);
 }
 
+/** Adds `scopes` to the grant's OpenID Connect part, but those asked for a named resource as rejected there (see above). */
+function addOidcScopes(grant: Grant, scopes: readonly string[], resources: ResourceScopes): void {
+  const atResources = new Set(Object.values(resources).flat());
+  const granted = scopes.filter((s) => !atResources.has(s));
+  const rejected = scopes.filter((s) => atResources.has(s));
+  if (granted.length > 0) grant.addOIDCScope(granted.join(' '));
+  if (rejected.length > 0) grant.rejectOIDCScope(rejected.join(' '));
+}
+
 export function createConsentService(deps: { consents: ConsentRepository }): ConsentService {
   const service: ConsentService = {
     async covers(accountId, client, requested) {
@@ -78,10 +91,10 @@ export function createConsentService(deps: { consents: ConsentRepository }): Con
       // A session's grant may predate a wider request (e.g. offline_access added later); when the
       // request is covered anyway, widen that grant instead of asking again.
       const grant = existing ?? new provider.Grant({ clientId: client.clientId, accountId });
-      const missing = requested.filter((s) => !grant.getOIDCScope().split(' ').includes(s));
+      const missing = requested.filter((s) => !grant.getOIDCScopeEncountered().split(' ').includes(s));
       const missingAt = Object.entries(resources).map(([identifier, scopes]) => [identifier, scopes.filter((s) => !grant.getResourceScope(identifier).split(' ').includes(s))] as const).filter(([, scopes]) => scopes.length > 0);
       if (existing && missing.length === 0 && missingAt.length === 0) return existing;
-      grant.addOIDCScope(missing.join(' '));
+      addOidcScopes(grant, missing, resources);
       for (const [identifier, scopes] of missingAt) grant.addResourceScope(identifier, scopes.join(' '));
       await grant.save();
       return grant;
@@ -90,7 +103,7 @@ export function createConsentService(deps: { consents: ConsentRepository }): Con
     async allow(provider, { accountId, clientId, grantId, missing, requested, remember, resources = {} }) {
       const grant = grantId ? await provider.Grant.find(grantId) : new provider.Grant({ accountId, clientId });
       if (!grant) return undefined;
-      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCScope) addOidcScopes(grant, missing.missingOIDCScope, { ...resources, ...missing.missingResourceScopes });
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
       for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
       const saved = await grant.save();

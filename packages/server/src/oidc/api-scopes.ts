@@ -27,8 +27,9 @@
  * - Resource indicators (RFC 8707, oidc/resource-indicators.ts) bind API scopes to a resource
  *   server: the provider takes the scopes of a token for a resource from that resource's
  *   `getResourceServerInfo`, and a client's `scope` stays what it may ask for (both checks here
- *   still apply). The resources' scopes are learnt here too (resources/resource-registry.ts), so a
- *   request without `resource` treats them as it treats any client's API scope.
+ *   still apply). The resources' scopes are learnt here too (resources/resource-registry.ts), so
+ *   the provider keeps them in a request; one without the `resource` that defines them is then
+ *   refused there (resource-indicators.ts), never served without an audience.
  */
 import type { Middleware } from 'koa';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';

@@ -48,7 +48,7 @@ export interface ProviderConfigDeps {
   /** The scopes the provider serves: OpenID Connect's and the clients' API scopes (api-scopes.ts). */
   apiScopes: ApiScopes;
   /** Resource servers (RFC 8707) tokens may be issued for (oidc/resource-indicators.ts). */
-  resources: Pick<ResourceRegistry, 'find'>;
+  resources: Pick<ResourceRegistry, 'find' | 'list'>;
   /** DYNAMIC_REGISTRATION (oidc/registration.ts); off when absent. */
   dynamicRegistration?: DynamicRegistrationMode;
   /** Tests only (jwks-fetch-guard.ts); never set in a deployment. */
@@ -73,12 +73,13 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
     clients: [],
     // Marks a prompt=consent that offline_access implied (oidc/offline-access.ts, SECURITY.md A17);
     // refuses a scope the client is not registered with (oidc/api-scopes.ts).
-    // refuses a scope no requested resource defines (oidc/resource-indicators.ts).
-    extraParams: { ...impliedConsentParam, ...scopeCheckParam, ...resourceScopeCheckParam },
+    // refuses a scope no requested resource defines, or a resource's scope without that resource
+    // (oidc/resource-indicators.ts).
+    extraParams: { ...impliedConsentParam, ...scopeCheckParam, ...resourceScopeCheckParam(deps.resources) },
     // Adds no claims: refuses a client_credentials scope the client is not registered with, or
-    // that the requested resource does not define.
+    // that the requested resource does not define; a resource's scope in a token without it.
     extraTokenClaims: (ctx, token) => {
-      refuseUndefinedResourceScopes(ctx, token);
+      refuseUndefinedResourceScopes(deps.resources, ctx, token);
       return refuseUnknownTokenScopes(ctx, token);
     },
     extraClientMetadata: {

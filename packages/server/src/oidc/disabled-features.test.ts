@@ -22,7 +22,7 @@ const configuration = (dynamicRegistration: 'off' | 'token' = 'off') =>
     consent: {} as never,
     secondStepDue: () => Promise.resolve(false),
     apiScopes: createApiScopes(),
-    resources: { find: () => undefined },
+    resources: { find: () => undefined, list: () => [] },
   });
 
 describe('provider features (A18)', () => {

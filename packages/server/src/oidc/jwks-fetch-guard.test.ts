@@ -8,10 +8,12 @@ const resolvesTo = (...addresses: string[]) => () => Promise.resolve(addresses);
 
 void describe('jwks_uri fetch guard', () => {
   void it('tells public addresses from loopback, private, link-local and other special-use ones', () => {
-    for (const address of ['127.0.0.1', '127.8.9.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00::1', 'fc00::2', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const address of ['127.0.0.1', '127.8.9.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00::1', 'fc00::2', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip',
+      // IPv6 forms embedding an IPv4 address, and site-local.
+      '::127.0.0.1', '::169.254.169.254', '::ffff:0:7f00:1', '::ffff:0:808:808', '64:ff9b::a9fe:a9fe', 'fec0::1', 'feff::1']) {
       assert.equal(isSpecialUseAddress(address), true, address);
     }
-    for (const address of ['93.184.215.14', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111']) assert.equal(isSpecialUseAddress(address), false, address);
+    for (const address of ['93.184.215.14', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:1.1.1.1']) assert.equal(isSpecialUseAddress(address), false, address);
   });
 
   void it('refuses http, and a host any of whose addresses is not public, after resolving it', async () => {
@@ -30,6 +32,9 @@ void describe('jwks_uri fetch guard', () => {
     assert.equal(capped.get('expires'), null);
     assert.equal(capped.get('content-type'), 'application/json');
     assert.equal(capCacheHeaders(new Headers({ 'cache-control': 'max-age=30' })).get('cache-control'), 'max-age=30');
+    // no-store / no-cache are kept and their max-age dropped: the library's shortest caching.
+    assert.equal(capCacheHeaders(new Headers({ 'cache-control': 'no-store, max-age=999' })).get('cache-control'), 'no-store');
+    assert.equal(capCacheHeaders(new Headers({ 'cache-control': 'public, no-cache, s-maxage=10, max-age=999' })).get('cache-control'), 'public, no-cache, s-maxage=10');
   });
 
   void it('refuses a redirect and passes the body and status of a direct answer through', async () => {

@@ -4,9 +4,13 @@
  * server-side request forgery risk (@see OWASP SSRF Prevention), so before the request:
  * - https only (an http jwks_uri would let anyone on the path swap the client's keys);
  * - the host is resolved and EVERY address must be a public one: loopback, private (RFC 1918),
- *   link-local (169.254/16, where cloud metadata services live), carrier-grade NAT, multicast
- *   and unique-local IPv6 are refused (an IPv4-mapped IPv6 address is judged as its IPv4
- *   address: node's BlockList maps it); the library's own dispatcher then checks
+ *   link-local (169.254/16, where cloud metadata services live), carrier-grade NAT, multicast,
+ *   unique-local and site-local IPv6 are refused, and so is every IPv6 form that embeds an IPv4
+ *   address but an IPv4-mapped one (IPv4-compatible ::/96, e.g. [::127.0.0.1];
+ *   IPv4-translated ::ffff:0:0:0/96; NAT64 64:ff9b::/96; 6to4): a key server has a plain address
+ *   of its own. An IPv4-mapped address (::ffff:0:0/96) is judged as its IPv4 address: node's
+ *   BlockList maps it both ways, so that range cannot be listed without blocking every IPv4
+ *   address. The library's own dispatcher then checks
  *   the address actually connected to, which covers a DNS answer that changes in between;
  * - redirects are refused (`redirect: 'error'`): a public URL cannot bounce the fetch inward;
  * - the library aborts after 2.5 s and reads at most JWKS_BODY_LIMIT_BYTES (client-auth.ts).
@@ -27,8 +31,8 @@ for (const [network, prefix] of [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) BLOCKED.addSubnet(network, prefix, 'ipv4');
 for (const [network, prefix] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
-  ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+  ['::', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
+  ['2001:db8::', 32], ['2002::', 16], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) BLOCKED.addSubnet(network, prefix, 'ipv6');
 
 export function isSpecialUseAddress(address: string): boolean {
@@ -58,11 +62,22 @@ export async function assertPublicHttpsUrl(url: URL, resolve: Resolve = resolveA
   if (addresses.length === 0 || addresses.some(isSpecialUseAddress)) throw new JwksFetchRefused('jwks_uri resolves to a non-public address');
 }
 
-/** `max-age` capped at JWKS_CACHE_MAX_SECONDS, `Expires` dropped (the library takes the longest). */
+/**
+ * `max-age` capped at JWKS_CACHE_MAX_SECONDS, `Expires` dropped (the library takes the longest).
+ * An answer that says `no-store` or `no-cache` keeps its directives and loses its `max-age`
+ * (the library reads only `max-age`), so it gets the library's shortest caching, 60 s.
+ */
 export function capCacheHeaders(headers: Headers): Headers {
   const capped = new Headers(headers);
   capped.delete('expires');
-  const maxAge = /max-age=(\d+)/.exec(headers.get('cache-control') ?? '');
+  const cacheControl = headers.get('cache-control') ?? '';
+  const directives = cacheControl.split(',').map((d) => d.trim()).filter(Boolean);
+  if (directives.some((d) => /^no-(store|cache)\b/i.test(d))) {
+    const kept = directives.filter((d) => !/^(s-)?max-age\b/i.test(d));
+    capped.set('cache-control', kept.join(', '));
+    return capped;
+  }
+  const maxAge = /max-age=(\d+)/.exec(cacheControl);
   if (maxAge) capped.set('cache-control', `max-age=${Math.min(Number(maxAge[1]), JWKS_CACHE_MAX_SECONDS)}`);
   return capped;
 }

@@ -17,8 +17,10 @@
  *   answers `invalid_grant` without revoking; if the request came from the same client (the
  *   provider authenticated it, with its secret for a confidential client) with a proof by the
  *   same DPoP key (or none, as before), that answer becomes the recorded one, with
- *   `Cache-Control: no-store`, and a `token.refresh_replayed` audit event. Anyone else keeps the
- *   `invalid_grant`. An answer recorded with a proof is never served without one (a Bearer
+ *   `Cache-Control: no-store`, and a `token.refresh_replayed` audit event, but only while the
+ *   grant the answer was issued under still exists: a grant revoked in between (the account
+ *   disabled, its sessions ended, the client's scope narrowed) keeps the `invalid_grant`.
+ *   Anyone else keeps the `invalid_grant`. An answer recorded with a proof is never served without one (a Bearer
  *   repeat), nor one recorded without a proof with one.
  * - DPoP proofs (RFC 9449) of a repeat are checked as fully as the first one's: the provider
  *   validates the proof (signature by the key in its header, typ, alg, htm, htu, iat and the
@@ -68,6 +70,8 @@ interface RequestState {
 
 interface Recorded {
   client_id: string;
+  /** The grant the answer was issued under; a replay needs it to exist still. */
+  grant_id: string;
   jkt: string | null;
   body: Record<string, unknown>;
 }
@@ -118,9 +122,11 @@ export function createRefreshReplay(deps: { windowSeconds: number; shortTerm: Sh
   async function record(ctx: KoaContextWithOIDC, key: string): Promise<void> {
     const clientId = ctx.oidc.client?.clientId;
     if (ctx.status !== 200 || !clientId || typeof ctx.body !== 'object' || ctx.body === null) return;
+    const grantId = ctx.oidc.entities.Grant?.jti;
+    if (!grantId) return;
     const proof = await verifiedProof(ctx);
     if (proof === undefined) return;
-    const recorded: Recorded = { client_id: clientId, jkt: proof?.jkt ?? null, body: ctx.body as Record<string, unknown> };
+    const recorded: Recorded = { client_id: clientId, grant_id: grantId, jkt: proof?.jkt ?? null, body: ctx.body as Record<string, unknown> };
     await shortTerm.set(answerKey(key), box.seal(JSON.stringify(recorded), key), windowMs);
     const successor = recorded.body.refresh_token;
     if (typeof successor === 'string') await shortTerm.set(previousKey(keyOf(successor)), key, windowMs);
@@ -140,6 +146,8 @@ export function createRefreshReplay(deps: { windowSeconds: number; shortTerm: Sh
     const clientId = ctx.oidc.client?.clientId;
     const proof = await verifiedProof(ctx);
     if (!clientId || proof === undefined || recorded.client_id !== clientId || recorded.jkt !== (proof?.jkt ?? null)) return;
+    // Revoking a grant destroys it (oidc/account-artefacts.ts): its recorded answer dies with it.
+    if (typeof recorded.grant_id !== 'string' || !(await ctx.oidc.provider.Grant.find(recorded.grant_id))) return;
     // The check the provider would have made after the lookup (RFC 9449 §11.1), in its replay
     // store (the same one its own checks use) under the same client: each proof serves once.
     if (proof && !(await ctx.oidc.provider.ReplayDetection.unique(clientId, proof.jti, Math.floor(Date.now() / 1000) + PROOF_JTI_SECONDS))) return;

@@ -17,6 +17,11 @@
  * - Any client may ask for any registered resource: what it may ask for is still bounded by its
  *   own registered `scope` (oidc/api-scopes.ts) and by what the person consents to. Scopes
  *   outside the requested resources are refused with `invalid_scope` (below), not dropped.
+ * - A scope a registered resource defines is that resource's: it is refused (`invalid_scope`)
+ *   unless the request names a resource that defines it, at the authorization endpoint and for
+ *   every access token (client_credentials, a code, a refresh). Otherwise a token without `aud`
+ *   would carry it (an opaque one would introspect as active with that scope), and an API that
+ *   checks only `active` and `scope` would take a token never issued for it.
  */
 import { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { DEFAULT_ID_TOKEN_ALG, isOidcScope, scopeTokens } from '@portcullis/contract';
@@ -46,38 +51,62 @@ export function resourceIndicatorsFeature(registry: Pick<ResourceRegistry, 'find
 }
 
 type ResourceServers = Record<string, { scopes: Set<string> }>;
+type Registered = Pick<ResourceRegistry, 'list'>;
 
-/** The first requested scope that is neither OpenID Connect's nor defined by a requested resource. */
-function firstUndefined(servers: ResourceServers, scope: unknown): string | undefined {
-  const list = Object.values(servers);
-  if (list.length === 0 || typeof scope !== 'string') return undefined;
-  const defined = new Set(list.flatMap((server) => [...server.scopes]));
-  return scopeTokens(scope).find((s) => !isOidcScope(s) && !defined.has(s));
+/**
+ * The first requested scope that is not OpenID Connect's and not defined by a requested resource,
+ * when resources are requested (`undefined`: none) or a registered resource defines it (`owned`),
+ * with the reason to give.
+ */
+function firstMisplaced(registry: Registered, servers: ResourceServers, scope: unknown): { scope: string; reason: string } | undefined {
+  if (typeof scope !== 'string') return undefined;
+  const named = Object.values(servers);
+  const defined = new Set(named.flatMap((server) => [...server.scopes]));
+  const owned = new Set(registry.list().flatMap((resource) => resource.scopes));
+  const found = scopeTokens(scope).find((s) => !isOidcScope(s) && !defined.has(s) && (named.length > 0 || owned.has(s)));
+  if (found === undefined) return undefined;
+  const reason = named.length > 0 ? 'requested scope is not defined by the requested resource' : "requested scope belongs to a registered resource: name it with the 'resource' parameter";
+  return { scope: found, reason };
+}
+
+function refuse(misplaced: { scope: string; reason: string } | undefined): void {
+  if (misplaced) throw new errors.InvalidScope(misplaced.reason, misplaced.scope);
 }
 
 const RESOURCE_SCOPE_CHECK_PARAM = 'portcullis_resource_scope_check';
 
 /**
- * `extraParams` entry: an authorization request with `resource` may ask only for the resources'
- * scopes (and OpenID Connect's). It runs after the library resolved `ctx.oidc.resourceServers`,
- * and `params.scope` is still what was asked (the library filters it only without a resource).
+ * `extraParams` entry: an authorization request may ask for a resource's scope only when it
+ * names that resource, and with `resource` only for the resources' scopes (and OpenID
+ * Connect's). It runs after the library resolved `ctx.oidc.resourceServers`; `params.scope` is
+ * what was asked (without a resource the library keeps the scopes it knows, and it knows every
+ * resource's: resources/resource-registry.ts teaches them to oidc/api-scopes.ts).
  */
-export const resourceScopeCheckParam = {
-  [RESOURCE_SCOPE_CHECK_PARAM](ctx: KoaContextWithOIDC): void {
-    ctx.oidc.params![RESOURCE_SCOPE_CHECK_PARAM] = undefined;
-    const scope = firstUndefined(ctx.oidc.resourceServers as ResourceServers, ctx.oidc.params!.scope);
-    if (scope !== undefined) throw new errors.InvalidScope('requested scope is not defined by the requested resource', scope);
-  },
-};
+export function resourceScopeCheckParam(registry: Registered) {
+  return {
+    [RESOURCE_SCOPE_CHECK_PARAM](ctx: KoaContextWithOIDC): void {
+      ctx.oidc.params![RESOURCE_SCOPE_CHECK_PARAM] = undefined;
+      refuse(firstMisplaced(registry, ctx.oidc.resourceServers as ResourceServers, ctx.oidc.params!.scope));
+    },
+  };
+}
 
 /**
- * Part of `extraTokenClaims`: the same rule for client_credentials with a `resource` (the library
- * would drop the other scopes without a word). Adds no claims.
+ * Part of `extraTokenClaims` (it runs before a token is stored or answered): the same rules for
+ * every access token. client_credentials is checked against what was sent (the library would
+ * drop the other scopes without a word); a code's or a refresh's access token without a resource
+ * against its own scope, which comes from the grant: a grant stored before a resource defined
+ * one of its scopes, or before this rule, gets `invalid_scope` until the client names the
+ * resource (or the person signs in again). Adds no claims.
  */
-export function refuseUndefinedResourceScopes(ctx: KoaContextWithOIDC, token: { kind: string; resourceServer?: { scopes: Set<string> } }): void {
-  if (token.kind !== 'ClientCredentials' || !token.resourceServer) return;
-  const scope = firstUndefined({ requested: token.resourceServer }, ctx.oidc.body?.scope);
-  if (scope !== undefined) throw new errors.InvalidScope('requested scope is not defined by the requested resource', scope);
+export function refuseUndefinedResourceScopes(
+  registry: Registered,
+  ctx: KoaContextWithOIDC,
+  token: { kind: string; scope?: string; resourceServer?: { scopes: Set<string> } },
+): void {
+  const servers: ResourceServers = token.resourceServer ? { requested: token.resourceServer } : {};
+  if (token.kind === 'ClientCredentials') refuse(firstMisplaced(registry, servers, ctx.oidc.body?.scope));
+  else if (token.kind === 'AccessToken' && !token.resourceServer) refuse(firstMisplaced(registry, servers, token.scope));
 }
 
 /**

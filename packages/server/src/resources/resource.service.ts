@@ -4,6 +4,12 @@
  * `resource.updated`, `resource.deleted`, the identifier in `detail`), then reloads the registry
  * here and announces the change to the other instances (`changed`).
  * - The identifier never changes: it is the `aud` of every token issued for the API.
+ * - One spelling per API: an identifier whose WHATWG-normalised form (`new URL(…).href`: scheme
+ *   and host lower-cased, default port and empty path dropped to `/`, dot segments resolved)
+ *   equals an existing one's is refused like a duplicate (`https://api.example` next to
+ *   `https://api.example/`), or a client could get tokens for the same API under two audiences.
+ *   A `resource` parameter is still matched exactly (resource-indicators.ts). The check reads
+ *   the table first; two such creates racing each other are not caught (an operator's hand).
  * - Removing a scope, changing the format or the TTL applies to tokens issued from then on:
  *   the provider filters a new token's scope by the resource's current scopes, so a refresh
  *   never brings a removed scope back. Tokens already issued keep theirs until they expire (a JWT
@@ -45,6 +51,11 @@ export interface ResourceServiceDeps {
   changed(): Promise<void>;
 }
 
+/** The identifier as the WHATWG URL parser writes it (the schema has checked it is absolute). */
+function normalised(identifier: string): string {
+  return URL.parse(identifier)?.href ?? identifier;
+}
+
 export function createResourceService(deps: ResourceServiceDeps): ResourceService {
   const { resources, audit } = deps;
   const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
@@ -61,6 +72,9 @@ export function createResourceService(deps: ResourceServiceDeps): ResourceServic
   return {
     async create(body, meta) {
       const input = parse(createResourceSchema, body);
+      const spelling = normalised(input.identifier);
+      const twin = (await resources.list()).find((r) => r.identifier !== input.identifier && normalised(r.identifier) === spelling);
+      if (twin) throw new AppError('resource.exists', `A resource with the same identifier once normalised exists already: ${JSON.stringify(twin.identifier)}. Use that spelling.`);
       let stored: StoredResource;
       try {
         stored = await resources.insert({ identifier: input.identifier, name: input.name ?? input.identifier, scopes: input.scopes, accessTokenFormat: input.access_token_format, accessTokenTtl: input.access_token_ttl });
