@@ -13,6 +13,7 @@ import { AppError } from '../http/app-error.js';
 import type { SealedCookies } from '../http/sealed-cookie.js';
 import type { Csrf } from '../interactions/csrf.js';
 import { ACR } from '../oidc/acr.js';
+import { message } from '../messages/message.js';
 import type { AccountSession, AccountSessions } from './account-session.js';
 
 /** Where a session too weak for the account is sent: a sign-in that asks for the second factor. */
@@ -63,6 +64,20 @@ export function createAccountPages(deps: AccountPagesDeps) {
         return undefined;
       }
       return session;
+    },
+
+    /**
+     * For a change that adds a way in (an authenticator app, a passkey) or moves the account to
+     * another address: the account's address must be confirmed first, or whoever registered an
+     * address that is not theirs could arm the account before its owner recovers it (SECURITY.md
+     * A6). False after answering 303 to `back` with a message that says how to confirm it.
+     */
+    requireVerifiedEmail(ctx: Context, session: AccountSession, back: string): boolean {
+      if (session.emailVerified) return true;
+      deps.sealed.put(ctx, FLASH, { kind: 'error', message: message('error.account.email_unverified') }, { ...flashOptions(session), maxAgeMs: 5 * 60 * 1000 });
+      ctx.status = 303;
+      ctx.redirect(back);
+      return false;
     },
 
     /** For POSTs: the CSRF token must match this account session before anything else runs. */
