@@ -273,7 +273,7 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const ending = createSessionEnding({ artefacts, audit });
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
-    const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
+    const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId), passkeyCount: (accountId) => passkeyRepository.countForAccount(accountId) });
     const passkeys = createPasskeyService({ repository: passkeyRepository, credentials: passkeyCredentials, rp: relyingParty, guard: limits.mfa, audit, sessions: ending, users, hasSecondFactor: (accountId) => secondFactor.isEnabled(accountId),
       // The outbox starts a few lines below; a passkey is only ever added once the server runs.
       notifyAdded: async ({ accountId, name, locale }) => {
