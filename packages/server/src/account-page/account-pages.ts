@@ -43,6 +43,13 @@ export function createAccountPages(deps: AccountPagesDeps) {
     return session;
   };
 
+  /** Answers 303 to `location`, carrying one message to the page shown there. */
+  const redirectWith = (ctx: Context, session: AccountSession, location: string, flash?: Flash): void => {
+    if (flash) deps.sealed.put(ctx, FLASH, flash, { ...flashOptions(session), maxAgeMs: 5 * 60 * 1000 });
+    ctx.status = 303;
+    ctx.redirect(location);
+  };
+
   return {
     /**
      * The signed-in account whatever its strength, or undefined after answering 303 to the
@@ -74,9 +81,7 @@ export function createAccountPages(deps: AccountPagesDeps) {
      */
     requireVerifiedEmail(ctx: Context, session: AccountSession, back: string): boolean {
       if (session.emailVerified) return true;
-      deps.sealed.put(ctx, FLASH, { kind: 'error', message: message('error.account.email_unverified') }, { ...flashOptions(session), maxAgeMs: 5 * 60 * 1000 });
-      ctx.status = 303;
-      ctx.redirect(back);
+      redirectWith(ctx, session, back, { kind: 'error', message: message('error.account.email_unverified') });
       return false;
     },
 
@@ -87,12 +92,7 @@ export function createAccountPages(deps: AccountPagesDeps) {
 
     csrfToken: (session: AccountSession) => deps.csrf.tokenFor(session.csrfScope),
 
-    /** Answers 303 to `location`, carrying one message to the page shown there. */
-    redirectWith(ctx: Context, session: AccountSession, location: string, flash?: Flash): void {
-      if (flash) deps.sealed.put(ctx, FLASH, flash, { ...flashOptions(session), maxAgeMs: 5 * 60 * 1000 });
-      ctx.status = 303;
-      ctx.redirect(location);
-    },
+    redirectWith,
 
     takeFlash(ctx: Context, session: AccountSession): { error?: string; notice?: string } {
       const parsed = flashSchema.safeParse(deps.sealed.take(ctx, FLASH, flashOptions(session)));
