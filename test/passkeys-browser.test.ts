@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { openBrowser, type BrowserSession } from './support/browser.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { uniqueEmail } from './support/pages.js';
+import { confirmEmailInBrowser } from './support/mail.js';
 
 const PASSWORD = 'a browser-typed passphrase for passkeys';
 
@@ -55,6 +56,7 @@ describe('passkeys in a browser', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, email);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
 
     await page.getByRole('link', { name: 'Manage passkeys' }).click();
