@@ -230,7 +230,8 @@ describe('accessibility (axe-core) of every page', () => {
     await audit(page, 'signed out');
 
     await page.goto(authorizationUrl(server, app));
-    await page.getByLabel('Email').fill(email);
+    // The account moved to `newEmail` above.
+    await page.getByLabel('Email').fill(newEmail);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
