@@ -175,6 +175,7 @@ describe('email verification', () => {
     const other = new UserAgent();
     const confirmPage = await other.request(link);
     assert.equal(confirmPage.status, 200);
+    assert.match(confirmPage.body, /Only confirm it if you created an account at Portcullis yourself\./, 'the page warns whoever did not register');
     assert.equal(await verified(elsewhere), false, 'opening the link (a mail scanner) confirms nothing');
     const confirmed = await other.submit(confirmPage, '/verify-email', { token: new URL(link).searchParams.get('token')! });
     assert.equal(confirmed.status, 200);
