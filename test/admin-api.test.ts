@@ -235,7 +235,7 @@ describe('admin API', () => {
       // One user also carries what an administrator looks up: second factor, last sign-in, lockout.
       const { mfa, last_sign_in_at: lastSignIn, lockout, ...shown } = byId.body;
       assert.deepEqual(shown, user);
-      assert.deepEqual(mfa, { totp: false, recovery_codes_left: 0 });
+      assert.deepEqual(mfa, { totp: false, recovery_codes_left: 0, passkeys: 0 });
       assert.equal(typeof lastSignIn === 'string' || lastSignIn === null, true);
       assert.deepEqual(lockout, { password_until: null, code_until: null });
       assert.deepEqual(byEmail.body, byId.body);

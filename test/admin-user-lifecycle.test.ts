@@ -248,6 +248,7 @@ describe('admin API: account lifecycle', () => {
       assert.ok(isCodeStep(step));
 
       await server.app.db.primary.insertInto('account_passkeys').values({ id: 'bG9zdC1waG9uZS1wYXNza2V5', account_id: id, public_key: PASSKEY_KEY, counter: 0, transports: '[]', name: 'Lost phone', aaguid: '00000000-0000-0000-0000-000000000000' }).execute();
+      assert.equal((await server.admin('GET', `/admin/users/${id}`)).body.mfa.passkeys, 1, 'the admin view shows passkeys, not TOTP alone');
       const reset = await server.admin('POST', `/admin/users/${encodeURIComponent(user.email)}/reset-mfa`);
       assert.equal(reset.status, 200, JSON.stringify(reset.body));
       assert.equal(reset.body.totp_removed, true);
@@ -256,7 +257,7 @@ describe('admin API: account lifecycle', () => {
       assert.ok(reset.body.sessions_ended >= 1, 'the old session ended');
       assert.equal(await countRows('account_totp', id), 0);
       assert.equal(await countRows('recovery_codes', id), 0);
-      assert.deepEqual((await server.admin('GET', `/admin/users/${id}`)).body.mfa, { totp: false, recovery_codes_left: 0 });
+      assert.deepEqual((await server.admin('GET', `/admin/users/${id}`)).body.mfa, { totp: false, recovery_codes_left: 0, passkeys: 0 });
       const event = (await eventsOf(id)).find((e) => e.type === 'account.mfa_reset');
       assert.deepEqual(event?.detail, { actor: 'admin', totp_removed: true, passkeys_removed: 1, sessions_ended: reset.body.sessions_ended, grants_revoked: reset.body.grants_revoked });
 

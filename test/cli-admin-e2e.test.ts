@@ -93,7 +93,7 @@ describe('portcullis CLI (issue 16) against a running server', () => {
   it('users show says whether TOTP is on, how many recovery codes are left, the last sign-in and the lockout', async () => {
     const user = await enrolledUser(server);
     const before = JSON.parse((await cli('users', 'show', user.email, '--json')).stdout);
-    assert.deepEqual(before.mfa, { totp: true, recovery_codes_left: 10 });
+    assert.deepEqual(before.mfa, { totp: true, recovery_codes_left: 10, passkeys: 0 });
     assert.deepEqual(before.lockout, { password_until: null, code_until: null });
 
     const signInPage = async (password: string) => {

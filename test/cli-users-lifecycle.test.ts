@@ -126,7 +126,7 @@ describe('portcullis users: the account lifecycle against a running server', () 
     assert.match(reset.stdout, /^Ended 1 session\(s\) and revoked \d+ grant\(s\)\. The user signs in with the password alone/m);
     const again = await json('users', 'reset-mfa', user.email);
     assert.deepEqual({ totp: again.totp_removed, passkeys: again.passkeys_removed, sessions: again.sessions_ended }, { totp: false, passkeys: 0, sessions: 0 });
-    assert.deepEqual((await json('users', 'show', user.email)).mfa, { totp: false, recovery_codes_left: 0 });
+    assert.deepEqual((await json('users', 'show', user.email)).mfa, { totp: false, recovery_codes_left: 0, passkeys: 0 });
   });
 
   it('delete asks first (refuses without a terminal or --yes), then deletes; the audit log keeps the id', async () => {

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TestServer } from './test-server.js';
 import { UserAgent, type Page } from './user-agent.js';
+import { confirmEmail } from './mail.js';
 
 export interface Credentials {
   email: string;
@@ -47,10 +48,15 @@ export async function submitRegistration(server: TestServer, credentials: Creden
   return agent.submit(register, '/register', { email: credentials.email, name: credentials.name ?? '', password: credentials.password });
 }
 
-/** Registers an account through the pages and fails loudly when that does not work. */
+/**
+ * Registers an account through the pages and confirms its address with the mailed code (a
+ * password alone never signs in to an unconfirmed address); fails loudly when that does not work.
+ */
 export async function registerAccount(server: TestServer, credentials: Credentials): Promise<void> {
-  const response = await submitRegistration(server, credentials);
+  const agent = new UserAgent();
+  const response = await submitRegistration(server, credentials, agent);
   if (response.status !== 303) throw new Error(`registration failed: ${response.status} ${response.body.slice(0, 500)}`);
+  await confirmEmail(agent, response, credentials.email);
 }
 
 /** Submits the login form of a fresh interaction, in a fresh browser; returns the POST's response. */

@@ -74,8 +74,8 @@ export type UserView = View<typeof userViewShape>;
 /** One user with what an administrator looks up about them (`GET /admin/users/:idOrEmail`). */
 const userDetailViewShape = {
   ...userViewShape,
-  /** The authenticator app (TOTP) on or off, and how many unused recovery codes are left. */
-  mfa: z.looseObject({ totp: z.boolean(), recovery_codes_left: z.number() }),
+  /** The authenticator app (TOTP) on or off, how many unused recovery codes are left, and how many passkeys sign in. */
+  mfa: z.looseObject({ totp: z.boolean(), recovery_codes_left: z.number(), passkeys: z.number() }),
   /** The last successful password step of a sign-in, from the audit log; null when none is kept. */
   last_sign_in_at: z.string().nullable(),
   /** Until when failed guesses lock the account out (everywhere or from an address that failed); null when they do not. */

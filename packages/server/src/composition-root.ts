@@ -273,8 +273,13 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     const ending = createSessionEnding({ artefacts, audit });
     const secondFactor = createSecondFactorService({ mfa, factors, guard: limits.mfa, audit, sessions: ending });
     const passwords = createPasswordChangeService({ accounts, hasher, policy, signIn, sessions: ending, audit });
-    const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId) });
-    const passkeys = createPasskeyService({ repository: passkeyRepository, credentials: passkeyCredentials, rp: relyingParty, guard: limits.mfa, audit, sessions: ending, users, hasSecondFactor: (accountId) => secondFactor.isEnabled(accountId) });
+    const users = createUsersService({ accounts, limits, audit, ending, mfaStatus: (accountId) => secondFactor.status(accountId), passkeyCount: (accountId) => passkeyRepository.countForAccount(accountId) });
+    const passkeys = createPasskeyService({ repository: passkeyRepository, credentials: passkeyCredentials, rp: relyingParty, guard: limits.mfa, audit, sessions: ending, users, hasSecondFactor: (accountId) => secondFactor.isEnabled(accountId),
+      // The outbox starts a few lines below; a passkey is only ever added once the server runs.
+      notifyAdded: async ({ accountId, name, locale }) => {
+        const account = await users.findById(accountId);
+        if (account && mail) await mail.outbox.enqueue(db.primary, { to: account.email, locale, template: 'passkey_added', params: { name } });
+      } });
     // What every page shows of the operator: BRAND_* variables, overridden by `branding set`.
     const branding = createBrandingService({ settings: createSettingsRepository(db), environment: config.branding, audit });
     // The outbox every feature writes its mail into, and this instance's sender (mail/).
@@ -287,12 +292,14 @@ export async function createPortcullis(config: Readonly<Config>, options: BuildO
     // Single-use account links (reset, invitation, email change), mailed through the outbox.
     // `accountLinks.sendPasswordLink` is what the admin routes use to reset or invite (recovery/).
     const accountLinks = createAccountLinks({ links: createAccountLinkRepository(db), mail: recoveryMail, issuer: config.issuer, now: options.recovery?.now, lifetimes: options.recovery?.lifetimes });
-    const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, minimumMs: options.recovery?.minimumMs });
+    // Every second factor at once: an admin's reset-mfa or delete, a reset that proves an unconfirmed address.
+    const lifecycleRepository = createAccountLifecycleRepository(db);
+    const factorRemoval = createFactorRemoval({ removeTotp: (accountId, within) => lifecycleRepository.removeTotp(accountId, within), removePasskeys: (accountId, within) => passkeyRepository.deleteAllForAccount(accountId, within) });
+    const passwordReset = createPasswordReset({ links: accountLinks, accounts, hasher, policy, ending, audit, limits, mail: recoveryMail, factors: factorRemoval, passkeys: passkeyRepository, minimumMs: options.recovery?.minimumMs });
     const emailChange = createEmailChange({ links: accountLinks, accounts, signIn, limits, audit, mail: recoveryMail });
     // The admin's account lifecycle: create, invite, reset, delete, export (issue 14).
-    const lifecycleRepository = createAccountLifecycleRepository(db);
     const lifecycle = createAccountLifecycle({ repository: lifecycleRepository, users, audit, ending, connectedApps, registration: config.registration, links: accountLinks,
-      factors: createFactorRemoval({ removeTotp: (accountId) => lifecycleRepository.removeTotp(accountId), removePasskeys: (accountId) => passkeyRepository.deleteAllForAccount(accountId) }),
+      factors: factorRemoval,
       listPasskeys: (accountId) => passkeyRepository.listForAccount(accountId) });
 
     // The built-in clients reach this instance on its own listener, not over the public URL (oidc/own-issuer.ts).

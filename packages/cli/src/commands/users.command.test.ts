@@ -42,11 +42,13 @@ void describe('portcullis users', () => {
     api.reply = () => ({ status: 200, body: userDetailBody() });
     const shown = (await run(['users', 'show', 'ada@example.com'], envFor(api))).stdout;
     assert.match(shown, /^Authenticator app +on, 7 recovery code\(s\) left$/m);
+    assert.match(shown, /^Passkeys +none$/m);
     assert.match(shown, /^Last sign-in +2026-12-01T08:00:00.000Z$/m);
     assert.match(shown, /^Locked out +passwords until 2026-12-03T10:05:00.000Z \(users unlock clears it\)$/m);
-    api.reply = () => ({ status: 200, body: userDetailBody({ mfa: { totp: false, recovery_codes_left: 0 }, last_sign_in_at: null, lockout: { password_until: null, code_until: null } }) });
+    api.reply = () => ({ status: 200, body: userDetailBody({ mfa: { totp: false, recovery_codes_left: 0, passkeys: 2 }, last_sign_in_at: null, lockout: { password_until: null, code_until: null } }) });
     const plain = (await run(['users', 'show', 'ada@example.com'], envFor(api))).stdout;
     assert.match(plain, /^Authenticator app +off$/m);
+    assert.match(plain, /^Passkeys +2$/m);
     assert.match(plain, /^Last sign-in +none recorded$/m);
     assert.match(plain, /^Locked out +no$/m);
   });

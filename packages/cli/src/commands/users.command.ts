@@ -66,6 +66,7 @@ function printUserDetail(out: Writer, user: UserDetailView): void {
   printBlock(out, [
     ...userPairs(user),
     ['Authenticator app', user.mfa.totp ? `on, ${user.mfa.recovery_codes_left} recovery code(s) left` : 'off'],
+    ['Passkeys', user.mfa.passkeys === 0 ? 'none' : String(user.mfa.passkeys)],
     ['Last sign-in', user.last_sign_in_at ?? 'none recorded'],
     ['Locked out', lockoutText(user.lockout)],
   ]);

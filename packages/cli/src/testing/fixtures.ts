@@ -46,7 +46,7 @@ export function userBody(overrides: Record<string, unknown> = {}): Record<string
 export function userDetailBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     ...userBody(),
-    mfa: { totp: true, recovery_codes_left: 7 },
+    mfa: { totp: true, recovery_codes_left: 7, passkeys: 0 },
     last_sign_in_at: '2026-12-01T08:00:00.000Z',
     lockout: { password_until: '2026-12-03T10:05:00.000Z', code_until: null },
     ...overrides,

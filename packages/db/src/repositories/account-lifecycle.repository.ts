@@ -11,7 +11,7 @@
  *   the record of what happened outlives the account, the person's address does not.
  */
 import { sql } from 'kysely';
-import type { Database } from '../database.js';
+import type { Database, PrimaryDb } from '../database.js';
 import { isUniqueViolation } from '../database.js';
 import { DuplicateEmailError, toAccount, type Account } from './account.repository.js';
 
@@ -72,14 +72,15 @@ export function createAccountLifecycleRepository(db: Database) {
 
     /**
      * Removes the TOTP seed (enabled or left pending by an older release) and every recovery
-     * code, in one transaction; true when a seed was stored.
+     * code, in one transaction (the caller's `within`, when given); true when a seed was stored.
      */
-    async removeTotp(accountId: string): Promise<boolean> {
-      return db.primary.transaction().execute(async (trx) => {
+    async removeTotp(accountId: string, within?: PrimaryDb): Promise<boolean> {
+      const remove = async (trx: PrimaryDb) => {
         const removed = await trx.deleteFrom('account_totp').where('account_id', '=', accountId).executeTakeFirst();
         await trx.deleteFrom('recovery_codes').where('account_id', '=', accountId).execute();
         return Number(removed.numDeletedRows) > 0;
-      });
+      };
+      return within ? remove(within) : db.primary.transaction().execute(remove);
     },
 
     /**

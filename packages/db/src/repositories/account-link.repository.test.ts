@@ -22,7 +22,7 @@ for (const engine of ['PGlite', 'PostgreSQL'] as const) describe(`account link r
   };
   const issue = (accountId: string, tokenHash: string, purpose: 'reset' | 'invite' | 'email-change' = 'reset', newEmail?: string) =>
     links.issue({ tokenHash, accountId, purpose, now, expiresAt: later(30), ...(newEmail && { newEmail }) });
-  const redeem = (tokenHash: string, at = later(1), purpose: 'reset' | 'invite' = 'reset') => links.redeemPassword({ tokenHash, purpose, passwordHash: `new-${tokenHash}`, verifyEmail: purpose === 'invite', now: at });
+  const redeem = (tokenHash: string, at = later(1), purpose: 'reset' | 'invite' = 'reset') => links.redeemPassword({ tokenHash, purpose, passwordHash: `new-${tokenHash}`, now: at });
 
   before(async () => {
     if (engine === 'PostgreSQL') server = await startPostgresServer();
@@ -103,14 +103,17 @@ for (const engine of ['PGlite', 'PostgreSQL'] as const) describe(`account link r
     assert.ok(await links.find('h-taken', 'email-change', later(1)), 'the lost race left the link unused');
   });
 
-  it('marks the email verified when an invitation is used, not when a reset is', async () => {
+  it('marks the email verified when a reset or an invitation is used (the link reached the mailbox), and says whether it was before', async () => {
     const accounts = createAccountRepository(db);
     const a = await newAccount();
     await issue(a, 'h-r');
-    await redeem('h-r');
-    assert.equal((await accounts.findById(a))?.emailVerified, false);
+    const seen: boolean[] = [];
+    const first = await links.redeemPassword({ tokenHash: 'h-r', purpose: 'reset', passwordHash: 'new-h-r', now: later(1) }, (_trx, redeemed) => (seen.push(redeemed.wasVerified), Promise.resolve()));
+    assert.equal(first?.wasVerified, false);
+    assert.deepEqual(seen, [false], 'within sees the state the reset replaced');
+    assert.equal((await accounts.findById(a))?.emailVerified, true);
     await issue(a, 'h-i', 'invite');
-    assert.ok(await redeem('h-i', later(1), 'invite'));
+    assert.equal((await redeem('h-i', later(1), 'invite'))?.wasVerified, true);
     assert.equal((await accounts.findById(a))?.emailVerified, true);
   });
 });

@@ -79,23 +79,27 @@ export function createAccountLinkRepository(db: Database) {
     },
 
     /**
-     * Uses a reset or invite link: sets the password hash (and, for `verifyEmail`,
-     * email_verified); `within` runs in the same transaction (the notice mail). Undefined when
-     * the link is not usable.
+     * Uses a reset or invite link: sets the password hash and email_verified (the link reached
+     * the mailbox); `within` runs in the same transaction (the notice mail, and the factor
+     * removal when the address was unconfirmed: `wasVerified`). Undefined when the link is not
+     * usable.
      */
     async redeemPassword(
-      input: { tokenHash: string; purpose: 'reset' | 'invite'; passwordHash: string; verifyEmail: boolean; now: Date },
-      within?: (trx: PrimaryDb, redeemed: { accountId: string; email: string }) => Promise<void>,
-    ): Promise<{ accountId: string; email: string; continuePath: string | null } | undefined> {
+      input: { tokenHash: string; purpose: 'reset' | 'invite'; passwordHash: string; now: Date },
+      within?: (trx: PrimaryDb, redeemed: { accountId: string; email: string; wasVerified: boolean }) => Promise<void>,
+    ): Promise<{ accountId: string; email: string; wasVerified: boolean; continuePath: string | null } | undefined> {
       return db.primary.transaction().execute(async (trx) => {
         const used = await consume(trx, input.tokenHash, input.purpose, input.now);
         if (!used) return undefined;
+        // Locked, so `wasVerified` is the state this change replaces (a confirmation racing it waits).
+        const before = await trx.selectFrom('accounts').select('email_verified').where('id', '=', used.account_id).forUpdate().executeTakeFirstOrThrow();
+        // The link was mailed to the account's address and opened: that proves the mailbox.
         const account = await trx.updateTable('accounts')
-          .set({ password_hash: input.passwordHash, updated_at: input.now, ...(input.verifyEmail && { email_verified: true }) })
+          .set({ password_hash: input.passwordHash, updated_at: input.now, email_verified: true })
           .where('id', '=', used.account_id).returning(['id', 'email']).executeTakeFirstOrThrow();
         // The password changed: every other link of the account no longer matches its stamp.
-        await within?.(trx, { accountId: account.id, email: account.email });
-        return { accountId: account.id, email: account.email, continuePath: used.continue_path };
+        await within?.(trx, { accountId: account.id, email: account.email, wasVerified: before.email_verified });
+        return { accountId: account.id, email: account.email, wasVerified: before.email_verified, continuePath: used.continue_path };
       });
     },
 

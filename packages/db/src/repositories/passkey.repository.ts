@@ -9,7 +9,7 @@
  * - Renaming and removing name the account as well as the credential, so an id of another
  *   account's passkey changes nothing.
  */
-import { isUniqueViolation, type Database } from '../database.js';
+import { isUniqueViolation, type Database, type PrimaryDb } from '../database.js';
 
 export interface PasskeyRecord {
   id: string;
@@ -46,8 +46,8 @@ export function createPasskeyRepository(db: Database) {
       return rows.map(toRecord);
     },
 
-    async countForAccount(accountId: string): Promise<number> {
-      const row = await db.primary.selectFrom('account_passkeys').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    async countForAccount(accountId: string, within?: PrimaryDb): Promise<number> {
+      const row = await (within ?? db.primary).selectFrom('account_passkeys').select((eb) => eb.fn.countAll<string>().as('count')).where('account_id', '=', accountId).executeTakeFirstOrThrow();
       return Number(row.count);
     },
 
@@ -99,9 +99,13 @@ export function createPasskeyRepository(db: Database) {
       return Number(result.numDeletedRows) === 1;
     },
 
-    /** Removes every passkey of the account (an admin's MFA reset, an account's deletion); returns how many. */
-    async deleteAllForAccount(accountId: string): Promise<number> {
-      const result = await db.primary.deleteFrom('account_passkeys').where('account_id', '=', accountId).executeTakeFirst();
+    /**
+     * Removes every passkey of the account (an admin's MFA reset, an account's deletion, a reset
+     * link proving an unconfirmed address); returns how many. On `within` (the caller's
+     * transaction) when given.
+     */
+    async deleteAllForAccount(accountId: string, within?: PrimaryDb): Promise<number> {
+      const result = await (within ?? db.primary).deleteFrom('account_passkeys').where('account_id', '=', accountId).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

@@ -17,7 +17,7 @@ import type { AppError } from '../http/app-error.js';
 import { ACR } from '../oidc/acr.js';
 import { fakeKoa, run } from '../../../../test/support/fake-koa.js';
 
-const signedIn: AccountSession = { accountId: 'acc', email: 'ada@example.com', sessionId: 'sess-1', handle: 'h-1', csrfScope: 'account:sid-1', acr: ACR.password };
+const signedIn: AccountSession = { accountId: 'acc', email: 'ada@example.com', sessionId: 'sess-1', handle: 'h-1', csrfScope: 'account:sid-1', emailVerified: true, acr: ACR.password };
 
 function setup(session: AccountSession | null = signedIn) {
   const csrf = createCsrf(['k']);

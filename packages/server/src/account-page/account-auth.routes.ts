@@ -8,6 +8,9 @@
  * - `/account/login?step_up=mfa` asks for the second factor as well (`acr_values`): the account
  *   pages send a session that signed in with a password only there once the account has an
  *   authenticator app (account-pages.ts); the provider then asks only for the code.
+ * - `/account/login?reauth=passkeys` asks for a fresh sign-in (`prompt=login`) and comes back to
+ *   the passkeys page: adding a passkey needs a sign-in from the last few minutes
+ *   (account-passkeys.routes.ts).
  * - "Sign out" (POST, CSRF) ends the provider session in this browser the way every ending of a
  *   session goes (accounts/session-ending.ts: grants revoked, back-channel logout tokens, one
  *   `session.revoked` event), so every application's sign-in prompt comes back too. It is
@@ -30,7 +33,7 @@ import { ACR } from '../oidc/acr.js';
 import type { AccountPages } from './account-pages.js';
 import { beginSignIn } from '../oidc/self-sign-in.js';
 
-const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string() });
+const pending = z.object({ verifier: z.string(), state: z.string(), nonce: z.string(), back: z.literal('/account/passkeys').optional() });
 
 export interface AccountAuthDeps {
   issuer: string;
@@ -49,8 +52,10 @@ export function accountAuthRoutes(deps: AccountAuthDeps): Router {
 
   router.get('/login', async (ctx) => {
     const stepUp = ctx.query.step_up === 'mfa';
-    const { url, pending: started } = await beginSignIn(await deps.rp.configuration(), { redirectUri: `${deps.issuer}/account/callback`, scope: ACCOUNT_SCOPE, ...(stepUp && { acrValues: ACR.mfa }) });
-    ctx.cookies.set(cookie, Buffer.from(JSON.stringify(started)).toString('base64url'), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
+    const reauth = ctx.query.reauth === 'passkeys';
+    const { url, pending: started } = await beginSignIn(await deps.rp.configuration(), { redirectUri: `${deps.issuer}/account/callback`, scope: ACCOUNT_SCOPE, ...(stepUp && { acrValues: ACR.mfa }), ...(reauth && { prompt: 'login' as const }) });
+    const saved = { ...started, ...(reauth && { back: '/account/passkeys' as const }) };
+    ctx.cookies.set(cookie, Buffer.from(JSON.stringify(saved)).toString('base64url'), { ...cookieOptions, maxAge: 10 * 60 * 1000 });
     ctx.status = 303;
     ctx.redirect(url.href);
   });
@@ -83,7 +88,7 @@ export function accountAuthRoutes(deps: AccountAuthDeps): Router {
       throw new AppError('interaction.expired');
     }
     ctx.status = 303;
-    ctx.redirect('/account');
+    ctx.redirect(saved.back ?? '/account');
   });
 
   router.post('/logout', formBody(), async (ctx) => {

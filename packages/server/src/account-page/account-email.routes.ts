@@ -46,6 +46,7 @@ export function accountEmailRoutes(deps: { pages: AccountPages; devices: DeviceC
     const session = await pages.signedIn(ctx);
     if (!session) return;
     pages.requireCsrf(ctx, session);
+    if (!pages.requireVerifiedEmail(ctx, session, '/account/email')) return;
     const form = emailForm.safeParse(ctx.request.body);
     if (!form.success) throw new AppError('request.invalid');
     const newEmail = emailSchema.safeParse(form.data.new_email);

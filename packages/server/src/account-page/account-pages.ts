@@ -13,6 +13,7 @@ import { AppError } from '../http/app-error.js';
 import type { SealedCookies } from '../http/sealed-cookie.js';
 import type { Csrf } from '../interactions/csrf.js';
 import { ACR } from '../oidc/acr.js';
+import { message } from '../messages/message.js';
 import type { AccountSession, AccountSessions } from './account-session.js';
 
 /** Where a session too weak for the account is sent: a sign-in that asks for the second factor. */
@@ -42,6 +43,13 @@ export function createAccountPages(deps: AccountPagesDeps) {
     return session;
   };
 
+  /** Answers 303 to `location`, carrying one message to the page shown there. */
+  const redirectWith = (ctx: Context, session: AccountSession, location: string, flash?: Flash): void => {
+    if (flash) deps.sealed.put(ctx, FLASH, flash, { ...flashOptions(session), maxAgeMs: 5 * 60 * 1000 });
+    ctx.status = 303;
+    ctx.redirect(location);
+  };
+
   return {
     /**
      * The signed-in account whatever its strength, or undefined after answering 303 to the
@@ -65,6 +73,18 @@ export function createAccountPages(deps: AccountPagesDeps) {
       return session;
     },
 
+    /**
+     * For a change that adds a way in (an authenticator app, a passkey) or moves the account to
+     * another address: the account's address must be confirmed first, or whoever registered an
+     * address that is not theirs could arm the account before its owner recovers it (SECURITY.md
+     * A6). False after answering 303 to `back` with a message that says how to confirm it.
+     */
+    requireVerifiedEmail(ctx: Context, session: AccountSession, back: string): boolean {
+      if (session.emailVerified) return true;
+      redirectWith(ctx, session, back, { kind: 'error', message: message('error.account.email_unverified') });
+      return false;
+    },
+
     /** For POSTs: the CSRF token must match this account session before anything else runs. */
     requireCsrf(ctx: Context, session: AccountSession): void {
       if (!deps.csrf.verify(session.csrfScope, (ctx.request.body as Record<string, unknown> | undefined)?.csrf)) throw new AppError('request.csrf');
@@ -72,12 +92,7 @@ export function createAccountPages(deps: AccountPagesDeps) {
 
     csrfToken: (session: AccountSession) => deps.csrf.tokenFor(session.csrfScope),
 
-    /** Answers 303 to `location`, carrying one message to the page shown there. */
-    redirectWith(ctx: Context, session: AccountSession, location: string, flash?: Flash): void {
-      if (flash) deps.sealed.put(ctx, FLASH, flash, { ...flashOptions(session), maxAgeMs: 5 * 60 * 1000 });
-      ctx.status = 303;
-      ctx.redirect(location);
-    },
+    redirectWith,
 
     takeFlash(ctx: Context, session: AccountSession): { error?: string; notice?: string } {
       const parsed = flashSchema.safeParse(deps.sealed.take(ctx, FLASH, flashOptions(session)));

@@ -28,6 +28,10 @@ export interface AccountSession {
   csrfScope: string;
   /** How the provider session signed in (oidc/acr.ts); undefined for a session older than acr. */
   acr?: string;
+  /** Whether the account's address is confirmed: adding a factor or changing the address waits for it (A6). */
+  emailVerified: boolean;
+  /** When the provider session last signed in, in epoch seconds (its `loginTs`); undefined when unknown. */
+  signedInAt?: number;
 }
 
 const cookieValue = z.object({ a: z.string().min(1).max(200), s: z.string().min(1).max(200) });
@@ -65,7 +69,7 @@ export function createAccountSessions(deps: { getProvider(): Provider; users: Pi
       if (!session || session.accountId !== accountId || session.sidFor(ACCOUNT_CLIENT_ID) !== sid) return undefined;
       const account = await deps.users.findById(accountId);
       if (!account || account.disabled) return undefined;
-      return { accountId, email: account.email, sessionId: session.jti, handle: sessionHandle(session.uid), csrfScope: `account:${sid}`, ...(typeof session.acr === 'string' && { acr: session.acr }) };
+      return { accountId, email: account.email, sessionId: session.jti, handle: sessionHandle(session.uid), csrfScope: `account:${sid}`, emailVerified: account.emailVerified, ...(typeof session.acr === 'string' && { acr: session.acr }), ...(typeof session.loginTs === 'number' && { signedInAt: session.loginTs }) };
     },
 
     async establish(ctx, accountId) {

@@ -18,7 +18,7 @@ import type { AppError } from '../http/app-error.js';
 import { ACR } from '../oidc/acr.js';
 import { fakeKoa, run } from '../../../../test/support/fake-koa.js';
 
-const signedIn: AccountSession = { accountId: 'acc', email: 'ada@example.com', sessionId: 'sess-1', handle: 'h-1', csrfScope: 'account:sid-1', acr: ACR.password };
+const signedIn: AccountSession = { accountId: 'acc', email: 'ada@example.com', sessionId: 'sess-1', handle: 'h-1', csrfScope: 'account:sid-1', emailVerified: true, acr: ACR.password };
 const summaries: SessionSummary[] = [
   { id: 'sess-1', handle: 'h-1', accountId: 'acc', clientIds: [] },
   { id: 'sess-2', handle: 'h-2', accountId: 'acc', clientIds: [] },

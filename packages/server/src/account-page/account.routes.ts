@@ -139,6 +139,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     parsePost(ctx, session, csrfOnlyForm);
+    if (!pages.requireVerifiedEmail(ctx, session, '/account')) return;
     if (await secondFactor.isEnabled(session.accountId)) return pages.redirectWith(ctx, session, '/account');
     const pending = await secondFactor.beginEnrolment(session.accountId);
     pages.sealed.put(ctx, PENDING, pending, { ...pendingCookie(session), maxAgeMs: PENDING_ENROLMENT_MS });
@@ -175,6 +176,7 @@ export function accountRoutes(deps: AccountRoutesDeps): Router {
     const session = await pages.signedIn(ctx);
     if (!session) return;
     const form = parsePost(ctx, session, totpForm);
+    if (!pages.requireVerifiedEmail(ctx, session, '/account')) return;
     const pending = pendingOf(ctx, session);
     if (!pending) return pages.redirectWith(ctx, session, '/account', { kind: 'error', message: message('account.totp_setup_expired') });
     const result = await secondFactor.confirmEnrolment({ accountId: session.accountId, pending, code: form.code, at: at(ctx, session), keep: { sessionId: session.sessionId }, during: 'account' });

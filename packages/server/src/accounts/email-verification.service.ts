@@ -35,7 +35,7 @@ export interface EmailSubject {
   email: string;
 }
 
-export type SendReason = 'registration' | 'resend' | 'client_requires';
+export type SendReason = 'registration' | 'resend' | 'client_requires' | 'unverified_sign_in';
 
 export interface EmailVerificationService {
   /**

@@ -57,7 +57,7 @@ function setup() {
   } as unknown as Limits;
   const now = new Date('2026-12-03T10:00:00Z');
   const mfaStatus = () => Promise.resolve({ enabled: true, recoveryCodesLeft: 7 });
-  const users = createUsersService({ accounts, limits, audit, ending, mfaStatus, clock: () => now });
+  const users = createUsersService({ accounts, limits, audit, ending, mfaStatus, passkeyCount: () => Promise.resolve(2), clock: () => now });
   return { users, calls, queries, cleared, now };
 }
 
@@ -88,7 +88,7 @@ describe('users service', () => {
   it('looks up the second factor, the last sign-in and the lockout of an account', async () => {
     const { users, queries, now } = setup();
     const details = await users.details(await users.find('acc'));
-    assert.deepEqual(details.mfa, { enabled: true, recoveryCodesLeft: 7 });
+    assert.deepEqual(details.mfa, { enabled: true, recoveryCodesLeft: 7, passkeys: 2 });
     assert.deepEqual(details.passwordLockedUntil, new Date(now.getTime() + 90_000), 'locked from the addresses that failed');
     assert.equal(details.codeLockedUntil, undefined);
     assert.ok(queries.some((q) => q.type === 'signin' && q.outcome === 'success' && q.limit === 1));

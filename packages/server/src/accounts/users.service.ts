@@ -36,7 +36,8 @@ export interface UsersService {
 }
 
 export interface AccountDetails {
-  mfa: { enabled: boolean; recoveryCodesLeft: number };
+  /** `passkeys`: how many the account has; each signs in without the password (SECURITY.md A15). */
+  mfa: { enabled: boolean; recoveryCodesLeft: number; passkeys: number };
   lastSignInAt: Date | undefined;
   passwordLockedUntil: Date | undefined;
   codeLockedUntil: Date | undefined;
@@ -49,6 +50,8 @@ export function createUsersService(deps: {
   ending: SessionEnding;
   /** The second factor's state (mfa/): whether TOTP is on, how many recovery codes are left. */
   mfaStatus(accountId: string): Promise<{ enabled: boolean; recoveryCodesLeft: number }>;
+  /** How many passkeys the account has (passkeys/). */
+  passkeyCount(accountId: string): Promise<number>;
   clock?: () => Date;
 }): UsersService {
   const { accounts } = deps;
@@ -89,13 +92,14 @@ export function createUsersService(deps: {
     async details(account) {
       const addresses = await recentFailureAddresses(account.id);
       const until = (seconds: number | undefined) => (seconds === undefined ? undefined : new Date(clock().getTime() + seconds * 1000));
-      const [mfa, lastSignIn, password, code] = await Promise.all([
+      const [mfa, passkeys, lastSignIn, password, code] = await Promise.all([
         deps.mfaStatus(account.id),
+        deps.passkeyCount(account.id),
         deps.audit.list({ accountId: account.id, type: 'signin', outcome: 'success', limit: 1 }),
         deps.limits.password.lockedFor(account.email, addresses),
         deps.limits.mfa.lockedFor(account.id, addresses),
       ]);
-      return { mfa, lastSignInAt: lastSignIn[0]?.time, passwordLockedUntil: until(password), codeLockedUntil: until(code) };
+      return { mfa: { ...mfa, passkeys }, lastSignInAt: lastSignIn[0]?.time, passwordLockedUntil: until(password), codeLockedUntil: until(code) };
     },
     endEverything: (accountId, reason) => deps.ending.endAll(accountId, { reason, meta: NO_REQUEST }),
     listSessions: (accountId) => deps.ending.listSessions(accountId),

@@ -83,7 +83,7 @@ export function userAdminRoutes(deps: UserAdminDeps): Router {
     const iso = (date: Date | undefined) => date?.toISOString() ?? null;
     ctx.body = {
       ...toUserView(account),
-      mfa: { totp: details.mfa.enabled, recovery_codes_left: details.mfa.recoveryCodesLeft },
+      mfa: { totp: details.mfa.enabled, recovery_codes_left: details.mfa.recoveryCodesLeft, passkeys: details.mfa.passkeys },
       last_sign_in_at: iso(details.lastSignInAt),
       lockout: { password_until: iso(details.passwordLockedUntil), code_until: iso(details.codeLockedUntil) },
     } satisfies UserDetailView;

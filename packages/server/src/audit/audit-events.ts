@@ -117,7 +117,8 @@ export const AUDIT_EVENT_TYPES = [
   'key.resealed',
   /**
    * Email verification (accounts/email-verification.service.ts): a code and link sent
-   * (`detail.reason` is `registration`, `resend` or `client_requires`), and the address
+   * (`detail.reason` is `registration`, `resend`, `client_requires` or
+   * `unverified_sign_in`: a password sign-in to an unverified address), and the address
    * confirmed (`detail.method` is `code` or `link`). A wrong code is a `failure` of `email.verified`.
    */
   'email.verification_sent',

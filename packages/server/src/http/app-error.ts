@@ -48,6 +48,8 @@ export const errorTable = {
   'mfa.already_enabled': { status: 400, message: 'error.mfa.already_enabled' },
   'mfa.not_enabled': { status: 400, message: 'error.mfa.not_enabled' },
   'account.invalid_password': { status: 400, message: 'error.account.invalid_password' },
+  'account.email_unverified': { status: 403, message: 'error.account.email_unverified' },
+  'account.reauth_required': { status: 403, message: 'account.passkey_reauth' },
   'recovery.link_invalid': { status: 400, message: 'error.recovery.link_invalid' },
   'recovery.email_unavailable': { status: 409, message: 'error.recovery.email_unavailable' },
   'audit.invalid': { status: 400, message: 'error.audit.invalid' },

@@ -2,8 +2,10 @@
  * The sign-in's "check your email" step (state: email-step.state.ts; service:
  * accounts/email-verification.service.ts):
  * - after a registration, always (a new address and a taken one look the same, SECURITY.md A2);
- * - after a password, when the client requires a verified address (`require_verified_email`)
- *   and the account has none: a message is sent, then the same step;
+ * - after a password, whenever the account's address is unverified, whatever the client: a
+ *   message is sent, then the same step. A password alone never signs in to an address nobody
+ *   has confirmed: whoever registered someone else's address, or an account from before
+ *   verification existed, gets no further without the mailbox (SECURITY.md A2, A6);
  * - for a session signed in before, when that is why the provider prompts: the page offers to
  *   send the code (a GET sends nothing).
  * A right code, or the message's link opened in this browser, confirms the address and the
@@ -25,7 +27,6 @@ import type { EmailSubject, EmailVerificationService } from '../accounts/email-v
 import type { UsersService } from '../accounts/users.service.js';
 import type { CheckAt } from '../limits/guarded-check.js';
 import { ACR, AMR } from '../oidc/acr.js';
-import { requiresVerifiedEmail } from '../oidc/client-flags.js';
 import { checkEmailView, emailConfirmedView, emailLinkView } from '../views/check-email.view.js';
 import type { Csrf } from './csrf.js';
 import type { DeviceCookies } from './device-cookie.js';
@@ -91,16 +92,13 @@ export function createEmailStepHandlers(deps: EmailStepDeps, afterPassword: Afte
     },
 
     /**
-     * After a verified password: the step when the client requires a verified address the
-     * account lacks (a message is sent now, in this POST); otherwise false, and the caller goes on.
+     * After a verified password: the step when the account's address is unverified, for every
+     * client (a message is sent now, in this POST); otherwise false, and the caller goes on.
      */
     async afterPassword(ctx: Context, details: Interaction, account: { id: string; email: string; emailVerified: boolean }, next: SecondStep): Promise<boolean> {
       if (account.emailVerified) return false;
-      const clientId = details.params.client_id;
-      const client = typeof clientId === 'string' ? await deps.getProvider().Client.find(clientId) : undefined;
-      if (!requiresVerifiedEmail(client)) return false;
       const state: EmailStepState = { accountId: account.id, email: account.email, failures: 0, next, sent: false };
-      const sent = await deps.emailVerification.send({ accountId: account.id, email: account.email }, linkFor(details.uid), 'client_requires', { ...at(ctx, details), interaction: details.uid });
+      const sent = await deps.emailVerification.send({ accountId: account.id, email: account.email }, linkFor(details.uid), 'unverified_sign_in', { ...at(ctx, details), interaction: details.uid });
       await saveEmailStep(deps.getProvider(), ctx, { ...state, sent: !sent.limited });
       seeOther(ctx, details.uid);
       return true;

@@ -11,7 +11,7 @@ export interface PendingSignIn {
   nonce: string;
 }
 
-export async function beginSignIn(config: oidc.Configuration, params: { redirectUri: string; scope: string; acrValues?: string }): Promise<{ url: URL; pending: PendingSignIn }> {
+export async function beginSignIn(config: oidc.Configuration, params: { redirectUri: string; scope: string; acrValues?: string; prompt?: 'login' }): Promise<{ url: URL; pending: PendingSignIn }> {
   const pending = { verifier: oidc.randomPKCECodeVerifier(), state: oidc.randomState(), nonce: oidc.randomNonce() };
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: params.redirectUri,
@@ -21,6 +21,7 @@ export async function beginSignIn(config: oidc.Configuration, params: { redirect
     state: pending.state,
     nonce: pending.nonce,
     ...(params.acrValues && { acr_values: params.acrValues }),
+    ...(params.prompt && { prompt: params.prompt }),
   });
   return { url, pending };
 }

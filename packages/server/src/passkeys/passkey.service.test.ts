@@ -28,6 +28,7 @@ describe('passkey service', () => {
   const events: AuditInput[] = [];
   const guard = { failures: 0, refuse: false };
   const ended: string[] = [];
+  const notices: { accountId: string; name: string; locale: string }[] = [];
   const disabled = new Set<string>();
   let n = 0;
 
@@ -42,7 +43,7 @@ describe('passkey service', () => {
     const accountId = await newAccount();
     const key = createSoftCredential(accountId);
     const { challenge } = await service.registrationOptions({ id: accountId, email: `${accountId}@example.com` }, 'Portcullis');
-    assert.equal(await service.add({ accountId, challenge, response: key.register({ challenge, ...here }), name: 'Laptop', at, keepSessionId: 'kept' }), 'added');
+    assert.equal(await service.add({ accountId, challenge, response: key.register({ challenge, ...here }), name: 'Laptop', locale: 'en', at, keepSessionId: 'kept' }), 'added');
     return { accountId, key };
   };
 
@@ -60,7 +61,7 @@ describe('passkey service', () => {
     const audit = { record: (input: AuditInput) => (events.push(input), Promise.resolve()) } as unknown as AuditService;
     const sessions = { afterCredentialChange: (accountId: string) => (ended.push(accountId), Promise.resolve({ sessionsEnded: 1, grantsRevoked: 2 })) } as unknown as SessionEnding;
     const users = { findById: (id: string) => Promise.resolve({ id, email: `${id}@example.com`, disabled: disabled.has(id) }) } as unknown as UsersService;
-    service = createPasskeyService({ repository, credentials, rp, guard: attemptGuard, audit, sessions, users, hasSecondFactor: async (id) => (await repository.countForAccount(id)) > 1 });
+    service = createPasskeyService({ repository, credentials, rp, guard: attemptGuard, audit, sessions, users, hasSecondFactor: async (id) => (await repository.countForAccount(id)) > 1, notifyAdded: (input) => (notices.push(input), Promise.resolve()) });
   });
   after(() => db.close());
 
@@ -72,12 +73,15 @@ describe('passkey service', () => {
     assert.deepEqual(ended, [accountId], 'the first second factor raises how the account signs in (A16)');
     const added = events.find((e) => e.type === 'passkey.added');
     assert.deepEqual(added?.detail, { passkey: key.id, first_factor: true, sessions_ended: 1, grants_revoked: 2 });
+    assert.deepEqual(notices.at(-1), { accountId, name: 'Laptop', locale: 'en' }, 'the owner is told of every added passkey');
+    const noticesBefore = notices.length;
     // The same authenticator again, for this account or another: refused.
     const other = await newAccount();
     const { challenge } = await service.registrationOptions({ id: other, email: 'x@example.com' }, 'Portcullis');
-    assert.equal(await service.add({ accountId: other, challenge, response: key.register({ challenge, ...here }), name: 'Mine', at, keepSessionId: 'k' }), 'invalid');
-    assert.equal(await service.add({ accountId: other, challenge: 'c3RhbGU', response: createSoftCredential(other).register({ challenge, ...here }), name: 'x', at, keepSessionId: 'k' }), 'invalid', 'a registration for another challenge');
+    assert.equal(await service.add({ accountId: other, challenge, response: key.register({ challenge, ...here }), name: 'Mine', locale: 'en', at, keepSessionId: 'k' }), 'invalid');
+    assert.equal(await service.add({ accountId: other, challenge: 'c3RhbGU', response: createSoftCredential(other).register({ challenge, ...here }), name: 'x', locale: 'en', at, keepSessionId: 'k' }), 'invalid', 'a registration for another challenge');
     assert.equal(events.filter((e) => e.type === 'passkey.added' && e.outcome === 'failure').length, 2);
+    assert.equal(notices.length, noticesBefore, 'no notice for a passkey that was not added');
   });
 
   it('signs in with a passkey alone once per assertion, with user verification, and writes signin with method passkey', async () => {

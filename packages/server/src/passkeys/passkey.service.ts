@@ -5,7 +5,9 @@
  *   renames and removes passkeys. Adding the account's first second factor raises how it signs in,
  *   and removing a passkey takes a way in away (it may be lost or stolen): either way every other
  *   session ends and every grant of the account is revoked (accounts/session-ending.ts,
- *   SECURITY.md A16), counted in the one `passkey.added` / `passkey.removed` event.
+ *   SECURITY.md A16), counted in the one `passkey.added` / `passkey.removed` event. Every added
+ *   passkey is mailed to the account's address ("passkey added", mail/templates), so an owner
+ *   learns of a way in they did not make. The route decides who may add (account-passkeys.routes.ts).
  * - A sign-in with a passkey alone (discoverable credential): the assertion names its credential,
  *   the credential its account; user verification is required. Each assertion is checked behind
  *   the code limits (limits/guarded-check.ts, the `mfa` guard keyed by the account id, so a wrong
@@ -22,6 +24,7 @@ import type { UsersService } from '../accounts/users.service.js';
 import type { AttemptGuard } from '../limits/attempt-guard.js';
 import { guardedCheck, type CheckAt, type Guarded } from '../limits/guarded-check.js';
 import type { RelyingParty } from './webauthn.js';
+import type { Locale } from '../messages/locales.js';
 
 /** The most passkeys one account keeps (each is a row and an entry in every ceremony's options). */
 export const MAX_PASSKEYS = 20;
@@ -39,7 +42,7 @@ export interface PasskeyService {
   count(accountId: string): Promise<number>;
   /** A registration ceremony's options and the challenge the calling flow keeps (single use). */
   registrationOptions(account: { id: string; email: string }, rpName: string): Promise<{ options: unknown; challenge: string }>;
-  add(input: { accountId: string; challenge: string; response: string; name: string; at: CheckAt; keepSessionId: string }): Promise<AddOutcome>;
+  add(input: { accountId: string; challenge: string; response: string; name: string; locale: Locale; at: CheckAt; keepSessionId: string }): Promise<AddOutcome>;
   rename(accountId: string, id: string, name: string): Promise<boolean>;
   remove(input: { accountId: string; id: string; at: CheckAt; keepSessionId: string }): Promise<boolean>;
   /** Every passkey of the account goes (an admin's MFA reset, an account's deletion); returns how many. */
@@ -64,6 +67,8 @@ export function createPasskeyService(deps: {
   users: Pick<UsersService, 'findById'>;
   /** Whether the account has any second-step factor set up (mfa/factors `secondStepDue`). */
   hasSecondFactor(accountId: string): Promise<boolean>;
+  /** Queues the "passkey added" notice to the account's address (the mail outbox). */
+  notifyAdded(input: { accountId: string; name: string; locale: Locale }): Promise<void>;
 }): PasskeyService {
   const { repository, rp, audit } = deps;
   const counts = (result: { sessionsEnded: number; grantsRevoked: number }) => ({ sessions_ended: result.sessionsEnded, grants_revoked: result.grantsRevoked });
@@ -77,7 +82,7 @@ export function createPasskeyService(deps: {
       return rp.registrationOptions({ rpName, accountId: account.id, email: account.email, existing: await repository.listForAccount(account.id) });
     },
 
-    async add({ accountId, challenge, response, name, at, keepSessionId }) {
+    async add({ accountId, challenge, response, name, locale, at, keepSessionId }) {
       const fail = async (reason: string, outcome: AddOutcome) => {
         await audit.record({ type: 'passkey.added', outcome: 'failure', accountId, clientId: at.clientId, detail: { reason } }, at.meta);
         return outcome;
@@ -91,6 +96,7 @@ export function createPasskeyService(deps: {
       // The account's first second factor: sessions and grants made with a password alone end (A16).
       const ended = raises ? await deps.sessions.afterCredentialChange(accountId, { sessionId: keepSessionId }) : undefined;
       await audit.record({ type: 'passkey.added', accountId, clientId: at.clientId, detail: { passkey: credential.id, first_factor: raises, ...(ended && counts(ended)) } }, at.meta);
+      await deps.notifyAdded({ accountId, name: label, locale });
       return 'added';
     },
 

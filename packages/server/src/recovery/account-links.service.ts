@@ -39,7 +39,7 @@ export interface AccountLinks {
   /** The link if it can be used now (the page a link opens); undefined for anything else. */
   find(token: string, purpose: AccountLinkPurpose): Promise<AccountLink | undefined>;
   /** Sets the password through a usable link; `within` runs in its transaction (the notice mail). */
-  redeemPassword(token: string, purpose: PasswordLinkPurpose, passwordHash: string, within?: (trx: PrimaryDb, redeemed: { accountId: string; email: string }) => Promise<void>): ReturnType<AccountLinkRepository['redeemPassword']>;
+  redeemPassword(token: string, purpose: PasswordLinkPurpose, passwordHash: string, within?: Parameters<AccountLinkRepository['redeemPassword']>[1]): ReturnType<AccountLinkRepository['redeemPassword']>;
   redeemEmail(token: string): ReturnType<AccountLinkRepository['redeemEmail']>;
 }
 
@@ -83,7 +83,7 @@ export function createAccountLinks(deps: AccountLinksDeps): AccountLinks {
 
     find: async (token, purpose) => (usable(token) ? deps.links.find(hashOf(token), purpose, now()) : undefined),
     redeemPassword: async (token, purpose, passwordHash, within) =>
-      (usable(token) ? deps.links.redeemPassword({ tokenHash: hashOf(token), purpose, passwordHash, verifyEmail: purpose === 'invite', now: now() }, within) : undefined),
+      (usable(token) ? deps.links.redeemPassword({ tokenHash: hashOf(token), purpose, passwordHash, now: now() }, within) : undefined),
     redeemEmail: async (token) => (usable(token) ? deps.links.redeemEmail({ tokenHash: hashOf(token), now: now() }) : undefined),
   };
 }

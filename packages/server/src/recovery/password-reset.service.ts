@@ -9,6 +9,13 @@
  *   of the account ends and every grant is revoked with its tokens: whoever held the old
  *   password, or a session made with it, is out. The person is NOT signed in: they sign in
  *   with the new password and, when they have one, their second factor (A6).
+ * - The link reached the account's mailbox, so the address is confirmed by it. When it was NOT
+ *   confirmed before, whoever set the account up may not be the mailbox's owner (someone who
+ *   registered another person's address): every second factor (authenticator app, recovery
+ *   codes, passkeys) is removed in the same transaction as the new password, so nothing the
+ *   registrant added survives the owner's reset (SECURITY.md A6). Sessions and grants end right
+ *   after that transaction commits (they live in the provider's store, which may be Redis, so
+ *   they cannot share it); until then the old password is already gone.
  * - Audit: `password.reset_requested` (failure when no mail was sent: unknown or disabled
  *   account), `password.reset` (`detail.purpose`, the counts; failure when the link was unusable).
  * - After a reset the account's address gets a "your password was changed" notice.
@@ -26,6 +33,7 @@ import type { PasswordPolicy } from '../accounts/password-policy.js';
 import type { SessionEnding } from '../accounts/session-ending.js';
 import type { AccountLinks, PasswordLinkPurpose } from './account-links.service.js';
 import type { RecoveryMail } from './recovery-mail.js';
+import type { FactorRemoval, RemovedFactors } from '../mfa/factor-removal.js';
 
 /** The floor under every forgot-password answer: above the work a known address takes. */
 export const FORGOT_PASSWORD_MINIMUM_MS = 400;
@@ -47,6 +55,10 @@ export function createPasswordReset(deps: {
   audit: AuditService;
   limits: Pick<Limits, 'recovery'>;
   mail: RecoveryMail;
+  /** Every second factor at once, inside the reset's transaction (mfa/factor-removal.ts). */
+  factors: FactorRemoval;
+  /** How many passkeys the account keeps (the notice lists them), inside the same transaction. */
+  passkeys: { countForAccount(accountId: string, within?: PrimaryDb): Promise<number> };
   minimumMs?: number;
 }): PasswordResetService {
   const minimumMs = deps.minimumMs ?? FORGOT_PASSWORD_MINIMUM_MS;
@@ -80,15 +92,23 @@ export function createPasswordReset(deps: {
 
     async reset({ token, purpose, password, locale, meta }) {
       assertPasswordAllowed(deps.policy, password);
-      // The notice is queued in the transaction that sets the password: no change without it.
-      const notice = purpose === 'reset' ? (trx: PrimaryDb, to: { email: string }) => deps.mail.send({ kind: 'password-changed', to: to.email, locale }, trx) : undefined;
-      const redeemed = await deps.links.redeemPassword(token, purpose, await deps.hasher.hash(password), notice);
+      let removed: RemovedFactors | undefined;
+      // One transaction with the new password: the factors of an unconfirmed account go, and the
+      // notice (for a reset) is queued, listing the passkeys that still sign in. No change without both.
+      const within = async (trx: PrimaryDb, redeemed: { accountId: string; email: string; wasVerified: boolean }) => {
+        if (!redeemed.wasVerified) removed = await deps.factors.removeAll(redeemed.accountId, trx);
+        if (purpose !== 'reset') return;
+        const passkeys = await deps.passkeys.countForAccount(redeemed.accountId, trx);
+        await deps.mail.send({ kind: 'password-changed', to: redeemed.email, locale, passkeys }, trx);
+      };
+      const redeemed = await deps.links.redeemPassword(token, purpose, await deps.hasher.hash(password), within);
       if (!redeemed) {
         await deps.audit.record({ type: 'password.reset', outcome: 'failure', detail: { purpose, reason: 'link_unusable' } }, meta);
         throw new AppError('recovery.link_invalid');
       }
       const ended = await deps.ending.afterCredentialChange(redeemed.accountId);
-      await deps.audit.record({ type: 'password.reset', accountId: redeemed.accountId, detail: { purpose, sessions_ended: ended.sessionsEnded, grants_revoked: ended.grantsRevoked } }, meta);
+      const factorsRemoved = removed && { factors_removed: { totp: removed.totp, passkeys: removed.passkeys } };
+      await deps.audit.record({ type: 'password.reset', accountId: redeemed.accountId, detail: { purpose, sessions_ended: ended.sessionsEnded, grants_revoked: ended.grantsRevoked, email_confirmed: !redeemed.wasVerified, ...factorsRemoved } }, meta);
       return { continuePath: redeemed.continuePath };
     },
   };

@@ -10,7 +10,7 @@ import type { MailOutbox } from '../mail/mail-outbox.js';
 
 export type RecoveryMailMessage =
   | { kind: 'password-reset' | 'invite' | 'email-change-verify'; to: string; locale: Locale; link: string; lifetimeSeconds: number }
-  | { kind: 'password-changed'; to: string; locale: Locale }
+  | { kind: 'password-changed'; to: string; locale: Locale; passkeys: number }
   | { kind: 'email-change-notice'; to: string; locale: Locale; newEmail: string };
 
 export interface RecoveryMail {
@@ -33,7 +33,7 @@ export function createRecoveryMail(deps: { outbox: MailOutbox; primary: PrimaryD
           await deps.outbox.enqueue(executor, { ...base, template: 'email_change_verify', params: { link: message.link, minutes: Math.round(message.lifetimeSeconds / 60) } });
           return;
         case 'password-changed':
-          await deps.outbox.enqueue(executor, { ...base, template: 'password_changed', params: {} });
+          await deps.outbox.enqueue(executor, { ...base, template: 'password_changed', params: { passkeys: message.passkeys } });
           return;
         case 'email-change-notice':
           await deps.outbox.enqueue(executor, { ...base, template: 'email_change_notice', params: { newEmail: message.newEmail } });

@@ -3,9 +3,10 @@
 //   a rename form (labelled name field, "Rename") and a "Remove" button (a POST form; the account
 //   page's step-up already applies, account-pages.ts).
 // - "Add a passkey": a name field and the passkey button (passkey-parts.ts; needs JavaScript,
-//   and says so without it).
+//   and says so without it). Instead, while the address is unconfirmed, what to do about it; and
+//   for a session signed in too long ago, a link that signs in again (account-passkeys.routes.ts).
 // - The last action's message: errors in role="alert", news in role="status".
-import { html } from '../http/html.js';
+import { html, safeUrl } from '../http/html.js';
 import type { SafeHtml } from '../http/html.js';
 import { layoutView } from './layout.view.js';
 import { alertBox, localTime, pageScript, postForm, textField } from './parts.js';
@@ -25,6 +26,10 @@ export interface AccountPasskeysViewProps {
   nonce: string;
   csrfToken: string;
   passkeys: readonly PasskeyRow[];
+  /** Whether this session may add one now (account-passkeys.routes.ts `passkeyAddition`). */
+  addition: 'allowed' | 'unverified' | 'reauth';
+  /** Where a fresh sign-in starts, for `reauth`. */
+  reauthHref: string;
   notice?: string;
   error?: string;
 }
@@ -55,7 +60,8 @@ ${noticeBox(p.notice)}
 ${list}
 <section aria-labelledby="add-passkey-heading">
 <h2 id="add-passkey-heading">${message('view.passkeys.add_heading')}</h2>
-${passkeyForm({
+${p.addition === 'unverified' ? html`<p>${message('error.account.email_unverified')}</p>` : p.addition === 'reauth' ? html`<p>${message('account.passkey_reauth')}</p>
+<p><a class="button" href="${safeUrl(p.reauthHref)}">${message('account.passkey_reauth_button')}</a></p>` : passkeyForm({
   action: '/account/passkeys',
   optionsUrl: '/account/passkeys/options',
   csrfToken: p.csrfToken,

@@ -10,6 +10,7 @@ import { layoutView } from './layout.view.js';
 import { alertBox, postForm, textField } from './parts.js';
 import { noticeBox } from './account.view.js';
 import { message } from '../messages/message.js';
+import { currentBranding } from '../branding/branding-scope.js';
 
 export interface CheckEmailViewProps {
   nonce: string;
@@ -57,7 +58,7 @@ export interface EmailLinkViewProps {
 export function emailLinkView(p: EmailLinkViewProps): SafeHtml {
   const title = message('view.check_email.link_title');
   const body = html`<h1>${title}</h1>
-<p>${message('view.check_email.link_intro')}</p>
+<p>${message('view.check_email.link_intro', { product: currentBranding().productName })}</p>
 ${postForm(p.action, p.csrfToken, html`<input type="hidden" name="token" value="${p.token}">
   <button type="submit" class="button button-block">${message('view.check_email.confirm')}</button>`)}`;
   return layoutView({ title, body, nonce: p.nonce });

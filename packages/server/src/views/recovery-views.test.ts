@@ -74,7 +74,10 @@ void describe('recovery views', () => {
     const link = 'https://id.example/recover/reset/abc';
     assert.match(MAIL_TEMPLATES.password_reset.render({ link, minutes: 30 }, context('de')).subject, /Passwort für Acme zurücksetzen/);
     assert.match(MAIL_TEMPLATES.account_invite.render({ link, hours: 72 }, context('fr')).text, /expire dans 72 heures/);
-    assert.match(MAIL_TEMPLATES.password_changed.render({}, context('de')).subject, /wurde geändert/);
+    assert.match(MAIL_TEMPLATES.password_changed.render({ passkeys: 0 }, context('de')).subject, /wurde geändert/);
+    assert.doesNotMatch(MAIL_TEMPLATES.password_changed.render({ passkeys: 0 }, context('de')).text, /Passkey/);
+    assert.match(MAIL_TEMPLATES.password_changed.render({ passkeys: 2 }, context('fr')).text, /2 clés d’accès permettent toujours/);
+    assert.match(MAIL_TEMPLATES.passkey_added.render({ name: '<i>Laptop</i>' }, context('de')).html, /„&lt;i&gt;Laptop&lt;\/i&gt;“ hinzugefügt/);
     assert.match(MAIL_TEMPLATES.email_change_verify.render({ link, minutes: 60 }, context('fr')).html, /Confirmer cette adresse/);
     assert.match(MAIL_TEMPLATES.email_change_notice.render({ newEmail: '<b>x@y.example</b>' }, context('de')).html, /&lt;b&gt;x@y\.example/);
   });

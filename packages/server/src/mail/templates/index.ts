@@ -11,6 +11,7 @@ import { accountInvite } from './account-invite.template.js';
 import { passwordChanged } from './password-changed.template.js';
 import { emailChangeVerify } from './email-change-verify.template.js';
 import { emailChangeNotice } from './email-change-notice.template.js';
+import { passkeyAdded } from './passkey-added.template.js';
 
 export const MAIL_TEMPLATES = {
   [emailVerification.id]: emailVerification,
@@ -20,6 +21,7 @@ export const MAIL_TEMPLATES = {
   [passwordChanged.id]: passwordChanged,
   [emailChangeVerify.id]: emailChangeVerify,
   [emailChangeNotice.id]: emailChangeNotice,
+  [passkeyAdded.id]: passkeyAdded,
 } as const;
 
 export type MailTemplateId = keyof typeof MAIL_TEMPLATES;
