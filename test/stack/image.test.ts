@@ -16,6 +16,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PORTCULLIS_VERSION } from '@portcullis/contract';
 import { openBrowser, type BrowserSession } from '../support/browser.js';
+import { confirmEmailInBrowser, registerMailDir } from '../support/mail.js';
 import { uniqueEmail } from '../support/pages.js';
 import { startRelyingParty, type RelyingParty } from '../support/relying-party.js';
 import { callAdmin, freePort, stackEnv } from '../support/test-server.js';
@@ -57,6 +58,7 @@ describe('the container image on the production stack', () => {
     assert.equal(build.code, 0, `npm run image:build failed:\n${build.stderr}`);
     const [port, adminPort] = [await freePort(), await freePort()];
     issuer = `http://localhost:${port}`;
+    registerMailDir(issuer, stackEnv('STACK_SMTP_DIR'));
     adminUrl = `http://127.0.0.1:${adminPort}`;
     // Host networking: the stack listens on loopback. HOST/ADMIN_HOST narrow the image's
     // 0.0.0.0 to loopback so the test exposes nothing.
@@ -76,6 +78,8 @@ describe('the container image on the production stack', () => {
       ADMIN_TOKEN: adminToken,
       RATE_LIMIT_EXEMPT: '127.0.0.1,::1',
       LOG_LEVEL: 'warn',
+      // The stack's SMTP sink, as its own instances: a registration's code is read from there.
+      SMTP_URL: stackEnv('STACK_SMTP_URL'),
     };
     // The secrets go in through the environment of `podman run` (-e NAME), never on its command line.
     Object.assign(env, settings);
@@ -122,6 +126,7 @@ describe('the container image on the production stack', () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('a passphrase for the image test');
     await page.getByRole('button', { name: 'Create account' }).click();
+    await confirmEmailInBrowser(page, email);
     await page.getByRole('button', { name: 'Allow' }).click();
     await page.getByRole('heading', { name: 'Signed in' }).waitFor();
     const claims = JSON.parse(await page.locator('#claims').innerText()) as { email: string; iss: string; aud: string };

@@ -18,6 +18,7 @@ import { UserAgent } from '../support/user-agent.js';
 import { enrolledUser, signInToAccount, type AccountUser, type Enrolled } from '../support/mfa-journeys.js';
 import { authorizationRequest, callbackOf, createClient, followToClient, MACHINE_CLIENT, postForm, register, relyingParty, uniqueEmail, type RegisteredClient } from '../support/oidc-harness.js';
 import { adminUrls, waitFor } from './stack-control.js';
+import { registerMailDir } from '../support/mail.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -25,6 +26,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 function outsideView(): TestServer {
   const adminUrl = adminUrls()[0]!;
   const adminToken = stackEnv('STACK_ADMIN_TOKEN');
+  // The instances mail the stack's SMTP sink: registrations confirm their address from there.
+  registerMailDir(stackEnv('STACK_ISSUER'), stackEnv('STACK_SMTP_DIR'));
   return {
     issuer: stackEnv('STACK_ISSUER'),
     adminUrl,
