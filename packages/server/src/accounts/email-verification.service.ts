@@ -93,10 +93,11 @@ export function createEmailVerificationService(deps: {
     sent,
 
     async send(subject, linkFor, reason, at) {
-      const limited = await deps.limits.step(at.interaction, at.ip);
-      if (limited) return { limited: true, retryAfterSeconds: limited.retryAfterSeconds };
       const { accountId } = subject;
-      if (accountId) {
+      const decision = await deps.limits.step(at.interaction, at.ip, accountId);
+      if (!decision.allowed) return { limited: true, retryAfterSeconds: decision.retryAfterSeconds };
+      // Past the per-account cap the page is the same and nothing is sent.
+      if (accountId && decision.send) {
         await deps.primary.transaction().execute((trx) => issue(trx, { id: accountId, email: subject.email }, linkFor));
         await sent(accountId, reason, at);
       }

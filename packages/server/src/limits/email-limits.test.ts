@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memoryCounters } from '../stores/memory-counters.js';
-import { createEmailLimits, MAILS_PER_ADDRESS } from './email-limits.js';
+import { createEmailLimits, MAILS_PER_ACCOUNT, MAILS_PER_ADDRESS } from './email-limits.js';
 import { limitPolicy } from './limit-policy.js';
 
 const make = (codesPerDay = { points: 3, durationSeconds: 86_400 }) => createEmailLimits({ policy: limitPolicy(), make: memoryCounters, isExempt: () => false, codesPerDay });
@@ -19,19 +19,29 @@ void describe('email limits', () => {
     const sends = [];
     for (let i = 0; i < 7; i++) sends.push(await limits.registration('victim@example.com', ip()));
     assert.deepEqual(sends.map((d) => d.allowed && d.send), [true, true, true, true, true, false, false]);
-    assert.equal(await limits.step('owner-interaction', ip()), undefined, 'the owner\'s "send again" has its own counter');
+    assert.equal((await limits.step('owner-interaction', ip(), 'owner')).allowed && true, true, 'the owner\'s "send again" has its own counter');
   });
 
   void it('counts a step per interaction, and refuses the sending address at its limit', async () => {
     const limits = make();
     const from = ip();
-    for (let i = 0; i < 5; i++) assert.equal(await limits.step('one', from), undefined);
-    assert.equal((await limits.step('one', from))?.allowed, false, 'the sixth message of one interaction');
-    assert.equal(await limits.step('two', from), undefined, 'another interaction');
+    for (let i = 0; i < 5; i++) assert.equal((await limits.step('one', from, undefined)).allowed, true);
+    assert.equal((await limits.step('one', from, undefined)).allowed, false, 'the sixth message of one interaction');
+    assert.equal((await limits.step('two', from, undefined)).allowed, true, 'another interaction');
     const sender = ip();
     for (let i = 0; i < MAILS_PER_ADDRESS.points; i++) await limits.registration(`r${i}@example.com`, sender);
     const refused = await limits.registration('fresh@example.com', sender);
     assert.equal(refused.allowed, false, 'the sender\'s own address is refused');
+  });
+
+  void it('past the per-account cap a sign-in step is allowed and sends nothing, over all interactions', async () => {
+    const limits = make();
+    const decisions = [];
+    for (let i = 0; i < MAILS_PER_ACCOUNT.points + 2; i++) decisions.push(await limits.step(`interaction-${i}`, ip(), 'account-1'));
+    assert.deepEqual(decisions.map((d) => d.allowed), decisions.map(() => true), 'never refused: the page stays the same');
+    assert.deepEqual(decisions.map((d) => d.allowed && d.send), [...Array<boolean>(MAILS_PER_ACCOUNT.points).fill(true), false, false]);
+    const other = await limits.step('interaction-x', ip(), 'account-2');
+    assert.ok(other.allowed && other.send, 'another account has its own counter');
   });
 
   void it('refuses code guesses for an address past its daily tier; a right code gives its point back', async () => {
