@@ -94,7 +94,7 @@ export function createEmailVerificationService(deps: {
 
     async send(subject, linkFor, reason, at) {
       const { accountId } = subject;
-      const decision = await deps.limits.step(at.interaction, at.ip, accountId);
+      const decision = await deps.limits.step(at.interaction, at.ip, accountId ?? undefined);
       if (!decision.allowed) return { limited: true, retryAfterSeconds: decision.retryAfterSeconds };
       // Past the per-account cap the page is the same and nothing is sent.
       if (accountId && decision.send) {
