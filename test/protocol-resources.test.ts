@@ -189,7 +189,8 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     assert.equal(location.searchParams.get('error'), 'invalid_scope', `got ${answer.status} ${answer.location ?? answer.body.slice(0, 200)}`);
 
     // A grant that holds an API scope outside any resource (stored before the scope became a
-    // resource's) gets invalid_scope on a refresh that does not name the resource.
+    // resource's): a refresh that does not name the resource succeeds without that scope (the
+    // grant is narrowed before the refresh token is consumed), and the chain goes on.
     const scope = 'read:reports';
     const reporting = await createClient(server, { scope: `openid offline_access ${scope}` });
     const reportingConfig = await relyingParty(server, reporting);
@@ -200,7 +201,15 @@ describe('resources: RFC 8707 resource indicators and RFC 9068 JWT access tokens
     assert.equal(tokens.scope?.split(' ').includes(scope), true, 'an API scope without any resource is still served');
     const reports = 'https://reports.example.test';
     assert.equal((await server.admin('POST', '/admin/resources', { identifier: reports, scopes: [scope] })).status, 201);
-    await assert.rejects(client.refreshTokenGrant(reportingConfig, tokens.refresh_token!), (error: { error?: string }) => error.error === 'invalid_scope');
+    const narrowed = await client.refreshTokenGrant(reportingConfig, tokens.refresh_token!);
+    assert.deepEqual(narrowed.scope?.split(' ').sort(), ['offline_access', 'openid'], 'the resource\'s scope is dropped');
+    const seen = await introspect(endpoints, narrowed.access_token, introspector);
+    assert.equal(seen.active, true);
+    assert.equal(String(seen.scope).split(' ').includes(scope), false, 'no token without aud carries the resource\'s scope');
+    assert.equal(seen.aud, undefined);
+    assert.notEqual(narrowed.refresh_token, undefined, 'the rotated refresh token reaches the client');
+    const next = await client.refreshTokenGrant(reportingConfig, narrowed.refresh_token!);
+    assert.deepEqual(next.scope?.split(' ').sort(), ['offline_access', 'openid'], 'the chain continues, still narrowed');
     assert.equal((await server.admin('DELETE', `/admin/resources/${encodeURIComponent(reports)}`)).status, 204);
   });
 

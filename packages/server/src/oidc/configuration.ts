@@ -27,6 +27,7 @@ import { deviceFlowFeature } from './device-flow.js';
 import { orUnavailable } from '../stores/unavailable.js';
 import { refuseUnknownTokenScopes, scopeCheckParam, type ApiScopes } from './api-scopes.js';
 import { interactionPaths } from '../interactions/paths.js';
+import { narrowRefreshToResourceRule } from './refresh-resource-scopes.js';
 import { refuseUndefinedResourceScopes, resourceIndicatorsFeature, resourceScopeCheckParam, resourceTokenTtl } from './resource-indicators.js';
 import type { ResourceRegistry } from '../resources/resource-registry.js';
 import { SUPPORTED_LOCALES } from '../messages/locales.js';
@@ -128,8 +129,9 @@ export function buildProviderConfiguration(deps: ProviderConfigDeps): Configurat
       Grant: LIFETIMES.grant,
       RefreshToken: (_ctx, token) => refreshTokenTtl((token as { iiat?: number }).iiat, Math.floor(Date.now() / 1000)),
     },
-    // SECURITY.md R7: every refresh rotates; a replayed one revokes the whole grant.
-    rotateRefreshToken: true,
+    // SECURITY.md R7: every refresh rotates; a replayed one revokes the whole grant. Before the
+    // old token is consumed, a grant's scopes that became a resource's are dropped.
+    rotateRefreshToken: narrowRefreshToResourceRule(deps.resources),
     issueRefreshToken: (_ctx, client, code) =>
       Promise.resolve(client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access')),
     clockTolerance: LIFETIMES.clockTolerance,

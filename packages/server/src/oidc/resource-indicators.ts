@@ -95,9 +95,9 @@ export function resourceScopeCheckParam(registry: Registered) {
  * Part of `extraTokenClaims` (it runs before a token is stored or answered): the same rules for
  * every access token. client_credentials is checked against what was sent (the library would
  * drop the other scopes without a word); a code's or a refresh's access token without a resource
- * against its own scope, which comes from the grant: a grant stored before a resource defined
- * one of its scopes, or before this rule, gets `invalid_scope` until the client names the
- * resource (or the person signs in again). Adds no claims.
+ * against its own scope, which comes from the grant. A refresh's grant has already been narrowed
+ * (oidc/refresh-resource-scopes.ts, before the refresh token is consumed), so for a refresh this
+ * is a backstop that should never refuse. Adds no claims.
  */
 export function refuseUndefinedResourceScopes(
   registry: Registered,
