@@ -28,7 +28,7 @@ describe('account page session', () => {
     const { sessions } = setup();
     const koa = fakeKoa({ cookies: { [COOKIE]: cookie('acc', 'sid-1'), 'portcullis.session': 'sess-1' } });
     assert.deepEqual(await sessions.resolve(koa.ctx), {
-      accountId: 'acc', email: 'ada@example.com', sessionId: 'sess-1', handle: sessionHandle('uid-s'), csrfScope: 'account:sid-1', acr: ACR.mfa,
+      accountId: 'acc', email: 'ada@example.com', sessionId: 'sess-1', handle: sessionHandle('uid-s'), csrfScope: 'account:sid-1', acr: ACR.mfa, emailVerified: false,
     });
   });
 
