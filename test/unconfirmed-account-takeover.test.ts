@@ -20,8 +20,8 @@ import { passkeyAddition, RECENT_SIGN_IN_SECONDS } from '@portcullis/server/acco
 import { createSoftCredential, type SoftCredential } from '../packages/server/src/testing/soft-authenticator.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 import { UserAgent, alertText, csrfToken, type Page } from './support/user-agent.js';
-import { enrolOnAccountPage, followOnServer, registerOnAccountPage, signInToAccount, stepUpOnAccountPage, PASSWORD } from './support/mfa-journeys.js';
-import { interactionUid, openLogin, uniqueEmail } from './support/pages.js';
+import { CodeClock, enrolOnAccountPage, followOnServer, setupKeyOf, submitAndFollow, registerOnAccountPage, signInToAccount, stepUpOnAccountPage, PASSWORD } from './support/mfa-journeys.js';
+import { authorizationUrl, createThirdPartyClient, interactionUid, openLogin, uniqueEmail } from './support/pages.js';
 import { Mailbox, linkIn } from './support/mailbox.js';
 import { registerMailDir } from './support/mail.js';
 
@@ -61,8 +61,7 @@ describe('an account registered by someone who does not own its address', () => 
   };
 
   /** A sign-in with the passkey alone, in a fresh browser: the answer to the assertion. */
-  const passkeySignIn = async (key: SoftCredential): Promise<Page> => {
-    const agent = new UserAgent();
+  const passkeySignIn = async (key: SoftCredential, agent = new UserAgent()): Promise<Page> => {
     const login = await openLogin(server, agent);
     const options = await agent.request(new URL(`/interaction/${interactionUid(login)}/passkey/options`, login.url).href, { form: { csrf: csrfToken(login.body) } });
     const { challenge } = (JSON.parse(options.body) as { options: { challenge: string } }).options;
@@ -179,5 +178,48 @@ describe('an account registered by someone who does not own its address', () => 
     const reauth = await person.agent.request(`${server.issuer}/account/login?reauth=passkeys`);
     assert.equal(reauth.status, 303);
     assert.equal(new URL(reauth.location!, server.issuer).searchParams.get('prompt'), 'login');
+  });
+  it('a session that signed in before its address needed confirming meets the email step at another client', async () => {
+    const person = await registerOnAccountPage(server);
+    // Signed in while the address counted as confirmed; then it no longer does (an older release's account).
+    await setVerified(person.email, false);
+    const other = await createThirdPartyClient(server, 'Another App');
+    const page = await followOnServer(server, person.agent, authorizationUrl(server, other));
+    assert.match(page.body, /<h1>Check your email<\/h1>/, `the session went on to ${page.status} ${page.url}`);
+    assert.doesNotMatch(page.body, />Allow<\/button>/);
+  });
+
+  it('a passkey alone on an unconfirmed account meets the email step, and no passkey sign-in starts while it waits there', async () => {
+    const person = await registerOnAccountPage(server);
+    const { key, added } = await addPasskey(person.agent, 'mine');
+    assert.equal(added.status, 303);
+    await setVerified(person.email, false);
+    const agent = new UserAgent();
+    const answered = await passkeySignIn(key, agent);
+    assert.equal(answered.status, 303);
+    const step = await followOnServer(server, agent, new URL(answered.location!, server.issuer).href);
+    assert.match(step.body, /<h1>Check your email<\/h1>/, `the passkey signed in: ${step.status} ${step.url}`);
+    assert.equal((await user(person.email)).email_verified, false);
+    const again = await agent.request(`${server.issuer}/interaction/${interactionUid(step)}/passkey/options`, { form: { csrf: csrfToken(step.body) } });
+    assert.ok(again.status >= 400 && again.status < 500, `a passkey sign-in started at the email step: ${again.status}`);
+  });
+
+  it('refuses an authenticator app set up inside a sign-in while the address is unconfirmed', async () => {
+    const person = await registerOnAccountPage(server);
+    const client = await createThirdPartyClient(server, 'Demanding App');
+    const url = new URL(authorizationUrl(server, client));
+    url.searchParams.set('acr_values', 'urn:portcullis:acr:mfa');
+    const start = await followOnServer(server, person.agent, url.href);
+    assert.match(start.body, /<h1>Set up authenticator app<\/h1>/);
+    const { page: setup } = await submitAndFollow(server, person.agent, start, '/enrol/start', {});
+    await setVerified(person.email, false);
+
+    const clock = new CodeClock(setupKeyOf(setup));
+    const enrol = await person.agent.submit(setup, '/enrol', { code: (await clock.next()).code });
+    assert.equal(enrol.status, 403, `the enrolment went on: ${enrol.status} ${enrol.location}`);
+    assert.match(enrol.body, /Confirm your email address first/);
+    const restart = await person.agent.submit(start, '/enrol/start', {});
+    assert.equal(restart.status, 403);
+    assert.equal((await user(person.email)).mfa.totp, false);
   });
 });

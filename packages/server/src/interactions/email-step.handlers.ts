@@ -2,11 +2,12 @@
  * The sign-in's "check your email" step (state: email-step.state.ts; service:
  * accounts/email-verification.service.ts):
  * - after a registration, always (a new address and a taken one look the same, SECURITY.md A2);
- * - after a password, whenever the account's address is unverified, whatever the client: a
- *   message is sent, then the same step. A password alone never signs in to an address nobody
+ * - after a password (or a passkey alone, interaction.routes.ts), whenever the account's address
+ *   is unverified, whatever the client: a message is sent, then the same step. A password alone never signs in to an address nobody
  *   has confirmed: whoever registered someone else's address, or an account from before
  *   verification existed, gets no further without the mailbox (SECURITY.md A2, A6);
- * - for a session signed in before, when that is why the provider prompts: the page offers to
+ * - for a session signed in before, whatever the client, when that is why the provider prompts
+ *   (oidc/mfa-policy.ts `email_unverified`): the page offers to
  *   send the code (a GET sends nothing).
  * A right code, or the message's link opened in this browser, confirms the address and the
  * sign-in goes on to its second step or finishes. A wrong code re-renders the step; after

@@ -3,11 +3,12 @@
  * provider Interaction's `result` (second-factor.state.ts says why), so it dies with the
  * interaction and no browser can read or change it.
  * Who the step is for:
- * - the account this interaction just registered or signed in with a password, whose client
- *   requires a verified address; or nobody (`accountId` null): a registration with an address
+ * - the account this interaction just registered or signed in with a password or a passkey,
+ *   whose address is unconfirmed; or nobody (`accountId` null): a registration with an address
  *   that already has an account, whose page must look exactly the same (SECURITY.md A2);
- * - a session signed in before, when the provider prompts only because the client requires a
- *   verified address (`email_unverified`, oidc/mfa-policy.ts), perhaps with `mfa_required` too.
+ * - a session signed in before, when the provider prompts only because its account's address is
+ *   unconfirmed, for any client (`email_unverified`, oidc/mfa-policy.ts), perhaps with
+ *   `mfa_required` too.
  */
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';

@@ -137,11 +137,12 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   });
 
   // A sign-in with a passkey alone (passkey.handlers.ts): only from the sign-in page itself, not
-  // once a password verified (the second step has its own passkey routes below).
+  // once a password verified (the second step has its own passkey routes below), nor while the
+  // interaction waits at the email step.
   const passkeySignInPage = async (ctx: Context) => {
     const details = await loadInteraction(ctx, deps.getProvider());
     requireCsrf(ctx, details.uid);
-    if (details.prompt.name !== 'login' || secondFactorOf(details)) throw new AppError('interaction.expired');
+    if (details.prompt.name !== 'login' || secondFactorOf(details) || emailStepOf(details)) throw new AppError('interaction.expired');
     return details;
   };
 
@@ -161,6 +162,11 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       return renderLogin(ctx, 429, details, { error: limitedMessage(outcome.limited) });
     }
     if ('wrong' in outcome) return renderLogin(ctx, outcome.wrong.status, details, { error: outcome.wrong.publicMessage });
+    // A passkey alone never signs in to an unconfirmed address either (SECURITY.md A6): the email
+    // step first, and the sign-in then finishes at the password level (the `none` step).
+    const account = await deps.users.findById(outcome.accountId);
+    if (!account) throw new AppError('interaction.expired');
+    if (await emailStep.afterPassword(ctx, details, account, 'none')) return;
     await passkey.finish(ctx, outcome.accountId);
   });
 

@@ -33,7 +33,7 @@ import { secondFactorView } from '../views/second-factor.view.js';
 import { totpSetupView, totpStartView } from '../views/totp-setup.view.js';
 import { recoveryCodesView } from '../views/recovery-codes.view.js';
 import type { Csrf } from './csrf.js';
-import { saveState, type SecondFactorState } from './second-factor.state.js';
+import { readState, saveState, type SecondFactorState } from './second-factor.state.js';
 import { limitedMessage } from '../http/limited-message.js';
 import { message } from '../messages/message.js';
 import type { DeviceCookies } from './device-cookie.js';
@@ -133,6 +133,19 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
     await rerender(error);
   }
 
+  /**
+   * An enrolment inside a sign-in: only for an account that still exists with a confirmed
+   * address (the account page refuses the same, SECURITY.md A6), and, for a session's step, only
+   * while the interaction's session is still that account's.
+   */
+  async function requireEnrolable(details: Interaction, state: SecondFactorState): Promise<void> {
+    const account = await deps.users.findById(state.accountId);
+    if (!account) throw new AppError('interaction.expired');
+    const stored = readState(details) !== undefined;
+    if (!stored && details.session?.accountId !== state.accountId) throw new AppError('interaction.expired');
+    if (!account.emailVerified) throw new AppError('account.email_unverified');
+  }
+
   return {
     /** After a verified password (or a registration): finish, or hand over to the code step. */
     async afterPassword(ctx: Context, details: Interaction, account: { id: string; email: string }, step: SecondStep): Promise<void> {
@@ -181,6 +194,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
     /** "Set up authenticator app" inside a sign-in: a new seed kept in this interaction, then shown. */
     async startEnrolment(ctx: Context, details: Interaction, state: SecondFactorState): Promise<void> {
       if (state.verified || (await secondFactor.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
+      await requireEnrolable(details, state);
       await saveState(deps.getProvider(), ctx, { ...state, pending: await secondFactor.beginEnrolment(state.accountId) });
       ctx.status = 303;
       ctx.redirect(paths(details.uid).start);
@@ -188,6 +202,7 @@ export function createSecondFactorHandlers(deps: SecondFactorDeps) {
 
     async enrol(ctx: Context, details: Interaction, state: SecondFactorState, code: string): Promise<void> {
       if (state.verified || !state.pending || (await secondFactor.isEnabled(state.accountId)) || !demandsMfa(details.params)) throw new AppError('interaction.expired');
+      await requireEnrolable(details, state);
       // The browser's own session (a step-up) stays; every other session and every grant of the
       // account ends, this sign-in's grant included: it was made with a password only.
       const keep = typeof details.session?.cookie === 'string' ? { sessionId: details.session.cookie } : {};

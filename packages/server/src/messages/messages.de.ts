@@ -201,7 +201,7 @@ export const messagesDe: Translation = {
   'mail.verification.link_intro': 'Oder öffnen Sie diesen Link:',
   'mail.verification.button': 'E-Mail-Adresse bestätigen',
   'mail.verification.expiry': { plural: 'minutes', one: 'Code und Link funktionieren einmal und verfallen in einer Minute.', other: 'Code und Link funktionieren einmal und verfallen in {minutes} Minuten.' },
-  'mail.verification.ignore': 'Wenn Sie kein Konto bei {product} erstellt haben, ignorieren Sie diese Nachricht.',
+  'mail.verification.ignore': 'Jemand hat diese Adresse verwendet, um sich bei {product} zu registrieren oder anzumelden. Wenn Sie das nicht waren, verwenden Sie auf der Anmeldeseite „Passwort vergessen?“ mit dieser Adresse: Das Konto gehört dann Ihnen, und jeder zweite Faktor, den die andere Person eingerichtet hat, wird entfernt.',
   'mail.registration_attempt.subject': 'Jemand wollte sich mit Ihrer E-Mail-Adresse bei {product} registrieren',
   'mail.registration_attempt.heading': 'Sie haben bereits ein Konto',
   'mail.registration_attempt.what': 'Jemand, vielleicht Sie selbst, wollte mit dieser E-Mail-Adresse ein Konto bei {product} erstellen. Die Adresse gehört bereits zu einem Konto, daher wurde kein neues Konto erstellt.',

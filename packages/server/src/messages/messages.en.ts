@@ -259,7 +259,7 @@ export const messagesEn = {
   'mail.verification.link_intro': 'Or open this link:',
   'mail.verification.button': 'Confirm my email address',
   'mail.verification.expiry': { plural: 'minutes', one: 'The code and the link work once and expire in one minute.', other: 'The code and the link work once and expire in {minutes} minutes.' },
-  'mail.verification.ignore': 'If you did not create an account at {product}, ignore this message.',
+  'mail.verification.ignore': 'Someone used this address to sign up or sign in at {product}. If it was not you, use “Forgot password?” on the sign-in page with this address: the account becomes yours, and every second factor the other person set up on it is removed.',
   'mail.registration_attempt.subject': 'Someone tried to register at {product} with your email address',
   'mail.registration_attempt.heading': 'You already have an account',
   'mail.registration_attempt.what': 'Someone, perhaps you, tried to create an account at {product} with this email address. It already belongs to an account, so no new account was created.',

@@ -202,7 +202,7 @@ export const messagesFr: Translation = {
   'mail.verification.link_intro': 'Ou ouvrez ce lien :',
   'mail.verification.button': 'Confirmer mon adresse e-mail',
   'mail.verification.expiry': { plural: 'minutes', one: 'Le code et le lien ne servent qu’une fois et expirent dans une minute.', other: 'Le code et le lien ne servent qu’une fois et expirent dans {minutes} minutes.' },
-  'mail.verification.ignore': 'Si vous n’avez pas créé de compte sur {product}, ignorez ce message.',
+  'mail.verification.ignore': 'Quelqu’un a utilisé cette adresse pour s’inscrire ou se connecter sur {product}. Si ce n’était pas vous, utilisez « Mot de passe oublié ? » sur la page de connexion avec cette adresse : le compte vous revient, et tout second facteur que l’autre personne y a configuré est supprimé.',
   'mail.registration_attempt.subject': 'Quelqu’un a tenté de s’inscrire sur {product} avec votre adresse e-mail',
   'mail.registration_attempt.heading': 'Vous avez déjà un compte',
   'mail.registration_attempt.what': 'Quelqu’un, peut-être vous, a tenté de créer un compte sur {product} avec cette adresse e-mail. Elle appartient déjà à un compte : aucun nouveau compte n’a été créé.',

@@ -12,13 +12,12 @@
 import { interactionPolicy } from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { ACR, demandsMfa } from './acr.js';
-import { requiresVerifiedEmail } from './client-flags.js';
 
 export const MFA_REQUIRED = 'mfa_required';
 /**
- * The client requires a verified email address (`require_verified_email`, client-flags.ts) and
- * the session's account has none: the sign-in asks for the code from a message first
- * (interactions/email-step.state.ts).
+ * The session's account has no verified email address, whatever the client (an account set back
+ * to unconfirmed after it signed in, SECURITY.md A6): the sign-in asks for the code from a
+ * message first (interactions/email-step.state.ts).
  */
 export const EMAIL_UNVERIFIED = 'email_unverified';
 
@@ -37,8 +36,8 @@ export function buildInteractionPolicy(deps: { secondStepDue(accountId: string):
   if (emailVerified) {
     policy.get('login')!.checks.add(
       new Check(EMAIL_UNVERIFIED, 'a verified email address is required', 'login_required', async (ctx: KoaContextWithOIDC) => {
-        const { session, client } = ctx.oidc;
-        if (!session?.accountId || !requiresVerifiedEmail(client)) return Check.NO_NEED_TO_PROMPT;
+        const { session } = ctx.oidc;
+        if (!session?.accountId) return Check.NO_NEED_TO_PROMPT;
         return (await emailVerified(session.accountId)) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
       }),
     );
