@@ -27,7 +27,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
   addPageLinkOptions(command, mode);
   addProtocolOptions(command, mode);
   const introspect = "resource server: may introspect other clients' access tokens (confidential clients only)";
-  const requireVerified = 'sign-ins wait until the account\'s email address is verified (a code or link by email)';
+  const requireVerified = 'kept for compatibility: every sign-in to an unconfirmed address already waits for its code or link (docs/email.md)';
   const isPublic = 'public client (no secret, e.g. a SPA or native app); auth method none';
   if (mode === 'create') {
     command
@@ -46,7 +46,7 @@ export function addClientOptions(command: Command, mode: 'create' | 'update'): C
       .option('--introspect', introspect)
       .option('--no-introspect', 'no longer a resource server: introspects only its own tokens')
       .option('--require-verified-email', requireVerified)
-      .option('--no-require-verified-email', 'sign-ins no longer wait for a verified email address');
+      .option('--no-require-verified-email', 'clears the stored flag (sign-ins to unconfirmed addresses still wait for the email step)');
   }
   return command;
 }
