@@ -5,61 +5,35 @@
  * of requests shaped like every link Portcullis mails or shows.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '@portcullis/db/testing/free-port';
+import { REPO_ROOT, startNginx, type ThrowawayNginx } from './support/throwaway-nginx.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NGINX = '/usr/sbin/nginx';
 const TOKEN = 'Zq3vN8xT1bYc5RkL0pWd7hJm2sQa9eUf4gHi6oKl_-A';
 
 describe('Nginx access log (deploy/nginx/portcullis-http.conf)', () => {
+  let nginx: ThrowawayNginx;
   let dir: string;
   let port: number;
-  let nginx: ChildProcess | undefined;
 
   before(async () => {
-    assert.ok(existsSync(NGINX), `${NGINX} is missing: run scripts/system-packages.sh`);
-    dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-nginx-log-'));
-    port = await freePort();
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${dir}/${name};`).join('\n  ');
-    await writeFile(path.join(dir, 'nginx.conf'), `
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-worker_processes 1;
-events { worker_connections 64; }
-http {
-  ${temp}
+    nginx = await startNginx({
+      ready: { path: '/ready' },
+      http: (listen, prefix) => `
   geo $portcullis_limit_exempt { default 1; }
-  include ${root}/deploy/nginx/portcullis-http.conf;
+  include ${REPO_ROOT}/deploy/nginx/portcullis-http.conf;
   server {
-    listen 127.0.0.1:${port};
-    access_log ${dir}/access.log portcullis;
+    listen 127.0.0.1:${listen};
+    access_log ${prefix}/access.log portcullis;
     location / { empty_gif; }
-  }
-}
-`);
-    const checked = spawnSync(NGINX, ['-t', '-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`], { encoding: 'utf8' });
-    assert.equal(checked.status, 0, `nginx -t: ${checked.stderr}`);
-    nginx = spawn(NGINX, ['-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`, '-g', 'daemon off;'], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false)) return;
-      await sleep(50);
-    }
-    throw new Error(`nginx did not start: ${await readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`);
+  }`,
+    });
+    ({ dir, port } = nginx);
   });
 
-  after(async () => {
-    nginx?.kill('SIGTERM');
-    if (nginx && nginx.exitCode === null) await new Promise((resolve) => nginx!.once('exit', resolve));
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => nginx.stop());
 
   /** The access log line of one request to `pathAndQuery` (tagged by a request id). */
   async function logged(pathAndQuery: string): Promise<string> {

@@ -6,63 +6,35 @@
  * production key: a second request under the same key is a 429.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '@portcullis/db/testing/free-port';
+import { REPO_ROOT, startNginx, type ThrowawayNginx } from './support/throwaway-nginx.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NGINX = '/usr/sbin/nginx';
 
 describe('Nginx limit keys (deploy/nginx/portcullis-http.conf)', () => {
-  let dir: string;
+  let nginx: ThrowawayNginx;
   let port: number;
-  let nginx: ChildProcess | undefined;
 
   before(async () => {
-    assert.ok(existsSync(NGINX), `${NGINX} is missing: run scripts/system-packages.sh`);
-    dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-nginx-'));
-    port = await freePort();
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${dir}/${name};`).join('\n  ');
-    await writeFile(path.join(dir, 'nginx.conf'), `
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-worker_processes 1;
-events { worker_connections 64; }
-http {
-  ${temp}
+    nginx = await startNginx({
+      ready: { path: '/', headers: { 'x-real-ip': '192.0.2.99' } },
+      http: (listen) => `
   access_log off;
   geo $portcullis_limit_exempt { default 0; 192.0.2.99 1; }
-  include ${root}/deploy/nginx/portcullis-http.conf;
+  include ${REPO_ROOT}/deploy/nginx/portcullis-http.conf;
   limit_req_zone $portcullis_limit_key zone=probe:1m rate=1r/m;
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${listen};
     set_real_ip_from 127.0.0.1;
     real_ip_header X-Real-IP;
     # limit_req runs before the content phase, so the answer comes from a content handler
     # (a return would skip it) that reads no file (workers may run as another user).
     location / { limit_req zone=probe; empty_gif; }
-  }
-}
-`);
-    nginx = spawn(NGINX, ['-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`, '-g', 'daemon off;'], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-real-ip': '192.0.2.99' } }).then((r) => r.ok, () => false)) return;
-      await sleep(50);
-    }
-    throw new Error(`nginx did not start: ${await readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`);
+  }`,
+    });
+    ({ port } = nginx);
   });
 
-  after(async () => {
-    nginx?.kill('SIGTERM');
-    if (nginx && nginx.exitCode === null) await new Promise((resolve) => nginx!.once('exit', resolve));
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => nginx.stop());
 
   const status = async (address: string) => (await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-real-ip': address } })).status;
 

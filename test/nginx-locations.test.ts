@@ -7,70 +7,45 @@
  * (200 r/s, burst 400) none. Starting at all is `nginx -t` for the two files.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '@portcullis/db/testing/free-port';
+import { REPO_ROOT, startNginx, type ThrowawayNginx } from './support/throwaway-nginx.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const NGINX = '/usr/sbin/nginx';
 
 describe('Nginx locations (deploy/nginx/portcullis-locations.conf)', () => {
-  let dir: string;
+  let nginx: ThrowawayNginx;
   let port: number;
-  let nginx: ChildProcess | undefined;
   let upstream: Server;
 
   before(async () => {
-    assert.ok(existsSync(NGINX), `${NGINX} is missing: run scripts/system-packages.sh`);
     upstream = createServer((req, res) => {
       req.resume();
       req.on('end', () => res.end('ok'));
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    dir = await mkdtemp(path.join(os.tmpdir(), 'portcullis-nginx-'));
-    port = await freePort();
-    const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((name) => `${name}_temp_path ${dir}/${name};`).join('\n  ');
-    await writeFile(path.join(dir, 'nginx.conf'), `
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-worker_processes 1;
-events { worker_connections 1024; }
-http {
-  ${temp}
+    nginx = await startNginx({
+      workerConnections: 1024,
+      ready: { path: '/', headers: { 'x-real-ip': '192.0.2.250' } },
+      http: (listen) => `
   access_log off;
   geo $portcullis_limit_exempt { default 0; }
-  include ${root}/deploy/nginx/portcullis-http.conf;
+  include ${REPO_ROOT}/deploy/nginx/portcullis-http.conf;
   upstream portcullis_app { server 127.0.0.1:${(upstream.address() as AddressInfo).port}; }
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${listen};
     set_real_ip_from 127.0.0.1;
     real_ip_header X-Real-IP;
     set $portcullis_host $host:$server_port;
-    include ${root}/deploy/nginx/portcullis-locations.conf;
-  }
-}
-`);
-    nginx = spawn(NGINX, ['-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/error.log`, '-g', 'daemon off;'], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-real-ip': '192.0.2.250' } }).then((r) => r.ok, () => false)) return;
-      await sleep(50);
-    }
-    throw new Error(`nginx did not start: ${await readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '')}`);
+    include ${REPO_ROOT}/deploy/nginx/portcullis-locations.conf;
+  }`,
+    });
+    ({ port } = nginx);
   });
 
   after(async () => {
-    nginx?.kill('SIGTERM');
-    if (nginx && nginx.exitCode === null) await new Promise((resolve) => nginx!.once('exit', resolve));
+    await nginx.stop();
     await new Promise((resolve) => upstream.close(resolve));
-    await rm(dir, { recursive: true, force: true });
   });
 
   /** How many of 60 simultaneous POSTs from `address` to `pathname` were refused with 429. */
