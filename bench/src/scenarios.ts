@@ -51,8 +51,11 @@ export interface RunContext {
 
 const FORM = 'application/x-www-form-urlencoded';
 
-async function cannon(ctx: RunContext, options: Partial<autocannon.Options> & { requests?: autocannon.Request[] }): Promise<Omit<Measured, 'serverCpuSeconds' | 'serverCores' | 'rpsPerCore' | 'scenario' | 'rps' | 'serverP99Ms'>> {
-  const result = await autocannon({
+type CannonMeasured = Omit<Measured, 'serverCpuSeconds' | 'serverCores' | 'rpsPerCore' | 'scenario' | 'rps' | 'serverP99Ms'>;
+
+/** One autocannon run against the target with the run's connections, duration and rate. */
+function fire(ctx: RunContext, options: Partial<autocannon.Options> & { requests?: autocannon.Request[] }): Promise<autocannon.Result> {
+  return autocannon({
     url: ctx.target.baseUrl,
     // The issuer's host, as a relying party sends it (the stack is reached at 127.0.0.1, its
     // issuer is localhost): the app serves its precomputed documents only for its own origin.
@@ -62,19 +65,28 @@ async function cannon(ctx: RunContext, options: Partial<autocannon.Options> & { 
     ...(ctx.rate !== undefined && { overallRate: ctx.rate }),
     ...options,
   });
+}
+
+/** What a run measured, given how many answers were the expected ones and how many were errors. */
+function measured(ctx: RunContext, result: autocannon.Result, requests: number, errors: number): CannonMeasured {
+  return {
+    ...(ctx.rate !== undefined && { rate: ctx.rate }),
+    connections: ctx.connections,
+    requests,
+    seconds: result.duration,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
+    errors,
+  };
+}
+
+async function cannon(ctx: RunContext, options: Partial<autocannon.Options> & { requests?: autocannon.Request[] }): Promise<CannonMeasured> {
+  const result = await fire(ctx, options);
   const ok = result['2xx'];
   if (result.errors + result.timeouts + result.non2xx > 0) {
     const statuses = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${code}×${count}`);
     console.error(`bench: errors: ${result.errors} connection errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx ${statuses.join(' ')}`);
   }
-  return {
-    ...(ctx.rate !== undefined && { rate: ctx.rate }),
-    connections: ctx.connections,
-    requests: ok,
-    seconds: result.duration,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
-    errors: result.errors + result.timeouts + result.non2xx,
-  };
+  return measured(ctx, result, ok, result.errors + result.timeouts + result.non2xx);
 }
 
 const get = (path: string): Scenario['run'] => (ctx) => cannon(ctx, { requests: [{ method: 'GET', path }] });
@@ -113,12 +125,7 @@ const devicePolling: Scenario['run'] = async (ctx) => {
   let pending = 0;
   let slowDown = 0;
   let unexpected = 0;
-  const result = await autocannon({
-    url: ctx.target.baseUrl,
-    headers: { host: new URL(ctx.target.issuer).host },
-    connections: ctx.connections,
-    duration: ctx.seconds,
-    ...(ctx.rate !== undefined && { overallRate: ctx.rate }),
+  const result = await fire(ctx, {
     requests: [{
       method: 'POST',
       path: '/token',
@@ -133,14 +140,7 @@ const devicePolling: Scenario['run'] = async (ctx) => {
   });
   console.error(`bench: device-poll: ${pending} authorization_pending, ${slowDown} slow_down`);
   if (unexpected + result.errors + result.timeouts > 0) console.error(`bench: device-poll: ${unexpected} unexpected answers, ${result.errors} connection errors, ${result.timeouts} timeouts`);
-  return {
-    ...(ctx.rate !== undefined && { rate: ctx.rate }),
-    connections: ctx.connections,
-    requests: pending + slowDown,
-    seconds: result.duration,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99 },
-    errors: unexpected + result.errors + result.timeouts,
-  };
+  return measured(ctx, result, pending + slowDown, unexpected + result.errors + result.timeouts);
 };
 
 export const SCENARIOS: Scenario[] = [
